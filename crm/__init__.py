@@ -1,0 +1,3 @@
+"""FirstLoan CRM (首贷通)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,46 @@
+"""Composition root: where the app's paths, logging and services are put together."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+APP_NAME = "FirstLoanCRM"
+APP_AUTHOR = "FirstLoan"
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, APP_AUTHOR, ensure_exists=True)
+
+
+def log_dir() -> Path:
+    from platformdirs import user_log_path
+
+    return user_log_path(APP_NAME, APP_AUTHOR, ensure_exists=True)
+
+
+def default_db_path() -> Path:
+    return data_dir() / "crm.db"
+
+
+def setup_logging(verbose: bool = False) -> Path | None:
+    """Log to a rotating file under the user's log folder (and stderr when verbose)."""
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    log_file: Path | None = None
+    try:
+        log_file = log_dir() / "crm.log"
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    except OSError:
+        log_file = None
+    if verbose:
+        root.addHandler(logging.StreamHandler(sys.stderr))
+    return log_file

@@ -1,0 +1,431 @@
+"""The ``crm`` command: every core job without a display, and the GUI as its default.
+
+User mistakes (a wrong path, a refused move, a bad USCC) end with a message on stderr in
+the user's language and a non-zero status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from crm import __version__
+from crm.i18n import describe, msg, set_language
+
+EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A message for the user; the command stops with it."""
+
+    def __init__(self, message: str, status: int = EXIT_USER_ERROR) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _default_db() -> Path:
+    env = os.environ.get("CRM_DB")
+    if env:
+        return Path(env)
+    from crm.app import default_db_path
+
+    return default_db_path()
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> Any:
+    from crm.services.container import open_services
+
+    services = open_services(Path(args.db), create=create)
+    user = getattr(args, "user", None)
+    if user:
+        services.ctx.actor_id = services.users.by_username(user).id
+    return services
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _print_json(data: object) -> None:
+    if dataclasses.is_dataclass(data) and not isinstance(data, type):
+        data = dataclasses.asdict(data)
+    elif isinstance(data, list):
+        data = [
+            dataclasses.asdict(d) if dataclasses.is_dataclass(d) and not isinstance(d, type) else d
+            for d in data
+        ]
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
+    sys.stdout.write("\n")
+
+
+def _width(value: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from crm.ui.launch import run_gui
+
+    status: int = run_gui(Path(args.db), language=args.lang)
+    return status
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from crm.services.demo import build_demo
+
+    path = Path(args.db)
+    if path.exists() and not args.force:
+        raise CliError(msg("{path} already exists; add --force to replace it", path=path))
+    if args.prospects < 1 or args.prospects > 1_000_000:
+        raise CliError(msg("--prospects must be between 1 and 1,000,000"), EXIT_USAGE)
+    show = not args.json and sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if show:
+            sys.stderr.write(f"\r{done:,}/{total:,}")
+            sys.stderr.flush()
+
+    summary = build_demo(
+        path, prospects=args.prospects, seed=args.seed, progress=progress, replace=args.force
+    )
+    if show:
+        sys.stderr.write("\n")
+    if args.json:
+        _print_json(summary)
+    else:
+        print(
+            msg(
+                "Demo database {path}: {prospects} prospects, {users} users in {teams} teams "
+                "({seconds} s). Signed in as {user}.",
+                path=path,
+                prospects=f"{summary.prospects:,}",
+                users=summary.users,
+                teams=summary.teams,
+                seconds=f"{summary.seconds:.1f}",
+                user=summary.signed_in,
+            )
+        )
+    return 0
+
+
+def _filter_from(args: argparse.Namespace, services: Any) -> Any:
+    from crm.domain.query import ProspectFilter
+
+    rm_ids: list[str] = []
+    for name in args.rm or []:
+        rm_ids.append(services.users.by_username(name).id)
+    return ProspectFilter(
+        stages=tuple(args.stage or ()),
+        sources=tuple(args.source or ()),
+        rm_ids=tuple(rm_ids),
+        districts=tuple(args.district or ()),
+        industries=tuple(args.industry or ()),
+        tags=tuple(args.tag or ()),
+        no_contact_days=args.no_contact_days,
+        text=args.search or "",
+    )
+
+
+def cmd_prospects_list(args: argparse.Namespace) -> int:
+    from crm.domain.query import Sort, SortColumn
+
+    services = _open(args)
+    flt = _filter_from(args, services)
+    rows = services.prospects.page(
+        flt, Sort(SortColumn(args.sort), args.desc), offset=args.offset, limit=args.limit
+    )
+    if args.json:
+        total = services.prospects.count(flt)
+        _print_json(
+            {"total": total, "offset": args.offset, "rows": [dataclasses.asdict(r) for r in rows]}
+        )
+        return 0
+    from crm.resources import label, stage_labels
+
+    stages = {s.code: label(s, _lang()) for s in stage_labels()}
+    headers = [msg("Name"), msg("USCC"), msg("Stage"), msg("RM"), msg("District")]
+    print(
+        _table(
+            headers,
+            [
+                [
+                    r.name,
+                    r.uscc or "",
+                    stages.get(r.stage, r.stage),
+                    r.rm_name or "",
+                    r.district_name or "",
+                ]
+                for r in rows
+            ],
+        )
+    )
+    print(
+        msg(
+            "{shown} of {total} prospects",
+            shown=len(rows),
+            total=f"{services.prospects.count(flt):,}",
+        )
+    )
+    return 0
+
+
+def _resolve(services: Any, key: str) -> str:
+    """A prospect id from an id or a USCC typed by the user."""
+    from crm.domain.errors import DomainError
+    from crm.domain.uscc import USCC
+
+    if len(key.replace(" ", "")) == 18:
+        try:
+            found = services.prospects.find_by_uscc(USCC.parse(key).value)
+        except DomainError:
+            found = None
+        if found:
+            return str(found)
+    return key
+
+
+def cmd_prospects_show(args: argparse.Namespace) -> int:
+    services = _open(args)
+    detail = services.prospects.get(_resolve(services, args.key))
+    if args.json:
+        _print_json(detail)
+        return 0
+    from crm.domain.money import format_wan
+    from crm.resources import industry, label, stage_labels
+
+    stages = {s.code: label(s, _lang()) for s in stage_labels()}
+    ind = industry(detail.industry_code) if detail.industry_code else None
+    pairs = [
+        (msg("Name"), detail.name),
+        (msg("USCC"), detail.uscc or ""),
+        (msg("Stage"), stages.get(detail.stage, detail.stage)),
+        (msg("Owner"), detail.owner_name),
+        (msg("Phone"), detail.phone),
+        (msg("Address"), detail.address),
+        (msg("Industry"), label(ind, _lang()) if ind else ""),
+        (
+            msg("Registered capital"),
+            format_wan(detail.registered_capital_fen) if detail.registered_capital_fen else "",
+        ),
+        (msg("RM"), detail.rm_name or ""),
+        (msg("Sources"), ", ".join(s.code for s in detail.sources)),
+        (msg("Tags"), ", ".join(detail.tags)),
+    ]
+    for key, value in pairs:
+        print(f"{key}: {value}")
+    for change in detail.history:
+        reason = f" ({change.reason_text})" if change.reason_text else ""
+        print(
+            f"  {change.changed_at:%Y-%m-%d} {change.from_stage or '-'} → "
+            f"{change.to_stage}{reason} {change.changed_by or ''}"
+        )
+    return 0
+
+
+def cmd_prospects_stage(args: argparse.Namespace) -> int:
+    from crm.domain.stages import Stage
+
+    services = _open(args)
+    detail = services.prospects.change_stage(
+        _resolve(services, args.key), args.target, args.reason_code, args.reason or ""
+    )
+    if args.json:
+        _print_json(detail)
+    else:
+        print(msg("{name} is now {stage}", name=detail.name, stage=Stage(detail.stage)))
+    return 0
+
+
+def cmd_prospects_assign(args: argparse.Namespace) -> int:
+    services = _open(args)
+    rm = services.users.by_username(args.rm)
+    moved = services.prospects.assign([_resolve(services, k) for k in args.keys], rm.id)
+    if args.json:
+        _print_json({"assigned": moved})
+    else:
+        print(msg("{count} prospects assigned to {rm}", count=moved, rm=rm.display_name))
+    return 0
+
+
+def cmd_prospects_add(args: argparse.Namespace) -> int:
+    from crm.domain.prospect import ProspectDraft
+
+    services = _open(args)
+    draft = ProspectDraft(
+        name=args.name,
+        uscc=args.uscc or "",
+        kind=args.kind,
+        owner_name=args.owner or "",
+        phone=args.phone or "",
+        address=args.address or "",
+        industry_code=args.industry or "",
+        district_code=args.district or "",
+        sources=list(args.source or []),
+        tags=list(args.tag or []),
+    )
+    detail = services.prospects.create(draft)
+    if args.json:
+        _print_json(detail)
+    else:
+        print(msg("Created {name} ({id})", name=detail.name, id=detail.id))
+    return 0
+
+
+def _lang() -> str:
+    from crm.i18n import language
+
+    return language()
+
+
+# -- parser -----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_help = "the database file (default: $CRM_DB or the app's data folder)"
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
+    common.add_argument("--json", action="store_true", help="print JSON instead of text")
+    common.add_argument("--user", help="act as this user (username) instead of the signed-in one")
+
+    parser = argparse.ArgumentParser(
+        prog="crm",
+        description="FirstLoan CRM (首贷通): cultivate first-loan small-business customers.",
+    )
+    parser.add_argument("--version", action="version", version=f"crm {__version__}")
+    parser.add_argument(
+        "--lang", choices=["zh_CN", "en"], help="language of messages (default: the system's)"
+    )
+    parser.add_argument("--db", default=None, help=db_help)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the desktop app (the default command)")
+    gui.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
+    gui.set_defaults(func=cmd_gui)
+
+    demo = sub.add_parser(
+        "demo", parents=[common], help="build a realistic demo database for one city"
+    )
+    demo.add_argument("--prospects", type=int, default=2000, help="how many prospects")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    demo.add_argument("--force", action="store_true", help="replace an existing file")
+    demo.set_defaults(func=cmd_demo)
+
+    pros = sub.add_parser("prospects", help="list, show, add, move and assign prospects")
+    psub = pros.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    lst = psub.add_parser("list", parents=[common], help="list prospects with filters")
+    lst.add_argument(
+        "--stage", action="append", choices=["no_loan", "first_loan", "strategic", "dropped"]
+    )
+    lst.add_argument("--source", action="append", help="source list code")
+    lst.add_argument("--rm", action="append", help="RM username")
+    lst.add_argument("--district", action="append", help="district code (6 digits)")
+    lst.add_argument("--industry", action="append", help="industry division or section")
+    lst.add_argument("--tag", action="append", help="tag code")
+    lst.add_argument("--no-contact-days", type=int, help="no contact for at least N days")
+    lst.add_argument("--search", help="text: Chinese substring, pinyin initials, USCC, phone")
+    lst.add_argument(
+        "--sort",
+        default="name",
+        choices=[
+            "name",
+            "uscc",
+            "stage",
+            "rm",
+            "district",
+            "industry",
+            "last_contact",
+            "stage_since",
+            "updated",
+        ],
+    )
+    lst.add_argument("--desc", action="store_true", help="sort descending")
+    lst.add_argument("--limit", type=int, default=50)
+    lst.add_argument("--offset", type=int, default=0)
+    lst.set_defaults(func=cmd_prospects_list)
+
+    show = psub.add_parser("show", parents=[common], help="show one prospect (id or USCC)")
+    show.add_argument("key")
+    show.set_defaults(func=cmd_prospects_show)
+
+    add = psub.add_parser("add", parents=[common], help="add a prospect")
+    add.add_argument("--name", required=True)
+    add.add_argument("--uscc")
+    add.add_argument("--kind", default="enterprise", choices=["enterprise", "individual"])
+    add.add_argument("--owner")
+    add.add_argument("--phone")
+    add.add_argument("--address")
+    add.add_argument("--industry")
+    add.add_argument("--district")
+    add.add_argument("--source", action="append")
+    add.add_argument("--tag", action="append")
+    add.set_defaults(func=cmd_prospects_add)
+
+    stage = psub.add_parser("stage", parents=[common], help="move a prospect to another stage")
+    stage.add_argument("key")
+    stage.add_argument("target", choices=["no_loan", "first_loan", "strategic", "dropped"])
+    stage.add_argument(
+        "--reason-code", help="for dropped: no_need, ineligible, other_bank, closed, risk, other"
+    )
+    stage.add_argument("--reason", help="why (needed for backward moves and drops)")
+    stage.set_defaults(func=cmd_prospects_stage)
+
+    assign = psub.add_parser("assign", parents=[common], help="assign prospects to an RM")
+    assign.add_argument("keys", nargs="+", help="prospect ids or USCCs")
+    assign.add_argument("--rm", required=True, help="RM username")
+    assign.set_defaults(func=cmd_prospects_assign)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    set_language(args.lang or _detected())
+    if getattr(args, "db", None) is None:
+        args.db = str(_default_db())
+    func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
+    from crm.domain.errors import DomainError
+
+    try:
+        return func(args)
+    except CliError as exc:
+        print(f"crm: {exc}", file=sys.stderr)
+        return exc.status
+    except DomainError as exc:
+        print(f"crm: {describe(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print(f"crm: {msg('interrupted')}", file=sys.stderr)
+        return 130
+
+
+def _detected() -> str:
+    from crm.i18n import detect_language
+
+    return detect_language()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,627 @@
+"""Prospect use cases: create, edit, assign, move between stages, list and search.
+
+Each public method is one transaction that also queues the change for head office.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from crm.domain.errors import DomainError
+from crm.domain.ids import new_id
+from crm.domain.prospect import CleanProspect, ProspectDraft, validate
+from crm.domain.query import ProspectFilter, Sort
+from crm.domain.stages import DropReason, Stage, StageFacts, check_move
+from crm.services import reference
+from crm.services.context import Context, NotFound
+from crm.services.outbox import record
+from crm.store import queries
+from crm.store.models import (
+    Assignment,
+    Contact,
+    Prospect,
+    ProspectTag,
+    SourceMembership,
+    StageEvent,
+    User,
+)
+
+PAGE_SIZE = 200
+# Fields a form edits and an import fills; the outbox carries them by these names.
+EDITABLE = (
+    "name",
+    "kind",
+    "uscc",
+    "owner_name",
+    "phone",
+    "address",
+    "district_code",
+    "street",
+    "industry_code",
+    "registered_capital_fen",
+    "established_on",
+    "notes",
+)
+
+
+class DuplicateUSCC(DomainError):
+    def __init__(self, uscc: str, existing_id: str, existing_name: str) -> None:
+        super().__init__(
+            "prospect.duplicate_uscc",
+            "{name} already has the USCC {uscc}",
+            name=existing_name,
+            uscc=uscc,
+        )
+        self.existing_id = existing_id
+
+
+class StaleEdit(DomainError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            "prospect.stale",
+            "{name} was changed elsewhere while you were editing; reopen it to see the changes",
+            name=name,
+        )
+
+
+@dataclass(frozen=True)
+class ProspectRow:
+    """One line of the prospect list."""
+
+    id: str
+    name: str
+    uscc: str | None
+    kind: str
+    stage: str
+    owner_name: str
+    phone: str
+    rm_id: str | None
+    rm_name: str | None
+    district_code: str | None
+    district_name: str | None
+    industry_code: str | None
+    last_contact_on: date | None
+    stage_changed_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    id: str
+    name: str
+    title: str
+    phone: str
+    is_primary: bool
+
+
+@dataclass(frozen=True)
+class StageChange:
+    from_stage: str | None
+    to_stage: str
+    reason_code: str
+    reason_text: str
+    changed_by: str | None
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    code: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class LoanInfo:
+    id: str
+    product_code: str
+    amount_fen: int
+    rate_bp: int
+    start_date: date
+    maturity_date: date
+    status: str
+
+
+@dataclass(frozen=True)
+class ProspectDetail:
+    id: str
+    version: int
+    name: str
+    kind: str
+    uscc: str | None
+    owner_name: str
+    phone: str
+    address: str
+    district_code: str | None
+    street: str
+    industry_code: str | None
+    registered_capital_fen: int | None
+    established_on: date | None
+    notes: str
+    stage: str
+    stage_changed_at: datetime
+    rm_id: str | None
+    rm_name: str | None
+    last_contact_on: date | None
+    created_at: datetime
+    updated_at: datetime
+    tags: tuple[str, ...]
+    sources: tuple[SourceInfo, ...]
+    contacts: tuple[ContactInfo, ...]
+    history: tuple[StageChange, ...]
+    loans: tuple[LoanInfo, ...]
+
+    def draft(self) -> ProspectDraft:
+        """The editable part, as a form starts it."""
+        return ProspectDraft(
+            name=self.name,
+            kind=self.kind,
+            uscc=self.uscc or "",
+            owner_name=self.owner_name,
+            phone=self.phone,
+            address=self.address,
+            district_code=self.district_code or "",
+            street=self.street,
+            industry_code=self.industry_code or "",
+            registered_capital_fen=self.registered_capital_fen,
+            established_on=self.established_on,
+            notes=self.notes,
+            tags=list(self.tags),
+            sources=[s.code for s in self.sources],
+        )
+
+
+def _row(r: Any) -> ProspectRow:
+    return ProspectRow(
+        **{f.name: getattr(r, _ROW_COLUMNS.get(f.name, f.name)) for f in fields(ProspectRow)}
+    )
+
+
+_ROW_COLUMNS = {"rm_id": "assigned_rm_id"}
+
+
+def _detail(p: Prospect) -> ProspectDetail:
+    rm = p.assigned_rm
+    return ProspectDetail(
+        id=p.id,
+        version=p.version,
+        name=p.name,
+        kind=p.kind,
+        uscc=p.uscc,
+        owner_name=p.owner_name,
+        phone=p.phone,
+        address=p.address,
+        district_code=p.district_code,
+        street=p.street,
+        industry_code=p.industry_code,
+        registered_capital_fen=p.registered_capital_fen,
+        established_on=p.established_on,
+        notes=p.notes,
+        stage=p.stage,
+        stage_changed_at=p.stage_changed_at,
+        rm_id=p.assigned_rm_id,
+        rm_name=rm.display_name if rm else None,
+        last_contact_on=p.last_contact_on,
+        created_at=p.created_at,
+        updated_at=p.updated_at,
+        tags=tuple(t.tag_code for t in p.tags),
+        sources=tuple(SourceInfo(s.source_code, s.added_at) for s in p.sources),
+        contacts=tuple(
+            ContactInfo(c.id, c.name, c.title, c.phone, c.is_primary) for c in p.contacts
+        ),
+        history=tuple(
+            StageChange(
+                e.from_stage,
+                e.to_stage,
+                e.reason_code,
+                e.reason_text,
+                e.user.display_name if e.user else None,
+                e.changed_at,
+            )
+            for e in p.stage_events
+        ),
+        loans=tuple(
+            LoanInfo(
+                lo.id,
+                lo.product_code,
+                lo.amount_fen,
+                lo.rate_bp,
+                lo.start_date,
+                lo.maturity_date,
+                lo.status,
+            )
+            for lo in p.loans
+        ),
+    )
+
+
+def _wire(value: object) -> object:
+    """A value as the outbox payload carries it (dates as ISO text)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+class ProspectService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def page(
+        self, flt: ProspectFilter, sort: Sort, offset: int = 0, limit: int = PAGE_SIZE
+    ) -> list[ProspectRow]:
+        with self.ctx.db.reading() as s:
+            rows = queries.page(
+                s,
+                flt,
+                sort,
+                offset,
+                limit,
+                self.ctx.today(),
+                reference.industry_codes_for(flt.industries),
+            )
+            return [_row(r) for r in rows]
+
+    def count(self, flt: ProspectFilter) -> int:
+        with self.ctx.db.reading() as s:
+            return queries.count(
+                s, flt, self.ctx.today(), reference.industry_codes_for(flt.industries)
+            )
+
+    def stage_counts(self, flt: ProspectFilter) -> dict[str, int]:
+        with self.ctx.db.reading() as s:
+            return queries.stage_counts(
+                s, flt, self.ctx.today(), reference.industry_codes_for(flt.industries)
+            )
+
+    def get(self, prospect_id: str) -> ProspectDetail:
+        with self.ctx.db.reading() as s:
+            return _detail(self._load(s, prospect_id))
+
+    def find_by_uscc(self, uscc: str) -> str | None:
+        with self.ctx.db.reading() as s:
+            return s.scalar(select(Prospect.id).where(Prospect.uscc == uscc))
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def create(self, draft: ProspectDraft, rm_id: str | None = None) -> ProspectDetail:
+        with self.ctx.db.transaction() as s:
+            clean = self._validate(s, draft)
+            self._refuse_duplicate(s, clean.uscc, None)
+            now = self.ctx.now()
+            p = Prospect(
+                id=new_id(),
+                stage=Stage.NO_LOAN.value,
+                stage_changed_at=now,
+                created_at=now,
+                updated_at=now,
+                version=1,
+                assigned_rm_id=rm_id or self.ctx.actor_id,
+                edited_fields="",
+                **{name: getattr(clean, name) for name in (*EDITABLE, "name_key")},
+            )
+            p.tags = [ProspectTag(tag_code=t) for t in clean.tags]
+            p.sources = [
+                SourceMembership(id=new_id(), source_code=c, added_at=now) for c in clean.sources
+            ]
+            p.stage_events = [
+                StageEvent(
+                    id=new_id(),
+                    from_stage=None,
+                    to_stage=p.stage,
+                    changed_by=self.ctx.actor_id,
+                    changed_at=now,
+                )
+            ]
+            s.add(p)
+            s.flush()
+            record(
+                s,
+                self.ctx,
+                entity="prospect",
+                entity_id=p.id,
+                kind="create",
+                payload=self._payload(p),
+                base_version=None,
+            )
+            return _detail(self._load(s, p.id))
+
+    def update(
+        self, prospect_id: str, draft: ProspectDraft, expected_version: int | None = None
+    ) -> ProspectDetail:
+        """Save a form; only the fields that changed are sent, and remembered as hand-edited."""
+        with self.ctx.db.transaction() as s:
+            p = self._load(s, prospect_id)
+            if expected_version is not None and p.version != expected_version:
+                raise StaleEdit(p.name)
+            clean = self._validate(s, draft)
+            self._refuse_duplicate(s, clean.uscc, p.id)
+            changes: dict[str, object] = {}
+            for name in EDITABLE:
+                value = getattr(clean, name)
+                if getattr(p, name) != value:
+                    setattr(p, name, value)
+                    changes[name] = _wire(value)
+            p.name_key = clean.name_key
+            changes.update(self._apply_sets(s, p, clean))
+            if not changes:
+                return _detail(p)
+            edited = set(p.edited_fields.split()) | set(changes)
+            p.edited_fields = " ".join(sorted(edited))
+            base = p.version
+            p.version += 1
+            p.updated_at = self.ctx.now()
+            record(
+                s,
+                self.ctx,
+                entity="prospect",
+                entity_id=p.id,
+                kind="update",
+                payload={"fields": changes},
+                base_version=base,
+            )
+            s.flush()
+            return _detail(self._load(s, p.id))
+
+    def assign(self, prospect_ids: Sequence[str], rm_id: str | None, note: str = "") -> int:
+        """Give prospects to an RM (None: unassign); returns how many changed hands."""
+        with self.ctx.db.transaction() as s:
+            if rm_id is not None and s.get(User, rm_id) is None:
+                raise NotFound("user", rm_id)
+            now = self.ctx.now()
+            moved = 0
+            for p in s.scalars(select(Prospect).where(Prospect.id.in_(prospect_ids))):
+                if p.assigned_rm_id == rm_id:
+                    continue
+                s.add(
+                    Assignment(
+                        id=new_id(),
+                        prospect_id=p.id,
+                        from_user_id=p.assigned_rm_id,
+                        to_user_id=rm_id,
+                        assigned_by=self.ctx.actor_id,
+                        assigned_at=now,
+                        note=note,
+                    )
+                )
+                base = p.version
+                p.assigned_rm_id = rm_id
+                p.version += 1
+                p.updated_at = now
+                record(
+                    s,
+                    self.ctx,
+                    entity="prospect",
+                    entity_id=p.id,
+                    kind="assign",
+                    payload={"rm_id": rm_id, "note": note},
+                    base_version=base,
+                )
+                moved += 1
+            return moved
+
+    def add_tag(self, prospect_ids: Sequence[str], tag: str) -> int:
+        if tag not in reference.tag_codes():
+            raise DomainError("prospect.unknown_tag", "unknown tag {tag}", tag=tag)
+        with self.ctx.db.transaction() as s:
+            added = 0
+            for p in s.scalars(
+                select(Prospect)
+                .where(Prospect.id.in_(prospect_ids))
+                .options(selectinload(Prospect.tags))
+            ):
+                if tag in {t.tag_code for t in p.tags}:
+                    continue
+                p.tags.append(ProspectTag(tag_code=tag))
+                base = p.version
+                p.version += 1
+                p.updated_at = self.ctx.now()
+                record(
+                    s,
+                    self.ctx,
+                    entity="prospect",
+                    entity_id=p.id,
+                    kind="update",
+                    payload={"fields": {"tags": sorted(t.tag_code for t in p.tags)}},
+                    base_version=base,
+                )
+                added += 1
+            return added
+
+    def change_stage(
+        self,
+        prospect_id: str,
+        target: str,
+        reason_code: str | None = None,
+        reason_text: str = "",
+    ) -> ProspectDetail:
+        """Ask for a stage move; the gates decide, and a refusal says which gate failed."""
+        with self.ctx.db.transaction() as s:
+            p = self._load(s, prospect_id)
+            self._move(s, p, target, reason_code, reason_text)
+            s.flush()
+            return _detail(self._load(s, p.id))
+
+    def change_stages(
+        self,
+        prospect_ids: Sequence[str],
+        target: str,
+        reason_code: str | None = None,
+        reason_text: str = "",
+    ) -> tuple[list[str], dict[str, DomainError]]:
+        """A bulk move: each prospect passes its own gates. Returns (moved, refused by id)."""
+        moved: list[str] = []
+        refused: dict[str, DomainError] = {}
+        with self.ctx.db.transaction() as s:
+            for pid in prospect_ids:
+                p = self._load(s, pid)
+                try:
+                    self._move(s, p, target, reason_code, reason_text)
+                    moved.append(pid)
+                except DomainError as exc:
+                    refused[pid] = exc
+        return moved, refused
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _move(
+        self, s: Session, p: Prospect, target: str, reason_code: str | None, reason_text: str
+    ) -> None:
+        current = Stage(p.stage)
+        wanted = Stage(target)
+        check_move(
+            current,
+            wanted,
+            self._facts(p),
+            reference.strategic_criteria(),
+            reason_code=reason_code,
+            reason_text=reason_text.strip(),
+        )
+        now = self.ctx.now()
+        p.stage_events.append(
+            StageEvent(
+                id=new_id(),
+                from_stage=current.value,
+                to_stage=wanted.value,
+                reason_code=reason_code or "",
+                reason_text=reason_text.strip(),
+                changed_by=self.ctx.actor_id,
+                changed_at=now,
+            )
+        )
+        base = p.version
+        p.stage = wanted.value
+        p.stage_changed_at = now
+        p.version += 1
+        p.updated_at = now
+        record(
+            s,
+            self.ctx,
+            entity="prospect",
+            entity_id=p.id,
+            kind="stage",
+            payload={
+                "from": current.value,
+                "to": wanted.value,
+                "reason_code": reason_code or "",
+                "reason": reason_text.strip(),
+            },
+            base_version=base,
+        )
+
+    def _facts(self, p: Prospect) -> StageFacts:
+        active = [lo for lo in p.loans]
+        first = min((lo.start_date for lo in active), default=None)
+        return StageFacts(
+            loan_count=len(active),
+            first_loan_date=first,
+            total_credit_fen=sum(lo.amount_fen for lo in active),
+            today=self.ctx.today(),
+        )
+
+    def _load(self, s: Session, prospect_id: str) -> Prospect:
+        p = s.scalar(
+            select(Prospect)
+            .where(Prospect.id == prospect_id)
+            .options(
+                selectinload(Prospect.tags),
+                selectinload(Prospect.sources),
+                selectinload(Prospect.contacts),
+                selectinload(Prospect.loans),
+                selectinload(Prospect.stage_events).selectinload(StageEvent.user),
+                selectinload(Prospect.assigned_rm),
+            )
+        )
+        if p is None:
+            raise NotFound("prospect", prospect_id)
+        return p
+
+    def _validate(self, s: Session, draft: ProspectDraft) -> CleanProspect:
+        return validate(draft, reference.catalogues(reference.district_codes(s)), self.ctx.today())
+
+    def _refuse_duplicate(self, s: Session, uscc: str | None, own_id: str | None) -> None:
+        if uscc is None:
+            return
+        other = s.execute(select(Prospect.id, Prospect.name).where(Prospect.uscc == uscc)).first()
+        if other is not None and other.id != own_id:
+            raise DuplicateUSCC(uscc, other.id, other.name)
+
+    def _apply_sets(self, s: Session, p: Prospect, clean: CleanProspect) -> dict[str, object]:
+        changes: dict[str, object] = {}
+        if tuple(t.tag_code for t in p.tags) != tuple(sorted(clean.tags)):
+            p.tags = [ProspectTag(tag_code=t) for t in sorted(clean.tags)]
+            changes["tags"] = sorted(clean.tags)
+        have = {m.source_code for m in p.sources}
+        if have != set(clean.sources):
+            keep = [m for m in p.sources if m.source_code in clean.sources]
+            now = self.ctx.now()
+            keep += [
+                SourceMembership(id=new_id(), source_code=c, added_at=now)
+                for c in clean.sources
+                if c not in have
+            ]
+            p.sources = keep
+            changes["sources"] = sorted(clean.sources)
+        return changes
+
+    def _payload(self, p: Prospect) -> dict[str, Any]:
+        data: dict[str, Any] = {name: _wire(getattr(p, name)) for name in EDITABLE}
+        data.update(
+            stage=p.stage,
+            rm_id=p.assigned_rm_id,
+            tags=[t.tag_code for t in p.tags],
+            sources=[m.source_code for m in p.sources],
+        )
+        return data
+
+
+def drop_reason_codes() -> tuple[str, ...]:
+    return tuple(r.value for r in DropReason)
+
+
+def add_contact(
+    ctx: Context,
+    prospect_id: str,
+    name: str,
+    title: str = "",
+    phone: str = "",
+    primary: bool = False,
+) -> ContactInfo:
+    """Add a person to a prospect (used by the detail page and by imports)."""
+    from crm.domain.prospect import check_phone
+
+    clean_phone = check_phone(phone, "contact_phone")
+    with ctx.db.transaction() as s:
+        p = s.get(Prospect, prospect_id)
+        if p is None:
+            raise NotFound("prospect", prospect_id)
+        c = Contact(
+            id=new_id(),
+            prospect_id=p.id,
+            name=name.strip(),
+            title=title.strip(),
+            phone=clean_phone,
+            is_primary=primary,
+            created_at=ctx.now(),
+        )
+        s.add(c)
+        record(
+            s,
+            ctx,
+            entity="contact",
+            entity_id=c.id,
+            kind="create",
+            payload={
+                "prospect_id": p.id,
+                "name": c.name,
+                "title": c.title,
+                "phone": c.phone,
+                "is_primary": primary,
+            },
+            base_version=None,
+        )
+        return ContactInfo(c.id, c.name, c.title, c.phone, c.is_primary)

@@ -1,0 +1,94 @@
+"""Reference data (industries, sources, tags, stage rules) as the use cases need it.
+
+The data are files head office can replace (resources/data); the domain receives plain
+values from here so it never reads files itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm import resources
+from crm.domain.prospect import Catalogues
+from crm.domain.stages import StrategicCriteria
+from crm.services.context import Context
+from crm.store.models import District
+
+
+@lru_cache(maxsize=1)
+def _divisions_by_section() -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for item in resources.industries():
+        table.setdefault(item.section, []).append(item.code)
+    return {section: tuple(codes) for section, codes in table.items()}
+
+
+def industry_codes_for(selection: Iterable[str]) -> tuple[str, ...]:
+    """Division codes for a mix of division codes and section letters."""
+    sections = _divisions_by_section()
+    codes: dict[str, None] = {}
+    for item in selection:
+        for code in sections.get(item.upper(), (item,)):
+            codes[code] = None
+    return tuple(codes)
+
+
+@lru_cache(maxsize=1)
+def industry_codes() -> frozenset[str]:
+    return frozenset(i.code for i in resources.industries())
+
+
+@lru_cache(maxsize=1)
+def tag_codes() -> frozenset[str]:
+    return frozenset(t.code for t in resources.tags())
+
+
+@lru_cache(maxsize=1)
+def source_codes() -> frozenset[str]:
+    return frozenset(s.code for s in resources.sources())
+
+
+def catalogues(districts: Iterable[str] = ()) -> Catalogues:
+    return Catalogues(
+        industries=industry_codes(),
+        tags=tag_codes(),
+        sources=source_codes(),
+        districts=frozenset(districts),
+    )
+
+
+def strategic_criteria() -> StrategicCriteria:
+    rules = resources.stage_rules()["strategic"]
+    return StrategicCriteria(
+        min_months_as_customer=int(rules["min_months_as_customer"]),
+        min_loans=int(rules["min_loans"]),
+        min_total_credit_fen=int(rules["min_total_credit_fen"]),
+    )
+
+
+def stalled_days() -> int:
+    return int(resources.stage_rules().get("stalled_days", 60))
+
+
+def district_codes(session: Session) -> list[str]:
+    return list(session.scalars(select(District.code)))
+
+
+@dataclass(frozen=True)
+class DistrictInfo:
+    code: str
+    name: str
+    name_en: str
+
+
+def districts(ctx: Context) -> list[DistrictInfo]:
+    with ctx.db.reading() as s:
+        return [
+            DistrictInfo(d.code, d.name, d.name_en)
+            for d in s.scalars(select(District).order_by(District.code))
+        ]

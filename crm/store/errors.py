@@ -1,0 +1,67 @@
+"""Database problems a person can act on, as translatable messages.
+
+Known failures (locked, corrupt, too new, read-only, disk full) are told plainly; anything
+else is a bug and propagates. Following qutebrowser's split of SQLite errors.
+"""
+
+from __future__ import annotations
+
+from crm.domain.errors import DomainError
+
+
+class StoreError(DomainError):
+    """A database problem the user can understand and act on."""
+
+
+def database_locked(path: str) -> StoreError:
+    return StoreError(
+        "db.locked",
+        "The database {path} is in use by another program (or another copy of FirstLoan CRM). "
+        "Close it and try again.",
+        path=path,
+    )
+
+
+def database_corrupt(path: str, detail: str) -> StoreError:
+    return StoreError(
+        "db.corrupt",
+        "The database {path} is damaged and cannot be opened ({detail}). It has been left "
+        "untouched; restore it from a backup or ask IT for help.",
+        path=path,
+        detail=detail,
+    )
+
+
+def database_too_new(path: str, revision: str) -> StoreError:
+    return StoreError(
+        "db.too_new",
+        "The database {path} was written by a newer version of FirstLoan CRM (schema {revision}). "
+        "It has been left untouched; please update the app.",
+        path=path,
+        revision=revision,
+    )
+
+
+def database_missing(path: str) -> StoreError:
+    return StoreError(
+        "db.missing",
+        "There is no database at {path}. Create one with 'crm demo --db {path}' or choose "
+        "another file.",
+        path=path,
+    )
+
+
+def database_read_only(path: str) -> StoreError:
+    return StoreError(
+        "db.read_only",
+        "The database {path} cannot be written (read-only file or folder).",
+        path=path,
+    )
+
+
+def disk_full(path: str) -> StoreError:
+    return StoreError(
+        "db.disk_full",
+        "The disk holding {path} is full; nothing was saved. Free some space and try again.",
+        path=path,
+    )

@@ -1,0 +1,175 @@
+"""Opening a user's database safely: check it, back it up, upgrade it.
+
+Start-up must not pay for Alembic when nothing is to do (≈0.16 s), so the schema revision
+is read with one query and compared with the revision files' names; Alembic is imported
+only to create or upgrade. A database from a newer version, a corrupt file or a locked file
+is reported and left untouched: the checks before any upgrade only read.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from crm.store import errors
+from crm.store.engine import Database, classify, looks_like_sqlite, open_engine, raw_connect
+
+log = logging.getLogger(__name__)
+
+_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
+IGNORED_TABLES_PREFIX = "prospect_search"
+
+
+def migrations_dir() -> Path:
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[2] / "migrations", here.parents[1] / "_migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise FileNotFoundError("the migrations folder is missing from this installation")
+
+
+def known_revisions() -> list[str]:
+    """Revision ids in order; our revision ids are the 4-digit prefixes of their files."""
+    names = (p.name for p in (migrations_dir() / "versions").iterdir())
+    return sorted(m.group(1) for n in names if (m := _REVISION_FILE.match(n)))
+
+
+def head_revision() -> str:
+    return known_revisions()[-1]
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """FTS5 tables and their shadow tables are made by hand in revisions, not by the ORM."""
+    return not (type_ == "table" and name is not None and name.startswith(IGNORED_TABLES_PREFIX))
+
+
+@dataclass(frozen=True)
+class OpenReport:
+    """What opening the database did: for the log and the status bar."""
+
+    created: bool
+    upgraded_from: str | None
+    backup: Path | None
+
+
+def current_revision(path: Path) -> str | None:
+    """The schema revision recorded in the file, None for a new or empty database.
+
+    Raises StoreError when the file is not a database, is damaged, or is locked.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    if not looks_like_sqlite(path):
+        raise errors.database_corrupt(str(path), "not an SQLite database")
+    try:
+        conn = raw_connect(path, read_only=True)
+    except Exception as exc:
+        raise classify(exc, str(path)) or exc from exc
+    try:
+        row = conn.execute("PRAGMA quick_check(1)").fetchone()
+        if row is None or row[0] != "ok":
+            raise errors.database_corrupt(str(path), str(row[0] if row else "no answer"))
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).fetchone()
+        if not has_table:
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables:
+                raise errors.database_corrupt(str(path), "not a FirstLoan CRM database")
+            return None
+        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(version[0]) if version else None
+    except errors.StoreError:
+        raise
+    except Exception as exc:
+        raise classify(exc, str(path)) or exc from exc
+    finally:
+        conn.close()
+
+
+def _check_writable(path: Path) -> None:
+    """Fail early, without changing anything, when another process holds the write lock."""
+    conn = raw_connect(path)
+    try:
+        conn.execute("PRAGMA busy_timeout = 1500")
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except Exception as exc:
+        raise classify(exc, str(path)) or exc from exc
+    finally:
+        conn.close()
+
+
+def backup_copy(path: Path, revision: str) -> Path:
+    """A consistent copy next to the database, named by date and schema revision."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.backup-{stamp}-r{revision}{path.suffix or '.db'}")
+    source = raw_connect(path, read_only=True)
+    dest = raw_connect(target)
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+        source.close()
+    return target
+
+
+def upgrade(db: Database, target: str = "head") -> None:
+    """Run Alembic on an open database (the only place that imports it)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, target)
+
+
+def downgrade(db: Database, target: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, target)
+
+
+def open_database(path: Path, *, create: bool = False) -> tuple[Database, OpenReport]:
+    """Open (and if needed create or upgrade) the database at ``path``.
+
+    ``create=False`` refuses a missing file, so a typo in a path never makes an empty book.
+    """
+    path = Path(path).expanduser().resolve()
+    if not path.exists() and not create:
+        raise errors.database_missing(str(path))
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    revision = current_revision(path)
+    known = known_revisions()
+    if revision is not None and revision not in known:
+        raise errors.database_too_new(str(path), revision)
+    if path.exists():
+        _check_writable(path)
+    backup: Path | None = None
+    if revision is not None and revision != known[-1]:
+        backup = backup_copy(path, revision)
+        log.info("backed up %s to %s before upgrading from %s", path, backup, revision)
+    db = Database(path, open_engine(path))
+    if revision != known[-1]:
+        try:
+            upgrade(db)
+        except Exception:
+            db.close()
+            raise
+    return db, OpenReport(
+        created=revision is None, upgraded_from=revision if backup else None, backup=backup
+    )

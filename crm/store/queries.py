@@ -1,0 +1,158 @@
+"""Prospect list queries: filters, sorting and paging in SQL, never in Python."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any, Unpack
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session, aliased
+
+from crm.domain.query import UNASSIGNED, ProspectFilter, Sort, SortColumn
+from crm.store import search
+from crm.store.models import District, Prospect, ProspectTag, SourceMembership, User
+
+RM = aliased(User, name="rm")
+
+_STAGE_ORDER = case(
+    {"no_loan": 0, "first_loan": 1, "strategic": 2, "dropped": 3}, value=Prospect.stage
+)
+
+
+def _conditions(flt: ProspectFilter, today: date, industry_codes: Sequence[str]) -> list[Any]:
+    conds: list[ColumnElement[bool]] = []
+    if flt.stages:
+        conds.append(Prospect.stage.in_(flt.stages))
+    if flt.rm_ids:
+        named = [r for r in flt.rm_ids if r != UNASSIGNED]
+        parts: list[ColumnElement[bool]] = []
+        if named:
+            parts.append(Prospect.assigned_rm_id.in_(named))
+        if UNASSIGNED in flt.rm_ids:
+            parts.append(Prospect.assigned_rm_id.is_(None))
+        conds.append(or_(*parts))
+    if flt.districts:
+        conds.append(Prospect.district_code.in_(flt.districts))
+    if flt.industries:
+        conds.append(Prospect.industry_code.in_(industry_codes) if industry_codes else false())
+    if flt.sources:
+        conds.append(
+            exists().where(
+                SourceMembership.prospect_id == Prospect.id,
+                SourceMembership.source_code.in_(flt.sources),
+            )
+        )
+    if flt.tags:
+        conds.append(
+            exists().where(
+                ProspectTag.prospect_id == Prospect.id, ProspectTag.tag_code.in_(flt.tags)
+            )
+        )
+    if flt.no_contact_days is not None:
+        cutoff = today - timedelta(days=flt.no_contact_days)
+        conds.append(or_(Prospect.last_contact_on.is_(None), Prospect.last_contact_on <= cutoff))
+    if flt.text.strip():
+        expression = search.match_expression(flt.text)
+        if expression is None:
+            conds.append(false())
+        else:
+            conds.append(Prospect.id.in_(text(search.matching_ids_sql())))
+    return conds
+
+
+def _fts_params(flt: ProspectFilter) -> dict[str, Any]:
+    expression = search.match_expression(flt.text) if flt.text.strip() else None
+    return {"fts_query": expression} if expression else {}
+
+
+def _order(sort: Sort) -> list[Any]:
+    column: Any = {
+        SortColumn.NAME: Prospect.name,
+        SortColumn.USCC: Prospect.uscc,
+        SortColumn.STAGE: _STAGE_ORDER,
+        SortColumn.RM: RM.display_name,
+        SortColumn.DISTRICT: District.name,
+        SortColumn.INDUSTRY: Prospect.industry_code,
+        SortColumn.LAST_CONTACT: Prospect.last_contact_on,
+        SortColumn.STAGE_SINCE: Prospect.stage_changed_at,
+        SortColumn.UPDATED: Prospect.updated_at,
+    }[sort.column]
+    primary = column.desc().nulls_last() if sort.descending else column.asc().nulls_last()
+    tie = Prospect.name.desc() if sort.descending else Prospect.name.asc()
+    return [primary, tie, Prospect.id]
+
+
+def list_statement(
+    flt: ProspectFilter, sort: Sort, today: date, industry_codes: Sequence[str]
+) -> Select[Unpack[tuple[Any, ...]]]:
+    stmt: Select[Unpack[tuple[Any, ...]]] = (
+        select(
+            Prospect.id,
+            Prospect.name,
+            Prospect.uscc,
+            Prospect.kind,
+            Prospect.stage,
+            Prospect.owner_name,
+            Prospect.phone,
+            Prospect.assigned_rm_id,
+            RM.display_name.label("rm_name"),
+            Prospect.district_code,
+            District.name.label("district_name"),
+            Prospect.industry_code,
+            Prospect.last_contact_on,
+            Prospect.stage_changed_at,
+            Prospect.updated_at,
+        )
+        .outerjoin(RM, RM.id == Prospect.assigned_rm_id)
+        .outerjoin(District, District.code == Prospect.district_code)
+        .where(and_(*_conditions(flt, today, industry_codes)))
+        .order_by(*_order(sort))
+    )
+    return stmt
+
+
+def page(
+    session: Session,
+    flt: ProspectFilter,
+    sort: Sort,
+    offset: int,
+    limit: int,
+    today: date,
+    industry_codes: Sequence[str] = (),
+) -> Sequence[Any]:
+    stmt = list_statement(flt, sort, today, industry_codes).offset(offset).limit(limit)
+    return session.execute(stmt, _fts_params(flt)).all()
+
+
+def count(
+    session: Session, flt: ProspectFilter, today: date, industry_codes: Sequence[str] = ()
+) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(Prospect)
+        .where(and_(*_conditions(flt, today, industry_codes)))
+    )
+    return int(session.execute(stmt, _fts_params(flt)).scalar_one())
+
+
+def stage_counts(
+    session: Session, flt: ProspectFilter, today: date, industry_codes: Sequence[str] = ()
+) -> dict[str, int]:
+    stmt = (
+        select(Prospect.stage, func.count())
+        .where(and_(*_conditions(flt, today, industry_codes)))
+        .group_by(Prospect.stage)
+    )
+    return {stage: int(n) for stage, n in session.execute(stmt, _fts_params(flt)).all()}

@@ -1,0 +1,50 @@
+"""The core runs without Qt: importing it never loads PySide6 (Anki's and Electrum's rule)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE_MODULES = [
+    "crm.domain.uscc",
+    "crm.domain.money",
+    "crm.domain.stages",
+    "crm.domain.prospect",
+    "crm.store.engine",
+    "crm.store.models",
+    "crm.store.migrate",
+    "crm.store.queries",
+    "crm.services.container",
+    "crm.services.prospects",
+    "crm.services.demo",
+    "crm.sync.hlc",
+    "crm.i18n",
+    "crm.resources",
+    "crm.cli",
+    "crm.app",
+]
+
+
+def test_core_modules_never_load_qt() -> None:
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in CORE_MODULES)
+        + "import crm.cli\ncrm.cli.build_parser()\n"
+        + "assert 'PySide6' not in sys.modules, 'PySide6 was imported by the core'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_domain_never_loads_sqlalchemy() -> None:
+    code = (
+        "import sys\nimport crm.domain.uscc, crm.domain.money, crm.domain.stages, "
+        "crm.domain.prospect, crm.domain.query\n"
+        "assert 'sqlalchemy' not in sys.modules\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
