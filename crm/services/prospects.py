@@ -304,7 +304,7 @@ class ProspectService:
                 edited_fields="",
                 **{name: getattr(clean, name) for name in (*EDITABLE, "name_key")},
             )
-            p.tags = [ProspectTag(tag_code=t) for t in clean.tags]
+            p.tags = [ProspectTag(tag_code=t) for t in sorted(clean.tags)]
             p.sources = [
                 SourceMembership(id=new_id(), source_code=c, added_at=now) for c in clean.sources
             ]
@@ -417,6 +417,7 @@ class ProspectService:
                 if tag in {t.tag_code for t in p.tags}:
                     continue
                 p.tags.append(ProspectTag(tag_code=tag))
+                p.edited_fields = " ".join(sorted({*p.edited_fields.split(), "tags"}))
                 base = p.version
                 p.version += 1
                 p.updated_at = self.ctx.now()
@@ -458,8 +459,8 @@ class ProspectService:
         refused: dict[str, DomainError] = {}
         with self.ctx.db.transaction() as s:
             for pid in prospect_ids:
-                p = self._load(s, pid)
                 try:
+                    p = self._load(s, pid)
                     self._move(s, p, target, reason_code, reason_text)
                     moved.append(pid)
                 except DomainError as exc:

@@ -68,7 +68,10 @@ def current_revision(path: Path) -> str | None:
     if not looks_like_sqlite(path):
         raise errors.database_corrupt(str(path), "not an SQLite database")
     try:
-        conn = raw_connect(path, read_only=True)
+        # Read-write although it only reads: a read-only connection to a WAL database
+        # leaves -wal/-shm files behind that it may not remove.
+        conn = raw_connect(path)
+        conn.execute("PRAGMA busy_timeout = 1500")
     except Exception as exc:
         raise classify(exc, str(path)) or exc from exc
     try:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
     case,
     exists,
     false,
@@ -96,8 +95,8 @@ def _order(sort: Sort) -> list[Any]:
 
 def list_statement(
     flt: ProspectFilter, sort: Sort, today: date, industry_codes: Sequence[str]
-) -> Select[Unpack[tuple[Any, ...]]]:
-    stmt: Select[Unpack[tuple[Any, ...]]] = (
+) -> Select[*tuple[Any, ...]]:
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             Prospect.id,
             Prospect.name,
@@ -117,7 +116,7 @@ def list_statement(
         )
         .outerjoin(RM, RM.id == Prospect.assigned_rm_id)
         .outerjoin(District, District.code == Prospect.district_code)
-        .where(and_(*_conditions(flt, today, industry_codes)))
+        .where(*_conditions(flt, today, industry_codes))
         .order_by(*_order(sort))
     )
     return stmt
@@ -140,9 +139,7 @@ def count(
     session: Session, flt: ProspectFilter, today: date, industry_codes: Sequence[str] = ()
 ) -> int:
     stmt = (
-        select(func.count())
-        .select_from(Prospect)
-        .where(and_(*_conditions(flt, today, industry_codes)))
+        select(func.count()).select_from(Prospect).where(*_conditions(flt, today, industry_codes))
     )
     return int(session.execute(stmt, _fts_params(flt)).scalar_one())
 
@@ -152,7 +149,7 @@ def stage_counts(
 ) -> dict[str, int]:
     stmt = (
         select(Prospect.stage, func.count())
-        .where(and_(*_conditions(flt, today, industry_codes)))
+        .where(*_conditions(flt, today, industry_codes))
         .group_by(Prospect.stage)
     )
     return {stage: int(n) for stage, n in session.execute(stmt, _fts_params(flt)).all()}

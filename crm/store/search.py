@@ -85,7 +85,7 @@ def match_expression(query: str) -> str | None:
 def prospect_body(p: Prospect) -> str:
     return search_body(
         (p.name, p.owner_name, p.address, p.street, p.notes, p.uscc, p.phone),
-        (initials(p.name), initials(p.owner_name)),
+        (initials(p.name or ""), initials(p.owner_name or "")),
     )
 
 

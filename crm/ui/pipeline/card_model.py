@@ -1,0 +1,237 @@
+"""The cards of one pipeline column: a page of prospects at one stage, most recent first.
+
+A column never holds the whole stage (67,000 no-loan prospects in a big book): it loads
+the first page and "Show more" adds the next. Cards can be dragged out as a list of
+(id, name, stage) in MIME_TYPE.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from crm.domain.query import ProspectFilter, Sort, SortColumn
+from crm.domain.stages import Stage
+from crm.services.prospects import ProspectRow
+from crm.ui.common import fmt
+from crm.ui.common.context import UiContext
+from crm.ui.stages.dialog import MoveItem
+
+PAGE_SIZE = 200
+MIME_TYPE = "application/x-firstloan-prospects"
+CARD_ROLE = Qt.ItemDataRole.UserRole + 10
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+Index = QModelIndex | QPersistentModelIndex
+translate = QCoreApplication.translate
+
+
+@dataclass(frozen=True)
+class Card:
+    row: ProspectRow
+    days_in_stage: int
+    days_since_contact: int | None
+    stalled: bool
+
+
+def make_card(row: ProspectRow, today: date, zone: Any, stalled_after: int) -> Card:
+    stage_day = fmt.local(row.stage_changed_at, zone).date()
+    in_stage = max((today - stage_day).days, 0)
+    since = (today - row.last_contact_on).days if row.last_contact_on else None
+    stalled = (
+        row.stage != Stage.DROPPED.value
+        and in_stage >= stalled_after
+        and (since is None or since >= stalled_after)
+    )
+    return Card(row, in_stage, since, stalled)
+
+
+def encode(items: Sequence[MoveItem]) -> bytes:
+    return json.dumps(
+        [{"id": i.id, "name": i.name, "stage": i.stage} for i in items], ensure_ascii=False
+    ).encode("utf-8")
+
+
+def decode(data: bytes) -> list[MoveItem]:
+    try:
+        raw = json.loads(bytes(data).decode("utf-8"))
+        return [MoveItem(str(d["id"]), str(d["name"]), str(d["stage"])) for d in raw]
+    except (ValueError, KeyError, TypeError):
+        return []
+
+
+class CardModel(QAbstractListModel):
+    loaded = Signal()
+
+    def __init__(
+        self,
+        ui: UiContext,
+        stage: str,
+        stalled_after: int,
+        parent: QObject | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.stage = stage
+        self.stalled_after = stalled_after
+        self.page_size = page_size
+        self._filter = ProspectFilter()
+        self._cards: list[Card] = []
+        self._generation = 0
+        self._fetching = False
+        self.exhausted = True
+        self.loading = False
+
+    @property
+    def sort(self) -> Sort:
+        return Sort(SortColumn.STAGE_SINCE, descending=True)
+
+    def column_filter(self, flt: ProspectFilter) -> ProspectFilter:
+        return replace(flt, stages=(self.stage,))
+
+    def load(self, flt: ProspectFilter, keep: int = 0) -> None:
+        """The first page (or as many as were shown, up to ``keep``) for this filter."""
+        self._filter = flt
+        self._generation += 1
+        generation = self._generation
+        limit = max(self.page_size, keep)
+        column, sort = self.column_filter(flt), self.sort
+        service = self.ui.services.prospects
+        self.loading = True
+        self._fetching = False
+        self.ui.tasks.read(
+            self,
+            lambda: service.page(column, sort, 0, limit),
+            lambda rows: self._loaded(generation, limit, rows),
+            lambda _err: self._failed(generation),
+        )
+
+    def more(self) -> None:
+        if self._fetching or self.exhausted or self.loading:
+            return
+        self._fetching = True
+        generation = self._generation
+        offset = len(self._cards)
+        column, sort, limit = self.column_filter(self._filter), self.sort, self.page_size
+        service = self.ui.services.prospects
+        self.ui.tasks.read(
+            self,
+            lambda: service.page(column, sort, offset, limit),
+            lambda rows: self._more(generation, offset, rows),
+            lambda _err: self._failed(generation),
+        )
+
+    def _cards_of(self, rows: list[ProspectRow]) -> list[Card]:
+        today, zone = self.ui.today(), self.ui.zone
+        return [make_card(r, today, zone, self.stalled_after) for r in rows]
+
+    def _loaded(self, generation: int, limit: int, rows: list[ProspectRow]) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._cards = self._cards_of(rows)
+        self.endResetModel()
+        self.exhausted = len(rows) < limit
+        self.loading = False
+        self.loaded.emit()
+
+    def _more(self, generation: int, offset: int, rows: list[ProspectRow]) -> None:
+        if generation != self._generation or offset != len(self._cards):
+            return
+        self._fetching = False
+        self.exhausted = len(rows) < self.page_size
+        if rows:
+            first = len(self._cards)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._cards.extend(self._cards_of(rows))
+            self.endInsertRows()
+        self.loaded.emit()
+
+    def _failed(self, generation: int) -> None:
+        if generation == self._generation:
+            self.loading = False
+            self._fetching = False
+            self.loaded.emit()
+
+    # -- Qt model --------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._cards)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._cards):
+            return None
+        card = self._cards[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return card.row.name
+        if role == CARD_ROLE:
+            return card
+        if role == ID_ROLE:
+            return card.row.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(card)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return card.row.name
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return (
+            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        )
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        mime = QMimeData()
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        mime.setData(MIME_TYPE, encode([self.item(r) for r in rows]))
+        return mime
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def card(self, row: int) -> Card:
+        return self._cards[row]
+
+    def item(self, row: int) -> MoveItem:
+        r = self._cards[row].row
+        return MoveItem(r.id, r.name, r.stage)
+
+    def count(self) -> int:
+        return len(self._cards)
+
+    def _tooltip(self, card: Card) -> str:
+        r = card.row
+        lines = [r.name]
+        if r.owner_name:
+            lines.append(r.owner_name)
+        if card.stalled:
+            lines.append(
+                translate(
+                    "CardModel", "Stalled: no stage change and no contact for {days} days or more"
+                ).format(days=self.stalled_after)
+            )
+        return "\n".join(lines)

@@ -1,0 +1,431 @@
+"""One prospect: the editable form, its stage history and loans, saved with Ctrl+S.
+
+Saving sends the version the form was loaded at; if someone else (a sync, another window)
+changed the prospect meanwhile, the service refuses (StaleEdit) and the user chooses to
+reload. Leaving with unsaved changes asks Save / Discard / Cancel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm.domain.errors import DomainError
+from crm.domain.money import format_rate
+from crm.domain.prospect import InvalidProspect
+from crm.i18n import describe
+from crm.services.prospects import DuplicateUSCC, ProspectDetail, StaleEdit
+from crm.ui.common import fmt, labels
+from crm.ui.common.context import UiContext
+from crm.ui.common.errors import show_error
+from crm.ui.common.icons import icon
+from crm.ui.common.widgets import StageChip, heading, muted
+from crm.ui.prospects.form import ProspectForm
+from crm.ui.prospects.timeline import StageTimeline
+from crm.ui.stages.dialog import MoveItem
+from crm.ui.stages.mover import StageMover
+
+
+translate = QCoreApplication.translate
+
+
+def ask_open_existing(parent: QWidget, error: DuplicateUSCC) -> bool:
+    """Offer to open the prospect that already has this USCC."""
+    answer = QMessageBox.question(
+        parent,
+        translate("ProspectDetailView", "Already in your book"),
+        describe(error)
+        + "\n\n"
+        + translate("ProspectDetailView", "Open the existing prospect instead?"),
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Open,
+    )
+    return answer == QMessageBox.StandardButton.Open
+
+
+class ProspectDetailView(QWidget):
+    backRequested = Signal()
+    openRequested = Signal(str)
+    message = Signal(str)
+
+    def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("prospectDetail")
+        self.ui = ui
+        self.detail: ProspectDetail | None = None
+        self._loading_id: str | None = None
+        self._saving = False
+        self.mover = StageMover(ui, self)
+        self.mover.moved.connect(self._after_move)
+        self.mover.message.connect(self.message)
+
+        self.form = ProspectForm(ui, self)
+        self.form.changed.connect(self._update_state)
+        self.form.undo_stack.cleanChanged.connect(lambda _clean: self._update_state())
+        self.form.openExisting.connect(self.openRequested)
+
+        self.save_action = QAction(icon("save"), self.tr("Save"), self)
+        self.save_action.setShortcut(QKeySequence("Ctrl+S"))
+        self.save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.save_action.setToolTip(self.tr("Save the changes (Ctrl+S)"))
+        self.save_action.triggered.connect(lambda: self.save())
+        self.back_action = QAction(icon("back"), self.tr("Back to the list"), self)
+        self.back_action.setShortcut(QKeySequence("Alt+Left"))
+        self.back_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.back_action.setToolTip(self.tr("Back to the list (Alt+Left)"))
+        self.back_action.triggered.connect(self.backRequested)
+        self.addActions(
+            [self.save_action, self.back_action, self.form.undo_action, self.form.redo_action]
+        )
+        self._build()
+        self._update_state()
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.setSpacing(8)
+
+        header = QHBoxLayout()
+        back = QToolButton(self)
+        back.setDefaultAction(self.back_action)
+        back.setAutoRaise(True)
+        header.addWidget(back)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        first = QHBoxLayout()
+        self.title = QLabel(self)
+        self.title.setObjectName("pageTitle")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chip = StageChip("", self)
+        first.addWidget(self.title)
+        first.addWidget(self.chip)
+        first.addStretch(1)
+        titles.addLayout(first)
+        self.subtitle = muted("", self)
+        titles.addWidget(self.subtitle)
+        header.addLayout(titles, 1)
+        for action in (self.form.undo_action, self.form.redo_action):
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setAutoRaise(True)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+            header.addWidget(button)
+        self.stage_button = QPushButton(icon("stage"), self.tr("Change stage…"), self)
+        self.stage_button.setToolTip(self.tr("Move this prospect to another stage"))
+        self.stage_button.clicked.connect(self.change_stage)
+        self.revert_button = QPushButton(self.tr("Revert"), self)
+        self.revert_button.setToolTip(self.tr("Throw away the unsaved changes"))
+        self.revert_button.clicked.connect(self.revert)
+        self.save_button = QPushButton(icon("save"), self.tr("Save"), self)
+        self.save_button.setToolTip(self.save_action.toolTip())
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(lambda: self.save())
+        for button in (self.stage_button, self.revert_button, self.save_button):
+            header.addWidget(button)
+        layout.addLayout(header)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setChildrenCollapsible(False)
+        form_panel = QFrame(self.splitter)
+        form_panel.setObjectName("panel")
+        form_layout = QVBoxLayout(form_panel)
+        form_layout.setContentsMargins(1, 1, 1, 1)
+        form_layout.addWidget(self.form)
+        self.splitter.addWidget(form_panel)
+
+        side = QScrollArea(self.splitter)
+        side.setWidgetResizable(True)
+        side.setFrameShape(QFrame.Shape.NoFrame)
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_body = QWidget(side)
+        side_layout = QVBoxLayout(side_body)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setSpacing(10)
+        side.setWidget(side_body)
+
+        summary_panel, summary_layout = _panel(side_body, self.tr("Summary"))
+        self.summary = QLabel(summary_panel)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        summary_layout.addWidget(self.summary)
+        side_layout.addWidget(summary_panel)
+
+        loans_panel, loans_layout = _panel(side_body, self.tr("Loans"))
+        self.loans = QLabel(loans_panel)
+        self.loans.setWordWrap(True)
+        loans_layout.addWidget(self.loans)
+        side_layout.addWidget(loans_panel)
+
+        history_panel, history_layout = _panel(side_body, self.tr("Stage history"))
+        self.timeline = StageTimeline(history_panel)
+        history_layout.addWidget(self.timeline)
+        side_layout.addWidget(history_panel)
+        side_layout.addStretch(1)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([780, 440])
+        layout.addWidget(self.splitter, 1)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @property
+    def prospect_id(self) -> str | None:
+        return self.detail.id if self.detail else self._loading_id
+
+    def load(self, prospect_id: str) -> None:
+        self._loading_id = prospect_id
+        self.detail = None
+        self.title.setText(self.tr("Loading…"))
+        self.subtitle.setText("")
+        self.chip.set_stage("")
+        self.form.setEnabled(False)
+        self._update_state()
+        service = self.ui.services.prospects
+        self.ui.tasks.read(
+            self,
+            lambda: service.get(prospect_id),
+            lambda detail: self._loaded(prospect_id, detail),
+            lambda err: self._load_failed(prospect_id, err),
+        )
+
+    def _loaded(self, prospect_id: str, detail: ProspectDetail) -> None:
+        if prospect_id != self._loading_id:
+            return
+        self.detail = detail
+        self.form.load(detail.draft(), detail.id)
+        self.form.setEnabled(True)
+        self._show_detail(detail)
+
+    def _load_failed(self, prospect_id: str, error: BaseException) -> None:
+        if prospect_id != self._loading_id:
+            return
+        self.title.setText(self.tr("This prospect could not be opened"))
+        if isinstance(error, DomainError):
+            self.subtitle.setText(describe(error))
+
+    def _show_detail(self, detail: ProspectDetail) -> None:
+        zone = self.ui.zone
+        today = self.ui.today()
+        in_stage = (today - fmt.local(detail.stage_changed_at, zone).date()).days
+        self.chip.set_stage(detail.stage)
+        parts = [
+            self.tr("RM: {name}").format(name=detail.rm_name or self.tr("unassigned")),
+            self.tr("{days} in this stage").format(days=fmt.days(in_stage)),
+            self.tr("Last contact: {day}").format(day=fmt.day(detail.last_contact_on))
+            if detail.last_contact_on
+            else self.tr("Never contacted"),
+        ]
+        self.subtitle.setText(" · ".join(parts))
+        district = labels.district(self.ui.district(detail.district_code), detail.district_code)
+        rows = [
+            (self.tr("Kind"), labels.kind(detail.kind)),
+            (self.tr("District"), district or "—"),
+            (
+                self.tr("Industry"),
+                labels.industry_long(detail.industry_code) if detail.industry_code else "—",
+            ),
+            (
+                self.tr("Registered capital"),
+                fmt.money(detail.registered_capital_fen)
+                if detail.registered_capital_fen is not None
+                else "—",
+            ),
+            (self.tr("In the book since"), fmt.day(fmt.local(detail.created_at, zone).date())),
+            (self.tr("Last changed"), fmt.moment(detail.updated_at, zone)),
+        ]
+        self.summary.setText(
+            "<table cellspacing='3'>"
+            + "".join(
+                f"<tr><td style='color:#5f6b7a; padding-right:10px'>{_esc(k)}</td>"
+                f"<td>{_esc(v)}</td></tr>"
+                for k, v in rows
+            )
+            + "</table>"
+        )
+        if detail.loans:
+            self.loans.setText(
+                "<br>".join(
+                    self.tr("{amount} at {rate}, {start} to {maturity} ({status})").format(
+                        amount=fmt.money(loan.amount_fen),
+                        rate=format_rate(loan.rate_bp),
+                        start=fmt.day(loan.start_date),
+                        maturity=fmt.day(loan.maturity_date),
+                        status=_loan_status(loan.status),
+                    )
+                    for loan in detail.loans
+                )
+            )
+        else:
+            self.loans.setText(self.tr("No loans recorded."))
+        self.timeline.set_history(detail.history, zone)
+        self._update_state()
+
+    # -- state -----------------------------------------------------------------------------
+
+    def is_dirty(self) -> bool:
+        return self.detail is not None and self.form.is_dirty()
+
+    def _update_state(self) -> None:
+        dirty = self.is_dirty()
+        loaded = self.detail is not None
+        name = self.form.value("name") if loaded else ""
+        if loaded:
+            self.title.setText(
+                (name or self.detail.name if self.detail else "") + (" *" if dirty else "")
+            )
+        self.save_action.setEnabled(loaded and dirty and not self._saving)
+        self.save_button.setEnabled(loaded and dirty and not self._saving)
+        self.revert_button.setEnabled(loaded and dirty and not self._saving)
+        self.stage_button.setEnabled(loaded and not self._saving)
+        self.setWindowModified(dirty)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Save through the service; ``then`` runs once the save succeeded."""
+        if self.detail is None or self._saving:
+            return
+        if not self.form.is_dirty():
+            if then is not None:
+                then()
+            return
+        self.form.validate_all()
+        if not self.form.is_valid():
+            self.form.focus_first_error()
+            self.message.emit(self.tr("Not saved: correct the fields marked in red."))
+            return
+        draft = self.form.draft()
+        prospect_id, version = self.detail.id, self.detail.version
+        service = self.ui.services.prospects
+        self._saving = True
+        self._update_state()
+        self.ui.tasks.write(
+            self,
+            lambda: service.update(prospect_id, draft, expected_version=version),
+            lambda detail: self._saved(draft, detail, then),
+            self._save_failed,
+        )
+
+    def _saved(self, sent: object, detail: ProspectDetail, then: Callable[[], None] | None) -> None:
+        self._saving = False
+        self.detail = detail
+        if self.form.draft() == sent:
+            self.form.accept_saved(detail.draft())
+        self._show_detail(detail)
+        self.ui.events.prospectsChanged.emit([detail.id])
+        self.message.emit(self.tr("Saved {name}").format(name=detail.name))
+        if then is not None:
+            then()
+
+    def _save_failed(self, error: BaseException) -> None:
+        self._saving = False
+        self._update_state()
+        if isinstance(error, InvalidProspect):
+            self.form.show_errors(error.errors)
+        elif isinstance(error, DuplicateUSCC):
+            if ask_open_existing(self, error):
+                self.revert()
+                self.openRequested.emit(error.existing_id)
+        elif isinstance(error, StaleEdit):
+            answer = QMessageBox.question(
+                self,
+                self.tr("Changed elsewhere"),
+                describe(error)
+                + "\n\n"
+                + self.tr("Reload the prospect now? Your unsaved changes will be lost."),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer == QMessageBox.StandardButton.Yes and self.detail is not None:
+                self.load(self.detail.id)
+        elif isinstance(error, DomainError):
+            show_error(self, error)
+
+    def revert(self) -> None:
+        """Back to the last saved values (the undone edits stay available for redo)."""
+        stack = self.form.undo_stack
+        if stack.cleanIndex() >= 0:
+            stack.setIndex(stack.cleanIndex())
+        elif self.detail is not None:
+            self.form.load(self.detail.draft(), self.detail.id)
+
+    def guard(self, then: Callable[[], None]) -> None:
+        """Run ``then`` unless the user cancels leaving unsaved changes."""
+        if not self.is_dirty():
+            then()
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Unsaved changes"),
+            self.tr("{name} has unsaved changes. Save them before leaving?").format(
+                name=self.detail.name if self.detail else ""
+            ),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            self.save(then)
+        elif answer == QMessageBox.StandardButton.Discard:
+            self.revert()
+            then()
+
+    def change_stage(self) -> None:
+        if self.detail is not None:
+            self.mover.request([MoveItem(self.detail.id, self.detail.name, self.detail.stage)])
+
+    def _after_move(self, moved: list[str]) -> None:
+        if self.detail is None or self.detail.id not in moved:
+            return
+        self.ui.events.prospectsChanged.emit(moved)
+        prospect_id = self.detail.id
+        service = self.ui.services.prospects
+        self.ui.tasks.read(self, lambda: service.get(prospect_id), self._refreshed)
+
+    def _refreshed(self, detail: ProspectDetail) -> None:
+        """New stage and version after a move; edits in the form are kept."""
+        if self.detail is None or detail.id != self.detail.id:
+            return
+        self.detail = detail
+        if not self.form.is_dirty():
+            self.form.load(detail.draft(), detail.id)
+        self._show_detail(detail)
+
+
+def _panel(parent: QWidget, title: str) -> tuple[QFrame, QVBoxLayout]:
+    panel = QFrame(parent)
+    panel.setObjectName("panel")
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(12, 10, 12, 10)
+    layout.addWidget(heading(title, panel))
+    return panel, layout
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _loan_status(status: str) -> str:
+    return {
+        "active": translate("ProspectDetailView", "active"),
+        "repaid": translate("ProspectDetailView", "repaid"),
+        "overdue": translate("ProspectDetailView", "overdue"),
+    }.get(status, status)

@@ -1,0 +1,293 @@
+"""The prospect list: filters, search as you type, the paged table and bulk actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm.domain.query import Sort
+from crm.services.prospects import ProspectRow
+from crm.ui.common import fmt, labels
+from crm.ui.common.context import UiContext
+from crm.ui.common.filter_bar import FilterBar
+from crm.ui.common.icons import icon
+from crm.ui.prospects.bulk import UNASSIGN, AssignDialog, TagDialog
+from crm.ui.prospects.table_model import COLUMNS, ID_ROLE, ProspectTableModel
+from crm.ui.stages.dialog import MoveItem
+from crm.ui.stages.mover import StageMover
+
+COLUMN_WIDTHS = (260, 170, 120, 80, 80, 210, 110, 110)
+# Beyond this many loaded rows, a change reloads from the top instead of re-reading them all.
+REFRESH_LIMIT = 1000
+
+
+class ProspectTable(QTableView):
+    """The table; Enter or a double click opens the prospect."""
+
+    openRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("prospectTable")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setSortingEnabled(True)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
+        self.horizontalHeader().setHighlightSections(False)
+        self.horizontalHeader().setSectionsMovable(True)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.doubleClicked.connect(self._open)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self._open(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def _open(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.openRequested.emit(str(index.data(ID_ROLE)))
+
+
+class _EmptyNotice(QLabel):
+    """Said in the middle of the table when nothing matches."""
+
+    def __init__(self, table: QTableView) -> None:
+        super().__init__(table.viewport())
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setProperty("muted", True)
+        self.hide()
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            parent = self.parentWidget()
+            if parent is not None:
+                self.setGeometry(parent.rect().adjusted(20, 20, -20, -20))
+        return False
+
+
+class ProspectListView(QWidget):
+    openRequested = Signal(str)
+    newRequested = Signal()
+    message = Signal(str)
+
+    def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("prospectList")
+        self.ui = ui
+        self.model = ProspectTableModel(ui, self)
+        self.mover = StageMover(ui, self)
+        self.mover.moved.connect(self._after_bulk)
+        self.mover.message.connect(self.message)
+        self.dialog: AssignDialog | TagDialog | None = None
+        self._build()
+        self.model.totalChanged.connect(lambda _n: self._update_count())
+        self.model.loadingChanged.connect(lambda _b: self._update_count())
+        self.model.reloaded.connect(self._update_count)
+        self.model.modelReset.connect(self._update_selection)
+        self.filters.filterChanged.connect(self.apply_filters)
+        ui.events.prospectsChanged.connect(self._data_changed)
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.setSpacing(8)
+
+        top = QHBoxLayout()
+        title = QLabel(self.tr("Prospects"), self)
+        title.setObjectName("pageTitle")
+        top.addWidget(title)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        top.addWidget(self.count_label)
+        top.addStretch(1)
+        self.new_button = QPushButton(icon("add"), self.tr("New prospect"), self)
+        self.new_button.setToolTip(self.tr("Add a prospect (Ctrl+N)"))
+        self.new_button.clicked.connect(self.newRequested)
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
+
+        self.filters = FilterBar(self.ui, parent=self)
+        layout.addWidget(self.filters)
+
+        self.bulk_bar = QFrame(self)
+        self.bulk_bar.setObjectName("bulkBar")
+        bulk = QHBoxLayout(self.bulk_bar)
+        bulk.setContentsMargins(10, 4, 10, 4)
+        self.selection_label = QLabel(self.bulk_bar)
+        bulk.addWidget(self.selection_label)
+        bulk.addStretch(1)
+        self.assign_button = QPushButton(icon("assign"), self.tr("Assign to RM…"), self.bulk_bar)
+        self.assign_button.setToolTip(self.tr("Give the selected prospects to an RM"))
+        self.assign_button.clicked.connect(self.assign_selected)
+        self.tag_button = QPushButton(icon("tag"), self.tr("Add tag…"), self.bulk_bar)
+        self.tag_button.setToolTip(self.tr("Add a tag to the selected prospects"))
+        self.tag_button.clicked.connect(self.tag_selected)
+        self.stage_button = QPushButton(icon("stage"), self.tr("Change stage…"), self.bulk_bar)
+        self.stage_button.setToolTip(self.tr("Move the selected prospects to another stage"))
+        self.stage_button.clicked.connect(self.change_stage_selected)
+        clear = QToolButton(self.bulk_bar)
+        clear.setText("✕")
+        clear.setAutoRaise(True)
+        clear.setToolTip(self.tr("Clear the selection"))
+        clear.clicked.connect(lambda: self.table.clearSelection())
+        for widget in (self.assign_button, self.tag_button, self.stage_button, clear):
+            bulk.addWidget(widget)
+        layout.addWidget(self.bulk_bar)
+
+        self.table = ProspectTable(self)
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.openRequested.connect(self.openRequested)
+        selection = self.table.selectionModel()
+        selection.selectionChanged.connect(lambda *_args: self._update_selection())
+        layout.addWidget(self.table, 1)
+        self.empty = _EmptyNotice(self.table)
+        self._update_selection()
+
+    # -- querying --------------------------------------------------------------------------
+
+    def apply_filters(self) -> None:
+        self.model.set_query(self.filters.current())
+
+    def restore(self) -> None:
+        """Column layout as the user left it."""
+        state = self.ui.settings.state("prospect_table")
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
+        self.apply_filters()
+
+    def save_state(self) -> None:
+        self.ui.settings.set_state("prospect_table", self.table.horizontalHeader().saveState())
+
+    def focus_search(self) -> None:
+        self.filters.focus_search()
+
+    def sort_by(self, sort: Sort) -> None:
+        column = next(i for i, c in enumerate(COLUMNS) if c.sort == sort.column)
+        order = Qt.SortOrder.DescendingOrder if sort.descending else Qt.SortOrder.AscendingOrder
+        self.table.sortByColumn(column, order)
+
+    def _data_changed(self, _ids: list[str]) -> None:
+        if self.model.rowCount() > REFRESH_LIMIT:
+            self.model.reload()
+        else:
+            self.model.refresh()
+
+    def _update_count(self) -> None:
+        total = self.model.total
+        if total is None:
+            text = self.tr("Counting…")
+        elif total == 1:
+            text = self.tr("1 prospect")
+        else:
+            text = self.tr("{count} prospects").format(count=fmt.integer(total))
+        if self.model.loading:
+            text += " · " + self.tr("loading…")
+        self.count_label.setText(text)
+        nothing = not self.model.loading and self.model.rowCount() == 0
+        if nothing:
+            self.empty.setText(
+                self.tr("No prospect matches these filters.")
+                if not self.filters.current().is_empty()
+                else self.tr("No prospects yet. Add one with New prospect (Ctrl+N).")
+            )
+        self.empty.setVisible(nothing)
+
+    # -- selection and bulk actions ---------------------------------------------------------
+
+    def selected_rows(self) -> list[ProspectRow]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.model.row_at(r) for r in rows]
+
+    def _update_selection(self) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        self.bulk_bar.setVisible(count > 0)
+        self.selection_label.setText(self.tr("{count} selected").format(count=fmt.integer(count)))
+
+    def assign_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        dialog = AssignDialog(len(rows), self.ui.users, self)
+        if self.ui.user is not None:
+            dialog.select(self.ui.user.id)
+        dialog.chosen.connect(lambda code: self._assign([r.id for r in rows], code))
+        self._open_dialog(dialog)
+
+    def _assign(self, ids: list[str], code: str) -> None:
+        rm_id = None if code == UNASSIGN else code
+        rm = self.ui.user_by_id(rm_id)
+        service = self.ui.services.prospects
+        self.ui.tasks.write(
+            self,
+            lambda: service.assign(ids, rm_id),
+            lambda n: self._assigned(ids, n, rm.display_name if rm else None),
+        )
+
+    def _assigned(self, ids: list[str], count: int, rm_name: str | None) -> None:
+        if rm_name is None:
+            self.message.emit(self.tr("Unassigned {count} prospects").format(count=count))
+        else:
+            self.message.emit(
+                self.tr("Assigned {count} prospects to {rm}").format(count=count, rm=rm_name)
+            )
+        self.ui.events.prospectsChanged.emit(ids)
+
+    def tag_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        dialog = TagDialog(len(rows), self)
+        dialog.chosen.connect(lambda code: self._tag([r.id for r in rows], code))
+        self._open_dialog(dialog)
+
+    def _tag(self, ids: list[str], tag: str) -> None:
+        service = self.ui.services.prospects
+        self.ui.tasks.write(
+            self, lambda: service.add_tag(ids, tag), lambda n: self._tagged(ids, n, tag)
+        )
+
+    def _tagged(self, ids: list[str], count: int, tag: str) -> None:
+        self.message.emit(
+            self.tr("Tagged {count} prospects as {tag}").format(count=count, tag=labels.tag(tag))
+        )
+        self.ui.events.prospectsChanged.emit(ids)
+
+    def change_stage_selected(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            self.mover.request([MoveItem(r.id, r.name, r.stage) for r in rows])
+
+    def _after_bulk(self, moved: list[str]) -> None:
+        if moved:
+            self.ui.events.prospectsChanged.emit(moved)
+
+    def _open_dialog(self, dialog: AssignDialog | TagDialog) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()

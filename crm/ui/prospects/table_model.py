@@ -1,0 +1,360 @@
+"""The prospect list as a table model over paged SQL (never the whole book in memory).
+
+Filtering and sorting happen in SQL through ``ProspectService.page``; the model holds the
+pages fetched so far and asks for the next one when the view scrolls near the end
+(``canFetchMore``/``fetchMore``, as in Qt for Python's fetchmore example). Every query runs
+in the background; a generation counter discards results of queries that were replaced
+while they ran (the user typed another letter, clicked another column).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QIcon
+
+from crm.domain.query import ProspectFilter, Sort, SortColumn
+from crm.services.prospects import ProspectRow
+from crm.ui.common import fmt, labels
+from crm.ui.common.context import UiContext
+
+PAGE_SIZE = 200
+ID_ROLE = Qt.ItemDataRole.UserRole
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+translate = QCoreApplication.translate
+
+
+@dataclass(frozen=True)
+class Column:
+    sort: SortColumn
+    title: str  # English source text; translated when shown
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(SortColumn.NAME, "Name"),
+    Column(SortColumn.USCC, "USCC"),
+    Column(SortColumn.STAGE, "Stage"),
+    Column(SortColumn.RM, "RM"),
+    Column(SortColumn.DISTRICT, "District"),
+    Column(SortColumn.INDUSTRY, "Industry"),
+    Column(SortColumn.LAST_CONTACT, "Last contact"),
+    Column(SortColumn.STAGE_SINCE, "Stage since"),
+)
+
+
+def column_title(column: Column) -> str:
+    return {
+        "Name": translate("ProspectTableModel", "Name"),
+        "USCC": translate("ProspectTableModel", "USCC"),
+        "Stage": translate("ProspectTableModel", "Stage"),
+        "RM": translate("ProspectTableModel", "RM"),
+        "District": translate("ProspectTableModel", "District"),
+        "Industry": translate("ProspectTableModel", "Industry"),
+        "Last contact": translate("ProspectTableModel", "Last contact"),
+        "Stage since": translate("ProspectTableModel", "Stage since"),
+    }[column.title]
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A row's texts, made once when the row arrives (data() is called very often)."""
+
+    texts: tuple[str, ...]
+    tooltips: tuple[str, ...]
+    unassigned: bool
+    never_contacted: bool
+
+
+class ProspectTableModel(QAbstractTableModel):
+    loadingChanged = Signal(bool)
+    totalChanged = Signal(int)
+    # A new query's first page is in (after a filter or sort change).
+    reloaded = Signal()
+
+    def __init__(
+        self, ui: UiContext, parent: QObject | None = None, page_size: int = PAGE_SIZE
+    ) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.page_size = page_size
+        self._filter = ProspectFilter()
+        self._sort = Sort()
+        self._rows: list[ProspectRow] = []
+        self._shown: list[_Shown] = []
+        self._total: int | None = None
+        self._exhausted = True
+        self._generation = 0
+        self._fetching = False
+        self._loading = False
+        self._started = False  # no query before the owner sets the first filter
+        self._muted = QBrush(QColor("#8a93a0"))
+
+    # -- the query -------------------------------------------------------------------------
+
+    @property
+    def filter(self) -> ProspectFilter:
+        return self._filter
+
+    @property
+    def sort_order(self) -> Sort:
+        return self._sort
+
+    @property
+    def total(self) -> int | None:
+        """How many prospects match (None while counting)."""
+        return self._total
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def set_query(self, flt: ProspectFilter, sort: Sort | None = None) -> None:
+        self._filter = flt
+        if sort is not None:
+            self._sort = sort
+        self.reload()
+
+    def reload(self) -> None:
+        """Ask for the first page and the count again; older answers are dropped."""
+        self._started = True
+        self._generation += 1
+        generation = self._generation
+        flt, sort, limit = self._filter, self._sort, self.page_size
+        service = self.ui.services.prospects
+        self._set_loading(True)
+        self._fetching = False
+        self.ui.tasks.read(
+            self,
+            lambda: service.page(flt, sort, 0, limit),
+            lambda rows: self._apply_first_page(generation, rows),
+            lambda _err: self._failed(generation),
+        )
+        self.ui.tasks.read(
+            self,
+            lambda: service.count(flt),
+            lambda total: self._apply_total(generation, total),
+            lambda _err: None,
+        )
+
+    def refresh(self) -> None:
+        """Re-read the rows already shown (after an edit), keeping selection where possible."""
+        self._generation += 1
+        generation = self._generation
+        flt, sort = self._filter, self._sort
+        limit = max(len(self._rows), self.page_size)
+        service = self.ui.services.prospects
+        self._fetching = False
+        self.ui.tasks.read(
+            self,
+            lambda: (service.page(flt, sort, 0, limit), service.count(flt)),
+            lambda result: self._apply_refresh(generation, limit, *result),
+            lambda _err: self._failed(generation),
+        )
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def _apply_first_page(self, generation: int, rows: list[ProspectRow]) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._shown = [self._show(r) for r in rows]
+        self._exhausted = len(rows) < self.page_size
+        self.endResetModel()
+        self._set_loading(False)
+        self.reloaded.emit()
+
+    def _apply_total(self, generation: int, total: int) -> None:
+        if generation != self._generation:
+            return
+        self._total = total
+        self.totalChanged.emit(total)
+
+    def _apply_refresh(
+        self, generation: int, limit: int, rows: list[ProspectRow], total: int
+    ) -> None:
+        if generation != self._generation:
+            return
+        same_ids = [r.id for r in rows] == [r.id for r in self._rows]
+        if same_ids and rows:
+            self._rows = list(rows)
+            self._shown = [self._show(r) for r in rows]
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1))
+        else:
+            self.beginResetModel()
+            self._rows = list(rows)
+            self._shown = [self._show(r) for r in rows]
+            self.endResetModel()
+        self._exhausted = len(rows) < limit
+        self._total = total
+        self.totalChanged.emit(total)
+        self.reloaded.emit()
+
+    def _failed(self, generation: int) -> None:
+        if generation == self._generation:
+            self._fetching = False
+            self._set_loading(False)
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            self.loadingChanged.emit(loading)
+
+    # -- paging ----------------------------------------------------------------------------
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid():
+            return False
+        return not self._exhausted and not self._loading
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._fetching or not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        generation = self._generation
+        offset = len(self._rows)
+        flt, sort, limit = self._filter, self._sort, self.page_size
+        service = self.ui.services.prospects
+        self.ui.tasks.read(
+            self,
+            lambda: service.page(flt, sort, offset, limit),
+            lambda rows: self._apply_more(generation, offset, rows),
+            lambda _err: self._failed(generation),
+        )
+
+    def _apply_more(self, generation: int, offset: int, rows: list[ProspectRow]) -> None:
+        if generation != self._generation or offset != len(self._rows):
+            return
+        self._fetching = False
+        self._exhausted = len(rows) < self.page_size
+        if not rows:
+            return
+        first = len(self._rows)
+        # beginInsertRows takes the inclusive last row.
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self._shown.extend(self._show(r) for r in rows)
+        self.endInsertRows()
+
+    # -- Qt model --------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column_title(COLUMNS[section])
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row, col = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._shown[row].texts[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._shown[row].tooltips[col] or None
+        if role == Qt.ItemDataRole.DecorationRole and COLUMNS[col].sort == SortColumn.STAGE:
+            return self._stage_icon(self._rows[row].stage)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            shown = self._shown[row]
+            sort = COLUMNS[col].sort
+            if (sort == SortColumn.RM and shown.unassigned) or (
+                sort == SortColumn.LAST_CONTACT and shown.never_contacted
+            ):
+                return self._muted
+            return None
+        if role == ID_ROLE:
+            return self._rows[row].id
+        if role == ROW_ROLE:
+            return self._rows[row]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        wanted = Sort(COLUMNS[column].sort, order == Qt.SortOrder.DescendingOrder)
+        if wanted == self._sort:
+            return
+        self._sort = wanted
+        if self._started:
+            self.reload()
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def row_at(self, row: int) -> ProspectRow:
+        return self._rows[row]
+
+    def rows(self) -> list[ProspectRow]:
+        return list(self._rows)
+
+    def row_of(self, prospect_id: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == prospect_id), -1)
+
+    @staticmethod
+    def _stage_icon(code: str) -> QIcon:
+        return labels.stage_icon(code)
+
+    def _show(self, r: ProspectRow) -> _Shown:
+        today = self.ui.today()
+        zone = self.ui.zone
+        stage_day = fmt.local(r.stage_changed_at, zone).date()
+        in_stage = (today - stage_day).days
+        district = labels.district(self.ui.district(r.district_code), r.district_name)
+        never = r.last_contact_on is None
+        contact_tip = "" if never else _ago(today, r.last_contact_on)
+        texts = (
+            r.name,
+            r.uscc or "",
+            labels.stage(r.stage),
+            r.rm_name or translate("ProspectTableModel", "Unassigned"),
+            district,
+            labels.industry(r.industry_code),
+            translate("ProspectTableModel", "Never") if never else fmt.day(r.last_contact_on),
+            fmt.day(stage_day),
+        )
+        owner = f"\n{labels.kind(r.kind)} · {r.owner_name}" if r.owner_name else ""
+        tooltips = (
+            f"{r.name}{owner}",
+            "",
+            "",
+            "",
+            "",
+            labels.industry_long(r.industry_code) if r.industry_code else "",
+            contact_tip,
+            translate("ProspectTableModel", "{days} in this stage").format(days=fmt.days(in_stage)),
+        )
+        return _Shown(texts, tooltips, r.rm_name is None, never)
+
+
+def _ago(today: date, then: date | None) -> str:
+    if then is None:
+        return ""
+    return translate("ProspectTableModel", "{days} ago").format(days=fmt.days((today - then).days))

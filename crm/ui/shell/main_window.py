@@ -1,0 +1,247 @@
+"""The main window: navigation on the left, the pages, menus and the status bar.
+
+Pages come from ``PageSpec``s and are built the first time they are shown. Switching pages
+keeps each page as it was (an open prospect with unsaved edits stays open); closing the
+window asks about unsaved changes first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from crm import __version__
+from crm.domain.errors import DomainError
+from crm.ui.common.context import UiContext
+from crm.ui.common.errors import CrashHandler, app_title, show_error
+from crm.ui.common.icons import icon
+from crm.ui.common.i18n import LANGUAGES
+from crm.ui.settings.dialog import SettingsDialog
+from crm.ui.shell.page import Page, PageSpec, default_pages
+from crm.ui.shell.status import AppStatusBar
+
+NAV_WIDTH = 168
+DEFAULT_SIZE = QSize(1366, 768)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        ui: UiContext,
+        pages: Sequence[PageSpec] | None = None,
+        crash: CrashHandler | None = None,
+        language: str = "en",
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.ui = ui
+        self.crash = crash
+        self.language = language if language in LANGUAGES else "en"
+        self.specs = list(pages if pages is not None else default_pages())
+        self.pages: dict[str, Page] = {}
+        self.settings_dialog: SettingsDialog | None = None
+        self._closing = False
+        self.setWindowTitle(f"{app_title()} — {ui.services.db_path.name}")
+
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.nav = QListWidget(central)
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(NAV_WIDTH)
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.stack = QStackedWidget(central)
+        for n, spec in enumerate(self.specs):
+            item = QListWidgetItem(icon(spec.icon), spec.title(), self.nav)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setToolTip(self.tr("{page} (Ctrl+{number})").format(page=spec.title(),
+                                                                    number=n + 1))
+            self.stack.addWidget(QWidget(self.stack))  # replaced when first shown
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.status = AppStatusBar(ui.services.db_path, ui.user, self)
+        self.setStatusBar(self.status)
+        ui.tasks.busyChanged.connect(self.status.set_busy)
+        ui.tasks.unhandledError.connect(self._unhandled)
+        if crash is not None:
+            ui.tasks.crashed.connect(crash.show)
+
+        self._build_menus()
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self._restore()
+
+    # -- menus -----------------------------------------------------------------------------
+
+    def _action(
+        self, text: str, shortcut: str | QKeySequence.StandardKey | None,
+        slot: Callable[[], None], icon_name: str = "",
+    ) -> QAction:
+        action = QAction(icon(icon_name) if icon_name else icon("none"), text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.new_action = self._action(self.tr("&New prospect…"), "Ctrl+N", self.new_prospect,
+                                       "add")
+        file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        self.settings_action = self._action(self.tr("&Settings…"), "Ctrl+,", self.open_settings,
+                                            "settings")
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(self.tr("&Quit"), "Ctrl+Q", self.close))
+
+        view = bar.addMenu(self.tr("&View"))
+        for n, spec in enumerate(self.specs):
+            view.addAction(self._action(spec.title(), f"Ctrl+{n + 1}",
+                                        lambda key=spec.key: self.show_page(key), spec.icon))
+        view.addSeparator()
+        self.find_action = self._action(self.tr("&Find"), "Ctrl+F", self.focus_search, "search")
+        view.addAction(self.find_action)
+        view.addAction(self._action(self.tr("&Refresh"), "F5", self.refresh, "refresh"))
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self._action(self.tr("&About FirstLoan CRM"), None, self.about))
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def page(self, key: str) -> Page:
+        """The page ``key``, built (and started) the first time it is asked for."""
+        if key in self.pages:
+            return self.pages[key]
+        at = next(i for i, s in enumerate(self.specs) if s.key == key)
+        spec = self.specs[at]
+        page = spec.factory(self.ui, self.stack)
+        placeholder = self.stack.widget(at)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.stack.insertWidget(at, page)
+        page.message.connect(self.show_message)
+        page.openProspect.connect(self.open_prospect)
+        self.pages[key] = page
+        page.start()
+        return page
+
+    def current_key(self) -> str:
+        item = self.nav.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else ""
+
+    def current_page(self) -> Page | None:
+        key = self.current_key()
+        return self.pages.get(key) if key else None
+
+    def show_page(self, key: str) -> Page:
+        at = next((i for i, s in enumerate(self.specs) if s.key == key), 0)
+        page = self.page(self.specs[at].key)
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(at)
+        self.nav.blockSignals(False)
+        self.stack.setCurrentWidget(page)
+        self.ui.settings.last_page = self.specs[at].key
+        return page
+
+    def _nav_changed(self, row: int) -> None:
+        if 0 <= row < len(self.specs):
+            self.show_page(self.specs[row].key)
+
+    # -- commands --------------------------------------------------------------------------
+
+    def open_prospect(self, prospect_id: str) -> None:
+        page = self.show_page("prospects")
+        opener = getattr(page, "open_prospect", None)
+        if opener is not None:
+            opener(prospect_id)
+
+    def new_prospect(self) -> None:
+        page = self.show_page("prospects")
+        creator = getattr(page, "new_prospect", None)
+        if creator is not None:
+            creator()
+
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.focus_search()
+
+    def refresh(self) -> None:
+        self.ui.events.prospectsChanged.emit([])
+
+    def show_message(self, text: str) -> None:
+        self.status.showMessage(text, 6000)
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.ui.settings, str(self.ui.services.db_path), self.language,
+                                self)
+        self.settings_dialog = dialog
+        dialog.languageChanged.connect(lambda _lang: self.show_message(
+            self.tr("The new language applies after you restart FirstLoan CRM.")))
+        dialog.finished.connect(lambda _r: self._settings_closed(dialog))
+        dialog.open()
+
+    def _settings_closed(self, dialog: SettingsDialog) -> None:
+        if self.settings_dialog is dialog:
+            self.settings_dialog = None
+        dialog.deleteLater()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, self.tr("About FirstLoan CRM"),
+            self.tr("<b>FirstLoan CRM</b> (首贷通) {version}<br>Cultivating small businesses "
+                    "from no-loan prospect to first-loan customer to strategic client.").format(
+                version=__version__))
+
+    def _unhandled(self, _owner: object, error: DomainError) -> None:
+        show_error(self, error)
+
+    # -- state and closing -----------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.ui.settings.state("main_window")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(DEFAULT_SIZE)
+        keys = [s.key for s in self.specs]
+        last = self.ui.settings.last_page
+        self.show_page(last if last in keys else keys[0])
+
+    def save_state(self) -> None:
+        self.ui.settings.set_state("main_window", self.saveGeometry())
+        self.ui.settings.last_page = self.current_key()
+        for page in self.pages.values():
+            page.save_state()
+        self.ui.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing:
+            unsaved = next((p for p in self.pages.values() if p.has_unsaved_changes()), None)
+            if unsaved is not None:
+                event.ignore()
+                self.show_page(unsaved.key)
+                unsaved.guard(self._close_now)
+                return
+        self.save_state()
+        self.ui.tasks.wait(5000)
+        super().closeEvent(event)
+
+    def _close_now(self) -> None:
+        self._closing = True
+        self.close()

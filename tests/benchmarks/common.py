@@ -1,0 +1,45 @@
+"""Small helpers shared by the benchmark scripts: timing, medians, a demo database."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+CACHE = Path(os.environ.get("CRM_BENCH_DIR", ROOT / "demo-data" / "bench"))
+
+
+def median_ms(func: Callable[[], object], runs: int = 15, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        func()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def report(name: str, ours: float, baseline: float, unit: str, target: str) -> None:
+    ratio = ours / baseline if baseline else float("inf")
+    print(
+        f"{name:<48} {ours:9.1f} {unit}   baseline {baseline:9.1f} {unit}   "
+        f"ratio {ratio:5.2f}   target {target}",
+        flush=True,
+    )
+
+
+def demo_db(prospects: int = 100_000, seed: int = 1) -> Path:
+    """The benchmark demo database, built once and reused (delete the folder to rebuild)."""
+    from crm.services.demo import build_demo
+
+    path = CACHE / f"demo-{prospects}-{seed}.db"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        build_demo(path, prospects=prospects, seed=seed)
+    return path
