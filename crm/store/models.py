@@ -119,6 +119,8 @@ class Prospect(Base):
     assigned_rm_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     notes: Mapped[str] = mapped_column(Text, default="")
     last_contact_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # When the next contact is due by the stage's cadence (kept by the visits service).
+    next_visit_due: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime] = mapped_column(index=True)
     # Fields an RM changed by hand (space-separated names): imports never overwrite them.
@@ -244,3 +246,8 @@ class OutboxOp(Base):
     base_version: Mapped[int | None] = mapped_column(Integer)
     hlc: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime]
+
+
+# Feature tables live in their own modules; importing them here puts them in the metadata
+# that Alembic and the schema test compare against.
+from crm.store import models_import, models_sync, models_visit  # noqa: E402, F401
