@@ -125,6 +125,8 @@ class Prospect(Base):
     updated_at: Mapped[datetime] = mapped_column(index=True)
     # Fields an RM changed by hand (space-separated names): imports never overwrite them.
     edited_fields: Mapped[str] = mapped_column(Text, default="")
+    # This prospect's rowid in the full-text index (local only; see crm/store/search.py).
+    search_rowid: Mapped[int | None] = mapped_column(Integer, unique=True)
     # Incremented on every change; the sync protocol sends it as an op's base version.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

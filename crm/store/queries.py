@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
     case,
     exists,
@@ -30,13 +29,20 @@ _STAGE_ORDER = case(
 )
 
 
-def _conditions(flt: ProspectFilter, today: date, industry_codes: Sequence[str]) -> list[Any]:
-    conds: list[ColumnElement[bool]] = []
+# Above this many text matches a page sorted by name is found faster by walking the name
+# index than by sorting every match (五金: 22k matches, 42 → 7 ms; a rare name: the reverse).
+SCAN_IN_ORDER_FROM = 2000
+
+
+def _conditions(
+    flt: ProspectFilter, today: date, industry_codes: Sequence[str], in_order: bool = False
+) -> list[Any]:
+    conds: list[Any] = []
     if flt.stages:
         conds.append(Prospect.stage.in_(flt.stages))
     if flt.rm_ids:
         named = [r for r in flt.rm_ids if r != UNASSIGNED]
-        parts: list[ColumnElement[bool]] = []
+        parts: list[Any] = []
         if named:
             parts.append(Prospect.assigned_rm_id.in_(named))
         if UNASSIGNED in flt.rm_ids:
@@ -67,13 +73,30 @@ def _conditions(flt: ProspectFilter, today: date, industry_codes: Sequence[str])
         if expression is None:
             conds.append(false())
         else:
-            conds.append(Prospect.id.in_(text(search.matching_ids_sql())))
+            matches = search.matching_rowids_sql()
+            if in_order:
+                # The unary + keeps SQLite from driving the query by the matches, so it walks
+                # the name index and stops after a page.
+                conds.append(text(f"+prospects.search_rowid IN ({matches})"))
+            else:
+                conds.append(Prospect.search_rowid.in_(text(matches)))
     return conds
 
 
 def _fts_params(flt: ProspectFilter) -> dict[str, Any]:
     expression = search.match_expression(flt.text) if flt.text.strip() else None
     return {"fts_query": expression} if expression else {}
+
+
+# Columns that may be NULL: they sort last whichever the direction. The others must not
+# carry a NULLS clause, which would stop SQLite from reading an index in order.
+_NULLABLE = {
+    SortColumn.USCC,
+    SortColumn.RM,
+    SortColumn.DISTRICT,
+    SortColumn.INDUSTRY,
+    SortColumn.LAST_CONTACT,
+}
 
 
 def _order(sort: Sort) -> list[Any]:
@@ -88,13 +111,22 @@ def _order(sort: Sort) -> list[Any]:
         SortColumn.STAGE_SINCE: Prospect.stage_changed_at,
         SortColumn.UPDATED: Prospect.updated_at,
     }[sort.column]
-    primary = column.desc().nulls_last() if sort.descending else column.asc().nulls_last()
+    primary = column.desc() if sort.descending else column.asc()
+    if sort.column in _NULLABLE and not sort.descending:
+        # SQLite puts NULLs first when ascending (and last when descending already).
+        primary = primary.nulls_last()
+    if sort.column is SortColumn.NAME:
+        return [primary, Prospect.id.desc() if sort.descending else Prospect.id]
     tie = Prospect.name.desc() if sort.descending else Prospect.name.asc()
     return [primary, tie, Prospect.id]
 
 
 def list_statement(
-    flt: ProspectFilter, sort: Sort, today: date, industry_codes: Sequence[str]
+    flt: ProspectFilter,
+    sort: Sort,
+    today: date,
+    industry_codes: Sequence[str],
+    in_order: bool = False,
 ) -> Select[*tuple[Any, ...]]:
     stmt: Select[*tuple[Any, ...]] = (
         select(
@@ -116,7 +148,7 @@ def list_statement(
         )
         .outerjoin(RM, RM.id == Prospect.assigned_rm_id)
         .outerjoin(District, District.code == Prospect.district_code)
-        .where(*_conditions(flt, today, industry_codes))
+        .where(*_conditions(flt, today, industry_codes, in_order))
         .order_by(*_order(sort))
     )
     return stmt
@@ -131,8 +163,15 @@ def page(
     today: date,
     industry_codes: Sequence[str] = (),
 ) -> Sequence[Any]:
-    stmt = list_statement(flt, sort, today, industry_codes).offset(offset).limit(limit)
-    return session.execute(stmt, _fts_params(flt)).all()
+    params = _fts_params(flt)
+    in_order = (
+        sort.column is SortColumn.NAME
+        and "fts_query" in params
+        and search.probe(session.connection(), params["fts_query"], SCAN_IN_ORDER_FROM)
+        >= SCAN_IN_ORDER_FROM
+    )
+    stmt = list_statement(flt, sort, today, industry_codes, in_order)
+    return session.execute(stmt.offset(offset).limit(limit), params).all()
 
 
 def count(

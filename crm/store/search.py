@@ -61,10 +61,7 @@ def search_body(fields: Iterable[str | None], name_initials: Iterable[str] = ())
 
 def matching_ids_sql() -> str:
     """SQL selecting the ids of prospects that match the bound ``:fts_query``."""
-    return (
-        f"SELECT prospect_id FROM {KEYS} WHERE rowid IN "
-        f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :fts_query)"
-    )
+    return f"SELECT id FROM prospects WHERE search_rowid IN ({matching_rowids_sql()})"
 
 
 def match_expression(query: str) -> str | None:
@@ -89,55 +86,65 @@ def prospect_body(p: Prospect) -> str:
     )
 
 
-KEYS = "prospect_search_keys"
-_KEY = text(f"INSERT OR IGNORE INTO {KEYS} (prospect_id) VALUES (:pid)")
-_ROWID = text(f"SELECT rowid FROM {KEYS} WHERE prospect_id = :pid")
 _DELETE = text(f"DELETE FROM {TABLE} WHERE rowid = :rid")
 _INSERT = text(f"INSERT INTO {TABLE} (rowid, body) VALUES (:rid, :body)")
+_ROWID_OF = text("SELECT search_rowid FROM prospects WHERE id = :pid")
+_MAX_ROWID = text("SELECT coalesce(max(search_rowid), 0) FROM prospects")
 
 
-def _rowids(conn: Connection, prospect_ids: Sequence[str]) -> list[int]:
-    """Each prospect's index rowid, allocated in a small key table.
+def matching_rowids_sql() -> str:
+    """SQL selecting the ``search_rowid`` of prospects that match the bound ``:fts_query``."""
+    return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :fts_query"
 
-    Prospects have text keys and SQLite may renumber an implicit rowid on VACUUM, so the
-    index keeps its own small, sequential rowids: FTS5 stores rowid deltas, and random
-    64-bit ids made the index four times larger.
-    """
-    conn.execute(_KEY, [{"pid": pid} for pid in prospect_ids])
-    return [int(conn.execute(_ROWID, {"pid": pid}).scalar_one()) for pid in prospect_ids]
+
+def probe(conn: Connection, expression: str, cap: int) -> int:
+    """How many prospects match, counting no further than ``cap`` (cheap: ≈1 ms)."""
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH :q LIMIT :cap)"
+    return int(conn.execute(text(sql), {"q": expression, "cap": cap}).scalar_one())
+
+
+def _allocate(conn: Connection, count: int) -> list[int]:
+    """Fresh index rowids. Prospects keep theirs in ``search_rowid``: a text key cannot be
+    an FTS rowid, SQLite may renumber an implicit rowid on VACUUM, and FTS5 stores rowid
+    deltas, so small sequential numbers keep the index compact (random 64-bit ids made it
+    four times larger). Writers hold the write lock, so max + 1 is safe."""
+    start = int(conn.execute(_MAX_ROWID).scalar_one()) + 1
+    return list(range(start, start + count))
 
 
 def write_rows(conn: Connection, rows: Sequence[tuple[str, str]]) -> None:
-    """Replace the index rows of these (prospect_id, body) pairs."""
-    if not rows:
-        return
-    rowids = _rowids(conn, [pid for pid, _ in rows])
-    conn.execute(_DELETE, [{"rid": rid} for rid in rowids])
-    conn.execute(
-        _INSERT, [{"rid": rid, "body": body} for rid, (_, body) in zip(rowids, rows, strict=True)]
-    )
+    """Replace the index rows of these (prospect_id, body) pairs (prospects already stored)."""
+    rowids: list[int] = []
+    for pid, _ in rows:
+        rid = conn.execute(_ROWID_OF, {"pid": pid}).scalar()
+        if rid is None:
+            rid = _allocate(conn, 1)[0]
+            conn.execute(
+                text("UPDATE prospects SET search_rowid = :rid WHERE id = :pid"),
+                {"rid": rid, "pid": pid},
+            )
+        rowids.append(int(rid))
+    _replace(conn, [(rid, body) for rid, (_, body) in zip(rowids, rows, strict=True)])
+
+
+def _replace(conn: Connection, rows: Sequence[tuple[int, str]]) -> None:
+    if rows:
+        conn.execute(_DELETE, [{"rid": rid} for rid, _ in rows])
+        conn.execute(_INSERT, [{"rid": rid, "body": body} for rid, body in rows])
 
 
 def delete_rows(conn: Connection, prospect_ids: Sequence[str]) -> None:
+    """Remove prospects from the index (call before deleting their rows)."""
     for pid in prospect_ids:
-        rid = conn.execute(_ROWID, {"pid": pid}).scalar()
+        rid = conn.execute(_ROWID_OF, {"pid": pid}).scalar()
         if rid is not None:
             conn.execute(_DELETE, {"rid": rid})
-            conn.execute(text(f"DELETE FROM {KEYS} WHERE rowid = :rid"), {"rid": rid})
 
 
-def bulk_insert(conn: Connection, rows: Sequence[tuple[str, str]], first_rowid: int) -> int:
-    """Index new prospects in bulk with consecutive rowids; returns the next free rowid."""
-    keyed = [
-        {"rid": first_rowid + i, "pid": pid, "body": body} for i, (pid, body) in enumerate(rows)
-    ]
-    conn.execute(text(f"INSERT INTO {KEYS} (rowid, prospect_id) VALUES (:rid, :pid)"), keyed)
-    conn.execute(_INSERT, keyed)
-    return first_rowid + len(rows)
-
-
-def next_rowid(conn: Connection) -> int:
-    return int(conn.execute(text(f"SELECT coalesce(max(rowid), 0) + 1 FROM {KEYS}")).scalar_one())
+def bulk_insert(conn: Connection, rows: Sequence[tuple[int, str]]) -> None:
+    """Index (search_rowid, body) pairs of prospects written in bulk, through the driver."""
+    if rows:
+        conn.exec_driver_sql(f"INSERT INTO {TABLE} (rowid, body) VALUES (?, ?)", list(rows))
 
 
 _INDEXED = ("name", "owner_name", "address", "street", "notes", "uscc", "phone")
@@ -151,12 +158,19 @@ def _reindex_changed(session: Session, _context: Any, _instances: Any) -> None:
         for obj in (*session.new, *session.dirty)
         if isinstance(obj, Prospect) and (obj in session.new or _text_changed(session, obj))
     ]
-    removed = [obj.id for obj in session.deleted if isinstance(obj, Prospect)]
+    removed = [obj for obj in session.deleted if isinstance(obj, Prospect)]
     if not changed and not removed:
         return
     conn = session.connection()
-    write_rows(conn, [(p.id, prospect_body(p)) for p in changed])
-    delete_rows(conn, removed)
+    fresh = [p for p in changed if p.search_rowid is None]
+    for p, rid in zip(fresh, _allocate(conn, len(fresh)), strict=True):
+        p.search_rowid = rid
+    _replace(
+        conn, [(p.search_rowid, prospect_body(p)) for p in changed if p.search_rowid is not None]
+    )
+    for p in removed:
+        if p.search_rowid is not None:
+            conn.execute(_DELETE, {"rid": p.search_rowid})
 
 
 def _text_changed(session: Session, obj: Prospect) -> bool:
@@ -169,24 +183,30 @@ def _text_changed(session: Session, obj: Prospect) -> bool:
 def rebuild(conn: Connection) -> int:
     """Rebuild the whole index from the prospects table (after bulk loads); returns rows."""
     conn.execute(text(f"DELETE FROM {TABLE}"))
-    conn.execute(text(f"DELETE FROM {KEYS}"))
+    conn.execute(text("UPDATE prospects SET search_rowid = NULL"))
     records = conn.execute(
-        text("SELECT id, name, owner_name, address, street, notes, uscc, phone FROM prospects")
-    ).all()
-    rowid = 1
-    for start in range(0, len(records), 5000):
-        rowid = bulk_insert(
-            conn,
-            [
-                (
-                    r.id,
-                    search_body(
-                        (r.name, r.owner_name, r.address, r.street, r.notes, r.uscc, r.phone),
-                        (initials(r.name), initials(r.owner_name)),
-                    ),
-                )
-                for r in records[start : start + 5000]
-            ],
-            rowid,
+        text(
+            "SELECT id, name, owner_name, address, street, notes, uscc, phone FROM prospects "
+            "ORDER BY name"
         )
+    ).all()
+    # Numbering in name order lets a search sorted by name walk the index in order.
+    if records:
+        conn.execute(
+            text("UPDATE prospects SET search_rowid = :rid WHERE id = :pid"),
+            [{"rid": i + 1, "pid": r.id} for i, r in enumerate(records)],
+        )
+    bulk_insert(
+        conn,
+        [
+            (
+                i + 1,
+                search_body(
+                    (r.name, r.owner_name, r.address, r.street, r.notes, r.uscc, r.phone),
+                    (initials(r.name), initials(r.owner_name)),
+                ),
+            )
+            for i, r in enumerate(records)
+        ],
+    )
     return len(records)

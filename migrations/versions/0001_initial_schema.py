@@ -97,6 +97,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.String(length=32), nullable=False),
         sa.Column("updated_at", sa.String(length=32), nullable=False),
         sa.Column("edited_fields", sa.Text(), nullable=False),
+        sa.Column("search_rowid", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint("kind IN ('enterprise', 'individual')", name=op.f("ck_prospects_kind")),
         sa.CheckConstraint(
@@ -111,6 +112,7 @@ def upgrade() -> None:
             ["assigned_rm_id"], ["users.id"], name=op.f("fk_prospects_assigned_rm_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_prospects")),
+        sa.UniqueConstraint("search_rowid", name=op.f("uq_prospects_search_rowid")),
         sa.UniqueConstraint("uscc", name=op.f("uq_prospects_uscc")),
     )
     with op.batch_alter_table("prospects", schema=None) as batch_op:
@@ -283,14 +285,9 @@ def upgrade() -> None:
         "body, content = '', contentless_delete = 1, "
         "tokenize = 'unicode61 remove_diacritics 2')"
     )
-    op.execute(
-        "CREATE TABLE prospect_search_keys ("
-        "rowid INTEGER PRIMARY KEY, prospect_id TEXT NOT NULL UNIQUE)"
-    )
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE IF EXISTS prospect_search_keys")
     op.execute("DROP TABLE IF EXISTS prospect_search")
     with op.batch_alter_table("stage_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_stage_events_prospect_id"))

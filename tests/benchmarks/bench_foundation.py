@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from common import CACHE, demo_db, median_ms, report
 from sqlcipher3 import dbapi2 as sqlite3  # the same SQLite the app uses
@@ -18,7 +20,6 @@ from sqlcipher3 import dbapi2 as sqlite3  # the same SQLite the app uses
 from crm.domain.query import ProspectFilter, Sort, SortColumn
 from crm.services.container import open_services
 from crm.services.demo import build_demo
-from crm.store import queries
 
 N = 100_000
 
@@ -73,13 +74,7 @@ def bench_queries(path: Path) -> None:
     bare = sqlite3.connect(path)
     for name, flt, sort in cases:
         ours = median_ms(lambda flt=flt, sort=sort: prospects.page(flt, sort, 0, 200))
-        stmt = queries.list_statement(
-            flt,
-            sort,
-            services.ctx.today(),
-            __import__("crm.services.reference", fromlist=["x"]).industry_codes_for(flt.industries),
-        ).limit(200)
-        sql, params = _compiled(stmt)
+        sql, params = _captured(services, lambda flt=flt, sort=sort: prospects.page(flt, sort))
         baseline = median_ms(lambda sql=sql, params=params: bare.execute(sql, params).fetchall())
         report(name, ours, baseline, "ms", "≤ 20 ms")
     for word in ("五金", "陶瓷", "家具"):
@@ -97,14 +92,23 @@ def bench_queries(path: Path) -> None:
     services.close()
 
 
-def _compiled(stmt: object) -> tuple[str, dict[str, object]]:
-    from sqlalchemy.dialects import sqlite
+def _captured(services: Any, call: Callable[[], object]) -> tuple[str, Any]:
+    """The SQL and parameters the service sent to the driver (its last SELECT)."""
+    from sqlalchemy import event
 
-    compiled = stmt.compile(dialect=sqlite.dialect())  # type: ignore[attr-defined]
-    params = {
-        k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in compiled.params.items()
-    }
-    return str(compiled), params
+    engine = services.ctx.db.engine
+    seen: list[tuple[str, Any]] = []
+
+    def listen(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    return seen[-1]
 
 
 if __name__ == "__main__":

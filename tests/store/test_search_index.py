@@ -36,8 +36,19 @@ def index_size(db: Database) -> int:
 
 
 def replace_index(conn: Connection, rows: list[tuple[str, str]]) -> None:
-    """Empty the index (rebuild over a table with no prospects) and write these rows."""
+    """Replace the book by bare prospects with these ids, and index these bodies for them."""
+    conn.execute(text("DELETE FROM prospects"))
     search.rebuild(conn)
+    now = "2026-01-01T00:00:00.000000+00:00"
+    conn.execute(
+        text(
+            "INSERT INTO prospects (id, name, name_key, kind, owner_name, phone, address, "
+            "street, stage, stage_changed_at, notes, created_at, updated_at, edited_fields, "
+            "version) VALUES (:id, :id, :id, 'enterprise', '', '', '', '', 'no_loan', :now, "
+            "'', :now, :now, '', 1)"
+        ),
+        [{"id": pid, "now": now} for pid, _ in rows],
+    )
     search.write_rows(conn, rows)
 
 
