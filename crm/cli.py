@@ -269,6 +269,22 @@ def cmd_prospects_assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prospects_delete(args: argparse.Namespace) -> int:
+    services = _open(args)
+    pid = _resolve(services, args.key)
+    name = services.prospects.get(pid).name
+    if not args.yes:
+        raise CliError(
+            msg("deleting {name} cannot be undone; add --yes to confirm", name=name), EXIT_USAGE
+        )
+    services.prospects.delete(pid, args.reason or "")
+    if args.json:
+        _print_json({"deleted": pid})
+    else:
+        print(msg("Deleted {name}", name=name))
+    return 0
+
+
 def cmd_prospects_add(args: argparse.Namespace) -> int:
     from crm.domain.prospect import ProspectDraft
 
@@ -392,10 +408,29 @@ def build_parser() -> argparse.ArgumentParser:
     stage.add_argument("--reason", help="why (needed for backward moves and drops)")
     stage.set_defaults(func=cmd_prospects_stage)
 
+    delete = psub.add_parser(
+        "delete", parents=[common], help="delete a prospect entered by mistake (drop real ones)"
+    )
+    delete.add_argument("key")
+    delete.add_argument("--reason", help="why, for head office")
+    delete.add_argument("--yes", action="store_true", help="confirm the deletion")
+    delete.set_defaults(func=cmd_prospects_delete)
+
     assign = psub.add_parser("assign", parents=[common], help="assign prospects to an RM")
     assign.add_argument("keys", nargs="+", help="prospect ids or USCCs")
     assign.add_argument("--rm", required=True, help="RM username")
     assign.set_defaults(func=cmd_prospects_assign)
+    from crm.commands import visits as visit_commands
+
+    visit_commands.register(sub, common)
+    from crm.commands import imports as import_commands
+
+    import_commands.register(sub, common)
+    from crm.commands import headoffice as headoffice_commands
+    from crm.commands import sync as sync_commands
+
+    sync_commands.register(sub, common)
+    headoffice_commands.register(sub, common)
     return parser
 
 

@@ -127,9 +127,157 @@ def run_app(python: Path, extra: list[str]) -> int:
             check=True,
             cwd=ROOT,
         )
-    return subprocess.call(
-        [str(python), "-m", "crm.cli", "gui", "--db", str(DEMO_DB), *extra], cwd=ROOT
+    env = dict(os.environ)
+    server = start_local_head_office(python, env)
+    try:
+        return subprocess.call(
+            [str(python), "-m", "crm.cli", "gui", "--db", str(DEMO_DB), *extra],
+            cwd=ROOT,
+            env=env,
+        )
+    finally:
+        stop_local_head_office(server)
+
+
+# -- the demo's local head office -------------------------------------------------------------
+
+HO_DB = ROOT / "demo-data" / "headoffice.db"
+HO_LOG = ROOT / "demo-data" / "headoffice.log"
+HO_PORT = 8765
+# Every demo user signs in with this password (the local head office serves loopback only).
+DEMO_PASSWORD = "firstloan-demo"
+
+
+def _free_port(preferred: int) -> int:
+    import socket
+
+    for port in (preferred, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise OSError("no free port on 127.0.0.1")
+
+
+def _crm(python: Path, *args: str, env: dict[str, str], stdin: str | None = None) -> int:
+    return subprocess.run(
+        [str(python), "-m", "crm.cli", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        text=True,
+        check=False,
+    ).returncode
+
+
+def start_local_head_office(python: Path, env: dict[str, str]) -> subprocess.Popen[bytes] | None:
+    """A head office on 127.0.0.1 seeded from the demo book (once), this computer registered
+    with it (once), and the server running until the app exits. Sync then works out of the
+    box; if anything here fails the app still starts, offline."""
+    import time
+    import urllib.request
+
+    url_db = f"sqlite:///{HO_DB}"
+    if not HO_DB.exists():
+        say("setting up the local head office from the demo data (first run only)")
+    # Idempotent: seeds only a head office that has no prospects yet.
+    if (
+        _crm(
+            python,
+            "headoffice",
+            "init",
+            "--db",
+            url_db,
+            "--seed-from",
+            str(DEMO_DB),
+            "--seed-password-stdin",
+            "--json",
+            env=env,
+            stdin=DEMO_PASSWORD + "\n",
+        )
+        != 0
+    ):
+        say("the local head office could not be set up; the app starts offline")
+        return None
+    port = _free_port(HO_PORT)
+    url = f"http://127.0.0.1:{port}"
+    log = HO_LOG.open("ab")
+    server = subprocess.Popen(
+        [
+            str(python),
+            "-m",
+            "crm.cli",
+            "headoffice",
+            "serve",
+            "--db",
+            url_db,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1):
+                break
+        except OSError:
+            if server.poll() is not None:
+                say(f"the local head office stopped (see {HO_LOG}); the app starts offline")
+                return None
+            time.sleep(0.2)
+    # No OS keyring on this machine (a bare Linux): the demo keeps its loopback token in a
+    # file beside the demo database. Real deployments use the OS keyring.
+    check = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import keyring,sys; "
+            "sys.exit(type(keyring.get_keyring()).__module__.startswith('keyring.backends.fail'))",
+        ],
+        env=env,
+        check=False,
+    )
+    if check.returncode != 0:
+        env["PYTHON_KEYRING_BACKEND"] = "crm.sync.credentials.DemoFileKeyring"
+        env["CRM_DEMO_KEYRING"] = str(ROOT / "demo-data" / "demo-keyring.json")
+    say(f"local head office on {url} (every demo user's password: {DEMO_PASSWORD})")
+    if (
+        _crm(
+            python,
+            "sync",
+            "--db",
+            str(DEMO_DB),
+            "--server",
+            url,
+            "--password-stdin",
+            env=env,
+            stdin=DEMO_PASSWORD + "\n",
+        )
+        != 0
+    ):
+        say("the first sync did not complete; the app will retry it")
+    return server
+
+
+def stop_local_head_office(server: subprocess.Popen[bytes] | None) -> None:
+    if server is None or server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(5)
 
 
 def run_tests(python: Path, extra: list[str]) -> int:

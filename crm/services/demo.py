@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import random
 import re
+import shutil
+import tempfile
 import time
 from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
@@ -20,14 +22,21 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date
 
 from crm import resources
 from crm.domain.stages import add_months
 from crm.domain.text import normalise_name
 from crm.domain.uscc import ALPHABET, make_uscc
+from crm.services import visit_rules
+from crm.services.context import DEFAULT_ZONE
+from crm.services.demo_visits import TICK_COLUMNS, VISIT_COLUMNS, VisitDrawer
 from crm.services.outbox import DEVICE_KEY
 from crm.services.users import CURRENT_USER_KEY
 from crm.store import search
+from crm.store.engine import raw_connect
 from crm.store.migrate import open_database
 from crm.store.models import (
     AppMeta,
@@ -42,6 +51,8 @@ from crm.store.models import (
     Team,
     User,
 )
+from crm.store.models_visit import CadenceRule, ChecklistArea, ChecklistItem
+from crm.store.types import UTCDateTime
 
 T = TypeVar("T")
 BATCH = 5000
@@ -107,6 +118,7 @@ class DemoSummary:
     loans: int
     signed_in: str
     seconds: float
+    visits: int = 0
 
 
 class Weighted:
@@ -153,7 +165,11 @@ def _db_value(value: Any) -> Any:
 
 def _uuid7(rng: random.Random, when: datetime) -> str:
     """A UUIDv7 whose random bits come from the seeded generator, so reruns give equal ids."""
-    millis = int(when.timestamp() * 1000)
+    return _uuid7_ms(rng, int(when.timestamp() * 1000))
+
+
+def _uuid7_ms(rng: random.Random, millis: int) -> str:
+    """``_uuid7`` for a moment given in epoch milliseconds."""
     bits = rng.getrandbits(74)
     value = ((millis & 0xFFFF_FFFF_FFFF) << 80) | (0x7 << 76) | ((bits >> 62) << 64)
     value |= (0b10 << 62) | (bits & ((1 << 62) - 1))
@@ -242,6 +258,7 @@ class _Builder:
 
     def __init__(self, seed: int, today: date, chunk: int | str = "people") -> None:
         self.rng = random.Random(f"{seed}:{chunk}")
+        self.seed = seed
         self.chunk = chunk if isinstance(chunk, int) else 0
         self.today = today
         self.now = datetime.combine(today, datetime.min.time(), UTC) + timedelta(hours=1)
@@ -364,14 +381,20 @@ def build_demo(
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     db, _ = open_database(path, create=True)
-    day = today or date.today()
+    # The book's today is the RM's, in Shanghai (the app's default zone), not the machine's.
+    day = today or datetime.now(ZoneInfo(DEFAULT_ZONE)).date()
     b = _Builder(seed, day)
+    folder = tempfile.mkdtemp(prefix=".demo-", dir=path.parent)
     try:
         with db.engine.connect() as conn:
             # A demo build may lose everything on a crash (it is rebuilt); random UUID keys
             # touch pages all over the B-trees, so a large cache saves most of the I/O.
             raw: Any = conn.connection.driver_connection
             raw.execute("PRAGMA synchronous = OFF")
+            # Rows are consistent by construction; checking each foreign key costs a lookup.
+            raw.execute("PRAGMA foreign_keys = OFF")
+            # Pages go straight to the file, not once to the WAL and again at checkpoint.
+            raw.execute("PRAGMA journal_mode = OFF")
             raw.execute("PRAGMA cache_size = -262144")
             conn.begin()
             # Building secondary indexes once, after the load, is several times cheaper
@@ -390,16 +413,25 @@ def build_demo(
                     for d in b.v.districts
                 ],
             )
+            # Cadence rules and checklist templates as head office ships them.
+            seeds = visit_rules.seed_rows()
+            _bulk(conn, CadenceRule, seeds["cadence_rules"])
+            _bulk(conn, ChecklistArea, seeds["checklist_areas"])
+            _bulk(conn, ChecklistItem, seeds["checklist_items"])
+            _bulk(conn, AppMeta, seeds["app_meta"])
+            spill = _Spill(folder)
             jobs = [
-                (seed, k, min(BATCH, prospects - start), day, rms)
+                (seed, k, min(BATCH, prospects - start), day, rms, spill)
                 for k, start in enumerate(range(0, prospects, BATCH))
             ]
             taken: set[str] = set()
-            next_rowid, done, loans = 1, 0, 0
+            next_rowid, done, loans, visits = 1, 0, 0, 0
             for chunk in _chunks(jobs):
                 next_rowid = _store(conn, chunk, taken, next_rowid)
+                _unspill(conn, raw, chunk)
                 done += len(chunk.index)
                 loans += chunk.loans
+                visits += chunk.visits
                 if progress:
                     progress(done, prospects)
             _bulk(
@@ -413,11 +445,16 @@ def build_demo(
             for _, sql in indexes:
                 conn.exec_driver_sql(sql)
             conn.commit()
+            raw.execute("PRAGMA journal_mode = WAL")
+            raw.execute("PRAGMA foreign_keys = ON")
         with db.engine.connect() as conn:
-            # Statistics let the planner pick the right index for each filter from the start.
+            # Statistics let the planner pick the right index for each filter from the start;
+            # sampling (as PRAGMA optimize does) is enough and skips reading every index.
+            conn.exec_driver_sql("PRAGMA analysis_limit = 2000")
             conn.exec_driver_sql("ANALYZE")
     finally:
         db.close()
+        shutil.rmtree(folder, ignore_errors=True)
     return DemoSummary(
         path=str(path),
         prospects=prospects,
@@ -426,10 +463,14 @@ def build_demo(
         loans=loans,
         signed_in=signed_in[1],
         seconds=time.perf_counter() - started,
+        visits=visits,
     )
 
 
-def _chunks(jobs: list[tuple[int, int, int, date, list[tuple[str, str]]]]) -> Iterator[_Chunk]:
+_Job = tuple[int, int, int, date, list[tuple[str, str]], "_Spill"]
+
+
+def _chunks(jobs: list[_Job]) -> Iterator[_Chunk]:
     """Chunks in order; drawn by worker processes while this one writes, when it pays."""
     workers = min(len(jobs), os.cpu_count() or 1, 4)
     if workers < 2:
@@ -515,20 +556,97 @@ class _Chunk:
     # (prospect id, index body, indexed fields, pinyin initials of name and owner)
     index: list[tuple[str, str, tuple[str | None, ...], tuple[str, str]]]
     loans: int
+    visits: int = 0
+    # The file holding this chunk's spilled rows, once the worker has written it.
+    spill: str | None = None
 
 
 def _table(model: Any, rows: list[dict[str, Any]]) -> tuple[str, list[str], list[tuple[Any, ...]]]:
     columns = list(rows[0]) if rows else []
-    return model.__tablename__, columns, [tuple(_db_value(r[c]) for c in columns) for r in rows]
+    # Only day and timestamp columns need converting; looking at every value costs seconds.
+    temporal = [
+        i
+        for i, name in enumerate(columns)
+        if isinstance(model.__table__.c[name].type, Date | UTCDateTime)
+    ]
+    result: list[tuple[Any, ...]] = []
+    for r in rows:
+        values = [r[c] for c in columns]
+        for i in temporal:
+            value = values[i]
+            if value is not None:
+                values[i] = _db_value(value)
+        result.append(tuple(values))
+    return model.__tablename__, columns, result
 
 
-def _chunk_job(job: tuple[int, int, int, date, list[tuple[str, str]]]) -> _Chunk:
-    seed, chunk, count, today, rms = job
-    return _generate(_Builder(seed, today, chunk), count, rms)
+def _chunk_job(job: _Job) -> _Chunk:
+    seed, chunk, count, today, rms, spill = job
+    drawn = _generate(_Builder(seed, today, chunk), count, rms)
+    _write_spill(drawn, spill, chunk)
+    return drawn
+
+
+# Visit rows are many and wide: binding 300,000 of them in the writer costs more than the
+# rest of the book. The worker that drew them writes them into a file of its own (in
+# parallel with the others), and the writer copies them over inside SQLite.
+SPILLED = ("visits", "checklist_ticks")
+
+
+@dataclass(frozen=True)
+class _Spill:
+    folder: str
+
+
+def _write_spill(chunk: _Chunk, spill: _Spill, number: int) -> None:
+    rows = {table: (cols, data) for table, cols, data in chunk.tables if table in SPILLED}
+    if not any(data for _, data in rows.values()):
+        return
+    target = Path(spill.folder) / f"chunk-{number:05d}.db"
+    target.unlink(missing_ok=True)
+    conn = raw_connect(target)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("BEGIN")
+        for table, (cols, data) in rows.items():
+            # Untyped columns and no constraints: the copy into the real table types and
+            # checks every value; binding here costs half as much without them.
+            conn.execute(f"CREATE TABLE {table} ({', '.join(cols)})")
+            conn.executemany(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                data,
+            )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    chunk.tables = [(t, cols, [] if t in SPILLED else data) for t, cols, data in chunk.tables]
+    chunk.spill = str(target)
+
+
+def _unspill(conn: Any, raw: Any, chunk: _Chunk) -> None:
+    """Copy a chunk's spilled rows in (ATTACH needs the transaction closed)."""
+    if chunk.spill is None:
+        return
+    conn.commit()
+    raw.execute("ATTACH DATABASE ? AS spill", (chunk.spill,))
+    try:
+        for table in SPILLED:
+            columns = ", ".join(VISIT_COLUMNS if table == "visits" else TICK_COLUMNS)
+            conn.exec_driver_sql(
+                f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM spill.{table}"
+            )
+        conn.commit()
+    finally:
+        raw.execute("DETACH DATABASE spill")
+    Path(chunk.spill).unlink(missing_ok=True)
 
 
 def _generate(b: _Builder, count: int, rms: list[tuple[str, str]]) -> _Chunk:
     rng, v, today = b.rng, b.v, b.today
+    drawer = VisitDrawer(b.seed, b.chunk, today, _uuid7_ms)
+    visit_rows: list[tuple[Any, ...]] = []
+    tick_rows: list[tuple[Any, ...]] = []
     rows: list[dict[str, Any]] = []
     tags: list[dict[str, Any]] = []
     contacts: list[dict[str, Any]] = []
@@ -634,6 +752,21 @@ def _generate(b: _Builder, count: int, rms: list[tuple[str, str]]) -> _Chunk:
         notes = rng.choice(NOTES)
         uscc = b.uscc(entity, district["code"]) if rng.random() > 0.02 else None
         address = b.address(district, street)
+        # -- visits: history, plans and drafts, consistent with the last contact --------------
+        drawn = drawer.draw(
+            pid,
+            stage,
+            rm,
+            created_day,
+            stage_day,
+            first_day,
+            last_contact,
+            address,
+            f"{'经营者' if kind == 'individual' else '法定代表人'}{owner}",
+        )
+        last_contact = drawn.last_contact
+        visit_rows.extend(drawn.visits)
+        tick_rows.extend(drawn.ticks)
         rows.append(
             {
                 "id": pid,
@@ -654,6 +787,7 @@ def _generate(b: _Builder, count: int, rms: list[tuple[str, str]]) -> _Chunk:
                 "assigned_rm_id": rm,
                 "notes": notes,
                 "last_contact_on": last_contact,
+                "next_visit_due": drawn.next_visit_due,
                 "created_at": created,
                 "updated_at": max(created, b.stamp(last_contact or created_day)),
                 "edited_fields": "",
@@ -740,12 +874,14 @@ def _generate(b: _Builder, count: int, rms: list[tuple[str, str]]) -> _Chunk:
         _table(ProspectTag, tags),
         _table(Contact, contacts),
         _table(Loan, loans),
+        ("visits", list(VISIT_COLUMNS), visit_rows),
+        ("checklist_ticks", list(TICK_COLUMNS), tick_rows),
     ]
     index = [
         (pid, search.search_body(fields, letters), fields, letters)
         for pid, fields, letters in index_rows
     ]
-    return _Chunk(tables, index, len(loans))
+    return _Chunk(tables, index, len(loans), len(visit_rows))
 
 
 def _rename(name: str, taken: set[str]) -> str:
@@ -779,17 +915,19 @@ def _store(conn: Any, chunk: _Chunk, taken: set[str], next_rowid: int) -> int:
     at_rowid = columns.index("search_rowid")
     bodies: list[tuple[int, str]] = []
     for i, (_, body, fields, letters) in enumerate(chunk.index):
-        row = list(prospects[i])
+        row = prospects[i]
         name = row[at_name]
+        rowid = next_rowid + i
         if name in taken:
             name = _rename(name, taken)
-            row[at_name], row[at_key] = name, normalise_name(name)
+            changed = list(row)
+            changed[at_name], changed[at_key] = name, normalise_name(name)
+            row = tuple(changed)
             # The initials of the base name still find it (the number is its own token).
             body = search.search_body((name, *fields[1:]), letters)
         taken.add(name)
-        row[at_rowid] = next_rowid + i
-        prospects[i] = tuple(row)
-        bodies.append((next_rowid + i, body))
+        prospects[i] = (*row[:at_rowid], rowid, *row[at_rowid + 1 :])
+        bodies.append((rowid, body))
     for table, cols, rows in chunk.tables:
         if rows:
             conn.exec_driver_sql(

@@ -108,6 +108,7 @@ class StageChange:
     reason_text: str
     changed_by: str | None
     changed_at: datetime
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,7 @@ def _detail(p: Prospect) -> ProspectDetail:
                 e.reason_text,
                 e.user.display_name if e.user else None,
                 e.changed_at,
+                e.id,
             )
             for e in p.stage_events
         ),
@@ -467,6 +469,25 @@ class ProspectService:
                     refused[pid] = exc
         return moved, refused
 
+    def delete(self, prospect_id: str, reason: str = "") -> None:
+        """Remove a prospect entered by mistake (or a duplicate); head office removes it too.
+
+        Deletion wins over edits made elsewhere meanwhile (DESIGN.md): use dropping, not
+        deleting, for a real enterprise that leaves the pipeline.
+        """
+        with self.ctx.db.transaction() as s:
+            p = self._load(s, prospect_id)
+            record(
+                s,
+                self.ctx,
+                entity="prospect",
+                entity_id=p.id,
+                kind="delete",
+                payload={"name": p.name, "reason": reason.strip()},
+                base_version=p.version,
+            )
+            s.delete(p)
+
     # -- internals -------------------------------------------------------------------------
 
     def _move(
@@ -483,9 +504,10 @@ class ProspectService:
             reason_text=reason_text.strip(),
         )
         now = self.ctx.now()
+        event_id = new_id()
         p.stage_events.append(
             StageEvent(
-                id=new_id(),
+                id=event_id,
                 from_stage=current.value,
                 to_stage=wanted.value,
                 reason_code=reason_code or "",
@@ -508,6 +530,8 @@ class ProspectService:
             payload={
                 "from": current.value,
                 "to": wanted.value,
+                # The event keeps one id on every device and at head office.
+                "event_id": event_id,
                 "reason_code": reason_code or "",
                 "reason": reason_text.strip(),
             },
@@ -572,6 +596,7 @@ class ProspectService:
     def _payload(self, p: Prospect) -> dict[str, Any]:
         data: dict[str, Any] = {name: _wire(getattr(p, name)) for name in EDITABLE}
         data.update(
+            event_id=p.stage_events[0].id if p.stage_events else None,
             stage=p.stage,
             rm_id=p.assigned_rm_id,
             tags=[t.tag_code for t in p.tags],

@@ -24,11 +24,18 @@ class ImportBatch(Base):
     mapping_name: Mapped[str] = mapped_column(String(100), default="")
     user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(16), default="running")
+    file_format: Mapped[str] = mapped_column(String(8), default="")
+    encoding: Mapped[str] = mapped_column(String(40), default="")
+    # 1-based row of the header, and the mapping used as JSON {header: field}.
+    header_row: Mapped[int] = mapped_column(Integer, default=0)
+    columns: Mapped[str] = mapped_column(Text, default="")
     rows_total: Mapped[int] = mapped_column(Integer, default=0)
     created: Mapped[int] = mapped_column(Integer, default=0)
     merged: Mapped[int] = mapped_column(Integer, default=0)
     flagged: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     undone_at: Mapped[datetime | None]
@@ -61,7 +68,7 @@ class ImportMapping(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     source_code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(100))
-    mapping: Mapped[str] = mapped_column(Text)  # JSON: {field: header}
+    mapping: Mapped[str] = mapped_column(Text)  # JSON: {header: field or ""}
     header_row: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime]
 
@@ -75,7 +82,9 @@ class DuplicateFlag(Base):
     prospect_id: Mapped[str] = mapped_column(
         ForeignKey("prospects.id", ondelete="CASCADE"), index=True
     )
-    candidate_id: Mapped[str] = mapped_column(ForeignKey("prospects.id", ondelete="CASCADE"))
+    candidate_id: Mapped[str] = mapped_column(
+        ForeignKey("prospects.id", ondelete="CASCADE"), index=True
+    )
     batch_id: Mapped[str | None] = mapped_column(
         ForeignKey("import_batches.id", ondelete="SET NULL")
     )

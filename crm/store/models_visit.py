@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.store.models import Base
+from crm.store.models import Base, Prospect
 
 VISIT_STATUSES = ("planned", "draft", "final")
+VISIT_KINDS = ("site", "phone", "online")
+# Refuses any change to a finalized visit, whoever asks (revision 0003 creates it).
+IMMUTABLE_TRIGGER = "visits_final_is_immutable"
 
 
 class Visit(Base):
@@ -18,13 +31,27 @@ class Visit(Base):
     __tablename__ = "visits"
     __table_args__ = (
         CheckConstraint(f"status IN {VISIT_STATUSES}", name="status"),
+        CheckConstraint(f"kind IN {VISIT_KINDS}", name="kind"),
         CheckConstraint("need_amount_fen IS NULL OR need_amount_fen >= 0", name="need_amount"),
+        # An RM's calendar: a month of some RMs' visits is one range scan, and the days'
+        # counts and first visits are read from the index alone.
+        Index("ix_visits_rm_visit_on", "rm_id", "visit_on", "start_time", "amends_id", "id"),
+        # Visits planned or drafted and not finalized, by day (Today's overdue list): the
+        # few open ones, not the hundreds of thousands of final records.
+        Index(
+            "ix_visits_open_visit_on",
+            "visit_on",
+            "status",
+            sqlite_where=text("status != 'final'"),
+        ),
+        # Amendments of a record (few).
+        Index("ix_visits_amends_id", "amends_id", sqlite_where=text("amends_id IS NOT NULL")),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     prospect_id: Mapped[str] = mapped_column(
         ForeignKey("prospects.id", ondelete="CASCADE"), index=True
     )
-    rm_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)
+    rm_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(16), default="planned")
     kind: Mapped[str] = mapped_column(String(16), default="site")  # site / phone / online
     visit_on: Mapped[date] = mapped_column(Date, index=True)
@@ -39,12 +66,18 @@ class Visit(Base):
     need_amount_fen: Mapped[int | None] = mapped_column(Integer)
     need_purpose: Mapped[str] = mapped_column(Text, default="")
     need_timing: Mapped[str] = mapped_column(String(100), default="")
-    due_diligence: Mapped[str] = mapped_column(Text, default="")  # JSON list of item codes
+    # Item codes, sorted and space-separated (resources/data/due_diligence.json).
+    due_diligence: Mapped[str] = mapped_column(Text, default="")
+    # Financial-literacy checklist items covered in this visit, likewise.
+    checklist_items: Mapped[str] = mapped_column(Text, default="")
     credit_auth: Mapped[bool | None] = mapped_column(Boolean)
     credit_auth_on: Mapped[date | None] = mapped_column(Date)
     next_steps: Mapped[str] = mapped_column(Text, default="")
     next_visit_on: Mapped[date | None] = mapped_column(Date)
-    amends_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    # An amendment points at the original record it corrects, and says why.
+    amends_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id"))
+    amend_reason: Mapped[str] = mapped_column(Text, default="")
+    # SHA-256 of prev_hash and the content (crm.domain.visits.chain_hash); "" until final.
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     finalized_at: Mapped[datetime | None]
@@ -52,6 +85,16 @@ class Visit(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ChecklistArea(Base):
+    """One of the four areas of the financial-literacy checklist (head office data)."""
+
+    __tablename__ = "checklist_areas"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ChecklistItem(Base):
@@ -70,11 +113,15 @@ class ChecklistTick(Base):
     """An item covered with a prospect, and the visit where it was covered."""
 
     __tablename__ = "checklist_ticks"
+    # Items covered and the last one's time per prospect, from the index alone.
+    __table_args__ = (Index("ix_checklist_ticks_prospect_ticked", "prospect_id", "ticked_at"),)
     prospect_id: Mapped[str] = mapped_column(
         ForeignKey("prospects.id", ondelete="CASCADE"), primary_key=True
     )
     item_code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    visit_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))
+    visit_id: Mapped[str | None] = mapped_column(
+        ForeignKey("visits.id", ondelete="SET NULL"), index=True
+    )
     ticked_at: Mapped[datetime]
     ticked_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
 
@@ -97,3 +144,23 @@ class HolidayYear(Base):
     data: Mapped[str] = mapped_column(Text)  # JSON: {"holidays": [...], "workdays": [...]}
     source: Mapped[str] = mapped_column(String(100), default="")
     published_at: Mapped[datetime]
+
+
+# An RM's prospects by due date (Today's "no contact for longer than the cadence" list):
+# stage and id too, so the list and its count are read from the index alone.
+Index(
+    "ix_prospects_rm_next_visit_due",
+    Prospect.__table__.c.assigned_rm_id,
+    Prospect.__table__.c.next_visit_due,
+    Prospect.__table__.c.stage,
+    Prospect.__table__.c.id,
+)
+# First-loan customers of some RMs with the day they became one (stalled checklists),
+# read from the index alone.
+Index(
+    "ix_prospects_stage_rm_since",
+    Prospect.__table__.c.stage,
+    Prospect.__table__.c.assigned_rm_id,
+    Prospect.__table__.c.stage_changed_at,
+    Prospect.__table__.c.id,
+)

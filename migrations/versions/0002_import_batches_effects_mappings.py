@@ -38,11 +38,17 @@ def upgrade() -> None:
         sa.Column("mapping_name", sa.String(length=100), nullable=False),
         sa.Column("user_id", sa.String(length=36), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("file_format", sa.String(length=8), nullable=False),
+        sa.Column("encoding", sa.String(length=40), nullable=False),
+        sa.Column("header_row", sa.Integer(), nullable=False),
+        sa.Column("columns", sa.Text(), nullable=False),
         sa.Column("rows_total", sa.Integer(), nullable=False),
         sa.Column("created", sa.Integer(), nullable=False),
         sa.Column("merged", sa.Integer(), nullable=False),
         sa.Column("flagged", sa.Integer(), nullable=False),
         sa.Column("rejected", sa.Integer(), nullable=False),
+        sa.Column("unchanged", sa.Integer(), nullable=False),
+        sa.Column("skipped", sa.Integer(), nullable=False),
         sa.Column("started_at", sa.String(length=32), nullable=False),
         sa.Column("finished_at", sa.String(length=32), nullable=True),
         sa.Column("undone_at", sa.String(length=32), nullable=True),
@@ -94,6 +100,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("duplicate_flags", schema=None) as batch_op:
         batch_op.create_index(
+            batch_op.f("ix_duplicate_flags_candidate_id"), ["candidate_id"], unique=False
+        )
+        batch_op.create_index(
             batch_op.f("ix_duplicate_flags_prospect_id"), ["prospect_id"], unique=False
         )
 
@@ -134,6 +143,7 @@ def downgrade() -> None:
     op.drop_table("import_effects")
     with op.batch_alter_table("duplicate_flags", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_duplicate_flags_prospect_id"))
+        batch_op.drop_index(batch_op.f("ix_duplicate_flags_candidate_id"))
 
     op.drop_table("duplicate_flags")
     with op.batch_alter_table("import_batches", schema=None) as batch_op:

@@ -1,5 +1,9 @@
 """visits, checklists, cadence rules, holiday years, next visit due
 
+Finalized visits are immutable: a trigger refuses any UPDATE of a row whose status is
+'final' (the services never try; this stops a bug or a careless tool, and the hash chain
+catches whoever drops the trigger first).
+
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23 18:37:58.425558
@@ -23,6 +27,14 @@ def upgrade() -> None:
         sa.Column("every_days", sa.Integer(), nullable=False),
         sa.Column("first_after_days", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("stage", name=op.f("pk_cadence_rules")),
+    )
+    op.create_table(
+        "checklist_areas",
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("name_zh", sa.Text(), nullable=False),
+        sa.Column("name_en", sa.Text(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_checklist_areas")),
     )
     op.create_table(
         "checklist_items",
@@ -65,11 +77,13 @@ def upgrade() -> None:
         sa.Column("need_purpose", sa.Text(), nullable=False),
         sa.Column("need_timing", sa.String(length=100), nullable=False),
         sa.Column("due_diligence", sa.Text(), nullable=False),
+        sa.Column("checklist_items", sa.Text(), nullable=False),
         sa.Column("credit_auth", sa.Boolean(), nullable=True),
         sa.Column("credit_auth_on", sa.Date(), nullable=True),
         sa.Column("next_steps", sa.Text(), nullable=False),
         sa.Column("next_visit_on", sa.Date(), nullable=True),
         sa.Column("amends_id", sa.String(length=36), nullable=True),
+        sa.Column("amend_reason", sa.Text(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("finalized_at", sa.String(length=32), nullable=True),
@@ -80,6 +94,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "status IN ('planned', 'draft', 'final')", name=op.f("ck_visits_status")
         ),
+        sa.CheckConstraint("kind IN ('site', 'phone', 'online')", name=op.f("ck_visits_kind")),
         sa.CheckConstraint(
             "need_amount_fen IS NULL OR need_amount_fen >= 0", name=op.f("ck_visits_need_amount")
         ),
@@ -99,10 +114,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_visits")),
     )
     with op.batch_alter_table("visits", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_visits_amends_id"), ["amends_id"], unique=False)
+        batch_op.create_index(
+            "ix_visits_amends_id",
+            ["amends_id"],
+            unique=False,
+            sqlite_where=sa.text("amends_id IS NOT NULL"),
+        )
         batch_op.create_index(batch_op.f("ix_visits_prospect_id"), ["prospect_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_visits_rm_id"), ["rm_id"], unique=False)
+        batch_op.create_index(
+            "ix_visits_rm_visit_on",
+            ["rm_id", "visit_on", "start_time", "amends_id", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_visits_open_visit_on",
+            ["visit_on", "status"],
+            unique=False,
+            sqlite_where=sa.text("status != 'final'"),
+        )
         batch_op.create_index(batch_op.f("ix_visits_visit_on"), ["visit_on"], unique=False)
+    op.execute(
+        "CREATE TRIGGER visits_final_is_immutable BEFORE UPDATE ON visits "
+        "WHEN OLD.status = 'final' "
+        "BEGIN SELECT RAISE(ABORT, 'a finalized visit cannot be changed'); END"
+    )
 
     op.create_table(
         "checklist_ticks",
@@ -128,24 +163,47 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("prospect_id", "item_code", name=op.f("pk_checklist_ticks")),
     )
+    with op.batch_alter_table("checklist_ticks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checklist_ticks_visit_id"), ["visit_id"], unique=False)
+        batch_op.create_index(
+            "ix_checklist_ticks_prospect_ticked", ["prospect_id", "ticked_at"], unique=False
+        )
     with op.batch_alter_table("prospects", schema=None) as batch_op:
         batch_op.add_column(sa.Column("next_visit_due", sa.Date(), nullable=True))
         batch_op.create_index(
             batch_op.f("ix_prospects_next_visit_due"), ["next_visit_due"], unique=False
         )
+        batch_op.create_index(
+            "ix_prospects_rm_next_visit_due",
+            ["assigned_rm_id", "next_visit_due", "stage", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_prospects_stage_rm_since",
+            ["stage", "assigned_rm_id", "stage_changed_at", "id"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("prospects", schema=None) as batch_op:
+        batch_op.drop_index("ix_prospects_stage_rm_since")
+        batch_op.drop_index("ix_prospects_rm_next_visit_due")
         batch_op.drop_index(batch_op.f("ix_prospects_next_visit_due"))
         batch_op.drop_column("next_visit_due")
 
+    with op.batch_alter_table("checklist_ticks", schema=None) as batch_op:
+        batch_op.drop_index("ix_checklist_ticks_prospect_ticked")
+        batch_op.drop_index(batch_op.f("ix_checklist_ticks_visit_id"))
+
     op.drop_table("checklist_ticks")
+    op.execute("DROP TRIGGER IF EXISTS visits_final_is_immutable")
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_visits_visit_on"))
-        batch_op.drop_index(batch_op.f("ix_visits_rm_id"))
+        batch_op.drop_index("ix_visits_open_visit_on")
+        batch_op.drop_index("ix_visits_rm_visit_on")
         batch_op.drop_index(batch_op.f("ix_visits_prospect_id"))
-        batch_op.drop_index(batch_op.f("ix_visits_amends_id"))
+        batch_op.drop_index("ix_visits_amends_id")
 
     op.drop_table("visits")
     op.drop_table("holiday_years")
@@ -153,4 +211,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_checklist_items_area"))
 
     op.drop_table("checklist_items")
+    op.drop_table("checklist_areas")
     op.drop_table("cadence_rules")

@@ -1,4 +1,4 @@
-"""sync conflicts
+"""sync conflicts and the snapshot's seen-set
 
 Revision ID: 0004
 Revises: 0003
@@ -22,8 +22,10 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("op_id", sa.String(length=36), nullable=False),
         sa.Column("entity", sa.String(length=40), nullable=False),
-        sa.Column("entity_id", sa.String(length=36), nullable=False),
+        sa.Column("entity_id", sa.String(length=120), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("local_payload", sa.Text(), nullable=False),
         sa.Column("server_payload", sa.Text(), nullable=False),
@@ -37,10 +39,21 @@ def upgrade() -> None:
             batch_op.f("ix_sync_conflicts_entity_id"), ["entity_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_sync_conflicts_op_id"), ["op_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_sync_conflicts_resolved_at"), ["resolved_at"], unique=False
+        )
+    op.create_table(
+        "sync_seen",
+        sa.Column("entity", sa.String(length=40), nullable=False),
+        sa.Column("id", sa.String(length=120), nullable=False),
+        sa.PrimaryKeyConstraint("entity", "id", name=op.f("pk_sync_seen")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("sync_seen")
     with op.batch_alter_table("sync_conflicts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sync_conflicts_resolved_at"))
         batch_op.drop_index(batch_op.f("ix_sync_conflicts_op_id"))
         batch_op.drop_index(batch_op.f("ix_sync_conflicts_entity_id"))
 

@@ -234,3 +234,19 @@ def test_unknown_user_is_reported(demo_db: Path) -> None:
     result = crm("prospects", "list", "--db", str(demo_db), "--rm", "nobody")
     assert result.returncode == 1
     assert "no user called nobody" in result.stderr
+
+
+def test_delete_needs_confirmation_then_removes_the_prospect(demo_db: Path) -> None:
+    added = crm("prospects", "add", "--db", str(demo_db), "--name", "误录入测试商行", "--json")
+    pid = json.loads(added.stdout)["id"]
+    refused = crm("prospects", "delete", pid, "--db", str(demo_db))
+    assert refused.returncode == 2
+    assert "--yes" in refused.stderr
+    done = crm("prospects", "delete", pid, "--db", str(demo_db), "--yes", "--reason", "typo")
+    assert done.returncode == 0, done.stderr
+    gone = crm("prospects", "show", pid, "--db", str(demo_db))
+    assert gone.returncode == 1
+    found = json.loads(
+        crm("prospects", "list", "--db", str(demo_db), "--json", "--search", "误录入").stdout
+    )
+    assert found["total"] == 0

@@ -10,6 +10,7 @@ from service_helpers import RM1, RM2, Clock, draft, outbox, uscc
 from sqlalchemy import func, select
 
 from crm.domain.ids import new_id
+from crm.domain.query import ProspectFilter, Sort
 from crm.services import outbox as outbox_module
 from crm.services.context import Context
 from crm.services.loans import LoanDraft, record_loan
@@ -142,12 +143,14 @@ def test_stage_change_writes_a_stage_command(
     prospects: ProspectService, ctx: Context, db: Database
 ) -> None:
     p = prospects.create(draft())
-    prospects.change_stage(p.id, "dropped", "no_need", "  暂无融资需求  ")
+    moved = prospects.change_stage(p.id, "dropped", "no_need", "  暂无融资需求  ")
     op = outbox(db)[-1]
     assert (op.kind, op.entity_id, op.base_version) == ("stage", p.id, 1)
     assert op.payload == {
         "from": "no_loan",
         "to": "dropped",
+        # The device's event id travels, so every copy of the history is the same record.
+        "event_id": moved.history[-1].id,
         "reason_code": "no_need",
         "reason": "暂无融资需求",
     }
@@ -228,3 +231,17 @@ def test_device_id_is_made_once_and_names_the_clock(
     assert last == outbox(db)[-1].hlc
     with db.reading() as s:
         assert outbox_module.pending_count(s) == 2
+
+
+def test_delete_removes_the_prospect_and_queues_a_delete_op(
+    prospects: ProspectService, db: Database
+) -> None:
+    p = prospects.create(draft("佛山市误录入五金有限公司"))
+    prospects.delete(p.id, "entered twice")
+    with db.reading() as s:
+        assert s.get(Prospect, p.id) is None
+        kinds = s.scalars(
+            select(OutboxOp.kind).where(OutboxOp.entity_id == p.id).order_by(OutboxOp.seq)
+        ).all()
+    assert kinds == ["create", "delete"]
+    assert prospects.page(ProspectFilter(text="误录入"), Sort()) == []

@@ -250,3 +250,20 @@ def test_uppercase_and_fullwidth_queries_find_the_same_rows(
     assert matching(search_db, query) == {"p"}
     assert matching(search_db, shouted) == {"p"}
     assert matching(search_db, fullwidth) == {"p"}
+
+
+def test_fast_initials_agree_with_pypinyin_on_real_names(tmp_path: Path) -> None:
+    from pypinyin import Style, lazy_pinyin
+
+    from crm.services.demo import build_demo
+
+    path = tmp_path / "names.db"
+    build_demo(path, prospects=600, seed=9)
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    names = [n for row in conn.execute("SELECT name, owner_name FROM prospects") for n in row]
+    names += ["重庆银行股份有限公司", "长沙市长青五金店", "深圳腾讯科技有限公司", "乐从家具城"]
+    for name in names:
+        expected = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+        assert search.initials(name) == expected, name

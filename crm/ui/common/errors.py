@@ -16,7 +16,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from crm.domain.errors import DomainError
+from crm.domain.errors import DomainError, Message
 from crm.i18n import describe
 
 log = logging.getLogger("crm.ui")
@@ -30,9 +30,15 @@ def app_title() -> str:
     return translate("Errors", "FirstLoan CRM")
 
 
+def said(error: DomainError | Message) -> str:
+    """A core message as a sentence for the UI: in the user's language, capitalised."""
+    text = describe(error)
+    return text[:1].upper() + text[1:] if text[:1].isascii() else text
+
+
 def show_error(parent: QWidget | None, error: DomainError, title: str | None = None) -> None:
     """A refused action or a database problem, in the user's language."""
-    QMessageBox.warning(parent, title or app_title(), describe(error))
+    QMessageBox.warning(parent, title or app_title(), said(error))
 
 
 class CrashHandler:

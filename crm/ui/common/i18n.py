@@ -50,6 +50,13 @@ def our_catalogue(language: str) -> Path:
     return resource_root() / "i18n" / f"crm_{language}.qm"
 
 
+def feature_catalogues(language: str) -> list[Path]:
+    """Other compiled catalogues for ``language`` in resources/i18n, besides ours."""
+    folder = resource_root() / "i18n"
+    ours = our_catalogue(language).name
+    return sorted(p for p in folder.glob(f"*_{language}.qm") if p.name != ours)
+
+
 def qt_catalogue_dir() -> str:
     return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
 
@@ -70,6 +77,12 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
         installed.append(ours)
     else:
         log.warning("translation %s is missing; the UI stays in English", our_catalogue(language))
+    # Features may ship their own catalogue beside ours (imports_zh_CN.qm, sync_zh_CN.qm).
+    for extra in feature_catalogues(language):
+        translator = QTranslator(app)
+        if translator.load(str(extra)):
+            app.installTranslator(translator)
+            installed.append(translator)
     qt = QTranslator(app)
     if qt.load(QLocale(language), "qtbase", "_", qt_catalogue_dir()):
         app.installTranslator(qt)

@@ -44,7 +44,7 @@ QFrame#stageColumn {{
     background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px;
 }}
 QFrame#stageColumn[dropTarget="true"] {{ border: 2px dashed {ACCENT}; background: #eaf1fb; }}
-QListView#cardList {{ background: transparent; border: none; }}
+QListView#cardList {{ border: none; }}
 QStatusBar QLabel {{ color: {MUTED}; padding: 0 6px; }}
 """
 

@@ -11,6 +11,7 @@ given, else to a message box; anything else is a bug and goes to the crash handl
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 from collections.abc import Callable
@@ -46,9 +47,16 @@ class _Job(QRunnable):
         try:
             result = self._fn()
         except BaseException as exc:  # handed to the UI thread, never lost in a thread
-            self._runner.finished.emit(self._token, False, exc)
+            self._send(False, exc)
         else:
-            self._runner.finished.emit(self._token, True, result)
+            self._send(True, result)
+
+    def _send(self, ok: bool, payload: object) -> None:
+        try:
+            self._runner.finished.emit(self._token, ok, payload)
+        except RuntimeError:
+            # The runner is gone (the app is quitting): nobody is left to tell.
+            log.debug("task %s finished after its runner was deleted", self._token)
 
 
 class TaskRunner(QObject):
@@ -123,7 +131,8 @@ class TaskRunner(QObject):
         key = id(owner)
         if key not in self._owners:
             self._owners[key] = set()
-            owner.destroyed.connect(lambda *_args, k=key: self._forget_owner(k))
+            if owner is not self:  # the runner's own tasks end with it
+                owner.destroyed.connect(lambda *_args, k=key: self._forget_owner(k))
         self._owners[key].add(token)
         if not self._busy_timer.isActive() and not self._busy:
             self._busy_timer.start()
@@ -133,7 +142,8 @@ class TaskRunner(QObject):
     def _forget_owner(self, key: int) -> None:
         for token in self._owners.pop(key, set()):
             self._pending.pop(token, None)
-        self._update_busy()
+        with contextlib.suppress(RuntimeError):  # the runner itself is being destroyed
+            self._update_busy()
 
     @Slot(int, bool, object)
     def _deliver(self, token: int, ok: bool, payload: object) -> None:
@@ -145,7 +155,10 @@ class TaskRunner(QObject):
         self._update_busy()
         if pending is None:
             if not ok and not isinstance(payload, DomainError):
-                log.error("a background task of a closed window failed", exc_info=payload)
+                log.error(
+                    "a background task of a closed window failed",
+                    exc_info=payload if isinstance(payload, BaseException) else None,
+                )
             return
         if ok:
             if pending.on_done is not None:

@@ -117,8 +117,7 @@ class MultiSelectButton(QToolButton):
         self._selected: list[str] = []
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self._popup = _ChoicePopup(self)
-        self._popup.changed.connect(self._from_popup)
+        self._popup: _ChoicePopup | None = None  # made when first opened
         self.clicked.connect(self.show_popup)
         self._update_text()
 
@@ -147,20 +146,27 @@ class MultiSelectButton(QToolButton):
 
     # -- pop-up ----------------------------------------------------------------------------
 
+    def popup(self) -> _ChoicePopup:
+        if self._popup is None:
+            self._popup = _ChoicePopup(self)
+            self._popup.changed.connect(self._from_popup)
+        return self._popup
+
     def show_popup(self) -> None:
-        self._popup.fill(self._choices, set(self._selected))
+        popup = self.popup()
+        popup.fill(self._choices, set(self._selected))
         rows = min(len(self._choices), 14)
         height = rows * (self.fontMetrics().height() + 8) + 70
-        self._popup.resize(max(self.width(), 300), height)
-        self._popup.move(self.mapToGlobal(QPoint(0, self.height())))
-        self._popup.show()
-        if self._popup.filter.isVisible():
-            self._popup.filter.setFocus()
+        popup.resize(max(self.width(), 300), height)
+        popup.move(self.mapToGlobal(QPoint(0, self.height())))
+        popup.show()
+        if popup.filter.isVisible():
+            popup.filter.setFocus()
         else:
-            self._popup.list.setFocus()
+            popup.list.setFocus()
 
     def _from_popup(self) -> None:
-        self.set_selected(self._popup.checked())
+        self.set_selected(self.popup().checked())
 
     def _update_text(self) -> None:
         names = {c.code: c.text for c in self._choices}
@@ -199,6 +205,7 @@ class StageChip(QLabel):
 
     def __init__(self, code: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.set_stage(code)
 
     def set_stage(self, code: str) -> None:

@@ -111,7 +111,7 @@ class CardDelegate(QStyledItemDelegate):
         if card.days_since_contact is None:
             contact = translate("CardDelegate", "never contacted")
         else:
-            contact = translate("CardDelegate", "contact {day}").format(
+            contact = translate("CardDelegate", "last contact {day}").format(
                 day=fmt.short_day(card.row.last_contact_on, self._today())
             )
         days = translate("CardDelegate", "{days} in stage").format(

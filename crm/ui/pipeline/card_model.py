@@ -98,7 +98,7 @@ class CardModel(QAbstractListModel):
         self.loading = False
 
     @property
-    def sort(self) -> Sort:
+    def column_sort(self) -> Sort:
         return Sort(SortColumn.STAGE_SINCE, descending=True)
 
     def column_filter(self, flt: ProspectFilter) -> ProspectFilter:
@@ -110,7 +110,7 @@ class CardModel(QAbstractListModel):
         self._generation += 1
         generation = self._generation
         limit = max(self.page_size, keep)
-        column, sort = self.column_filter(flt), self.sort
+        column, sort = self.column_filter(flt), self.column_sort
         service = self.ui.services.prospects
         self.loading = True
         self._fetching = False
@@ -127,7 +127,7 @@ class CardModel(QAbstractListModel):
         self._fetching = True
         generation = self._generation
         offset = len(self._cards)
-        column, sort, limit = self.column_filter(self._filter), self.sort, self.page_size
+        column, sort, limit = self.column_filter(self._filter), self.column_sort, self.page_size
         service = self.ui.services.prospects
         self.ui.tasks.read(
             self,

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import (
+    QColor,
     QContextMenuEvent,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
     QKeyEvent,
+    QPalette,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 from crm.domain.stages import Stage
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
+from crm.ui.common.style import SURFACE
 from crm.ui.pipeline.card_delegate import CardDelegate
 from crm.ui.pipeline.card_model import ID_ROLE, MIME_TYPE, CardModel, decode
 from crm.ui.stages.dialog import MoveItem
@@ -60,6 +63,9 @@ class CardList(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setMouseTracking(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Base, QColor(SURFACE))
+        self.setPalette(palette)
         self.doubleClicked.connect(lambda index: self.openRequested.emit(str(index.data(ID_ROLE))))
 
     # -- receiving cards -------------------------------------------------------------------
@@ -68,7 +74,7 @@ class CardList(QListView):
         mime = event.mimeData()
         if mime is None or not mime.hasFormat(MIME_TYPE):
             return []
-        return [i for i in decode(mime.data(MIME_TYPE).data()) if i.stage != self.stage]
+        return [i for i in decode(bytes(mime.data(MIME_TYPE).data())) if i.stage != self.stage]
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._incoming(event):

@@ -7,6 +7,7 @@ reload. Leaving with unsaved changes asks Save / Discard / Cancel.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -27,18 +28,16 @@ from PySide6.QtWidgets import (
 from crm.domain.errors import DomainError
 from crm.domain.money import format_rate
 from crm.domain.prospect import InvalidProspect
-from crm.i18n import describe
 from crm.services.prospects import DuplicateUSCC, ProspectDetail, StaleEdit
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
-from crm.ui.common.errors import show_error
+from crm.ui.common.errors import said, show_error
 from crm.ui.common.icons import icon
 from crm.ui.common.widgets import StageChip, heading, muted
 from crm.ui.prospects.form import ProspectForm
 from crm.ui.prospects.timeline import StageTimeline
 from crm.ui.stages.dialog import MoveItem
 from crm.ui.stages.mover import StageMover
-
 
 translate = QCoreApplication.translate
 
@@ -48,7 +47,7 @@ def ask_open_existing(parent: QWidget, error: DuplicateUSCC) -> bool:
     answer = QMessageBox.question(
         parent,
         translate("ProspectDetailView", "Already in your book"),
-        describe(error)
+        said(error)
         + "\n\n"
         + translate("ProspectDetailView", "Open the existing prospect instead?"),
         QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
@@ -75,7 +74,7 @@ class ProspectDetailView(QWidget):
 
         self.form = ProspectForm(ui, self)
         self.form.changed.connect(self._update_state)
-        self.form.undo_stack.cleanChanged.connect(lambda _clean: self._update_state())
+        self.form.undo_stack.cleanChanged.connect(self._clean_changed)
         self.form.openExisting.connect(self.openRequested)
 
         self.save_action = QAction(icon("save"), self.tr("Save"), self)
@@ -121,11 +120,11 @@ class ProspectDetailView(QWidget):
         titles.addWidget(self.subtitle)
         header.addLayout(titles, 1)
         for action in (self.form.undo_action, self.form.redo_action):
-            button = QToolButton(self)
-            button.setDefaultAction(action)
-            button.setAutoRaise(True)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-            header.addWidget(button)
+            tool = QToolButton(self)
+            tool.setDefaultAction(action)
+            tool.setAutoRaise(True)
+            tool.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+            header.addWidget(tool)
         self.stage_button = QPushButton(icon("stage"), self.tr("Change stage…"), self)
         self.stage_button.setToolTip(self.tr("Move this prospect to another stage"))
         self.stage_button.clicked.connect(self.change_stage)
@@ -218,7 +217,7 @@ class ProspectDetailView(QWidget):
             return
         self.title.setText(self.tr("This prospect could not be opened"))
         if isinstance(error, DomainError):
-            self.subtitle.setText(describe(error))
+            self.subtitle.setText(said(error))
 
     def _show_detail(self, detail: ProspectDetail) -> None:
         zone = self.ui.zone
@@ -281,6 +280,12 @@ class ProspectDetailView(QWidget):
 
     def is_dirty(self) -> bool:
         return self.detail is not None and self.form.is_dirty()
+
+    def _clean_changed(self, _clean: bool) -> None:
+        # A stack with unsaved edits says "clean" once more while it is being destroyed
+        # (QUndoStack clears itself), when the widgets around it may be gone already.
+        with contextlib.suppress(RuntimeError):
+            self._update_state()
 
     def _update_state(self) -> None:
         dirty = self.is_dirty()
@@ -347,7 +352,7 @@ class ProspectDetailView(QWidget):
             answer = QMessageBox.question(
                 self,
                 self.tr("Changed elsewhere"),
-                describe(error)
+                said(error)
                 + "\n\n"
                 + self.tr("Reload the prospect now? Your unsaved changes will be lost."),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,

@@ -36,6 +36,9 @@ class IndustryCombo(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(16)
+        # A combo is as wide as its longest item unless told otherwise; the form must fit.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(16)
         self.addItem("", "")
         for division in resources.industries():
             self.addItem(labels.industry_long(division.code), division.code)

@@ -39,9 +39,9 @@ from crm.domain.prospect import (
     check_phone,
     check_uscc,
 )
-from crm.i18n import describe
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
+from crm.ui.common.errors import said
 from crm.ui.common.icons import icon
 from crm.ui.common.widgets import EditUndoBlocker, FieldMessage, heading, set_invalid
 from crm.ui.prospects.fields import UNKNOWN_PREFIX, CheckGrid, IndustryCombo, OptionalDateEdit
@@ -111,14 +111,14 @@ class ProspectForm(QWidget):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(self.scroll)
-        body = QWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.scroll_area)
+        body = QWidget(self.scroll_area)
         body.setObjectName("formBody")
-        self.scroll.setWidget(body)
+        self.scroll_area.setWidget(body)
         grid = QGridLayout(body)
         grid.setContentsMargins(16, 12, 16, 16)
         grid.setHorizontalSpacing(12)
@@ -132,6 +132,7 @@ class ProspectForm(QWidget):
 
         self._section(self.tr("Basic information"))
         kind = QComboBox(body)
+        kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         kind.addItem(labels.kind(ProspectKind.ENTERPRISE.value), ProspectKind.ENTERPRISE.value)
         kind.addItem(labels.kind(ProspectKind.INDIVIDUAL.value), ProspectKind.INDIVIDUAL.value)
         self._add(
@@ -145,12 +146,15 @@ class ProspectForm(QWidget):
         self._line(
             "name", self.tr("Name *"), self.tr("Registered name, e.g. 佛山市南海区某某五金制品厂")
         )
-        self._line("uscc", self.tr("USCC"), self.tr("18 characters, e.g. 91440605MA4UXXXX0X"))
+        self._line("uscc", self.tr("USCC"), self.tr("18 characters, e.g. 91440605MA4UXXXX0C"))
         self._line("owner_name", self.tr("Legal representative / owner"), "")
         self._line("phone", self.tr("Phone"), self.tr("Mobile or landline, e.g. 0757-8123 4567"))
 
         self._section(self.tr("Location"))
         district = QComboBox(body)
+        district.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         district.addItem(self.tr("— not set —"), "")
         for d in self.ui.districts:
             district.addItem(labels.district(d), d.code)
@@ -367,7 +371,7 @@ class ProspectForm(QWidget):
         for name in self.widgets:
             if name in self._errors:
                 widget = self.widgets[name]
-                self.scroll.ensureWidgetVisible(widget)
+                self.scroll_area.ensureWidgetVisible(widget)
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
 
@@ -376,7 +380,7 @@ class ProspectForm(QWidget):
         for error in errors:
             name = _DOMAIN_FIELDS.get(error.field, error.field)
             if name in self.widgets:
-                self._set_error(name, describe(error))
+                self._set_error(name, said(error))
         self.focus_first_error()
 
     # -- editing and undo ------------------------------------------------------------------
@@ -434,7 +438,7 @@ class ProspectForm(QWidget):
                     "Choose an industry from the list (type part of its name or its code, e.g. 33)."
                 )
         except DomainError as exc:
-            message = describe(exc)
+            message = said(exc)
         self._set_error(name, message)
 
     def _set_error(self, name: str, message: str) -> None:

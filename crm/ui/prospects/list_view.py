@@ -28,7 +28,7 @@ from crm.ui.prospects.table_model import COLUMNS, ID_ROLE, ProspectTableModel
 from crm.ui.stages.dialog import MoveItem
 from crm.ui.stages.mover import StageMover
 
-COLUMN_WIDTHS = (260, 170, 120, 80, 80, 210, 110, 110)
+COLUMN_WIDTHS = (235, 165, 150, 75, 120, 185, 105, 100)
 # Beyond this many loaded rows, a change reloads from the top instead of re-reading them all.
 REFRESH_LIMIT = 1000
 
@@ -87,6 +87,7 @@ class _EmptyNotice(QLabel):
 
 
 class ProspectListView(QWidget):
+    table: ProspectTable
     openRequested = Signal(str)
     newRequested = Signal()
     message = Signal(str)

@@ -9,9 +9,11 @@ while they ran (the user typed another letter, clicked another column).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -103,6 +105,7 @@ class ProspectTableModel(QAbstractTableModel):
         self._loading = False
         self._started = False  # no query before the owner sets the first filter
         self._muted = QBrush(QColor("#8a93a0"))
+        self._labels: dict[tuple[str, str], str] = {}
 
     # -- the query -------------------------------------------------------------------------
 
@@ -173,7 +176,7 @@ class ProspectTableModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._rows = list(rows)
-        self._shown = [self._show(r) for r in rows]
+        self._shown = self._show_all(rows)
         self._exhausted = len(rows) < self.page_size
         self.endResetModel()
         self._set_loading(False)
@@ -193,12 +196,12 @@ class ProspectTableModel(QAbstractTableModel):
         same_ids = [r.id for r in rows] == [r.id for r in self._rows]
         if same_ids and rows:
             self._rows = list(rows)
-            self._shown = [self._show(r) for r in rows]
+            self._shown = self._show_all(rows)
             self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1))
         else:
             self.beginResetModel()
             self._rows = list(rows)
-            self._shown = [self._show(r) for r in rows]
+            self._shown = self._show_all(rows)
             self.endResetModel()
         self._exhausted = len(rows) < limit
         self._total = total
@@ -248,7 +251,7 @@ class ProspectTableModel(QAbstractTableModel):
         # beginInsertRows takes the inclusive last row.
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
-        self._shown.extend(self._show(r) for r in rows)
+        self._shown.extend(self._show_all(rows))
         self.endInsertRows()
 
     # -- Qt model --------------------------------------------------------------------------
@@ -322,22 +325,37 @@ class ProspectTableModel(QAbstractTableModel):
     def _stage_icon(code: str) -> QIcon:
         return labels.stage_icon(code)
 
-    def _show(self, r: ProspectRow) -> _Shown:
-        today = self.ui.today()
-        zone = self.ui.zone
+    def _show_all(self, rows: list[ProspectRow]) -> list[_Shown]:
+        today, zone = self.ui.today(), self.ui.zone
+        return [self._show(r, today, zone) for r in rows]
+
+    def _label(self, kind: str, code: str | None, make: Callable[[], str]) -> str:
+        """Labels repeat across rows (a few stages, districts, industries): make each once."""
+        key = (kind, code or "")
+        text = self._labels.get(key)
+        if text is None:
+            text = self._labels[key] = make()
+        return text
+
+    def _show(self, r: ProspectRow, today: date, zone: ZoneInfo) -> _Shown:
         stage_day = fmt.local(r.stage_changed_at, zone).date()
         in_stage = (today - stage_day).days
-        district = labels.district(self.ui.district(r.district_code), r.district_name)
         never = r.last_contact_on is None
-        contact_tip = "" if never else _ago(today, r.last_contact_on)
         texts = (
             r.name,
             r.uscc or "",
-            labels.stage(r.stage),
-            r.rm_name or translate("ProspectTableModel", "Unassigned"),
-            district,
-            labels.industry(r.industry_code),
-            translate("ProspectTableModel", "Never") if never else fmt.day(r.last_contact_on),
+            self._label("stage", r.stage, lambda: labels.stage(r.stage)),
+            r.rm_name
+            or self._label("rm", None, lambda: translate("ProspectTableModel", "Unassigned")),
+            self._label(
+                "district",
+                r.district_code,
+                lambda: labels.district(self.ui.district(r.district_code), r.district_name),
+            ),
+            self._label("industry", r.industry_code, lambda: labels.industry(r.industry_code)),
+            self._label("never", None, lambda: translate("ProspectTableModel", "Never"))
+            if never
+            else fmt.day(r.last_contact_on),
             fmt.day(stage_day),
         )
         owner = f"\n{labels.kind(r.kind)} · {r.owner_name}" if r.owner_name else ""
@@ -347,8 +365,12 @@ class ProspectTableModel(QAbstractTableModel):
             "",
             "",
             "",
-            labels.industry_long(r.industry_code) if r.industry_code else "",
-            contact_tip,
+            self._label(
+                "industry_long",
+                r.industry_code,
+                lambda: labels.industry_long(r.industry_code) if r.industry_code else "",
+            ),
+            "" if never else _ago(today, r.last_contact_on),
             translate("ProspectTableModel", "{days} in this stage").format(days=fmt.days(in_stage)),
         )
         return _Shown(texts, tooltips, r.rm_name is None, never)

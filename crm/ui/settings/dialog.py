@@ -25,7 +25,10 @@ class SettingsDialog(QDialog):
     languageChanged = Signal(str)
 
     def __init__(
-        self, settings: AppSettings, db_path: str, current_language: str,
+        self,
+        settings: AppSettings,
+        db_path: str,
+        current_language: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -41,14 +44,16 @@ class SettingsDialog(QDialog):
         self.language = QComboBox(language_box)
         self.language.setObjectName("language")
         system = LANGUAGE_NAMES.get(system_language(), "English")
-        self.language.addItem(self.tr("Same as the system ({language})").format(language=system),
-                              LANGUAGE_SYSTEM)
+        self.language.addItem(
+            self.tr("Same as the system ({language})").format(language=system), LANGUAGE_SYSTEM
+        )
         for code, name in LANGUAGE_NAMES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(self.language.findData(settings.language), 0))
         language_form.addRow(self.tr("Language of the app:"), self.language)
-        note = QLabel(self.tr("A new language applies the next time you start FirstLoan CRM."),
-                      language_box)
+        note = QLabel(
+            self.tr("A new language applies the next time you start FirstLoan CRM."), language_box
+        )
         note.setWordWrap(True)
         note.setProperty("muted", True)
         language_form.addRow(note)
@@ -68,7 +73,8 @@ class SettingsDialog(QDialog):
         layout.addStretch(1)
 
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -8,6 +8,7 @@ window asks about unsaved changes first.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -25,8 +26,8 @@ from crm import __version__
 from crm.domain.errors import DomainError
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import CrashHandler, app_title, show_error
-from crm.ui.common.icons import icon
 from crm.ui.common.i18n import LANGUAGES
+from crm.ui.common.icons import icon
 from crm.ui.settings.dialog import SettingsDialog
 from crm.ui.shell.page import Page, PageSpec, default_pages
 from crm.ui.shell.status import AppStatusBar
@@ -67,8 +68,9 @@ class MainWindow(QMainWindow):
         for n, spec in enumerate(self.specs):
             item = QListWidgetItem(icon(spec.icon), spec.title(), self.nav)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
-            item.setToolTip(self.tr("{page} (Ctrl+{number})").format(page=spec.title(),
-                                                                    number=n + 1))
+            item.setToolTip(
+                self.tr("{page} (Ctrl+{number})").format(page=spec.title(), number=n + 1)
+            )
             self.stack.addWidget(QWidget(self.stack))  # replaced when first shown
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
@@ -84,12 +86,21 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.nav.currentRowChanged.connect(self._nav_changed)
         self._restore()
+        from crm.ui.sync.hook import install_sync  # sync: status indicator, scheduler
+
+        self.sync_controller = install_sync(self)
+        from crm.ui.imports.hook import install_import  # imports: File ▸ Import list…
+
+        self.import_action = install_import(self)
 
     # -- menus -----------------------------------------------------------------------------
 
     def _action(
-        self, text: str, shortcut: str | QKeySequence.StandardKey | None,
-        slot: Callable[[], None], icon_name: str = "",
+        self,
+        text: str,
+        shortcut: str | QKeySequence.StandardKey | None,
+        slot: Callable[[], object],
+        icon_name: str = "",
     ) -> QAction:
         action = QAction(icon(icon_name) if icon_name else icon("none"), text, self)
         if shortcut is not None:
@@ -101,20 +112,25 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
-        self.new_action = self._action(self.tr("&New prospect…"), "Ctrl+N", self.new_prospect,
-                                       "add")
+        self.new_action = self._action(
+            self.tr("&New prospect…"), "Ctrl+N", self.new_prospect, "add"
+        )
         file_menu.addAction(self.new_action)
         file_menu.addSeparator()
-        self.settings_action = self._action(self.tr("&Settings…"), "Ctrl+,", self.open_settings,
-                                            "settings")
+        self.settings_action = self._action(
+            self.tr("&Settings…"), "Ctrl+,", self.open_settings, "settings"
+        )
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("&Quit"), "Ctrl+Q", self.close))
 
         view = bar.addMenu(self.tr("&View"))
         for n, spec in enumerate(self.specs):
-            view.addAction(self._action(spec.title(), f"Ctrl+{n + 1}",
-                                        lambda key=spec.key: self.show_page(key), spec.icon))
+            view.addAction(
+                self._action(
+                    spec.title(), f"Ctrl+{n + 1}", partial(self.show_page, spec.key), spec.icon
+                )
+            )
         view.addSeparator()
         self.find_action = self._action(self.tr("&Find"), "Ctrl+F", self.focus_search, "search")
         view.addAction(self.find_action)
@@ -133,8 +149,9 @@ class MainWindow(QMainWindow):
         spec = self.specs[at]
         page = spec.factory(self.ui, self.stack)
         placeholder = self.stack.widget(at)
-        self.stack.removeWidget(placeholder)
-        placeholder.deleteLater()
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
         self.stack.insertWidget(at, page)
         page.message.connect(self.show_message)
         page.openProspect.connect(self.open_prospect)
@@ -190,11 +207,15 @@ class MainWindow(QMainWindow):
         self.status.showMessage(text, 6000)
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.ui.settings, str(self.ui.services.db_path), self.language,
-                                self)
+        dialog = SettingsDialog(
+            self.ui.settings, str(self.ui.services.db_path), self.language, self
+        )
         self.settings_dialog = dialog
-        dialog.languageChanged.connect(lambda _lang: self.show_message(
-            self.tr("The new language applies after you restart FirstLoan CRM.")))
+        dialog.languageChanged.connect(
+            lambda _lang: self.show_message(
+                self.tr("The new language applies after you restart FirstLoan CRM.")
+            )
+        )
         dialog.finished.connect(lambda _r: self._settings_closed(dialog))
         dialog.open()
 
@@ -205,10 +226,13 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(
-            self, self.tr("About FirstLoan CRM"),
-            self.tr("<b>FirstLoan CRM</b> (首贷通) {version}<br>Cultivating small businesses "
-                    "from no-loan prospect to first-loan customer to strategic client.").format(
-                version=__version__))
+            self,
+            self.tr("About FirstLoan CRM"),
+            self.tr(
+                "<b>FirstLoan CRM</b> (首贷通) {version}<br>Cultivating small businesses "
+                "from no-loan prospect to first-loan customer to strategic client."
+            ).format(version=__version__),
+        )
 
     def _unhandled(self, _owner: object, error: DomainError) -> None:
         show_error(self, error)

@@ -57,10 +57,16 @@ class PageSpec:
 
 
 def default_pages() -> list[PageSpec]:
+    from crm.ui.calendar.page import CalendarPage
     from crm.ui.pipeline.page import PipelinePage
     from crm.ui.prospects.page import ProspectsPage
+    from crm.ui.sync.page import ConflictsPage
+    from crm.ui.today.page import TodayPage
 
     return [
+        PageSpec(TodayPage.key, TodayPage.title, "today", TodayPage),
         PageSpec(ProspectsPage.key, ProspectsPage.title, "prospects", ProspectsPage),
         PageSpec(PipelinePage.key, PipelinePage.title, "pipeline", PipelinePage),
+        PageSpec(CalendarPage.key, CalendarPage.title, "calendar", CalendarPage),
+        PageSpec(ConflictsPage.key, ConflictsPage.title, "refresh", ConflictsPage),
     ]

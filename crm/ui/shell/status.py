@@ -46,8 +46,12 @@ class AppStatusBar(QStatusBar):
 
         box, self.connection = _with_icon("offline", self)
         self.connection.setText(self.tr("Not connected to head office"))
-        box.setToolTip(self.tr("Sync with head office is not set up yet: your changes are kept "
-                               "on this computer and queued for head office."))
+        box.setToolTip(
+            self.tr(
+                "Sync with head office is not set up yet: your changes are kept "
+                "on this computer and queued for head office."
+            )
+        )
         self.addPermanentWidget(box)
 
         self.last_sync = QLabel(self.tr("Last sync: never"), self)

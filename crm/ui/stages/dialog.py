@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
@@ -27,8 +28,8 @@ from PySide6.QtWidgets import (
 from crm import resources
 from crm.domain.errors import DomainError
 from crm.domain.stages import DropReason, Stage, StageMoveRefused, allowed_targets, needs_reason
-from crm.i18n import describe
 from crm.ui.common import labels
+from crm.ui.common.errors import said
 from crm.ui.common.widgets import FieldMessage, StageChip, set_invalid
 
 
@@ -96,8 +97,15 @@ class StageMoveDialog(QDialog):
                 self.target.addItem(labels.stage_icon(target), labels.stage(target), target)
                 at = self.target.count() - 1
             self.target.setCurrentIndex(at)
-            self.target.setEnabled(False)
-        form.addRow(self.tr("To:"), self.target)
+            # The target was chosen by the drop: show it, not a combo box to change it.
+            self.target.hide()
+            target_row = QHBoxLayout()
+            target_row.addWidget(StageChip(target, self))
+            target_row.addWidget(self.target)
+            target_row.addStretch(1)
+            form.addRow(self.tr("To:"), target_row)
+        else:
+            form.addRow(self.tr("To:"), self.target)
 
         self.reason_code = QComboBox(self)
         self.reason_code.setObjectName("reasonCode")
@@ -242,10 +250,10 @@ class StageMoveDialog(QDialog):
             if gate
             else self.tr("The move was refused")
         )
-        self.error_text.setText(describe(error))
+        self.error_text.setText(said(error))
         hint = labels.gate(gate)
         self.error_hint.setText(hint)
-        self.error_hint.setVisible(bool(hint) and hint != describe(error))
+        self.error_hint.setVisible(bool(hint) and hint != said(error))
         self.error_box.show()
         if gate == "reason":
             set_invalid(self.reason_text, True)

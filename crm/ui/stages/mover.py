@@ -14,12 +14,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from crm.domain.errors import DomainError
 from crm.domain.stages import Stage, StageMoveRefused, needs_reason
-from crm.i18n import describe
 from crm.ui.common import labels
 from crm.ui.common.context import UiContext
+from crm.ui.common.errors import said
 from crm.ui.stages.dialog import MoveItem, StageMoveDialog
 from crm.ui.stages.results import BulkResultDialog
-
 
 translate = QCoreApplication.translate
 
@@ -145,7 +144,7 @@ class StageMover(QObject):
 
 
 def _refusal_text(error: DomainError) -> str:
-    text = describe(error)
+    text = said(error)
     if isinstance(error, StageMoveRefused):
         hint = labels.gate(error.gate)
         if hint and hint != text:

@@ -50,7 +50,9 @@ class BulkResultDialog(QDialog):
         layout.addWidget(buttons)
 
     def refused_rows(self) -> list[tuple[str, str]]:
-        return [
-            (self.table.topLevelItem(i).text(0), self.table.topLevelItem(i).text(1))
-            for i in range(self.table.topLevelItemCount())
-        ]
+        rows: list[tuple[str, str]] = []
+        for i in range(self.table.topLevelItemCount()):
+            item = self.table.topLevelItem(i)
+            if item is not None:
+                rows.append((item.text(0), item.text(1)))
+        return rows

@@ -1,0 +1,264 @@
+"""``crm sync``: sync a local database with head office from a script or a terminal.
+
+    crm sync --db book.db --server https://ho.example.cn [--username wangfang] [--json]
+    crm sync status --db book.db [--json]      last sync, cursor, changes waiting, conflicts
+    crm sync conflicts --db book.db [--all] [--json]   what head office merged or refused
+
+The first time (no device token in the keyring for this server) it registers the computer:
+the password comes from standard input (``--password-stdin``), ``$CRM_PASSWORD``, or a
+prompt — never from the command line, where other users could read it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from crm.domain.errors import DomainError
+from crm.i18n import describe, msg
+
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def _print_json(data: Any) -> None:
+    import json
+
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from pathlib import Path
+
+    from crm.services.container import open_services
+
+    services = open_services(Path(args.db))
+    if getattr(args, "user", None):
+        services.ctx.actor_id = services.users.by_username(args.user).id
+    return services
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    env = os.environ.get("CRM_PASSWORD")
+    if env:
+        return env
+    if sys.stdin.isatty():
+        return getpass.getpass(msg("Password for {user}: ", user=args.username))
+    raise DomainError(
+        "sync.password_needed",
+        "a password is needed to register this computer (--password-stdin)",
+    )
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from crm.services.sync import SyncService
+
+    services = _open(args)
+    sync = SyncService(services.ctx, verify=args.cafile or True)
+    status = sync.status()
+    server = args.server or status.server_url
+    if not server:
+        raise DomainError("sync.no_server", "no head office given: use --server URL")
+    from crm.sync.client import check_url
+
+    if not status.configured or check_url(server) != status.server_url:
+        username = args.username
+        if not username:
+            current = services.users.current()
+            username = current.username if current else None
+        if not username:
+            raise DomainError(
+                "sync.no_username", "this computer is not registered yet: give --username"
+            )
+        args.username = username
+        sync.sign_in(server, username, _password(args), args.device_name or "")
+    if args.claim:
+        for key in args.claim:
+            sync.claim(key)
+    show = not args.json and sys.stderr.isatty()
+
+    def progress(p: Any) -> None:
+        if show:
+            total = f"/{p.total:,}" if p.total else ""
+            sys.stderr.write(f"\r{p.phase} {p.done:,}{total}   ")
+            sys.stderr.flush()
+
+    summary = sync.sync(progress)
+    if show:
+        sys.stderr.write("\n")
+    conflicts = sync.conflicts()
+    if args.json:
+        data = summary.as_dict()
+        data["open_conflicts"] = len(conflicts)
+        data["conflict_list"] = [
+            {
+                "id": c.id,
+                "entity": c.entity,
+                "entity_id": c.entity_id,
+                "kind": c.kind,
+                "outcome": c.outcome,
+                "code": c.code,
+                "message": describe(c.message),
+            }
+            for c in conflicts
+        ]
+        _print_json(data)
+        return 0
+    print(
+        msg(
+            "Synced with {server}: sent {pushed} changes ({rejected} refused), received "
+            "{pulled}, removed {removed}; {conflicts} conflicts to look at; cursor {cursor}.",
+            server=server,
+            pushed=summary.pushed,
+            rejected=summary.rejected,
+            pulled=summary.pulled,
+            removed=summary.removed,
+            conflicts=len(conflicts),
+            cursor=summary.cursor,
+        )
+    )
+    for c in conflicts[:20]:
+        print(f"  - {c.title or c.entity_id}: {describe(c.message)}")
+    for line in summary.mismatches:
+        print(f"  ! {line}")
+    return 0
+
+
+def _when(value: datetime | None) -> str:
+    """A stored UTC time in the user's zone (Asia/Shanghai), to the minute."""
+    if value is None:
+        return ""
+    return value.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
+
+
+def _resolution(code: str) -> str:
+    if code == "accept_server":
+        return msg("kept head office's version")
+    if code == "send_again":
+        return msg("sent again")
+    if code == "dismiss":
+        return msg("dismissed")
+    return code
+
+
+def cmd_sync_status(args: argparse.Namespace) -> int:
+    from crm.services.sync import SyncService
+
+    services = _open(args)
+    status = SyncService(services.ctx).status()
+    if args.json:
+        _print_json(
+            {
+                "configured": status.configured,
+                "server_url": status.server_url,
+                "user_id": status.user_id,
+                "user_name": status.user_name,
+                "device_id": status.device_id,
+                "last_sync": status.last_sync.isoformat() if status.last_sync else None,
+                "cursor": status.cursor,
+                "pending": status.pending,
+                "conflicts": status.conflicts,
+                "downloading": status.downloading,
+            }
+        )
+        return 0
+    if status.server_url:
+        state = msg("registered") if status.configured else msg("not signed in on this computer")
+        print(msg("Head office: {url} ({state})", url=status.server_url, state=state))
+    else:
+        print(msg("Head office: not set up (sync --server URL --username NAME)"))
+    if status.user_name or status.user_id:
+        print(msg("User: {name}", name=status.user_name or status.user_id))
+    print(
+        msg("Last sync: {when}", when=_when(status.last_sync))
+        if status.last_sync
+        else msg("Last sync: never")
+    )
+    if status.cursor is not None:
+        print(msg("Position in head office's changes: {cursor}", cursor=status.cursor))
+    if status.downloading:
+        print(msg("A first download stopped part-way; it resumes at the next sync."))
+    print(msg("Changes waiting to be sent: {count}", count=status.pending))
+    print(msg("Open conflicts: {count}", count=status.conflicts))
+    return 0
+
+
+def cmd_sync_conflicts(args: argparse.Namespace) -> int:
+    from crm.services.sync import SyncService
+
+    services = _open(args)
+    conflicts = SyncService(services.ctx).conflicts(include_resolved=args.all)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": c.id,
+                    "created_at": c.created_at.isoformat(),
+                    "entity": c.entity,
+                    "entity_id": c.entity_id,
+                    "title": c.title,
+                    "kind": c.kind,
+                    "outcome": c.outcome,
+                    "code": c.code,
+                    "message": describe(c.message),
+                    "local": c.local,
+                    "server": c.server,
+                    "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
+                    "resolution": c.resolution,
+                }
+                for c in conflicts
+            ]
+        )
+        return 0
+    if not conflicts:
+        print(msg("No conflicts: everything changed here reached head office."))
+        return 0
+    for c in conflicts:
+        resolved = (
+            "  " + msg("(resolved: {how})", how=_resolution(c.resolution))
+            if c.resolved_at is not None
+            else ""
+        )
+        print(f"{_when(c.created_at)}  {c.title or c.entity_id}  {describe(c.message)}{resolved}")
+        print(f"    {c.id}")
+    print(msg("{count} conflicts", count=len(conflicts)))
+    return 0
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "sync", parents=[common], help="sync this computer's book with head office"
+    )
+    p.add_argument("--server", help="head office URL (https://…; remembered after the first)")
+    p.add_argument("--username", help="who registers this computer (the first time)")
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    p.add_argument("--device-name", help="a name for this computer at head office")
+    p.add_argument("--cafile", help="CA bundle that signed head office's certificate")
+    p.add_argument(
+        "--claim", action="append", help="claim this shared-pool prospect (id) before syncing"
+    )
+    p.set_defaults(func=cmd_sync)
+    # Without a sub-command, ``crm sync`` syncs (as before); these only look.
+    sub = p.add_subparsers(
+        dest="sync_action", metavar="[ACTION]", title="actions (without one: sync now)"
+    )
+    status = sub.add_parser(
+        "status",
+        parents=[common],
+        help="last sync, position in head office's changes, changes waiting, conflicts",
+    )
+    status.set_defaults(func=cmd_sync_status)
+    conflicts = sub.add_parser(
+        "conflicts", parents=[common], help="changes head office merged or did not apply"
+    )
+    conflicts.add_argument("--all", action="store_true", help="include resolved ones")
+    conflicts.set_defaults(func=cmd_sync_conflicts)

@@ -1,0 +1,515 @@
+"""`crm visits …`: what is due, calendar export, the records' hash chain, holiday tables.
+
+crm visits due [--rm NAME] [--date D] [--days N] [--json]   due and overdue
+crm visits no-contact --days N [--rm NAME] [--json]           silent prospects
+crm visits plan KEY --date D [--time HH:MM] [--purpose TEXT]   schedule a visit
+crm visits export-ics [--rm NAME] -o FILE.ics                 for Outlook, phones
+crm visits verify                                             non-zero on tampering
+crm visits holidays import FILE | list                        head office's tables
+crm visits cadence show | import FILE                         contact rhythm
+crm visits checklists import FILE                             literacy checklists
+crm visits recompute-due                                      every next-visit date
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from crm.i18n import msg
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "visits", help="visits: what is due, calendar export, record integrity, holidays"
+    )
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    due = sub.add_parser(
+        "due", parents=[common], help="visits planned, overdue, and prospects due for contact"
+    )
+    due.add_argument("--rm", help="an RM's username (default: everyone)")
+    due.add_argument("--date", type=_day, help="the day to look from (default: today)")
+    due.add_argument("--days", type=int, help="how far ahead counts as due (default: cadence)")
+    due.set_defaults(func=cmd_due)
+
+    quiet = sub.add_parser(
+        "no-contact", parents=[common], help="prospects with no contact for N days or more"
+    )
+    quiet.add_argument("--days", type=int, required=True)
+    quiet.add_argument("--rm", help="an RM's username (default: everyone)")
+    quiet.add_argument("--date", type=_day, help="the day to count from (default: today)")
+    quiet.add_argument("--limit", type=int, default=200)
+    quiet.set_defaults(func=cmd_no_contact)
+
+    plan = sub.add_parser("plan", parents=[common], help="schedule a visit to a prospect")
+    plan.add_argument("key", help="the prospect's id or USCC")
+    plan.add_argument("--date", type=_day, required=True)
+    plan.add_argument("--time", default="", help="HH:MM")
+    plan.add_argument("--kind", default="site", choices=["site", "phone", "online"])
+    plan.add_argument("--place", default="")
+    plan.add_argument("--purpose", default="")
+    plan.add_argument("--companions", default="")
+    plan.set_defaults(func=cmd_plan)
+
+    ics = sub.add_parser(
+        "export-ics", parents=[common], help="write visits to an .ics file for a calendar app"
+    )
+    ics.add_argument("--rm", help="an RM's username (default: the signed-in user's book)")
+    ics.add_argument("-o", "--output", required=True, help="the .ics file to write")
+    ics.add_argument("--from", dest="start", type=_day, help="first day (default: 90 days ago)")
+    ics.add_argument("--to", dest="end", type=_day, help="last day (default: a year ahead)")
+    ics.set_defaults(func=cmd_export_ics)
+
+    verify = sub.add_parser(
+        "verify", parents=[common], help="check every finalized record against its hash chain"
+    )
+    verify.set_defaults(func=cmd_verify)
+
+    holidays = sub.add_parser("holidays", help="public holiday tables")
+    hsub = holidays.add_subparsers(dest="holiday_action", metavar="ACTION", required=True)
+    himport = hsub.add_parser(
+        "import", parents=[common], help="load a year's holidays published by head office"
+    )
+    himport.add_argument("file", help="JSON: {year, holidays: [...], workdays: [...]}")
+    himport.add_argument("--source", default="", help="where the table comes from")
+    himport.set_defaults(func=cmd_holidays_import)
+    hlist = hsub.add_parser("list", parents=[common], help="the years whose holidays are known")
+    hlist.set_defaults(func=cmd_holidays_list)
+
+    cadence = sub.add_parser("cadence", help="the contact rhythm of each stage")
+    csub = cadence.add_subparsers(dest="cadence_action", metavar="ACTION", required=True)
+    cshow = csub.add_parser("show", parents=[common], help="the rules in force")
+    cshow.set_defaults(func=cmd_cadence_show)
+    cimport = csub.add_parser("import", parents=[common], help="load head office's rules")
+    cimport.add_argument("file", help="JSON like resources/data/cadence.json")
+    cimport.set_defaults(func=cmd_cadence_import)
+
+    checklists = sub.add_parser("checklists", help="financial-literacy checklist templates")
+    ksub = checklists.add_subparsers(dest="checklist_action", metavar="ACTION", required=True)
+    kimport = ksub.add_parser("import", parents=[common], help="load head office's template")
+    kimport.add_argument("file", help="JSON like resources/data/checklists.json")
+    kimport.set_defaults(func=cmd_checklists_import)
+
+    recompute = sub.add_parser(
+        "recompute-due", parents=[common], help="recompute every prospect's next visit due"
+    )
+    recompute.set_defaults(func=cmd_recompute_due)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from exc
+
+
+def _services(args: argparse.Namespace, *, report: bool = False) -> Any:
+    """The use cases over ``--db``; a read-only report skips the full integrity scan."""
+    from crm.services.container import open_services
+    from crm.services.today import open_for_report
+
+    services = open_for_report(Path(args.db)) if report else open_services(Path(args.db))
+    if getattr(args, "user", None):
+        services.ctx.actor_id = services.users.by_username(args.user).id
+    return services
+
+
+def _plain(value: object) -> object:
+    """JSON for dataclasses (shallowly: rows hold only plain values), days and moments."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dict(vars(value))
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _print_json(data: object) -> None:
+    """One JSON document on stdout (thousands of rows: written in one go, not indented)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=_plain))
+    sys.stdout.write("\n")
+
+
+def _width(value: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def _scope(services: Any, rm: str | None, default_everyone: bool = True) -> Any:
+    from crm.services.today import Scope, TodayService
+
+    if rm:
+        user = services.users.by_username(rm)
+        return Scope((user.id,), user.display_name)
+    if default_everyone:
+        return Scope(None)
+    return TodayService(services.ctx).scope_for(services.ctx.actor_id)
+
+
+def _stage(code: str) -> str:
+    from crm.i18n import language
+    from crm.resources import label, stage_labels
+
+    found = next((s for s in stage_labels() if s.code == code), None)
+    return label(found, language()) if found else code
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from crm.services.today import TodayService
+
+    services = _services(args, report=True)
+    report = TodayService(services.ctx).due_report(_scope(services, args.rm), args.date, args.days)
+    if args.json:
+        _print_json(report)
+        return EXIT_OK
+    print(
+        msg(
+            "Due on {day} (due soon: within {days} days)",
+            day=report.day.isoformat(),
+            days=report.due_soon_days,
+        )
+    )
+    sections = (
+        (msg("Visits planned for the day"), report.planned),
+        (msg("Planned visits not recorded"), report.overdue_visits),
+    )
+    for title, visits in sections:
+        print(f"\n{title}: {len(visits)}")
+        if visits:
+            print(
+                _table(
+                    [msg("Day"), msg("Time"), msg("Prospect"), msg("RM"), msg("Purpose")],
+                    [
+                        [
+                            v.visit_on.isoformat(),
+                            v.start_time,
+                            v.prospect_name,
+                            v.rm_name or "",
+                            v.purpose[:30],
+                        ]
+                        for v in visits
+                    ],
+                )
+            )
+    for title, due in (
+        (msg("Contact overdue"), report.overdue),
+        (msg("Contact due soon"), report.due),
+    ):
+        print(f"\n{title}: {len(due)}")
+        if due:
+            print(
+                _table(
+                    [
+                        msg("Due"),
+                        msg("Days overdue"),
+                        msg("Prospect"),
+                        msg("Stage"),
+                        msg("RM"),
+                        msg("Last contact"),
+                    ],
+                    [
+                        [
+                            p.next_visit_due.isoformat() if p.next_visit_due else "",
+                            str(p.overdue_days),
+                            p.name,
+                            _stage(p.stage),
+                            p.rm_name or "",
+                            p.last_contact_on.isoformat() if p.last_contact_on else "",
+                        ]
+                        for p in due
+                    ],
+                )
+            )
+    return EXIT_OK
+
+
+def cmd_no_contact(args: argparse.Namespace) -> int:
+    from crm.services.today import TodayService
+
+    if args.days < 1:
+        print(f"crm: {msg('--days must be at least 1')}", file=sys.stderr)
+        return EXIT_USAGE
+    services = _services(args, report=True)
+    rows = TodayService(services.ctx).no_contact(
+        _scope(services, args.rm), args.days, args.date, args.limit
+    )
+    if args.json:
+        _print_json(rows)
+        return EXIT_OK
+    print(
+        _table(
+            [msg("Prospect"), msg("Stage"), msg("RM"), msg("Last contact")],
+            [
+                [
+                    p.name,
+                    _stage(p.stage),
+                    p.rm_name or "",
+                    p.last_contact_on.isoformat() if p.last_contact_on else msg("never"),
+                ]
+                for p in rows
+            ],
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from crm.domain.visits import VisitDraft
+    from crm.services.visits import VisitService
+
+    services = _services(args)
+    key = args.key
+    if len(key.replace(" ", "")) == 18:
+        key = services.prospects.find_by_uscc(key.replace(" ", "").upper()) or key
+    service = VisitService(services.ctx)
+    detail = service.plan(
+        key,
+        VisitDraft(
+            visit_on=args.date,
+            kind=args.kind,
+            start_time=args.time,
+            place=args.place,
+            purpose=args.purpose,
+            companions=args.companions,
+        ),
+    )
+    info = service.day_info(args.date)
+    if args.json:
+        _print_json(
+            {
+                "visit": detail.line,
+                "day_kind": info.kind.value,
+                "holiday": info.name,
+                "holidays_known": info.known,
+            }
+        )
+        return EXIT_OK
+    print(
+        msg(
+            "Visit to {name} planned for {day} {time}",
+            name=detail.line.prospect_name,
+            day=args.date.isoformat(),
+            time=args.time,
+        )
+    )
+    warning = _day_warning(info)
+    if warning:
+        print(f"crm: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _day_warning(info: Any) -> str:
+    from crm.domain.holidays import DayKind, holiday_name
+    from crm.i18n import language
+
+    if info.kind == DayKind.HOLIDAY:
+        return msg(
+            "{day} is a public holiday ({name})",
+            day=info.day.isoformat(),
+            name=holiday_name(info.name, language()),
+        )
+    if info.kind == DayKind.WEEKEND:
+        if not info.known:
+            return msg(
+                "{day} is a weekend day; the holidays of {year} are not published yet",
+                day=info.day.isoformat(),
+                year=info.day.year,
+            )
+        return msg("{day} is a weekend day", day=info.day.isoformat())
+    if not info.known:
+        return msg(
+            "the holidays of {year} are not published yet: only weekends are checked",
+            year=info.day.year,
+        )
+    return ""
+
+
+def cmd_export_ics(args: argparse.Namespace) -> int:
+    from crm.services.calendar_export import export_ics
+
+    services = _services(args, report=True)
+    scope = _scope(services, args.rm, default_everyone=False)
+    target = Path(args.output)
+    count = export_ics(
+        services.ctx,
+        target,
+        scope.rm_ids,
+        args.start,
+        args.end,
+        name=msg("Visits: {who}", who=scope.label) if scope.label else "",
+    )
+    if args.json:
+        _print_json({"file": str(target), "events": count})
+    else:
+        print(msg("{count} visits written to {path}", count=count, path=target))
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from crm.services.visits import VisitService
+
+    services = _services(args)
+    report = VisitService(services.ctx).verify()
+    if args.json:
+        _print_json(report)
+        return EXIT_OK if report.ok else EXIT_PROBLEM
+    problems = {
+        "changed": msg("content changed after it was finalized"),
+        "broken": msg("the chain is broken before it (a record was removed or altered)"),
+        "reopened": msg("a finalized record is no longer marked final"),
+    }
+    for f in report.findings:
+        day = f.visit_on.isoformat() if f.visit_on else "?"
+        print(
+            msg(
+                "{id} {day} {name}: {problem}",
+                id=f.visit_id,
+                day=day,
+                name=f.prospect_name,
+                problem=problems.get(f.problem, f.problem),
+            )
+        )
+    summary = msg(
+        "{checked} finalized records in {chains} prospect files checked: {problems} problems",
+        checked=f"{report.checked:,}",
+        chains=f"{report.chains:,}",
+        problems=len(report.findings),
+    )
+    print(summary, file=sys.stdout if report.ok else sys.stderr)
+    return EXIT_OK if report.ok else EXIT_PROBLEM
+
+
+def _load_json_file(path: str) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise SystemExit(f"crm: {msg('{path} does not exist', path=path)}") from None
+    except json.JSONDecodeError as exc:
+        raise SystemExit(
+            f"crm: {msg('{path} is not valid JSON: {error}', path=path, error=exc)}"
+        ) from None
+
+
+def cmd_holidays_import(args: argparse.Namespace) -> int:
+    from crm.services import visit_rules
+
+    data = _load_json_file(args.file)
+    services = _services(args)
+    ctx = services.ctx
+    with ctx.db.transaction() as s:
+        year = visit_rules.store_holiday_year(s, ctx, data, args.source or Path(args.file).name)
+        changed = visit_rules.refresh_due(s, ctx)
+    if args.json:
+        _print_json({"year": year, "due_dates_changed": changed})
+    else:
+        print(msg("Holidays of {year} loaded; {count} due dates changed", year=year, count=changed))
+    return EXIT_OK
+
+
+def cmd_holidays_list(args: argparse.Namespace) -> int:
+    from crm.services import visit_rules
+
+    services = _services(args, report=True)
+    with services.ctx.db.reading() as s:
+        years = visit_rules.holiday_years(s)
+    if args.json:
+        _print_json(years)
+        return EXIT_OK
+    print(
+        _table(
+            [msg("Year"), msg("Source"), msg("Holidays"), msg("Make-up days")],
+            [[str(y.year), y.source, str(y.holidays), str(y.workdays)] for y in years],
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_cadence_show(args: argparse.Namespace) -> int:
+    from crm.services import visit_rules
+
+    services = _services(args, report=True)
+    with services.ctx.db.reading() as s:
+        table = visit_rules.cadence(s)
+    rules = [dataclasses.asdict(r) for r in table.rules.values()]
+    if args.json:
+        _print_json({"rules": rules, "due_soon_days": table.due_soon_days})
+        return EXIT_OK
+    print(
+        _table(
+            [msg("Stage"), msg("Every (days)"), msg("After first drawdown (days)")],
+            [
+                [_stage(r["stage"]), str(r["every_days"]), str(r["first_after_days"] or "")]
+                for r in rules
+            ],
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_cadence_import(args: argparse.Namespace) -> int:
+    from crm.domain.cadence import parse_rules
+    from crm.services import visit_rules
+
+    table = parse_rules(_load_json_file(args.file))
+    services = _services(args)
+    with services.ctx.db.transaction() as s:
+        visit_rules.store_cadence(s, table)
+        changed = visit_rules.refresh_due(s, services.ctx)
+    print(msg("Cadence rules loaded; {count} due dates changed", count=changed))
+    return EXIT_OK
+
+
+def cmd_checklists_import(args: argparse.Namespace) -> int:
+    from crm.domain.visits import parse_checklists
+    from crm.services import visit_rules
+
+    template = parse_checklists(_load_json_file(args.file))
+    services = _services(args)
+    with services.ctx.db.transaction() as s:
+        visit_rules.store_checklists(s, template)
+    print(
+        msg(
+            "Checklist template loaded: {areas} areas, {items} items",
+            areas=len(template.areas),
+            items=len(template.items),
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_recompute_due(args: argparse.Namespace) -> int:
+    from crm.services import visit_rules
+
+    services = _services(args)
+    with services.ctx.db.transaction() as s:
+        changed = visit_rules.refresh_due(s, services.ctx)
+    if args.json:
+        _print_json({"changed": changed})
+    else:
+        print(msg("{count} due dates changed", count=changed))
+    return EXIT_OK

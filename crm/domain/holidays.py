@@ -1,0 +1,254 @@
+"""Chinese public holidays and make-up working days (调休), as data handed in.
+
+The State Council publishes each year's holidays in November or December of the year
+before. Where a year is known (from the ``chinesecalendar`` package, or from a table head
+office published), a day is a working day unless it is a holiday, and a weekend day is a
+working day when it is a make-up day. For a year nobody has published yet, only weekends
+are days off, and ``known(year)`` says so, so the UI can tell the RM.
+
+Nothing here reads files or calls the package: the services build the calendar from both
+sources and pass it in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from crm.domain.errors import DomainError
+
+# The longest run of days off there has ever been is 9 (Spring Festival 2026); a search
+# for the next working day that goes further than this has met bad data.
+MAX_DAYS_OFF = 31
+
+
+# Chinese names of the holidays as the chinesecalendar package names them in English; a
+# table from head office may carry its own names in either language.
+HOLIDAY_NAMES_ZH = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "抗战胜利纪念日",
+}
+
+
+def holiday_name(name: str, language: str) -> str:
+    """A holiday's name in ``language`` (zh_CN or en) when known, else as given."""
+    if language.lower().startswith("zh"):
+        return HOLIDAY_NAMES_ZH.get(name, name)
+    english = {zh: en for en, zh in HOLIDAY_NAMES_ZH.items()}
+    return english.get(name, name)
+
+
+class DayKind(StrEnum):
+    WORKDAY = "workday"
+    WEEKEND = "weekend"
+    HOLIDAY = "holiday"
+    # A weekend day worked to make up for a holiday (调休上班).
+    MAKEUP = "makeup"
+
+    @property
+    def is_working(self) -> bool:
+        return self in (DayKind.WORKDAY, DayKind.MAKEUP)
+
+
+class InvalidHolidayTable(DomainError):
+    """A holiday table that cannot be used; says which entry is wrong."""
+
+
+@dataclass(frozen=True)
+class HolidayYear:
+    """One year's days off and make-up working days, each with the holiday's name."""
+
+    year: int
+    holidays: Mapping[date, str]
+    workdays: Mapping[date, str]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    day: date
+    kind: DayKind
+    # The holiday the day belongs to (a day off, or the make-up day for it); "" otherwise.
+    name: str
+    # False when the day's year has no published table: only weekends are known.
+    known: bool
+
+
+@dataclass(frozen=True)
+class HolidayCalendar:
+    """Working days in China for the years in ``years``; weekends only for the others."""
+
+    years: Mapping[int, HolidayYear] = field(default_factory=dict)
+
+    def known(self, year: int) -> bool:
+        return year in self.years
+
+    def info(self, day: date) -> DayInfo:
+        table = self.years.get(day.year)
+        weekend = day.weekday() >= 5
+        if table is None:
+            return DayInfo(day, DayKind.WEEKEND if weekend else DayKind.WORKDAY, "", False)
+        name = table.holidays.get(day)
+        if name is not None:
+            return DayInfo(day, DayKind.HOLIDAY, name, True)
+        name = table.workdays.get(day)
+        if name is not None:
+            return DayInfo(day, DayKind.MAKEUP, name, True)
+        return DayInfo(day, DayKind.WEEKEND if weekend else DayKind.WORKDAY, "", True)
+
+    def kind(self, day: date) -> DayKind:
+        return self.info(day).kind
+
+    def is_workday(self, day: date) -> bool:
+        # The same answer as info(day).kind.is_working, without building a DayInfo: due
+        # dates for a whole book ask this hundreds of thousands of times.
+        table = self.years.get(day.year)
+        if table is not None:
+            if day in table.holidays:
+                return False
+            if day in table.workdays:
+                return True
+        return day.weekday() < 5
+
+    def next_workday(self, day: date) -> date:
+        """``day`` itself when it is a working day, else the first working day after it."""
+        current = day
+        for _ in range(MAX_DAYS_OFF + 1):
+            if self.is_workday(current):
+                return current
+            current += timedelta(days=1)
+        raise InvalidHolidayTable(
+            "holiday.no_workday",
+            "no working day within {days} days after {day}: the holiday table is wrong",
+            days=MAX_DAYS_OFF,
+            day=day.isoformat(),
+        )
+
+    def previous_workday(self, day: date) -> date:
+        """``day`` itself when it is a working day, else the last working day before it."""
+        current = day
+        for _ in range(MAX_DAYS_OFF + 1):
+            if self.is_workday(current):
+                return current
+            current -= timedelta(days=1)
+        return day
+
+    def span(self, start: date, end: date) -> list[DayInfo]:
+        """Every day from ``start`` to ``end`` inclusive."""
+        return [self.info(start + timedelta(days=n)) for n in range((end - start).days + 1)]
+
+    def unknown_years(self, start: date, end: date) -> tuple[int, ...]:
+        return tuple(y for y in range(start.year, end.year + 1) if not self.known(y))
+
+    def with_year(self, table: HolidayYear) -> HolidayCalendar:
+        return HolidayCalendar({**self.years, table.year: table})
+
+
+# -- head office's tables -----------------------------------------------------------------
+
+
+def _day(value: object, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InvalidHolidayTable(
+        "holiday.bad_date",
+        "{where}: '{value}' is not a date (YYYY-MM-DD)",
+        where=where,
+        value=value,
+    )
+
+
+def _entries(raw: object, where: str) -> Iterable[tuple[date, str]]:
+    """Days of a list whose entries are dates, {date, name} or {from, to, name} ranges."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise InvalidHolidayTable("holiday.not_list", "{where} must be a list", where=where)
+    days: list[tuple[date, str]] = []
+    for n, entry in enumerate(raw, 1):
+        here = f"{where} #{n}"
+        if isinstance(entry, str):
+            days.append((_day(entry, here), ""))
+            continue
+        if not isinstance(entry, dict):
+            raise InvalidHolidayTable(
+                "holiday.bad_entry", "{where}: expected a date or an object", where=here
+            )
+        name = str(entry.get("name", "") or "")
+        if "date" in entry:
+            days.append((_day(entry["date"], here), name))
+            continue
+        first, last = _day(entry.get("from"), here), _day(entry.get("to"), here)
+        if last < first or (last - first).days > MAX_DAYS_OFF:
+            raise InvalidHolidayTable(
+                "holiday.bad_range",
+                "{where}: the range {first} to {last} is not a holiday",
+                where=here,
+                first=first.isoformat(),
+                last=last.isoformat(),
+            )
+        days.extend((first + timedelta(days=k), name) for k in range((last - first).days + 1))
+    return days
+
+
+def parse_year_table(data: Mapping[str, Any], source: str = "") -> HolidayYear:
+    """A year's table as head office publishes it (JSON)::
+
+        {"year": 2027,
+         "holidays": [{"from": "2027-02-06", "to": "2027-02-14", "name": "Spring Festival"},
+                      "2027-01-01", ...],
+         "workdays": [{"date": "2027-02-20", "name": "Spring Festival"}, ...]}
+
+    Every date must fall in the year; a day cannot be both a holiday and a working day.
+    """
+    year = data.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise InvalidHolidayTable(
+            "holiday.year", "the table needs its year (2000-2100), got '{value}'", value=year
+        )
+    holidays = dict(_entries(data.get("holidays"), "holidays"))
+    workdays = dict(_entries(data.get("workdays"), "workdays"))
+    if not holidays:
+        raise InvalidHolidayTable(
+            "holiday.empty", "the table for {year} lists no holidays", year=year
+        )
+    for day in (*holidays, *workdays):
+        if day.year != year:
+            raise InvalidHolidayTable(
+                "holiday.other_year",
+                "{day} is not in {year}, the year of the table",
+                day=day.isoformat(),
+                year=year,
+            )
+    both = sorted(set(holidays) & set(workdays))
+    if both:
+        raise InvalidHolidayTable(
+            "holiday.both",
+            "{day} is listed both as a holiday and as a working day",
+            day=both[0].isoformat(),
+        )
+    return HolidayYear(year, holidays, workdays, source or str(data.get("source", "") or ""))
+
+
+def year_table_data(table: HolidayYear) -> dict[str, Any]:
+    """The JSON form of a table (what ``parse_year_table`` reads back)."""
+    return {
+        "year": table.year,
+        "source": table.source,
+        "holidays": [{"date": d.isoformat(), "name": n} for d, n in sorted(table.holidays.items())],
+        "workdays": [{"date": d.isoformat(), "name": n} for d, n in sorted(table.workdays.items())],
+    }

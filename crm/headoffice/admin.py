@@ -1,0 +1,486 @@
+"""Administration of head office: users, teams, devices, assignments, reference data and
+the shared pool. Every action is audited (ids and counts, never customer data)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from crm.headoffice import security
+from crm.headoffice.db import Tx, utcnow
+from crm.headoffice.models import Audit, Device, HoTeam, HoUser, Record
+from crm.headoffice.service import HeadOffice, _dumps, _iso
+from crm.sync import protocol as P
+
+ROLES = ("rm", "lead", "admin")
+LOAD_BATCH = 2000
+
+
+class AdminError(Exception):
+    """A refused administrative action (shown to the administrator as is)."""
+
+
+def new_id() -> str:
+    """A UUIDv7-like time-ordered id (the domain's ids come from the devices)."""
+    from crm.domain.ids import new_id as domain_new_id
+
+    return domain_new_id()
+
+
+def audit(s: Session, actor: str, action: str, target: str, detail: dict[str, Any]) -> None:
+    s.add(Audit(at=utcnow(), actor=actor, action=action, target=target, detail=_dumps(detail)))
+
+
+@dataclass
+class Admin:
+    ho: HeadOffice
+    actor: str = "admin-cli"
+
+    @property
+    def store(self) -> Any:
+        return self.ho.store
+
+    # -- directory ---------------------------------------------------------------------------
+
+    def _directory_record(self, tx: Tx, entity: str, rid: str, data: dict[str, Any]) -> None:
+        rec = tx.session.get(Record, (entity, rid))
+        if rec is None:
+            rec = Record(
+                entity=entity,
+                id=rid,
+                ord=P.entity_order(entity),
+                owner_id=None,
+                team_id=None,
+                prospect_id=None,
+                pool=True,
+                data=_dumps(data),
+                hlcs="{}",
+                version=1,
+                deleted=False,
+                seq=0,
+                created_at=tx.now,
+                updated_at=tx.now,
+            )
+            tx.session.add(rec)
+            tx.session.flush()
+        else:
+            rec.data = _dumps(data)
+            rec.version += 1
+            rec.updated_at = tx.now
+        rec.seq = tx.log(entity, rid, None, None, pool=True)
+
+    def add_team(self, name: str, branch: str = "", team_id: str | None = None) -> str:
+        with self.store.write() as tx:
+            s = tx.session
+            if s.execute(select(HoTeam).where(HoTeam.name == name)).first():
+                raise AdminError(f"a team called {name} exists already")
+            tid = team_id or new_id()
+            s.add(HoTeam(id=tid, name=name, branch=branch, created_at=tx.now))
+            self._directory_record(tx, "team", tid, {"name": name, "branch": branch})
+            audit(s, self.actor, "team.add", tid, {})
+        return tid
+
+    def team_id(self, name: str) -> str:
+        with self.store.read() as s:
+            tid = s.execute(select(HoTeam.id).where(HoTeam.name == name)).scalar_one_or_none()
+        if tid is None:
+            raise AdminError(f"no team called {name}")
+        return str(tid)
+
+    def add_user(
+        self,
+        username: str,
+        display_name: str,
+        role: str,
+        *,
+        password: str | None = None,
+        team: str | None = None,
+        user_id: str | None = None,
+        phone: str = "",
+        scrypt_n: int = security.SCRYPT_N,
+    ) -> str:
+        if role not in ROLES:
+            raise AdminError(f"role must be one of {', '.join(ROLES)}")
+        if password is not None and len(password) < security.MIN_PASSWORD:
+            raise AdminError(f"a password needs at least {security.MIN_PASSWORD} characters")
+        team_id = self._team_ref(team) if team else None
+        hashed = security.hash_password(password, n=scrypt_n) if password else ""
+        with self.store.write() as tx:
+            s = tx.session
+            if s.execute(select(HoUser).where(HoUser.username == username)).first():
+                raise AdminError(f"a user called {username} exists already")
+            uid = user_id or new_id()
+            s.add(
+                HoUser(
+                    id=uid,
+                    username=username,
+                    display_name=display_name,
+                    role=role,
+                    team_id=team_id,
+                    phone=phone,
+                    password_hash=hashed,
+                    active=True,
+                    failed_logins=0,
+                    created_at=tx.now,
+                )
+            )
+            self._directory_record(
+                tx, "user", uid, _user_data(username, display_name, role, team_id, phone, True)
+            )
+            audit(s, self.actor, "user.add", uid, {"role": role})
+        return uid
+
+    def _team_ref(self, team: str) -> str:
+        with self.store.read() as s:
+            row = s.execute(
+                select(HoTeam.id).where((HoTeam.id == team) | (HoTeam.name == team))
+            ).scalar_one_or_none()
+        if row is None:
+            raise AdminError(f"no team called {team}")
+        return str(row)
+
+    def set_password(self, username: str, password: str) -> None:
+        if len(password) < security.MIN_PASSWORD:
+            raise AdminError(f"a password needs at least {security.MIN_PASSWORD} characters")
+        hashed = security.hash_password(password)
+        with self.store.write() as tx:
+            u = self._user(tx.session, username)
+            u.password_hash = hashed
+            u.failed_logins = 0
+            u.locked_until = None
+            audit(tx.session, self.actor, "user.password", u.id, {})
+
+    def deactivate_user(self, username: str) -> None:
+        with self.store.write() as tx:
+            u = self._user(tx.session, username)
+            u.active = False
+            self._directory_record(
+                tx,
+                "user",
+                u.id,
+                _user_data(u.username, u.display_name, u.role, u.team_id, u.phone, False),
+            )
+            audit(tx.session, self.actor, "user.deactivate", u.id, {})
+
+    @staticmethod
+    def _user(s: Session, username: str) -> HoUser:
+        u = s.execute(
+            select(HoUser).where((HoUser.username == username) | (HoUser.id == username))
+        ).scalar_one_or_none()
+        if u is None:
+            raise AdminError(f"no user called {username}")
+        return u
+
+    def users(self) -> list[dict[str, Any]]:
+        with self.store.read() as s:
+            return [
+                {
+                    "id": u.id,
+                    "username": u.username,
+                    "display_name": u.display_name,
+                    "role": u.role,
+                    "team_id": u.team_id,
+                    "active": u.active,
+                }
+                for u in s.scalars(select(HoUser).order_by(HoUser.username))
+            ]
+
+    # -- devices -----------------------------------------------------------------------------
+
+    def register_device(
+        self, username: str, device_id: str | None = None, name: str = ""
+    ) -> tuple[str, str]:
+        """Register a device for a user without their password; returns (device id, token)."""
+        token = security.new_token()
+        with self.store.write() as tx:
+            u = self._user(tx.session, username)
+            did = device_id or new_id()
+            existing = tx.session.get(Device, did)
+            if existing is not None and existing.revoked_at is not None:
+                raise AdminError("this device was revoked; a revoked device id cannot return")
+            if existing is None:
+                tx.session.add(
+                    Device(
+                        id=did,
+                        user_id=u.id,
+                        name=name,
+                        token_hash=security.token_hash(token),
+                        registered_at=tx.now,
+                    )
+                )
+            else:
+                existing.user_id = u.id
+                existing.token_hash = security.token_hash(token)
+            audit(tx.session, self.actor, "device.register", did, {"user": u.id})
+        return did, token
+
+    def revoke_device(self, device_id: str) -> None:
+        with self.store.write() as tx:
+            d = tx.session.get(Device, device_id)
+            if d is None:
+                raise AdminError(f"no device {device_id}")
+            d.revoked_at = tx.now
+            audit(tx.session, self.actor, "device.revoke", device_id, {})
+
+    def devices(self) -> list[dict[str, Any]]:
+        with self.store.read() as s:
+            return [
+                {
+                    "id": d.id,
+                    "user_id": d.user_id,
+                    "name": d.name,
+                    "registered_at": _iso(d.registered_at),
+                    "last_seen_at": _iso(d.last_seen_at) if d.last_seen_at else None,
+                    "revoked": d.revoked_at is not None,
+                }
+                for d in s.scalars(select(Device).order_by(Device.registered_at))
+            ]
+
+    # -- prospects ---------------------------------------------------------------------------
+
+    def assign(self, keys: Iterable[str], username: str | None) -> int:
+        """Give prospects (ids or USCCs) to an RM, or back to the shared pool (None)."""
+        moved = 0
+        with self.store.write() as tx:
+            s = tx.session
+            user = self._user(s, username) if username else None
+            for key in keys:
+                rec = s.execute(
+                    select(Record).where(
+                        Record.entity == "prospect",
+                        (Record.id == key) | (Record.uscc == key),
+                        Record.deleted.is_(False),
+                    )
+                ).scalar_one_or_none()
+                if rec is None:
+                    raise AdminError(f"no prospect {key}")
+                if rec.owner_id == (user.id if user else None) and rec.pool == (user is None):
+                    continue
+                self.ho.reassign(tx, rec, user, _admin_hlc(tx.now))
+                moved += 1
+            audit(s, self.actor, "prospect.assign", user.id if user else "pool", {"count": moved})
+        return moved
+
+    def delete_prospect(self, key: str) -> None:
+        with self.store.write() as tx:
+            rec = tx.session.execute(
+                select(Record).where(
+                    Record.entity == "prospect", (Record.id == key) | (Record.uscc == key)
+                )
+            ).scalar_one_or_none()
+            if rec is None:
+                raise AdminError(f"no prospect {key}")
+            self.ho.delete(tx, rec)
+            audit(tx.session, self.actor, "prospect.delete", rec.id, {})
+
+    def pool_import(self, rows: Iterable[dict[str, Any]]) -> dict[str, int]:
+        """Push new enterprises into the shared pool (线上首贷服务专区); a known USCC is
+        skipped, never duplicated."""
+        added = skipped = 0
+        with self.store.write() as tx:
+            s = tx.session
+            for row in rows:
+                name = str(row.get("name") or "").strip()
+                if not name:
+                    skipped += 1
+                    continue
+                uscc = str(row.get("uscc") or "").strip().upper() or None
+                if (
+                    uscc
+                    and s.execute(
+                        select(Record.id).where(
+                            Record.entity == "prospect",
+                            Record.uscc == uscc,
+                            Record.deleted.is_(False),
+                        )
+                    ).first()
+                ):
+                    skipped += 1
+                    continue
+                pid = str(row.get("id") or new_id())
+                at = _iso(tx.now)
+                data = {k: v for k, v in row.items() if k in P.PROSPECT_FIELDS}
+                data.update(
+                    name=name,
+                    uscc=uscc,
+                    kind=row.get("kind") or "enterprise",
+                    stage="no_loan",
+                    stage_changed_at=at,
+                    rm_id=None,
+                    created_at=at,
+                    sources=sorted({*(row.get("sources") or []), "shared_pool"}),
+                    tags=list(row.get("tags") or []),
+                    history=[
+                        {
+                            "id": new_id(),
+                            "from": None,
+                            "to": "no_loan",
+                            "reason_code": "",
+                            "reason": "",
+                            "by": None,
+                            "at": at,
+                        }
+                    ],
+                )
+                s.add(
+                    Record(
+                        entity="prospect",
+                        id=pid,
+                        ord=P.entity_order("prospect"),
+                        owner_id=None,
+                        team_id=None,
+                        prospect_id=pid,
+                        pool=True,
+                        uscc=uscc,
+                        data=_dumps(data),
+                        hlcs=_dumps(dict.fromkeys(data, _admin_hlc(tx.now))),
+                        version=1,
+                        deleted=False,
+                        seq=tx.log("prospect", pid, None, None, pool=True),
+                        created_at=tx.now,
+                        updated_at=tx.now,
+                    )
+                )
+                added += 1
+            audit(s, self.actor, "pool.import", "", {"added": added, "skipped": skipped})
+        return {"added": added, "skipped": skipped}
+
+    # -- reference data ----------------------------------------------------------------------
+
+    def publish(self, kind: str, document: Any) -> int:
+        """Publish a catalogue, checklist templates, cadence rules, holidays or criteria."""
+        if kind not in P.REFERENCE_KINDS:
+            raise AdminError(f"kind must be one of {', '.join(sorted(P.REFERENCE_KINDS))}")
+        with self.store.write() as tx:
+            self._directory_record(tx, "reference", kind, {"kind": kind, "document": document})
+            rec = tx.session.get(Record, ("reference", kind))
+            assert rec is not None
+            audit(tx.session, self.actor, "reference.publish", kind, {"version": rec.version})
+            return int(rec.version)
+
+    # -- bulk load (seeding a head office from an existing book) -----------------------------
+
+    def load_records(self, records: Iterable[dict[str, Any]]) -> int:
+        """Insert records as a device's snapshot would carry them (``protocol`` Record
+        shape), in batches; directory records (team, user) also become accounts."""
+        total = 0
+        for batch in _batches(records, LOAD_BATCH):
+            with self.store.write() as tx:
+                s = tx.session
+                rows: list[dict[str, Any]] = []
+                for r in batch:
+                    entity, rid, data = r["entity"], r["id"], r["data"]
+                    if entity == "team":
+                        s.add(
+                            HoTeam(
+                                id=rid,
+                                name=data["name"],
+                                branch=data.get("branch", ""),
+                                created_at=tx.now,
+                            )
+                        )
+                        s.flush()
+                    elif entity == "user":
+                        s.add(
+                            HoUser(
+                                id=rid,
+                                username=data["username"],
+                                display_name=data["display_name"],
+                                role=data["role"],
+                                team_id=data.get("team_id"),
+                                phone=data.get("phone", ""),
+                                password_hash=r.get("password_hash", ""),
+                                active=bool(data.get("active", True)),
+                                failed_logins=0,
+                                created_at=tx.now,
+                            )
+                        )
+                    pool = bool(r.get("pool", entity in ("team", "user", "reference")))
+                    text = _dumps(data)
+                    rows.append(
+                        {
+                            "entity": entity,
+                            "id": rid,
+                            "ord": P.entity_order(entity),
+                            "owner_id": r.get("owner_id"),
+                            "team_id": r.get("team_id"),
+                            "prospect_id": r.get("prospect_id"),
+                            "pool": pool,
+                            "uscc": data.get("uscc") if entity == "prospect" else None,
+                            "data": text,
+                            "hlcs": _dumps(dict.fromkeys(data, r.get("hlc", "0"))),
+                            "version": int(r.get("version", 1)),
+                            "deleted": False,
+                            "seq": tx.log(
+                                entity, rid, r.get("owner_id"), r.get("team_id"), pool=pool
+                            ),
+                            "created_at": tx.now,
+                            "updated_at": tx.now,
+                        }
+                    )
+                s.flush()
+                s.execute(insert(Record), rows)
+                total += len(rows)
+        with self.store.write() as tx:
+            audit(tx.session, self.actor, "records.load", "", {"count": total})
+        return total
+
+    def record_counts(self) -> dict[str, int]:
+        with self.store.read() as s:
+            rows = s.execute(
+                select(Record.entity, func.count())
+                .where(Record.deleted.is_(False))
+                .group_by(Record.entity)
+            ).all()
+        return {e: int(n) for e, n in rows}
+
+    def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
+        with self.store.read() as s:
+            return [
+                {
+                    "at": _iso(a.at),
+                    "actor": a.actor,
+                    "action": a.action,
+                    "target": a.target,
+                    "detail": json.loads(a.detail or "{}"),
+                }
+                for a in s.scalars(select(Audit).order_by(Audit.id.desc()).limit(limit))
+            ]
+
+
+def _user_data(
+    username: str, display_name: str, role: str, team_id: str | None, phone: str, active: bool
+) -> dict[str, Any]:
+    return {
+        "username": username,
+        "display_name": display_name,
+        "role": role,
+        "team_id": team_id,
+        "phone": phone,
+        "active": active,
+    }
+
+
+def _admin_hlc(now: datetime) -> str:
+    """An HLC for head office's own edits: its wall clock, node 'headoffice'."""
+    return f"{int(now.timestamp() * 1000):013d}-0000-headoffice"
+
+
+def _batches(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+__all__ = ["Admin", "AdminError", "audit"]

@@ -1,0 +1,232 @@
+"""The head-office HTTP service: FastAPI routes over ``HeadOffice``, and ``serve``.
+
+Requests are JSON; responses of pull and snapshot are built as text (records embed their
+stored JSON as is). Bodies over ``MAX_BODY_BYTES`` are refused with 413 before parsing.
+The database work runs in the thread pool, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import GZipMiddleware
+
+from crm.headoffice.db import Store
+from crm.headoffice.service import ApiError, HeadOffice, now_ms
+from crm.sync import protocol as P
+
+log = logging.getLogger("crm.headoffice")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class BodyLimit:
+    """Refuse request bodies larger than ``limit`` bytes (declared or streamed) with 413."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await _too_large(send)
+                return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _too_large(send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send) -> None:
+    body = json.dumps(
+        {"error": P.E_TOO_LARGE, "message": "request too large", "params": {}}
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _token(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip() or None
+    return None
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError as exc:
+        raise ApiError(400, P.E_BAD, "the request is not JSON") from exc
+    if not isinstance(data, dict):
+        raise ApiError(400, P.E_BAD, "the request must be a JSON object")
+    return data
+
+
+def _int(value: str | None, default: int | None) -> int | None:
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ApiError(400, P.E_BAD, "a number was expected") from exc
+
+
+def create_app(ho: HeadOffice) -> FastAPI:
+    app = FastAPI(
+        title="FirstLoan CRM head office",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.ho = ho
+    # Compress only what is worth it, cheaply: pages of records are very repetitive.
+    app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=3)
+
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    def protocol(request: Request) -> None:
+        ho.check_protocol(request.headers.get(P.PROTOCOL_HEADER))
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, Any]:
+        return {"ok": True}
+
+    @app.post(f"{P.API}/hello")
+    async def hello(request: Request) -> JSONResponse:
+        body = await _json(request)
+        result = await run_in_threadpool(ho.hello, body, _token(request))
+        return JSONResponse(result)
+
+    @app.post(f"{P.API}/register")
+    async def register(request: Request) -> JSONResponse:
+        protocol(request)
+        body = await _json(request)
+        result = await run_in_threadpool(
+            ho.register,
+            str(body.get("username") or ""),
+            str(body.get("password") or ""),
+            str(body.get("device_id") or ""),
+            str(body.get("device_name") or ""),
+        )
+        return JSONResponse(result)
+
+    @app.post(f"{P.API}/push")
+    async def push(request: Request) -> JSONResponse:
+        protocol(request)
+        actor = await run_in_threadpool(ho.authenticate, _token(request))
+        body = await _json(request)
+        ops = body.get("ops")
+        if not isinstance(ops, list) or not all(isinstance(o, dict) for o in ops):
+            raise ApiError(400, P.E_BAD, "ops must be a list of objects")
+        if len(ops) > P.MAX_PAGE:
+            raise ApiError(413, P.E_TOO_LARGE, "too many ops in one push")
+        results = await run_in_threadpool(ho.push, actor, ops)
+        return JSONResponse({"results": results, "server_time_ms": now_ms(ho.clock())})
+
+    @app.get(f"{P.API}/pull")
+    async def pull(request: Request) -> Response:
+        protocol(request)
+        actor = await run_in_threadpool(ho.authenticate, _token(request))
+        since = _int(request.query_params.get("since"), 0) or 0
+        limit = _int(request.query_params.get("limit"), P.PULL_PAGE) or P.PULL_PAGE
+        text = await run_in_threadpool(ho.pull, actor, since, limit)
+        return Response(text, media_type="application/json")
+
+    @app.get(f"{P.API}/snapshot")
+    async def snapshot(request: Request) -> Response:
+        protocol(request)
+        actor = await run_in_threadpool(ho.authenticate, _token(request))
+        as_of = _int(request.query_params.get("as_of"), None)
+        limit = _int(request.query_params.get("limit"), P.SNAPSHOT_PAGE) or P.SNAPSHOT_PAGE
+        try:
+            text = await run_in_threadpool(
+                ho.snapshot, actor, as_of, request.query_params.get("after"), limit
+            )
+        except ValueError as exc:
+            raise ApiError(400, P.E_BAD, "bad snapshot position") from exc
+        return Response(text, media_type="application/json")
+
+    @app.get(f"{P.API}/counts")
+    async def counts(request: Request) -> JSONResponse:
+        protocol(request)
+        actor = await run_in_threadpool(ho.authenticate, _token(request))
+        entity = request.query_params.get("entity") or None
+        return JSONResponse(await run_in_threadpool(ho.counts, actor, entity))
+
+    return app
+
+
+def build(url: str, *, init: bool = True) -> tuple[Any, HeadOffice]:
+    """The ASGI application (with the body limit) over the database at ``url``."""
+    store = Store(url)
+    if init:
+        store.init()
+    ho = HeadOffice(store)
+    return BodyLimit(create_app(ho), P.MAX_BODY_BYTES), ho
+
+
+def serve(
+    url: str,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    *,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+    log_level: str = "info",
+) -> None:
+    """Run the service until interrupted (TLS when a certificate and key are given)."""
+    import uvicorn
+
+    app, ho = build(url)
+    log.info("head office on %s:%d (%s)", host, port, "https" if certfile else "http")
+    try:
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            ssl_certfile=certfile,
+            ssl_keyfile=keyfile,
+            log_level=log_level,
+            server_header=False,
+            timeout_keep_alive=30,
+            limit_concurrency=200,
+        )
+    finally:
+        ho.store.dispose()

@@ -1,0 +1,52 @@
+"""Passwords (scrypt, a slow KDF from the standard library) and device tokens.
+
+Tokens are 256 random bits shown once at registration; the server keeps only their SHA-256
+(a token has full entropy, so a fast hash is enough, and look-up by hash is an index).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+# scrypt cost: ~50 ms and 16 MiB per check on a laptop; tests may lower N via the
+# environment, never production.
+SCRYPT_N = 2**14
+SCRYPT_R = 8
+SCRYPT_P = 1
+MIN_PASSWORD = 8
+
+
+def hash_password(password: str, *, n: int = SCRYPT_N) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        password.encode(), salt=salt, n=n, r=SCRYPT_R, p=SCRYPT_P, maxmem=64 * 1024 * 1024
+    )
+    return f"scrypt${n}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    candidate = hashlib.scrypt(
+        password.encode(),
+        salt=bytes.fromhex(salt),
+        n=int(n),
+        r=int(r),
+        p=int(p),
+        maxmem=64 * 1024 * 1024,
+    )
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,108 @@
+"""Visits as an iCalendar file (RFC 5545) for Outlook and phone calendars.
+
+Each visit is one event whose UID is the visit's id, so importing a newer export updates
+the events instead of duplicating them (SEQUENCE is the visit's version). Times are in
+Asia/Shanghai with the zone's definition included; a visit without a time is an all-day
+event. Amendments are not events of their own: they correct a visit already there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from icalendar import Calendar, Event
+
+from crm.domain.visits import VisitKind, VisitStatus
+from crm.i18n import msg
+from crm.services.context import Context
+from crm.services.visits import VisitLine, VisitService
+
+PRODID = "-//FirstLoan CRM//首贷通//ZH"
+UID_DOMAIN = "firstloan-crm"
+SITE_MINUTES = 60
+CALL_MINUTES = 30
+# Default window: the last quarter's records and everything planned ahead.
+PAST_DAYS = 90
+FUTURE_DAYS = 366
+
+
+def uid(visit_id: str) -> str:
+    return f"{visit_id}@{UID_DOMAIN}"
+
+
+def _summary(line: VisitLine) -> str:
+    if line.kind == VisitKind.PHONE.value:
+        return msg("Call: {name}", name=line.prospect_name)
+    if line.kind == VisitKind.ONLINE.value:
+        return msg("Video call: {name}", name=line.prospect_name)
+    return msg("Visit: {name}", name=line.prospect_name)
+
+
+def _description(line: VisitLine) -> str:
+    parts = []
+    if line.purpose:
+        parts.append(msg("Purpose: {text}", text=line.purpose))
+    if line.companions:
+        parts.append(msg("With: {text}", text=line.companions))
+    if line.district_name:
+        parts.append(msg("District: {text}", text=line.district_name))
+    if line.status == VisitStatus.FINAL.value:
+        parts.append(msg("Recorded (final)"))
+    elif line.status == VisitStatus.DRAFT.value:
+        parts.append(msg("Record started, not finalized"))
+    return "\n".join(parts)
+
+
+def build_calendar(lines: Sequence[VisitLine], ctx: Context, name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", ctx.zone.key)
+    stamp = ctx.now().astimezone(UTC)
+    for line in lines:
+        event = Event()
+        event.add("uid", uid(line.id))
+        event.add("dtstamp", stamp)
+        event.add("sequence", line.version)
+        event.add("summary", _summary(line))
+        if line.start_time:
+            hour, minute = (int(part) for part in line.start_time.split(":"))
+            start = datetime.combine(line.visit_on, time(hour, minute), ctx.zone)
+            minutes = SITE_MINUTES if line.kind == VisitKind.SITE.value else CALL_MINUTES
+            event.add("dtstart", start)
+            event.add("dtend", start + timedelta(minutes=minutes))
+        else:
+            event.add("dtstart", line.visit_on)
+            event.add("dtend", line.visit_on + timedelta(days=1))
+        if line.place:
+            event.add("location", line.place)
+        description = _description(line)
+        if description:
+            event.add("description", description)
+        event.add("status", "CONFIRMED")
+        event.add("categories", [msg("Customer visit")])
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal
+
+
+def export_ics(
+    ctx: Context,
+    target: Path,
+    rm_ids: Sequence[str] | None,
+    start: date | None = None,
+    end: date | None = None,
+    name: str = "",
+) -> int:
+    """Write the visits of these RMs (everyone's when None) to ``target``; returns how many."""
+    today = ctx.today()
+    first = start or today - timedelta(days=PAST_DAYS)
+    last = end or today + timedelta(days=FUTURE_DAYS)
+    lines = VisitService(ctx).between(first, last, rm_ids)
+    cal = build_calendar(lines, ctx, name or msg("FirstLoan CRM visits"))
+    target.write_bytes(cal.to_ical())
+    return len(lines)

@@ -1,0 +1,682 @@
+"""One import (or its dry run) of a list into the book: rows in, outcomes and writes out.
+
+Rows stream from the file in chunks. Each chunk is cleaned (crm.domain.importing), matched
+against the book with two indexed look-ups (USCCs, then normalised names), classified, and
+— unless it is a dry run — written with driver-level executemany: prospects, their first
+stage event, source memberships, search-index rows, the batch's effects and the outbox ops
+for head office. Everything happens in one transaction: a cancel (checked between chunks)
+or an error rolls all of it back.
+
+Classification is the same in a dry run and a real run, because it never reads back what
+the run itself wrote: what the run created or changed is tracked in memory (`_Target`),
+which is also what makes a second import of the same file change nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import islice
+from typing import Any, Final
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from crm.domain.errors import DomainError, Message
+from crm.domain.importing import CleanRow, RowCleaner
+from crm.domain.prospect import FieldError
+from crm.domain.stages import Stage
+from crm.services import outbox
+from crm.services.context import Context
+from crm.services.import_index import (
+    Initials,
+    Uuid7,
+    first_free_rowid,
+    index_body,
+    insert_index_rows,
+)
+from crm.services.prospects import EDITABLE
+from crm.store import search
+from crm.sync.hlc import HLC, tick
+
+CHUNK: Final = 2000
+# Fields an import may fill on a known prospect when they are empty (and not hand-edited).
+FILLABLE: Final = (
+    "owner_name",
+    "phone",
+    "address",
+    "district_code",
+    "street",
+    "industry_code",
+    "registered_capital_fen",
+    "established_on",
+    "notes",
+)
+_BIT: Final = {name: 1 << i for i, name in enumerate(FILLABLE)}
+_INDEXED: Final = ("name", "owner_name", "address", "street", "notes", "uscc", "phone")
+# How many rows of each outcome the preview keeps to show.
+SAMPLES_PER_OUTCOME: Final = 200
+# Possible duplicates flagged per row at most.
+MAX_CANDIDATES: Final = 3
+
+Progress = Callable[[int, float], None]
+# The outbox's own format (crm.services.outbox.record), with the encoder made once.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+class ImportCancelled(DomainError):
+    def __init__(self) -> None:
+        text = Message("the import was cancelled; nothing was changed")
+        super().__init__("import.cancelled", text.template)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why one row was rejected: its row number in the file, the field and column, and the
+    problem (a translatable DomainError)."""
+
+    row: int
+    field: str
+    column: str
+    error: DomainError
+
+    @property
+    def message(self) -> str:
+        return str(self.error)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One row of the preview: what the import does (or would do) with it."""
+
+    row: int
+    outcome: str  # created, merged, flagged, unchanged, rejected
+    name: str
+    uscc: str
+    # Flags: the names it looks like; merges: the fields filled, or "#5" for the same
+    # enterprise as row 5 of the file.
+    detail: str = ""
+
+
+@dataclass
+class Counts:
+    rows: int = 0
+    created: int = 0
+    merged: int = 0
+    flagged: int = 0
+    rejected: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+
+@dataclass(slots=True)
+class _Target:
+    """A prospect this run matched or made, as far as classification needs to know it."""
+
+    id: str
+    name: str
+    district: str | None
+    has_uscc: bool
+    empty: int  # bitmask over FILLABLE: empty and never edited by hand, so fillable
+    member: bool  # already on this run's source list (or, without a source, from an import)
+    created: bool  # made by this run
+    version: int
+    row: int = 0  # the row of the file that made it (when made by this run)
+
+
+@dataclass
+class _Pending:
+    """A chunk's writes, gathered while classifying and flushed together."""
+
+    new_rows: list[CleanRow] = field(default_factory=list)
+    new_ids: list[str] = field(default_factory=list)
+    new_by_id: dict[str, CleanRow] = field(default_factory=dict)
+    # (target, fields filled with their values, membership added, row number, version after)
+    merges: list[tuple[_Target, dict[str, object], bool, int, int]] = field(default_factory=list)
+    flags: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == ""
+
+
+def _mask(values: dict[str, object], edited: set[str]) -> int:
+    mask = 0
+    for name, bit in _BIT.items():
+        if _empty(values.get(name)) and name not in edited:
+            mask |= bit
+    return mask
+
+
+def _stored(value: object) -> object:
+    """A value as the column types store it (dates as ISO text)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _wire(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def chunked(rows: Iterator[tuple[int, list[Any]]], size: int) -> Iterator[list[tuple[int, Any]]]:
+    while True:
+        block = list(islice(rows, size))
+        if not block:
+            return
+        yield block
+
+
+class ImportRun:
+    """Classify (and, unless `dry_run`, write) the rows of one file in one transaction."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        session: Session,
+        cleaner: RowCleaner,
+        source_code: str | None,
+        batch_id: str | None,
+        dry_run: bool,
+        column_names: Sequence[str],
+    ) -> None:
+        self.ctx = ctx
+        self.session = session
+        self.conn: Connection = session.connection()
+        self.cleaner = cleaner
+        self.source = source_code or ""
+        self.batch_id = batch_id
+        self.dry_run = dry_run
+        self.columns = column_names
+        self.now = ctx.now()
+        self.now_text = _stored_time(self.now)
+        self.counts = Counts()
+        self.errors: list[RowError] = []
+        self.samples: list[Sample] = []
+        self._sample_counts: dict[str, int] = {}
+        self._by_uscc: dict[str, _Target] = {}
+        self._by_name: dict[str, list[_Target]] = {}
+        self._new_id = Uuid7(self.now)
+        self._initials = Initials()
+        self._hlc: HLC | None = None
+        self._node = ""
+        if not dry_run:
+            last = outbox.meta_get(session, outbox.HLC_KEY)
+            self._hlc = HLC.parse(last) if last else None
+            self._node = outbox.device_id(session)[-12:]
+            session.flush()
+
+    # -- driving ---------------------------------------------------------------------------
+
+    def run(
+        self,
+        rows: Iterator[tuple[int, list[Any]]],
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        fraction: Callable[[int], float] | None = None,
+    ) -> Counts:
+        done = 0
+        for block in chunked(rows, CHUNK):
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
+            self._chunk(block)
+            done += len(block)
+            if progress is not None:
+                progress(done, fraction(done) if fraction else 0.0)
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+        if not self.dry_run and self._hlc is not None:
+            outbox.meta_set(self.session, outbox.HLC_KEY, str(self._hlc))
+        return self.counts
+
+    # -- one chunk -------------------------------------------------------------------------
+
+    def _chunk(self, block: list[tuple[int, list[Any]]]) -> None:
+        cleaned: list[CleanRow] = []
+        for number, cells in block:
+            result = self.cleaner.clean(cells, number)
+            if result is None:
+                self.counts.skipped += 1
+            elif isinstance(result, list):
+                self._reject(number, cells, result)
+            else:
+                cleaned.append(result)
+        if not cleaned:
+            return
+        self._look_up(cleaned)
+        pending = _Pending()
+        for row in cleaned:
+            self._classify(row, pending)
+        if not self.dry_run:
+            self._write(pending)
+
+    def _reject(
+        self,
+        number: int,
+        cells: list[Any],
+        problems: list[FieldError],
+        uscc: str = "",
+        counted: bool = False,
+    ) -> None:
+        if not counted:
+            self.counts.rows += 1
+        self.counts.rejected += 1
+        for problem in problems:
+            columns = self.cleaner.columns.get(problem.field, [])
+            column = self.columns[columns[0]] if columns else ""
+            self.errors.append(RowError(number, problem.field, column, problem))
+        name_cols = self.cleaner.columns.get("name", [])
+        uscc_cols = self.cleaner.columns.get("uscc", [])
+        self._sample(
+            Sample(
+                number,
+                "rejected",
+                _cell(cells, name_cols),
+                _cell(cells, uscc_cols) or uscc,
+                "; ".join(str(p) for p in problems),
+            )
+        )
+
+    def _sample(self, sample: Sample) -> None:
+        seen = self._sample_counts.get(sample.outcome, 0)
+        if seen < SAMPLES_PER_OUTCOME:
+            self.samples.append(sample)
+            self._sample_counts[sample.outcome] = seen + 1
+
+    # -- matching against the book ----------------------------------------------------------
+
+    _COLUMNS = (
+        "p.id, p.name, p.uscc, p.name_key, p.district_code, p.edited_fields, p.version, "
+        + ", ".join(f"p.{name}" for name in FILLABLE)
+    )
+
+    def _member_sql(self) -> str:
+        if self.source:
+            return (
+                "EXISTS (SELECT 1 FROM source_memberships m WHERE m.prospect_id = p.id "
+                "AND m.source_code = ?)"
+            )
+        return "EXISTS (SELECT 1 FROM import_effects e WHERE e.prospect_id = p.id AND e.kind = ?)"
+
+    def _member_param(self) -> str:
+        return self.source or "created"
+
+    def _target(self, r: Any) -> _Target:
+        values = dict(zip(FILLABLE, r[7 : 7 + len(FILLABLE)], strict=True))
+        return _Target(
+            id=r[0],
+            name=r[1],
+            district=r[4],
+            has_uscc=r[2] is not None,
+            empty=_mask(values, set((r[5] or "").split())),
+            member=bool(r[-1]),
+            created=False,
+            version=int(r[6]),
+        )
+
+    def _look_up(self, rows: list[CleanRow]) -> None:
+        """Load the book's prospects that rows of this chunk may match into memory."""
+        member = self._member_sql()
+        usccs = sorted({r.uscc for r in rows if r.uscc and r.uscc not in self._by_uscc})
+        if usccs:
+            marks = ",".join("?" * len(usccs))
+            found = self.conn.exec_driver_sql(
+                f"SELECT {self._COLUMNS}, {member} FROM prospects p WHERE p.uscc IN ({marks})",
+                (self._member_param(), *usccs),
+            ).all()
+            for r in found:
+                self._by_uscc[r[2]] = self._target(r)
+        # Names: rows without USCC, and rows whose USCC is new to the book (a prospect
+        # typed in without its code may be the same enterprise).
+        keys = sorted(
+            {
+                r.name_key
+                for r in rows
+                if (not r.uscc or r.uscc not in self._by_uscc) and r.name_key not in self._by_name
+            }
+        )
+        if keys:
+            marks = ",".join("?" * len(keys))
+            mine = ""
+            params: tuple[Any, ...] = (self._member_param(), *keys)
+            if self.batch_id is not None and not self.dry_run:
+                # What this run wrote in earlier chunks is already tracked in memory.
+                mine = (
+                    " AND NOT EXISTS (SELECT 1 FROM import_effects x WHERE "
+                    "x.prospect_id = p.id AND x.batch_id = ? AND x.kind = 'created')"
+                )
+                params = (*params, self.batch_id)
+            found = self.conn.exec_driver_sql(
+                f"SELECT {self._COLUMNS}, {member} FROM prospects p "
+                f"WHERE p.name_key IN ({marks}){mine}",
+                params,
+            ).all()
+            for key in keys:
+                self._by_name.setdefault(key, [])
+            for r in found:
+                target = self._by_uscc.get(r[2]) if r[2] else None
+                self._by_name[r[3]].append(target or self._target(r))
+
+    def _candidates(self, row: CleanRow, without_uscc_only: bool) -> list[_Target]:
+        found = []
+        for target in self._by_name.get(row.name_key, ()):
+            if without_uscc_only and target.has_uscc:
+                continue
+            if row.district_code and target.district and row.district_code != target.district:
+                continue
+            found.append(target)
+        return found
+
+    # -- deciding ---------------------------------------------------------------------------
+
+    def _classify(self, row: CleanRow, pending: _Pending) -> None:
+        self.counts.rows += 1
+        if row.uscc:
+            target = self._by_uscc.get(row.uscc)
+            if target is not None:
+                self._merge(target, row, pending)
+                return
+            if not row.name:
+                # Only a code: enough to complete a known prospect, not to make a new one.
+                problem = FieldError("name", "prospect.name_empty", "a name is required")
+                self._reject(row.row_number, [], [problem], row.uscc, counted=True)
+                return
+            candidates = self._candidates(row, without_uscc_only=True)
+            self._create(row, pending, candidates)
+            return
+        candidates = self._candidates(row, without_uscc_only=False)
+        same = next((c for c in candidates if c.member or c.created), None)
+        if same is not None:
+            # This list (or this very file) brought it in before: the same record again.
+            self._merge(same, row, pending)
+            return
+        self._create(row, pending, candidates)
+
+    def _create(self, row: CleanRow, pending: _Pending, candidates: list[_Target]) -> None:
+        pid = self._new_id()
+        values = {name: getattr(row, name) for name in FILLABLE}
+        target = _Target(
+            id=pid,
+            name=row.name,
+            district=row.district_code,
+            has_uscc=row.uscc is not None,
+            empty=_mask(values, set()),
+            member=True,
+            created=True,
+            version=1,
+            row=row.row_number,
+        )
+        if row.uscc:
+            self._by_uscc[row.uscc] = target
+        self._by_name.setdefault(row.name_key, []).append(target)
+        pending.new_rows.append(row)
+        pending.new_ids.append(pid)
+        pending.new_by_id[pid] = row
+        flagged = candidates[:MAX_CANDIDATES]
+        for candidate in flagged:
+            pending.flags.append((pid, candidate.id))
+        if flagged:
+            self.counts.flagged += 1
+            detail = "; ".join(c.name for c in flagged)
+            self._sample(Sample(row.row_number, "flagged", row.name, row.uscc or "", detail))
+        else:
+            self.counts.created += 1
+            self._sample(Sample(row.row_number, "created", row.name, row.uscc or ""))
+
+    def _merge(self, target: _Target, row: CleanRow, pending: _Pending) -> None:
+        fills: dict[str, object] = {}
+        for name, bit in _BIT.items():
+            if target.empty & bit:
+                value = getattr(row, name)
+                if not _empty(value):
+                    fills[name] = value
+                    target.empty &= ~bit
+        join = bool(self.source) and not target.member
+        target.member = target.member or join
+        detail = ", ".join(fills)
+        if target.created:
+            # A second row of this file for a prospect it created: one record, two rows.
+            self.counts.merged += 1
+            same = f"#{target.row}"
+            self._sample(Sample(row.row_number, "merged", row.name, row.uscc or "", same))
+            if fills:
+                new = pending.new_by_id.get(target.id)
+                if new is not None:
+                    for name, value in fills.items():
+                        setattr(new, name, value)
+                else:
+                    target.version += 1
+                    pending.merges.append((target, fills, False, row.row_number, target.version))
+            return
+        if not fills and not join:
+            self.counts.unchanged += 1
+            self._sample(Sample(row.row_number, "unchanged", row.name, row.uscc or "", ""))
+            return
+        self.counts.merged += 1
+        self._sample(Sample(row.row_number, "merged", row.name, row.uscc or "", detail))
+        target.version += 1
+        pending.merges.append((target, fills, join, row.row_number, target.version))
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _write(self, pending: _Pending) -> None:
+        if pending.new_rows:
+            self._insert_new(pending)
+        if pending.merges:
+            self._update_known(pending)
+        if pending.flags:
+            self.conn.exec_driver_sql(
+                "INSERT INTO duplicate_flags (id, prospect_id, candidate_id, batch_id, status, "
+                "created_at, resolved_at) VALUES (?, ?, ?, ?, 'open', ?, NULL)",
+                [
+                    (self._new_id(), pid, cid, self.batch_id, self.now_text)
+                    for pid, cid in pending.flags
+                ],
+            )
+
+    def _next_hlc(self) -> str:
+        self._hlc = tick(self._hlc, int(self.now.timestamp() * 1000), self._node)
+        return str(self._hlc)
+
+    def _insert_new(self, pending: _Pending) -> None:
+        now, actor, source = self.now_text, self.ctx.actor_id, self.source
+        prospects: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        members: list[tuple[Any, ...]] = []
+        effects: list[tuple[Any, ...]] = []
+        ops: list[tuple[Any, ...]] = []
+        index: list[tuple[int, str]] = []
+        new_id = self._new_id
+        stage = Stage.NO_LOAN.value
+        rowid = first_free_rowid(self.conn)
+        # In name order, so index pages of names and search rowids are written in runs.
+        ordered = sorted(zip(pending.new_ids, pending.new_rows, strict=True), key=_by_name)
+        for pid, r in ordered:
+            established = r.established_on.isoformat() if r.established_on else None
+            prospects.append(
+                (
+                    pid, r.uscc, r.name, r.name_key, r.kind, r.owner_name, r.phone, r.address,
+                    r.district_code, r.street, r.industry_code, r.registered_capital_fen,
+                    established, stage, now, actor, r.notes, now, now, "", 1, rowid,
+                )
+            )  # fmt: skip
+            events.append((new_id(), pid, None, stage, "", "", actor, now))
+            if source:
+                members.append((new_id(), pid, source, now, r.external_ref))
+            effects.append((new_id(), self.batch_id, pid, "created", source, "", 1, r.row_number))
+            payload = {name: _wire(getattr(r, name)) for name in EDITABLE}
+            payload.update(stage=stage, rm_id=actor, tags=[], sources=[source] if source else [])
+            ops.append(
+                (
+                    new_id(), "prospect", pid, "create",
+                    _JSON.encode(payload),
+                    None, self._next_hlc(), now,
+                )
+            )  # fmt: skip
+            index.append(
+                (
+                    rowid,
+                    index_body(
+                        self._initials,
+                        (r.name, r.owner_name, r.address, r.street, r.notes, r.uscc, r.phone),
+                        r.name,
+                        r.owner_name,
+                    ),
+                )
+            )
+            rowid += 1
+        conn = self.conn
+        conn.exec_driver_sql(
+            "INSERT INTO prospects (id, uscc, name, name_key, kind, owner_name, phone, address, "
+            "district_code, street, industry_code, registered_capital_fen, established_on, "
+            "stage, stage_changed_at, assigned_rm_id, notes, created_at, updated_at, "
+            "edited_fields, version, search_rowid) VALUES (" + ",".join("?" * 22) + ")",
+            prospects,
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO stage_events (id, prospect_id, from_stage, to_stage, reason_code, "
+            "reason_text, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            events,
+        )
+        if members:
+            conn.exec_driver_sql(
+                "INSERT INTO source_memberships (id, prospect_id, source_code, added_at, "
+                "external_ref) VALUES (?, ?, ?, ?, ?)",
+                members,
+            )
+        self._effects(effects)
+        self._ops(ops)
+        insert_index_rows(conn, index)
+
+    def _effects(self, rows: list[tuple[Any, ...]]) -> None:
+        self.conn.exec_driver_sql(
+            "INSERT INTO import_effects (id, batch_id, prospect_id, kind, source_code, fields, "
+            "version_after, row_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def _ops(self, rows: list[tuple[Any, ...]]) -> None:
+        self.conn.exec_driver_sql(
+            "INSERT INTO outbox (op_id, entity, entity_id, kind, payload, base_version, hlc, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def _update_known(self, pending: _Pending) -> None:
+        """Fill empty fields and add memberships of known prospects (and of prospects this
+        run made in an earlier chunk); each change is an effect and an outbox op."""
+        conn, now, source = self.conn, self.now_text, self.source
+        ids = sorted({t.id for t, _, _, _, _ in pending.merges})
+        current = self._current(ids)
+        effects: list[tuple[Any, ...]] = []
+        ops: list[tuple[Any, ...]] = []
+        members: list[tuple[Any, ...]] = []
+        reindex: dict[str, dict[str, Any]] = {}
+        for target, fills, join, row_number, version in pending.merges:
+            values = current[target.id]
+            if fills:
+                names = sorted(fills)
+                sets = ", ".join(f"{n} = ?" for n in names)
+                conn.exec_driver_sql(
+                    f"UPDATE prospects SET {sets}, version = ?, updated_at = ? WHERE id = ?",
+                    (*(_stored(fills[n]) for n in names), version, now, target.id),
+                )
+                values.update(fills)
+                effects.append(
+                    (
+                        self._new_id(), self.batch_id, target.id, "filled", source,
+                        " ".join(names), version, row_number,
+                    )
+                )  # fmt: skip
+                if any(n in _INDEXED for n in names):
+                    reindex[target.id] = values
+            else:
+                conn.exec_driver_sql(
+                    "UPDATE prospects SET version = ?, updated_at = ? WHERE id = ?",
+                    (version, now, target.id),
+                )
+            change: dict[str, object] = {n: _wire(v) for n, v in fills.items()}
+            if join:
+                members.append((self._new_id(), target.id, source, now, ""))
+                values["sources"] = sorted({*values["sources"], source})
+                change["sources"] = values["sources"]
+                effects.append(
+                    (
+                        self._new_id(), self.batch_id, target.id, "membership", source, "",
+                        version, row_number,
+                    )
+                )  # fmt: skip
+            ops.append(
+                (
+                    self._new_id(), "prospect", target.id, "update",
+                    json.dumps({"fields": change}, ensure_ascii=False, sort_keys=True),
+                    version - 1, self._next_hlc(), now,
+                )
+            )  # fmt: skip
+        if members:
+            conn.exec_driver_sql(
+                "INSERT INTO source_memberships (id, prospect_id, source_code, added_at, "
+                "external_ref) VALUES (?, ?, ?, ?, ?)",
+                members,
+            )
+        self._effects(effects)
+        self._ops(ops)
+        if reindex:
+            search.write_rows(
+                conn,
+                [
+                    (
+                        pid,
+                        index_body(
+                            self._initials,
+                            tuple(v.get(n) for n in _INDEXED),
+                            v.get("name") or "",
+                            v.get("owner_name") or "",
+                        ),
+                    )
+                    for pid, v in reindex.items()
+                ],
+            )
+
+    def _current(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The text of prospects about to change (for their index rows) and their lists."""
+        result: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for r in self.conn.exec_driver_sql(
+                f"SELECT id, {', '.join(_INDEXED)} FROM prospects WHERE id IN ({marks})",
+                tuple(part),
+            ).all():
+                result[r[0]] = {**dict(zip(_INDEXED, r[1:], strict=True)), "sources": []}
+            for pid, code in self.conn.exec_driver_sql(
+                f"SELECT prospect_id, source_code FROM source_memberships "
+                f"WHERE prospect_id IN ({marks})",
+                tuple(part),
+            ).all():
+                result[pid]["sources"].append(code)
+        return result
+
+
+def _by_name(pair: tuple[str, CleanRow]) -> str:
+    return pair[1].name
+
+
+def _cell(cells: list[Any], columns: list[int]) -> str:
+    from crm.domain.importing import cell_text
+
+    for column in columns:
+        if column < len(cells):
+            text = cell_text(cells[column]).strip()
+            if text:
+                return text
+    return ""
+
+
+def _stored_time(value: datetime) -> str:
+    """A timestamp as UTCDateTime stores it."""
+    from datetime import UTC
+
+    return value.astimezone(UTC).isoformat(timespec="microseconds")

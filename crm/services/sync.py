@@ -1,0 +1,512 @@
+"""Sync with head office as the UI and the CLI use it: sign in (register this computer),
+sync now or on a schedule, see and resolve conflicts, claim from the shared pool.
+
+The engine is in crm.sync; this facade adds the signed-in context, the keyring and plain
+dataclasses for the presentation layers.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crm.domain.errors import DomainError, Message
+from crm.services.context import Context, NotFound
+from crm.services.outbox import record
+from crm.store.engine import Database
+from crm.store.migrate import head_revision
+from crm.store.models import (
+    Contact,
+    Loan,
+    OutboxOp,
+    Prospect,
+    ProspectTag,
+    SourceMembership,
+    StageEvent,
+    Team,
+    User,
+)
+from crm.store.models_sync import SyncConflict
+from crm.sync import credentials, errors
+from crm.sync import protocol as P
+from crm.sync.client import HeadOfficeClient, check_url
+from crm.sync.engine import (
+    CURRENT_USER_KEY,
+    CURSOR_KEY,
+    DEVICE_KEY,
+    LAST_OK_KEY,
+    SERVER_KEY,
+    SNAPSHOT_KEY,
+    USER_KEY,
+    Progress,
+    SyncEngine,
+    SyncSummary,
+    device_id,
+    meta_get,
+    meta_set,
+)
+from crm.sync.local import Applier
+from crm.sync.scheduler import SyncScheduler, SyncState
+
+__all__ = [
+    "ConflictInfo",
+    "Progress",
+    "SyncService",
+    "SyncState",
+    "SyncStatus",
+    "SyncSummary",
+    "export_book",
+]
+
+ACCEPT = "accept_server"
+RESEND = "send_again"
+DISMISS = "dismiss"
+RESOLUTIONS = (ACCEPT, RESEND, DISMISS)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    configured: bool
+    server_url: str | None
+    user_id: str | None
+    last_sync: datetime | None
+    pending: int
+    conflicts: int
+    # The last change of head office's log this computer has (None before a first sync).
+    cursor: int | None = None
+    device_id: str = ""
+    user_name: str = ""
+    # A first download stopped part-way (it resumes at the next sync).
+    downloading: bool = False
+
+
+@dataclass(frozen=True)
+class ConflictInfo:
+    id: str
+    entity: str
+    entity_id: str
+    kind: str
+    outcome: str
+    code: str
+    message: Message
+    title: str
+    local: dict[str, Any]
+    server: dict[str, Any] | None
+    created_at: datetime
+    resolved_at: datetime | None
+    resolution: str
+
+
+class SyncService:
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        verify: bool | str = True,
+        protocol: int = P.PROTOCOL_VERSION,
+        page: int | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.verify = verify
+        self.protocol = protocol
+        self.page = page
+
+    @property
+    def db(self) -> Database:
+        return self.ctx.db
+
+    # -- state -------------------------------------------------------------------------------
+
+    def status(self) -> SyncStatus:
+        with self.db.reading() as s:
+            server = meta_get(s, SERVER_KEY)
+            last = meta_get(s, LAST_OK_KEY)
+            pending = _count(s, OutboxOp)
+            open_conflicts = int(
+                s.execute(
+                    select(func.count())
+                    .select_from(SyncConflict)
+                    .where(SyncConflict.resolved_at.is_(None))
+                ).scalar_one()
+            )
+            user_id = meta_get(s, USER_KEY)
+            cursor = meta_get(s, CURSOR_KEY)
+            downloading = meta_get(s, SNAPSHOT_KEY) is not None
+            user = s.get(User, user_id) if user_id else None
+            user_name = user.display_name if user is not None else ""
+            device = meta_get(s, DEVICE_KEY) or ""
+        token = credentials.load_token(server, device) if server and device else None
+        return SyncStatus(
+            configured=bool(server and token),
+            server_url=server,
+            user_id=user_id,
+            last_sync=datetime.fromisoformat(last) if last else None,
+            pending=pending,
+            conflicts=open_conflicts,
+            cursor=int(cursor) if cursor and cursor.isdigit() else None,
+            device_id=device,
+            user_name=user_name,
+            downloading=downloading,
+        )
+
+    def server_url(self) -> str | None:
+        with self.db.reading() as s:
+            return meta_get(s, SERVER_KEY)
+
+    # -- signing in --------------------------------------------------------------------------
+
+    def sign_in(
+        self, server_url: str, username: str, password: str, device_name: str = ""
+    ) -> dict[str, Any]:
+        """Register this computer with head office (once, online); the token goes to the
+        OS keyring. Returns head office's view of the user."""
+        url = check_url(server_url)
+        device = device_id(self.db)
+        with self._client(url, None) as client:
+            answer = client.register(
+                username, password, device, device_name or platform.node()[:100]
+            )
+        credentials.save_token(url, device, str(answer["token"]))
+        user = answer.get("user") or {}
+        with self.db.transaction() as s:
+            meta_set(s, SERVER_KEY, url)
+            if user.get("id"):
+                meta_set(s, USER_KEY, str(user["id"]))
+                if s.get(User, user["id"]) is not None:
+                    meta_set(s, CURRENT_USER_KEY, str(user["id"]))
+        return dict(user)
+
+    def sign_out(self) -> None:
+        url = self.server_url()
+        if url:
+            credentials.delete_token(url, device_id(self.db))
+
+    # -- syncing -------------------------------------------------------------------------------
+
+    def sync(
+        self,
+        progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> SyncSummary:
+        url = self.server_url()
+        token = credentials.load_token(url, device_id(self.db)) if url else None
+        if not url or not token:
+            raise errors.not_set_up()
+        with self._client(url, token) as client:
+            engine = SyncEngine(
+                self.db,
+                client,
+                schema=head_revision(),
+                progress=progress,
+                cancel=cancel,
+                clock=self.ctx.clock,
+                page=self.page,
+            )
+            summary = engine.run()
+        self._adopt_user()
+        return summary
+
+    def _adopt_user(self) -> None:
+        """After the first download the signed-in user exists locally: make it current."""
+        with self.db.transaction() as s:
+            user_id = meta_get(s, USER_KEY)
+            if user_id and s.get(User, user_id) is not None:
+                if meta_get(s, CURRENT_USER_KEY) != user_id:
+                    meta_set(s, CURRENT_USER_KEY, user_id)
+                self.ctx.actor_id = user_id
+
+    def scheduler(
+        self, on_state: Callable[[SyncState], None], *, interval: float = 300.0
+    ) -> SyncScheduler:
+        """A background scheduler over this service (start-up, every few minutes, retry)."""
+        return SyncScheduler(
+            lambda progress, cancel: self.sync(progress, cancel), on_state, interval=interval
+        )
+
+    def _client(self, url: str, token: str | None) -> HeadOfficeClient:
+        return HeadOfficeClient(url, token, verify=self.verify, protocol=self.protocol)
+
+    # -- the shared pool --------------------------------------------------------------------------
+
+    def claim(self, prospect_id: str) -> None:
+        """Ask head office for a prospect of the shared pool; only one RM wins (sync to
+        know: the winner keeps it, the others see it leave with a conflict saying so)."""
+        with self.db.transaction() as s:
+            p = s.get(Prospect, prospect_id)
+            if p is None:
+                raise NotFound("prospect", prospect_id)
+            record(
+                s,
+                self.ctx,
+                entity="prospect",
+                entity_id=p.id,
+                kind="claim",
+                payload={},
+                base_version=p.version,
+            )
+
+    # -- conflicts ---------------------------------------------------------------------------------
+
+    def conflicts(self, *, include_resolved: bool = False) -> list[ConflictInfo]:
+        with self.db.reading() as s:
+            stmt = select(SyncConflict).order_by(SyncConflict.created_at.desc())
+            if not include_resolved:
+                stmt = stmt.where(SyncConflict.resolved_at.is_(None))
+            rows = list(s.scalars(stmt.limit(1000)))
+            names = dict(
+                s.execute(
+                    select(Prospect.id, Prospect.name).where(
+                        Prospect.id.in_({_prospect_of(c) for c in rows})
+                    )
+                ).all()
+            )
+            return [_info(c, names) for c in rows]
+
+    def resolve(self, conflict_id: str, resolution: str) -> None:
+        """accept_server: keep head office's version (a local-only record goes);
+        send_again: queue my change again as a new edit; dismiss: just acknowledge."""
+        if resolution not in RESOLUTIONS:
+            raise DomainError("sync.resolution", "unknown resolution {name}", name=resolution)
+        with self.db.transaction() as s:
+            c = s.get(SyncConflict, conflict_id)
+            if c is None:
+                raise NotFound("conflict", conflict_id)
+            if c.resolved_at is not None:
+                return
+            if resolution == ACCEPT:
+                self._accept(s, c)
+            elif resolution == RESEND:
+                self._resend(s, c)
+            c.resolved_at = self.ctx.now()
+            c.resolution = resolution
+
+    def _accept(self, s: Session, c: SyncConflict) -> None:
+        if c.entity == "prospect" and c.kind == "create" and not c.server_payload:
+            p = s.get(Prospect, c.entity_id)
+            if p is not None and not _pending(s, c.entity_id):
+                s.flush()
+                Applier(s.connection()).remove("prospect", [c.entity_id])
+
+    def _resend(self, s: Session, c: SyncConflict) -> None:
+        payload = json.loads(c.local_payload or "{}")
+        base: int | None = None
+        if c.entity == "prospect":
+            p = s.get(Prospect, c.entity_id)
+            if p is None:
+                raise DomainError(
+                    "sync.resend_gone",
+                    "the prospect is no longer on this computer; the change cannot be sent again",
+                )
+            base = p.version
+            if c.kind == "stage":
+                payload["from"] = p.stage
+        record(
+            s,
+            self.ctx,
+            entity=c.entity,
+            entity_id=c.entity_id,
+            kind=c.kind,
+            payload=payload,
+            base_version=base,
+        )
+
+
+def _prospect_of(c: SyncConflict) -> str:
+    if c.entity == "prospect":
+        return c.entity_id
+    try:
+        data = json.loads(c.local_payload or "{}")
+    except ValueError:
+        return ""
+    return str(data.get("prospect_id", "")) if isinstance(data, dict) else ""
+
+
+def _info(c: SyncConflict, names: dict[str, str]) -> ConflictInfo:
+    params = json.loads(c.reason or "{}") if c.reason.startswith("{") else {}
+    local = json.loads(c.local_payload or "{}")
+    server = json.loads(c.server_payload) if c.server_payload else None
+    return ConflictInfo(
+        id=c.id,
+        entity=c.entity,
+        entity_id=c.entity_id,
+        kind=c.kind,
+        outcome=c.outcome,
+        code=c.code,
+        message=errors.conflict_message(c.code, params),
+        title=names.get(_prospect_of(c), ""),
+        local=local if isinstance(local, dict) else {"value": local},
+        server=server if isinstance(server, dict) else None,
+        created_at=c.created_at,
+        resolved_at=c.resolved_at,
+        resolution=c.resolution,
+    )
+
+
+def _count(s: Session, model: Any) -> int:
+    return int(s.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def _pending(s: Session, entity_id: str) -> bool:
+    return (
+        s.execute(select(OutboxOp.seq).where(OutboxOp.entity_id == entity_id).limit(1)).first()
+        is not None
+    )
+
+
+# -- seeding a head office from a book (the demo's local head office, benchmarks) ------------
+
+
+def _wire(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def export_book(db: Database, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
+    """Every team, user and prospect (with its children) of a local database as head-office
+    records, parents first, a batch at a time (memory stays flat)."""
+    with db.reading() as s:
+        directory: list[dict[str, Any]] = [
+            {"entity": "team", "id": t.id, "data": {"name": t.name, "branch": t.branch}}
+            for t in s.scalars(select(Team))
+        ]
+        team_of: dict[str, str | None] = {}
+        for u in s.scalars(select(User)):
+            team_of[u.id] = u.team_id
+            directory.append(
+                {
+                    "entity": "user",
+                    "id": u.id,
+                    "data": {
+                        "username": u.username,
+                        "display_name": u.display_name,
+                        "role": u.role,
+                        "team_id": u.team_id,
+                        "phone": u.phone,
+                        "active": u.active,
+                    },
+                }
+            )
+    yield from directory
+    last = ""
+    while True:
+        with db.reading() as s:
+            prospects = list(
+                s.scalars(
+                    select(Prospect).where(Prospect.id > last).order_by(Prospect.id).limit(batch)
+                )
+            )
+            if not prospects:
+                return
+            ids = [p.id for p in prospects]
+            last = ids[-1]
+            tags = _group(
+                s.execute(
+                    select(ProspectTag.prospect_id, ProspectTag.tag_code).where(
+                        ProspectTag.prospect_id.in_(ids)
+                    )
+                ).all()
+            )
+            sources = _group(
+                s.execute(
+                    select(SourceMembership.prospect_id, SourceMembership.source_code).where(
+                        SourceMembership.prospect_id.in_(ids)
+                    )
+                ).all()
+            )
+            history: dict[str, list[dict[str, Any]]] = {}
+            for e in s.scalars(
+                select(StageEvent)
+                .where(StageEvent.prospect_id.in_(ids))
+                .order_by(StageEvent.changed_at)
+            ):
+                history.setdefault(e.prospect_id, []).append(
+                    {
+                        "id": e.id,
+                        "from": e.from_stage,
+                        "to": e.to_stage,
+                        "reason_code": e.reason_code,
+                        "reason": e.reason_text,
+                        "by": e.changed_by,
+                        "at": _wire(e.changed_at),
+                    }
+                )
+            children: list[dict[str, Any]] = []
+            owner = {p.id: p.assigned_rm_id for p in prospects}
+            for model, entity in ((Contact, "contact"), (Loan, "loan")):
+                for row in s.scalars(select(model).where(model.prospect_id.in_(ids))):
+                    children.append(_child(entity, row, owner, team_of))
+            from crm.store.models_visit import ChecklistTick, Visit
+
+            for row in s.scalars(
+                select(Visit).where(Visit.prospect_id.in_(ids)).order_by(Visit.id)
+            ):
+                children.append(_child("visit", row, owner, team_of))
+            for tick in s.scalars(select(ChecklistTick).where(ChecklistTick.prospect_id.in_(ids))):
+                rec = _child("checklist_tick", tick, owner, team_of)
+                rec["id"] = f"{tick.prospect_id}/{tick.item_code}"
+                children.append(rec)
+            out: list[dict[str, Any]] = []
+            for p in prospects:
+                data = {
+                    name: _wire(getattr(p, name))
+                    for name in sorted(P.PROSPECT_FIELDS)
+                    if name not in ("tags", "sources") and hasattr(p, name)
+                }
+                data.update(
+                    stage=p.stage,
+                    stage_changed_at=_wire(p.stage_changed_at),
+                    rm_id=p.assigned_rm_id,
+                    created_at=_wire(p.created_at),
+                    updated_at=_wire(p.updated_at),
+                    tags=sorted(tags.get(p.id, [])),
+                    sources=sorted(sources.get(p.id, [])),
+                    history=history.get(p.id, []),
+                )
+                out.append(
+                    {
+                        "entity": "prospect",
+                        "id": p.id,
+                        "owner_id": p.assigned_rm_id,
+                        "team_id": team_of.get(p.assigned_rm_id) if p.assigned_rm_id else None,
+                        "prospect_id": p.id,
+                        "pool": p.assigned_rm_id is None,
+                        "version": p.version,
+                        "data": data,
+                    }
+                )
+        yield from out
+        yield from children
+
+
+def _group(rows: Any) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in rows:
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def _child(
+    entity: str, row: Any, owner: dict[str, str | None], team_of: dict[str, str | None]
+) -> dict[str, Any]:
+    data = {c.name: _wire(getattr(row, c.key)) for c in row.__table__.columns}
+    rm = owner.get(row.prospect_id)
+    return {
+        "entity": entity,
+        "id": str(getattr(row, "id", "")),
+        "owner_id": rm,
+        "team_id": team_of.get(rm) if rm else None,
+        "prospect_id": row.prospect_id,
+        "pool": rm is None,
+        "data": data,
+    }

@@ -1,0 +1,565 @@
+"""One sync with head office: hello, push the outbox, first download or pull, sanity counts.
+
+Always push before pull. Every step is resumable: ops leave the outbox only in the
+transaction that records head office's answer (a lost answer means the same ops go again
+and are answered as duplicates); each pulled page is applied in the transaction that
+advances the cursor; a first download (snapshot) remembers its position after every page.
+Memory stays bounded by a page whatever the size of the book.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Connection, Table, delete, func, select, text
+from sqlalchemy.orm import Session
+
+from crm.domain.errors import DomainError
+from crm.domain.ids import new_id
+from crm.store import search
+from crm.store.engine import Database
+from crm.store.models import AppMeta, OutboxOp, Prospect
+from crm.store.models_sync import SyncConflict, SyncSeen
+from crm.sync import errors
+from crm.sync import protocol as P
+from crm.sync.client import HeadOfficeClient, decode
+from crm.sync.hlc import HLC, receive
+from crm.sync.local import Applier, ApplyStats, sweep_unseen
+
+log = logging.getLogger(__name__)
+
+DEVICE_KEY = "device_id"  # the same key crm.services.outbox uses
+HLC_KEY = "hlc_last"
+CURRENT_USER_KEY = "current_user"
+SERVER_KEY = "sync.server"
+USER_KEY = "sync.user_id"
+CURSOR_KEY = "sync.cursor"
+EPOCH_KEY = "sync.epoch"
+SNAPSHOT_KEY = "sync.snapshot"
+LAST_OK_KEY = "sync.last_ok"
+RESNAPSHOT_KEY = "sync.resnapshot"
+SYNC_KEYS = (
+    SERVER_KEY,
+    USER_KEY,
+    CURSOR_KEY,
+    EPOCH_KEY,
+    SNAPSHOT_KEY,
+    LAST_OK_KEY,
+    RESNAPSHOT_KEY,
+)
+
+
+Position = TypeVar("Position")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a sync is doing: phase push / download / pull, and how far (total may be 0)."""
+
+    phase: str
+    done: int
+    total: int = 0
+
+
+@dataclass
+class SyncSummary:
+    pushed: int = 0
+    applied: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    merged: int = 0
+    pulled: int = 0
+    removed: int = 0
+    conflicts: int = 0
+    cursor: int = 0
+    snapshot: bool = False
+    counts_ok: bool | None = None
+    mismatches: list[str] = field(default_factory=list)
+    pending: int = 0
+    seconds: float = 0.0
+    finished_at: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "pushed": self.pushed,
+            "applied": self.applied,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "merged": self.merged,
+            "pulled": self.pulled,
+            "removed": self.removed,
+            "conflicts": self.conflicts,
+            "cursor": self.cursor,
+            "snapshot": self.snapshot,
+            "counts_ok": self.counts_ok,
+            "pending": self.pending,
+            "seconds": round(self.seconds, 3),
+            "finished_at": self.finished_at,
+        }
+
+
+class Cancelled(Exception):
+    """The user (or shutdown) stopped the sync between two steps; nothing is half-done."""
+
+
+# -- app_meta helpers ------------------------------------------------------------------------
+
+
+def meta_get(s: Session | Connection, key: str) -> str | None:
+    value = s.execute(select(AppMeta.value).where(AppMeta.key == key)).scalar_one_or_none()
+    return str(value) if value is not None else None
+
+
+def meta_set(s: Session | Connection, key: str, value: str) -> None:
+    from sqlalchemy.dialects.sqlite import insert
+
+    stmt = insert(cast(Table, AppMeta.__table__)).values(key=key, value=value)
+    s.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+
+def meta_del(s: Session | Connection, key: str) -> None:
+    s.execute(delete(AppMeta).where(AppMeta.key == key))
+
+
+def device_id(db: Database) -> str:
+    with db.transaction() as s:
+        value = meta_get(s, DEVICE_KEY)
+        if value is None:
+            value = new_id()
+            meta_set(s, DEVICE_KEY, value)
+        return value
+
+
+def utc_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SyncEngine:
+    """Runs syncs of one local database against one head office."""
+
+    def __init__(
+        self,
+        db: Database,
+        client: HeadOfficeClient,
+        *,
+        schema: str = "",
+        progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        page: int | None = None,
+    ) -> None:
+        self.db = db
+        self.client = client
+        self.schema = schema
+        self.progress = progress or (lambda _p: None)
+        self.cancel = cancel or threading.Event()
+        self.clock = clock
+        # Records a pull page and a download page carry (``page`` sets both: tests).
+        self.pull_page = page or P.PULL_PAGE
+        self.snapshot_page = page or P.SNAPSHOT_PAGE
+
+    # -- the whole run ---------------------------------------------------------------------------
+
+    def run(self) -> SyncSummary:
+        started = time.perf_counter()
+        summary = SyncSummary()
+        device = device_id(self.db)
+        hello = self.client.hello(device, int(self.clock().timestamp() * 1000), self.schema)
+        status = hello.get("device_status")
+        if status == P.DEVICE_REVOKED:
+            wipe(self.db)
+            raise errors.refusal(P.E_REVOKED, {})
+        if status != P.DEVICE_ACTIVE:
+            raise errors.refusal(P.E_AUTH, {})
+        self._after_hello(hello)
+        self._push(summary)
+        with self.db.reading() as s:
+            has_cursor = meta_get(s, CURSOR_KEY) is not None
+            resnapshot = meta_get(s, RESNAPSHOT_KEY) is not None
+        if not has_cursor or resnapshot:
+            self._snapshot(summary)
+        self._pull(summary)
+        self._check_counts(summary)
+        with self.db.transaction() as s:
+            summary.finished_at = utc_iso()
+            meta_set(s, LAST_OK_KEY, summary.finished_at)
+            summary.pending = _count(s, OutboxOp)
+            summary.cursor = int(meta_get(s, CURSOR_KEY) or 0)
+        summary.seconds = time.perf_counter() - started
+        log.info(
+            "sync done: pushed %d (rejected %d), pulled %d, removed %d, cursor %d, %.2f s",
+            summary.pushed,
+            summary.rejected,
+            summary.pulled,
+            summary.removed,
+            summary.cursor,
+            summary.seconds,
+        )
+        return summary
+
+    def _check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise Cancelled
+
+    def _after_hello(self, hello: dict[str, Any]) -> None:
+        """A new server epoch (head office restored or reset) means a full download; the
+        server's clock moves ours forward so later local edits sort after its own."""
+        epoch = str(hello.get("epoch") or "")
+        with self.db.transaction() as s:
+            known = meta_get(s, EPOCH_KEY)
+            if known != epoch:
+                if known is not None:
+                    log.warning("head office epoch changed: a full download follows")
+                meta_set(s, EPOCH_KEY, epoch)
+                meta_del(s, CURSOR_KEY)
+                meta_del(s, SNAPSHOT_KEY)
+                s.execute(delete(SyncSeen))
+            server_ms = hello.get("server_time_ms")
+            if isinstance(server_ms, int):
+                last_text = meta_get(s, HLC_KEY)
+                last = HLC.parse(last_text) if last_text else None
+                node = (meta_get(s, DEVICE_KEY) or "device")[-12:]
+                stamp = receive(
+                    last,
+                    HLC(server_ms, 0, "headoffice"),
+                    int(self.clock().timestamp() * 1000),
+                    node,
+                )
+                meta_set(s, HLC_KEY, str(stamp))
+            user = hello.get("user") or {}
+            if user.get("id"):
+                meta_set(s, USER_KEY, str(user["id"]))
+
+    # -- push -----------------------------------------------------------------------------------
+
+    def _push(self, summary: SyncSummary) -> None:
+        with self.db.reading() as s:
+            total = _count(s, OutboxOp)
+        last_seq = 0
+        while True:
+            self._check_cancel()
+            with self.db.reading() as s:
+                ops = list(
+                    s.scalars(
+                        select(OutboxOp)
+                        .where(OutboxOp.seq > last_seq)
+                        .order_by(OutboxOp.seq)
+                        .limit(P.PUSH_BATCH)
+                    )
+                )
+                seqs = [o.seq for o in ops]
+                wire = [
+                    {
+                        "op_id": o.op_id,
+                        "entity": o.entity,
+                        "entity_id": o.entity_id,
+                        "kind": o.kind,
+                        "payload": json.loads(o.payload),
+                        "base_version": o.base_version,
+                        "hlc": o.hlc,
+                        "created_at": o.created_at.isoformat(timespec="microseconds"),
+                    }
+                    for o in ops
+                ]
+            if not ops:
+                return
+            last_seq = seqs[-1]
+            answer = self.client.push(wire)
+            results = answer.get("results")
+            if not isinstance(results, list) or len(results) != len(seqs):
+                raise errors.server_failed(502)
+            self._settle(seqs, wire, results, summary)
+            summary.pushed += len(seqs)
+            self.progress(Progress("push", summary.pushed, total))
+
+    def _settle(
+        self,
+        seqs: list[int],
+        wire: list[dict[str, Any]],
+        results: list[dict[str, Any]],
+        summary: SyncSummary,
+    ) -> None:
+        """Record head office's answers and empty those ops from the outbox, atomically."""
+        now = self.clock()
+        with self.db.transaction() as s:
+            conn = s.connection()
+            to_apply: list[dict[str, Any]] = []
+            for seq, sent, result in zip(seqs, wire, results, strict=True):
+                if result.get("op_id") != sent["op_id"]:
+                    raise errors.server_failed(502)
+                status = result.get("status")
+                original = result.get("original", status)
+                if status == P.DUPLICATE:
+                    summary.duplicates += 1
+                if original == P.REJECTED:
+                    summary.rejected += 1
+                    self._conflict(s, sent, result, "rejected", now)
+                elif result.get("superseded"):
+                    summary.merged += 1
+                    self._conflict(s, sent, result, "merged", now)
+                else:
+                    summary.applied += 1
+                if isinstance(result.get("record"), dict):
+                    to_apply.append(result["record"])
+                s.execute(delete(OutboxOp).where(OutboxOp.seq == seq))
+            if to_apply:
+                # Head office's version replaces the refused local change.
+                s.flush()
+                Applier(conn).apply(to_apply)
+
+    def _conflict(
+        self,
+        s: Session,
+        sent: dict[str, Any],
+        result: dict[str, Any],
+        outcome: str,
+        now: datetime,
+    ) -> None:
+        params = {
+            k: v
+            for k, v in result.items()
+            if k not in ("op_id", "status", "original", "record", "code", "message", "version")
+        }
+        if outcome == "merged":
+            params["fields"] = ", ".join(sorted(result.get("superseded") or {}))
+        record = result.get("record")
+        s.add(
+            SyncConflict(
+                id=new_id(),
+                op_id=sent["op_id"],
+                entity=sent["entity"],
+                entity_id=sent["entity_id"],
+                kind=sent["kind"],
+                outcome=outcome,
+                code=str(result.get("code") or (P.MERGED if outcome == "merged" else "")),
+                reason=json.dumps(params, ensure_ascii=False, default=str),
+                local_payload=json.dumps(sent["payload"], ensure_ascii=False),
+                server_payload=json.dumps(record.get("data"), ensure_ascii=False)
+                if isinstance(record, dict)
+                else "",
+                created_at=now,
+                resolved_at=None,
+                resolution="",
+            )
+        )
+
+    # -- first download -------------------------------------------------------------------------
+
+    def _snapshot(self, summary: SyncSummary) -> None:
+        summary.snapshot = True
+        with self.db.reading() as s:
+            state = json.loads(meta_get(s, SNAPSHOT_KEY) or "null")
+        total = 0
+        try:
+            total = sum(int(n) for n in self.client.counts().get("counts", {}).values())
+        except DomainError:
+            total = 0
+        start: tuple[int | None, str | None] = (
+            (state["as_of"], state["after"]) if state else (None, None)
+        )
+        done = int(state.get("done", 0)) if state else 0
+
+        def fetch(position: tuple[int | None, str | None]) -> bytes:
+            return self.client.snapshot_raw(position[0], position[1], self.snapshot_page)
+
+        def following(page: dict[str, Any]) -> tuple[int | None, str | None] | None:
+            return (int(page["as_of"]), page.get("after")) if page.get("more") else None
+
+        with contextlib.closing(self._pages(fetch, start, following)) as pages:
+            for page in pages:
+                records = page.get("records") or []
+                as_of = int(page["as_of"])
+                after = page.get("after")
+                more = bool(page.get("more"))
+                with self.db.transaction() as s:
+                    conn = s.connection()
+                    stats = Applier(conn).apply(records, mark_seen=True)
+                    done += len(records)
+                    if more:
+                        meta_set(
+                            s,
+                            SNAPSHOT_KEY,
+                            json.dumps({"as_of": as_of, "after": after, "done": done}),
+                        )
+                    else:
+                        summary.removed += sweep_unseen(conn)
+                        meta_del(s, SNAPSHOT_KEY)
+                        meta_del(s, RESNAPSHOT_KEY)
+                        meta_set(s, CURSOR_KEY, str(as_of))
+                summary.pulled += stats.upserted
+                self.progress(Progress("download", done, max(total, done)))
+
+    # -- pull ------------------------------------------------------------------------------------
+
+    def _pull(self, summary: SyncSummary) -> None:
+        with self.db.reading() as s:
+            cursor = int(meta_get(s, CURSOR_KEY) or 0)
+
+        def fetch(since: int) -> bytes:
+            return self.client.pull_raw(since, self.pull_page)
+
+        def following(page: dict[str, Any]) -> int | None:
+            return int(page["cursor"]) if page.get("more") else None
+
+        with contextlib.closing(self._pages(fetch, cursor, following)) as pages:
+            for page in pages:
+                changes = page.get("changes") or []
+                new_cursor = int(page["cursor"])
+                with self.db.transaction() as s:
+                    conn = s.connection()
+                    stats = self._apply_changes(s, conn, changes)
+                    cursor = max(new_cursor, cursor)
+                    meta_set(s, CURSOR_KEY, str(cursor))
+                summary.pulled += stats.upserted
+                summary.removed += stats.removed
+                self.progress(Progress("pull", summary.pulled))
+
+    def _pages(
+        self,
+        fetch: Callable[[Position], bytes],
+        start: Position,
+        following: Callable[[dict[str, Any]], Position | None],
+    ) -> Generator[dict[str, Any], None, None]:
+        """The pages ``fetch(start)``, ``fetch(following(page))``, … until ``following``
+        says None, parsed.
+
+        As soon as a page is parsed, the next one is requested in a helper thread, so head
+        office builds it and it travels while this one is applied. The helper only moves
+        bytes (the socket lets go of the interpreter); parsing here, in the thread that
+        applies, keeps the two from taking turns on the interpreter lock row by row,
+        which cost more than the overlap saved. Two pages at most are held; pages are
+        applied only by the caller, in order, so every resume point stays as it was; a
+        failed download is raised here; cancelling stops between two pages.
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as helper:
+            ahead: Future[bytes] | None = helper.submit(fetch, start)
+            try:
+                while ahead is not None:
+                    self._check_cancel()
+                    page = decode(ahead.result())
+                    position = following(page)
+                    ahead = helper.submit(fetch, position) if position is not None else None
+                    yield page
+            finally:
+                if ahead is not None and not ahead.cancel():
+                    # Wait for the download under way (bounded by the client's timeouts)
+                    # and drop it; its failure, if any, no longer matters.
+                    with contextlib.suppress(Exception):
+                        ahead.result()
+
+    def _apply_changes(
+        self, s: Session, conn: Connection, changes: list[dict[str, Any]]
+    ) -> ApplyStats:
+        stats = ApplyStats()
+        applier = Applier(conn)
+        batch: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            if batch:
+                stats.add(applier.apply(batch))
+                batch.clear()
+
+        for change in changes:
+            op = change.get("op")
+            if op == P.UPSERT and isinstance(change.get("record"), dict):
+                batch.append(change["record"])
+                continue
+            flush()
+            entity, key = str(change.get("entity")), str(change.get("id"))
+            if (entity, key) in applier.pending:
+                self._orphan_pending(s, entity, key)
+                applier.pending.discard((entity, key))
+            stats.add(applier.remove(entity, [key]))
+        flush()
+        return stats
+
+    def _orphan_pending(self, s: Session, entity: str, key: str) -> None:
+        """The record left this device while it had unsent changes: they become conflicts
+        (kept, shown to the user) instead of ops head office would refuse anyway."""
+        now = self.clock()
+        for op in list(
+            s.scalars(select(OutboxOp).where(OutboxOp.entity == entity, OutboxOp.entity_id == key))
+        ):
+            s.add(
+                SyncConflict(
+                    id=new_id(),
+                    op_id=op.op_id,
+                    entity=op.entity,
+                    entity_id=op.entity_id,
+                    kind=op.kind,
+                    outcome="removed",
+                    code="removed",
+                    reason="{}",
+                    local_payload=op.payload,
+                    server_payload="",
+                    created_at=now,
+                    resolved_at=None,
+                    resolution="",
+                )
+            )
+            s.delete(op)
+        s.flush()
+
+    # -- sanity ----------------------------------------------------------------------------------
+
+    def _check_counts(self, summary: SyncSummary) -> None:
+        """Compare what this device holds with what head office says it should (prospects);
+        a difference schedules a full download at the next sync."""
+        with self.db.reading() as s:
+            if _count(s, OutboxOp):
+                return
+        answer = self.client.counts("prospect")
+        server = int(answer.get("counts", {}).get("prospect", 0))
+        with self.db.transaction() as s:
+            local = int(s.execute(select(func.count()).select_from(Prospect)).scalar_one())
+            summary.counts_ok = local == server
+            if not summary.counts_ok:
+                summary.mismatches.append(str(errors.count_mismatch("prospect", local, server)))
+                log.warning("count check: %d prospects here, %d at head office", local, server)
+                meta_set(s, RESNAPSHOT_KEY, "1")
+
+
+def _count(s: Session, model: Any) -> int:
+    return int(s.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def wipe(db: Database) -> None:
+    """Remove every customer record and pending change (a revoked device)."""
+    with db.transaction() as s:
+        conn = s.connection()
+        for table in (
+            "checklist_ticks",
+            "visits",
+            "duplicate_flags",
+            "import_effects",
+            "import_batches",
+        ):
+            conn.execute(text(f"DELETE FROM {table}"))
+        conn.execute(delete(Prospect))
+        conn.execute(text(f"DELETE FROM {search.TABLE}"))
+        conn.execute(delete(OutboxOp))
+        conn.execute(delete(SyncConflict))
+        conn.execute(delete(SyncSeen))
+        for key in SYNC_KEYS:
+            meta_del(s, key)
+        # A new identity: a revoked device id never comes back.
+        meta_set(s, DEVICE_KEY, new_id())
+    log.warning("this device was revoked by head office: customer data wiped")
+
+
+@contextmanager
+def closing(client: HeadOfficeClient) -> Iterator[HeadOfficeClient]:
+    try:
+        yield client
+    finally:
+        client.close()

@@ -1,0 +1,276 @@
+"""Starting the desktop app: platform check, fonts, language, opening the database, window.
+
+``run_gui`` is what ``crm gui`` (the default command) calls. The database is opened in the
+background (a check, a backup and a migration can take seconds on a big book) behind a
+progress dialog; a problem the user can act on (locked, damaged, too new, missing) is told
+in a message box in the user's language, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import logging
+import logging.handlers
+import os
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from crm.domain.errors import DomainError
+from crm.services.container import Services, open_services
+from crm.ui.common.context import StartupData, UiContext, load_startup
+from crm.ui.common.errors import CrashHandler, app_title, route_qt_messages, said
+from crm.ui.common.fonts import apply_app_font
+from crm.ui.common.i18n import choose_language, install_translators, system_language
+from crm.ui.common.settings import APPLICATION, ORGANISATION, AppSettings
+from crm.ui.common.style import apply_style
+from crm.ui.common.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+# Libraries Qt's xcb platform plugin loads, by the Debian/Ubuntu package that has them.
+XCB_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xcb-image": "libxcb-image0",
+    "xcb-render-util": "libxcb-render-util0",
+    "xcb-randr": "libxcb-randr0",
+    "xcb-shape": "libxcb-shape0",
+    "xcb-xkb": "libxcb-xkb1",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
+}
+EXIT_NO_DISPLAY = 3
+EXIT_DATABASE = 1
+PROGRESS_DELAY_MS = 300
+MISSING_DB_CODE = "db.missing"
+
+
+# -- before Qt: can a window open at all? ---------------------------------------------------
+
+
+def missing_xcb_packages(
+    environ: Mapping[str, str] | None = None,
+    platform: str = sys.platform,
+    find: Callable[[str], str | None] = ctypes.util.find_library,
+) -> list[str]:
+    """Debian packages the xcb plugin needs that are not installed (Linux, xcb only)."""
+    env = os.environ if environ is None else environ
+    if not platform.startswith("linux"):
+        return []
+    qpa = env.get("QT_QPA_PLATFORM", "").strip().lower()
+    if qpa not in ("", "xcb"):
+        return []
+    if not qpa and env.get("XDG_SESSION_TYPE") == "wayland" and env.get("WAYLAND_DISPLAY"):
+        return []  # Qt picks its Wayland plugin here; xcb is not loaded
+    return [package for library, package in XCB_LIBRARIES.items() if find(library) is None]
+
+
+def apt_command(packages: list[str]) -> str:
+    return "sudo apt-get install " + " ".join(packages)
+
+
+def platform_problem(
+    environ: Mapping[str, str] | None = None,
+    platform: str = sys.platform,
+    find: Callable[[str], str | None] = ctypes.util.find_library,
+) -> str | None:
+    """What to tell the user instead of letting Qt abort, or None when all is well."""
+    env = os.environ if environ is None else environ
+    missing = missing_xcb_packages(env, platform, find)
+    uses_xcb = platform.startswith("linux") and env.get("QT_QPA_PLATFORM", "") in ("", "xcb")
+    if not missing and uses_xcb and not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        return (
+            "FirstLoan CRM needs a desktop session to open its window, and none was found "
+            "(DISPLAY is not set).\n"
+            "首贷通需要在桌面环境中运行，但未找到显示器（未设置 DISPLAY）。\n"
+        )
+    if not missing:
+        return None
+    return (
+        "FirstLoan CRM cannot open its window: libraries that Qt needs for X11 are missing "
+        f"({', '.join(missing)}).\n"
+        "首贷通无法打开窗口：缺少 Qt 在 X11 上运行所需的库。请先安装：\n\n"
+        f"    {apt_command(missing)}\n"
+    )
+
+
+# -- the application -------------------------------------------------------------------------
+
+
+def _setup_logging() -> Path | None:
+    """A log file for crash reports, unless the command that started us set one up."""
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if isinstance(handler, logging.FileHandler):
+            return Path(handler.baseFilename)
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    if not folder:
+        return None
+    path = Path(folder) / "logs" / "crm.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+    return path
+
+
+def prepare_application(language: str | None, settings: AppSettings) -> tuple[QApplication, str]:
+    """The QApplication with our look, the bundled font and the chosen language."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    apply_style(app)
+    apply_app_font(app)
+    chosen = choose_language(language, settings.language, system_language())
+    install_translators(app, chosen)
+    app.setApplicationDisplayName(app_title())
+    return app, chosen
+
+
+def preload_ui() -> None:
+    """Import the window and its pages in the background while the database opens.
+
+    Importing them costs about half a second; done on the UI thread it would freeze the
+    first frame. Only modules are loaded here: no widget is made off the UI thread.
+    """
+    from crm.ui.shell import main_window  # noqa: F401
+    from crm.ui.shell.page import default_pages
+
+    default_pages()
+
+
+class Launcher:
+    """Opens the database in the background, then shows the main window."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        db_path: Path,
+        settings: AppSettings,
+        language: str,
+        crash: CrashHandler | None = None,
+        quit: Callable[[int], None] | None = None,
+    ) -> None:
+        self.app = app
+        # How to end the app when the database cannot be opened (tests keep their loop).
+        self.quit = quit if quit is not None else app.exit
+        self.db_path = Path(db_path)
+        self.settings = settings
+        self.language = language
+        self.crash = crash
+        self.tasks = TaskRunner()
+        if crash is not None:
+            self.tasks.crashed.connect(crash.show)
+        self.window: object | None = None
+        self.exit_code: int | None = None
+        self.progress: QProgressDialog | None = None
+        self._done = False
+
+    def start(self, create: bool = False) -> None:
+        self._done = False
+        self.progress = QProgressDialog(
+            translate("Launcher", "Opening {name}…").format(name=self.db_path.name), "", 0, 0
+        )
+        self.progress.setCancelButton(None)
+        self.progress.setWindowTitle(app_title())
+        self.progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.progress.setMinimumDuration(0)
+        self.progress.reset()
+        self.progress.hide()
+        QTimer.singleShot(PROGRESS_DELAY_MS, self._show_progress)
+        path = self.db_path
+
+        def open_all() -> tuple[Services, StartupData]:
+            services = open_services(path, create=create)
+            startup = load_startup(services)
+            preload_ui()
+            return services, startup
+
+        self.tasks.read(self.tasks, open_all, self._opened, self._failed)
+
+    def _show_progress(self) -> None:
+        if not self._done and self.progress is not None:
+            self.progress.show()
+
+    def _finish_progress(self) -> None:
+        self._done = True
+        if self.progress is not None:
+            self.progress.hide()
+            self.progress.deleteLater()
+            self.progress = None
+
+    def _opened(self, result: tuple[Services, StartupData]) -> None:
+        from crm.ui.shell.main_window import MainWindow
+
+        self._finish_progress()
+        services, startup = result
+        ui = UiContext(services, self.settings, self.tasks, startup)
+        window = MainWindow(ui, crash=self.crash, language=self.language)
+        self.window = window
+        window.show()
+        report = services.report
+        if report is not None and report.backup is not None:
+            window.show_message(
+                translate(
+                    "Launcher", "The database was upgraded; the previous version was kept as {path}"
+                ).format(path=report.backup)
+            )
+
+    def _failed(self, error: BaseException) -> None:
+        self._finish_progress()
+        if isinstance(error, DomainError) and error.code == MISSING_DB_CODE:
+            answer = QMessageBox.question(
+                None,
+                app_title(),
+                translate(
+                    "Launcher", "There is no database at {path}.\n\nCreate a new, empty book there?"
+                ).format(path=self.db_path),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.start(create=True)
+                return
+        elif isinstance(error, DomainError):
+            QMessageBox.critical(None, app_title(), said(error))
+        self.exit_code = EXIT_DATABASE
+        self.quit(EXIT_DATABASE)
+
+
+def run_gui(
+    db_path: Path,
+    language: str | None = None,
+    *,
+    settings_path: Path | None = None,
+    log_file: Path | None = None,
+) -> int:
+    """Start the desktop app on the database at ``db_path``; returns the exit status."""
+    problem = platform_problem()
+    if problem is not None:
+        sys.stderr.write(problem)
+        return EXIT_NO_DISPLAY
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    settings = AppSettings(settings_path)
+    app, chosen = prepare_application(language, settings)
+    crash = CrashHandler(log_file or _setup_logging())
+    crash.install()
+    route_qt_messages()
+    launcher = Launcher(app, db_path, settings, chosen, crash)
+    launcher.start()
+    status = app.exec()
+    crash.uninstall()
+    return launcher.exit_code if launcher.exit_code is not None else int(status)

@@ -1,0 +1,72 @@
+"""Putting sync into the main window: the status-bar indicator (replacing the placeholders
+'Not connected to head office' / 'Last sync: never'), the sign-in dialog, the scheduler
+(start-up, every few minutes, back online) and its stop when the app quits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from crm.services.sync import SyncService
+from crm.ui.sync.controller import SyncController, SyncView
+from crm.ui.sync.indicator import SyncIndicator
+from crm.ui.sync.sign_in import SignInDialog
+
+CONFLICTS_PAGE = "sync_conflicts"
+
+
+def install_sync(window: Any, *, start: bool = True) -> SyncController:
+    """Wire sync into ``window`` (a crm.ui.shell MainWindow); returns the controller."""
+    service = SyncService(window.ui.services.ctx)
+    controller = SyncController(service, window)
+    indicator = SyncIndicator(window.status)
+    for placeholder in (
+        getattr(window.status, "connection", None),
+        getattr(window.status, "last_sync", None),
+    ):
+        if isinstance(placeholder, QWidget):
+            holder = placeholder.parentWidget()
+            target = holder if holder is not None and holder is not window.status else placeholder
+            target.hide()
+            window.status.removeWidget(target)
+    window.status.addPermanentWidget(indicator)
+    window.sync_indicator = indicator
+    window.sync_controller = controller
+
+    def changed(view: SyncView) -> None:
+        indicator.show_view(view)
+        if view.state is not None and view.state.state == "synced":
+            summary = view.state.summary
+            if summary is not None and (summary.pulled or summary.removed or summary.rejected):
+                window.ui.events.prospectsChanged.emit([])
+            page = window.pages.get(CONFLICTS_PAGE) if hasattr(window, "pages") else None
+            if page is not None:
+                page.view.reload()
+
+    def sign_in() -> None:
+        user = window.ui.user
+        dialog = SignInDialog(
+            service.sign_in,
+            server=service.server_url() or "",
+            username=user.username if user else "",
+            parent=window,
+        )
+        dialog.accepted.connect(controller.sync_now)
+        dialog.open()
+
+    def conflicts() -> None:
+        if hasattr(window, "show_page"):
+            window.show_page(CONFLICTS_PAGE)
+
+    controller.changed.connect(changed)
+    indicator.syncRequested.connect(controller.sync_now)
+    indicator.signInRequested.connect(sign_in)
+    indicator.conflictsRequested.connect(conflicts)
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(controller.stop)
+    window.destroyed.connect(lambda *_: controller.stop())
+    if start:
+        controller.start()
+    return controller

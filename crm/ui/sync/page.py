@@ -1,0 +1,30 @@
+"""The conflicts page in the main window's navigation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from crm.services.sync import SyncService
+from crm.ui.common.context import UiContext
+from crm.ui.shell.page import Page
+from crm.ui.sync.conflicts import ConflictsView
+
+
+class ConflictsPage(Page):
+    key = "sync_conflicts"
+
+    def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ui, parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        self.view = ConflictsView(SyncService(ui.services.ctx), self)
+        self.view.changed.connect(lambda: ui.events.prospectsChanged.emit([]))
+        layout.addWidget(self.view)
+
+    @staticmethod
+    def title() -> str:
+        return QCoreApplication.translate("ConflictsView", "Sync conflicts")
+
+    def start(self) -> None:
+        self.view.reload()

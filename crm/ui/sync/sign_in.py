@@ -1,0 +1,121 @@
+"""First-run sign-in: register this computer with head office (server, user, password).
+
+The password is sent once over https to get a device token, which goes to the OS keyring;
+the password itself is never stored.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm.domain.errors import DomainError
+from crm.i18n import describe
+
+
+class _Relay(QObject):
+    done = Signal(object)  # None on success, else the error
+
+
+class SignInDialog(QDialog):
+    """Asks for head office's address and the user's name and password."""
+
+    def __init__(
+        self,
+        submit: Callable[[str, str, str], Any],
+        server: str = "",
+        username: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncSignIn")
+        self.setWindowTitle(self.tr("Sign in to head office"))
+        self.submit = submit
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._finished)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            self.tr(
+                "Register this computer with head office once; after that it syncs by itself "
+                "whenever it is online. Your password is not stored."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.server = QLineEdit(server, self)
+        self.server.setPlaceholderText("https://headoffice.example.cn")
+        self.username = QLineEdit(username, self)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("Head office address"), self.server)
+        form.addRow(self.tr("User name"), self.username)
+        form.addRow(self.tr("Password"), self.password)
+        layout.addLayout(form)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setObjectName("signInMessage")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("Sign in"))
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
+        for edit in (self.server, self.username, self.password):
+            edit.textChanged.connect(self._validate)
+        self._validate()
+
+    def _validate(self) -> None:
+        ok = bool(self.server.text().strip() and self.username.text().strip())
+        ok = ok and bool(self.password.text())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def _submit(self) -> None:
+        self.message.setText(self.tr("Signing in…"))
+        self.buttons.setEnabled(False)
+        server, user, password = (
+            self.server.text().strip(),
+            self.username.text().strip(),
+            self.password.text(),
+        )
+
+        def work() -> None:
+            try:
+                self.submit(server, user, password)
+            except DomainError as exc:
+                self._relay.done.emit(exc)
+            except Exception as exc:  # shown, not swallowed
+                self._relay.done.emit(exc)
+            else:
+                self._relay.done.emit(None)
+
+        threading.Thread(target=work, daemon=True).start()
+
+    def _finished(self, error: object) -> None:
+        self.buttons.setEnabled(True)
+        if error is None:
+            self.accept()
+            return
+        self.password.clear()
+        if isinstance(error, DomainError):
+            self.message.setText(describe(error))
+        else:
+            self.message.setText(self.tr("Sign-in failed: {detail}").format(detail=str(error)))

@@ -1,0 +1,1 @@
+"""The Today page (what is due now) and the tray notifications."""

@@ -1,0 +1,1 @@
+"""Visits in the desktop app: the visit record form, planning, checklists, the prospect panel."""

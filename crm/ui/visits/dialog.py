@@ -1,0 +1,297 @@
+"""The dialog around a visit record: autosave, finalize, amend, delete a draft.
+
+The draft is saved a moment after each change (on the writer thread), so closing the
+laptop loses nothing; a finalized record opens read-only, with "Amend…" to correct it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm.domain.errors import DomainError
+from crm.domain.visits import InvalidVisit
+from crm.i18n import describe
+from crm.services.visits import FormReference, VisitDetail, VisitService
+from crm.ui.common import fmt
+from crm.ui.common.context import UiContext
+from crm.ui.common.errors import show_error
+from crm.ui.visits import labels
+from crm.ui.visits.form import VisitForm
+
+AUTOSAVE_MS = 1200
+
+
+class VisitDialog(QDialog):
+    """One visit record: edit and autosave a draft, finalize it, or read and amend a final."""
+
+    saved = Signal(object)  # VisitDetail
+    finalized = Signal(object)  # VisitDetail
+
+    def __init__(
+        self,
+        ui: UiContext,
+        detail: VisitDetail,
+        reference: FormReference,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("visitDialog")
+        self.ui = ui
+        self.service = VisitService(ui.services.ctx)
+        self.detail = detail
+        self._dirty = False
+        self._saving = False
+        self._again = False
+        self._closing = False
+        self.resize(1240, 720)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        self.title = QLabel(self)
+        self.title.setObjectName("pageTitle")
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setProperty("muted", True)
+        layout.addWidget(self.title)
+        layout.addWidget(self.banner)
+        self.form = VisitForm(reference, self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.form)
+        layout.addWidget(scroll, 1)
+
+        buttons = QHBoxLayout()
+        self.state = QLabel(self)
+        self.state.setProperty("muted", True)
+        buttons.addWidget(self.state, 1)
+        self.discard_button = QPushButton(self.tr("Delete draft"), self)
+        self.amend_button = QPushButton(self.tr("Amend…"), self)
+        self.finalize_button = QPushButton(self.tr("Finalize…"), self)
+        self.finalize_button.setDefault(True)
+        self.close_button = QPushButton(self.tr("Close"), self)
+        for button in (
+            self.discard_button,
+            self.amend_button,
+            self.finalize_button,
+            self.close_button,
+        ):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(AUTOSAVE_MS)
+        self.timer.timeout.connect(self.save)
+        self.form.edited.connect(self._edited)
+        self.finalize_button.clicked.connect(self.ask_finalize)
+        self.amend_button.clicked.connect(self.amend)
+        self.discard_button.clicked.connect(self.discard)
+        self.close_button.clicked.connect(self.close)
+        self._show(detail)
+
+    # -- state -------------------------------------------------------------------------------
+
+    def _show(self, detail: VisitDetail) -> None:
+        self.detail = detail
+        final = detail.is_final
+        line = detail.line
+        self.setWindowTitle(self.tr("Visit record — {name}").format(name=line.prospect_name))
+        self.title.setText(line.prospect_name)
+        parts = [labels.status(line.status), labels.kind(line.kind), fmt.day(line.visit_on)]
+        if detail.is_amendment:
+            parts.append(self.tr("amendment of an earlier record"))
+        if final and detail.finalized_at is not None:
+            parts.append(
+                self.tr("finalized {when} by {who}; hash {hash}").format(
+                    when=fmt.moment(detail.finalized_at, self.ui.zone),
+                    who=detail.finalized_by or "",
+                    hash=detail.content_hash[:12],
+                )
+            )
+        if final and detail.amendments and not detail.is_amendment:
+            parts.append(self.tr("{count} amendments").format(count=len(detail.amendments)))
+        if final:
+            parts.append(self.tr("A finalized record cannot be changed; amend it to correct it."))
+        self.banner.setText(" · ".join(parts))
+        self.form.set_detail(detail, self.ui.today(), read_only=final)
+        self.finalize_button.setVisible(not final)
+        self.discard_button.setVisible(not final)
+        self.amend_button.setVisible(final)
+        self.state.setText(
+            self.tr("Saved as a draft on this computer; nothing is sent until it is finalized.")
+            if not final
+            else ""
+        )
+
+    def has_unsaved_changes(self) -> bool:
+        return self._dirty or self._saving
+
+    def _edited(self) -> None:
+        if self.detail.is_final:
+            return
+        self._dirty = True
+        self.state.setText(self.tr("Editing…"))
+        self.timer.start()
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Autosave the draft in the background (one save at a time, the latest wins)."""
+        if self.detail.is_final or not self._dirty:
+            if then is not None:
+                then()
+            return
+        if self._saving:
+            self._again = True
+            return
+        self._saving = True
+        self._dirty = False
+        draft = self.form.draft()
+        visit_id, version = self.detail.id, self.detail.line.version
+        self.state.setText(self.tr("Saving…"))
+        self.ui.tasks.write(
+            self,
+            lambda: self.service.save_draft(visit_id, draft, expected_version=version),
+            lambda detail: self._saved(detail, then),
+            self._save_failed,
+        )
+
+    def _saved(self, detail: VisitDetail, then: Callable[[], None] | None) -> None:
+        self._saving = False
+        self.detail = replace(self.detail, line=detail.line, draft=detail.draft)
+        self.state.setText(
+            self.tr("Draft saved at {time}").format(
+                time=fmt.moment(detail.updated_at, self.ui.zone)
+            )
+        )
+        self.saved.emit(detail)
+        if self._again:
+            self._again = False
+            self._dirty = True
+            self.save(then)
+        elif then is not None:
+            then()
+
+    def _save_failed(self, error: BaseException) -> None:
+        self._saving = False
+        self._dirty = True
+        if isinstance(error, InvalidVisit):
+            self.state.setText(self.tr("Not saved yet: fix the fields marked in red."))
+            return
+        text = describe(error) if isinstance(error, DomainError) else str(error)
+        self.state.setText(self.tr("Not saved: {error}").format(error=text))
+
+    # -- finalizing and amending -------------------------------------------------------------
+
+    def ask_finalize(self) -> None:
+        problems = self.form.validate(for_finalize=True)
+        if problems:
+            self.state.setText(
+                self.tr(
+                    "{count} things are missing or wrong: see the fields marked in red."
+                ).format(count=len(problems))
+            )
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Finalize the record"),
+            self.tr(
+                "Once finalized, this record can never be changed: it is the evidence of your "
+                "due diligence. Corrections are recorded as amendments.\n\nFinalize it now?"
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.finalize()
+
+    def finalize(self) -> None:
+        self.timer.stop()
+        draft = self.form.draft()
+        visit_id = self.detail.id
+
+        def after_save() -> None:
+            self.finalize_button.setEnabled(False)
+            self.ui.tasks.write(
+                self,
+                lambda: self.service.finalize(visit_id, draft),
+                self._finalized,
+                self._finalize_failed,
+            )
+
+        self._dirty = True
+        self.save(after_save)
+
+    def _finalized(self, detail: VisitDetail) -> None:
+        self.finalize_button.setEnabled(True)
+        self._dirty = False
+        self._show(detail)
+        self.state.setText(self.tr("Finalized."))
+        self.finalized.emit(detail)
+
+    def _finalize_failed(self, error: BaseException) -> None:
+        self.finalize_button.setEnabled(True)
+        if isinstance(error, InvalidVisit):
+            self.form.validate(for_finalize=True)
+            self.state.setText(self.tr("Not finalized: see the fields marked in red."))
+        elif isinstance(error, DomainError):
+            show_error(self, error)
+
+    def amend(self) -> None:
+        visit_id = self.detail.id
+        self.ui.tasks.write(self, lambda: self.service.amend(visit_id), self._amending)
+
+    def _amending(self, detail: VisitDetail) -> None:
+        self._show(detail)
+        self.form.amend_reason.setFocus()
+
+    def discard(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete draft"),
+            self.tr(
+                "Delete this unfinished record? A planned visit is removed from the calendar too."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.timer.stop()
+        self._dirty = False
+        visit_id = self.detail.id
+        self.ui.tasks.write(self, lambda: self.service.cancel(visit_id), lambda _r: self._gone())
+
+    def _gone(self) -> None:
+        self.saved.emit(None)
+        self._closing = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing and self.has_unsaved_changes() and not self.detail.is_final:
+            event.ignore()
+            self.timer.stop()
+
+            def done() -> None:
+                self._closing = True
+                self.close()
+
+            self.save(done)
+            return
+        super().closeEvent(event)

@@ -1,0 +1,191 @@
+"""Starting the app: the X11 library check, language choice, translations, the bundled font,
+opening the database behind a progress dialog, database problems told plainly, crashes."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from crm.services.demo import build_demo
+from crm.ui.common.errors import CrashHandler
+from crm.ui.common.fonts import register_cjk_font
+from crm.ui.common.i18n import choose_language, system_language
+from crm.ui.common.settings import AppSettings
+from crm.ui.launch import Launcher, apt_command, missing_xcb_packages, platform_problem
+from crm.ui.shell.main_window import MainWindow
+
+
+def _none_found(_name: str) -> None:
+    return None
+
+
+def test_missing_xcb_libraries_give_the_apt_line():
+    problem = platform_problem({}, platform="linux", find=_none_found)
+    assert problem is not None
+    assert "sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1" in problem
+
+
+def test_no_display_is_said_instead_of_a_qt_abort():
+    problem = platform_problem({}, platform="linux", find=lambda name: f"lib{name}.so")
+    assert problem is not None and "DISPLAY" in problem
+    assert (
+        platform_problem({"DISPLAY": ":0"}, platform="linux", find=lambda name: f"lib{name}.so")
+        is None
+    )
+
+
+def test_only_the_missing_packages_are_named():
+    present = {"xcb-cursor": None}
+    missing = missing_xcb_packages(
+        {"QT_QPA_PLATFORM": "xcb"},
+        "linux",
+        lambda name: None if name in present else f"lib{name}.so",
+    )
+    assert missing == ["libxcb-cursor0"]
+    assert apt_command(missing) == "sudo apt-get install libxcb-cursor0"
+
+
+@pytest.mark.parametrize(
+    ("environ", "platform"),
+    [
+        ({"QT_QPA_PLATFORM": "offscreen"}, "linux"),
+        ({"QT_QPA_PLATFORM": "wayland"}, "linux"),
+        ({"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-0"}, "linux"),
+        ({}, "win32"),
+        ({}, "darwin"),
+    ],
+)
+def test_no_xcb_check_where_xcb_is_not_used(environ, platform):
+    assert missing_xcb_packages(environ, platform, _none_found) == []
+
+
+def test_language_argument_then_setting_then_system():
+    assert choose_language("en", "zh_CN", "zh_CN") == "en"
+    assert choose_language(None, "zh_CN", "en") == "zh_CN"
+    assert choose_language(None, "", "zh_CN") == "zh_CN"
+    assert choose_language(None, "", "en") == "en"
+    assert choose_language("zh", "", "en") == "zh_CN"
+
+
+def test_a_chinese_system_means_chinese():
+    assert system_language(QLocale(QLocale.Language.Chinese, QLocale.Country.Taiwan)) == "zh_CN"
+    assert system_language(QLocale(QLocale.Language.German, QLocale.Country.Germany)) == "en"
+
+
+def test_chinese_covers_our_strings_and_qts_own_buttons(chinese):
+    assert QCoreApplication.translate("Navigation", "Prospects") == "客户"
+    assert QCoreApplication.translate("QPlatformTheme", "Discard") == "丢弃"
+    assert QLocale().name() == "zh_CN"
+
+
+def test_the_bundled_font_draws_chinese():
+    family = register_cjk_font()
+    assert family == "WenQuanYi Micro Hei"
+    assert QFontMetrics(QFont(family)).inFontUcs4(ord("贷"))
+    assert QApplication.font().family() == family
+
+
+@pytest.fixture
+def launcher_for(qtbot, tmp_path):
+    made: list[Launcher] = []
+
+    def make(path: Path) -> Launcher:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        launcher = Launcher(
+            app, path, AppSettings(tmp_path / "s.ini"), "en", quit=lambda _status: None
+        )
+        made.append(launcher)
+        return launcher
+
+    yield make
+    for launcher in made:
+        launcher.tasks.wait()
+        if isinstance(launcher.window, MainWindow):
+            launcher.window.close()
+            launcher.window.ui.services.close()
+
+
+def test_launcher_opens_the_database_and_shows_the_window(launcher_for, tmp_path, qtbot):
+    path = tmp_path / "book.db"
+    build_demo(path, prospects=30, seed=2)
+    launcher = launcher_for(path)
+    launcher.start()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=10_000)
+    window = launcher.window
+    assert isinstance(window, MainWindow)
+    assert window.isVisible()
+    assert window.status.database.text() == "book.db"
+    assert launcher.exit_code is None
+
+
+def test_a_damaged_database_is_told_plainly(launcher_for, tmp_path, qtbot, monkeypatch):
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a: told.append(text))
+    path = tmp_path / "broken.db"
+    path.write_bytes(b"this is not a database at all" * 100)
+    launcher = launcher_for(path)
+    launcher.start()
+    qtbot.waitUntil(lambda: launcher.exit_code is not None, timeout=10_000)
+    assert launcher.exit_code == 1
+    assert launcher.window is None
+    assert len(told) == 1 and "broken.db" in told[0] and "damaged" in told[0]
+    assert "Traceback" not in told[0]
+
+
+def test_a_missing_database_can_be_created(launcher_for, tmp_path, qtbot, monkeypatch):
+    asked: list[str] = []
+
+    def question(_p, _t, text, *_a):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    path = tmp_path / "new" / "crm.db"
+    launcher = launcher_for(path)
+    launcher.start()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=10_000)
+    assert "There is no database at" in asked[0]
+    assert path.exists()
+
+
+def test_a_missing_database_left_alone_when_the_user_says_no(
+    launcher_for, tmp_path, qtbot, monkeypatch
+):
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.No)
+    path = tmp_path / "typo.db"
+    launcher = launcher_for(path)
+    launcher.start()
+    qtbot.waitUntil(lambda: launcher.exit_code is not None, timeout=10_000)
+    assert not path.exists()
+
+
+def test_a_crash_is_logged_and_shown(tmp_path, monkeypatch, caplog):
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.detailedText()) or 0)
+    handler = CrashHandler(tmp_path / "crm.log")
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        with caplog.at_level(logging.CRITICAL):
+            handler.excepthook(type(exc), exc, exc.__traceback__)
+    assert "RuntimeError: boom" in shown[0]
+    assert "unhandled exception" in caplog.text
+
+
+def test_window_remembers_its_page(qtbot, ui):
+    first = MainWindow(ui)
+    qtbot.addWidget(first)
+    first.show_page("pipeline")
+    first.resize(700, 500)  # within the offscreen screen (800×600), which bounds geometry
+    first.save_state()
+    second = MainWindow(ui)
+    qtbot.addWidget(second)
+    assert second.current_key() == "pipeline"
+    assert second.size().width() == 700
+    ui.tasks.wait()
