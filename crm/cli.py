@@ -86,9 +86,10 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from crm.app import setup_logging
     from crm.ui.launch import run_gui
 
-    status: int = run_gui(Path(args.db), language=args.lang)
+    status: int = run_gui(Path(args.db), language=args.lang, log_file=setup_logging())
     return status
 
 
