@@ -24,26 +24,6 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "imports"))
 from lists import sample_rows, table_digest, uscc, write_csv, write_xlsx
 
 TIMEOUT = 20_000
-EMIT_REFCOUNT_BUG = "6.12.0"
-
-
-@pytest.fixture(autouse=True)
-def _give_back_true_taken_by_signal_emit() -> Iterator[None]:
-    """PySide6 6.12.0's ``Signal.emit()`` returns ``True`` without a reference of its own, so
-    every emit from Python leaves ``True`` one reference short (6.11.3 does not); a process
-    that emits a few thousand signals aborts with "bool_dealloc: deallocating True". These
-    tests emit many (progress, task results), so each gives back what it took. Remove once
-    pyproject excludes that release."""
-    import ctypes
-
-    import PySide6
-
-    before = sys.getrefcount(True)
-    yield
-    lost = before - sys.getrefcount(True)
-    if PySide6.__version__ == EMIT_REFCOUNT_BUG and lost > 0:
-        for _ in range(lost):
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
 
 
 @pytest.fixture
