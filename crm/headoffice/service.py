@@ -143,6 +143,21 @@ def snapshot_parts(
     return walks
 
 
+def snapshot_probes(
+    actor: Actor, position: tuple[int, str] | None, end: tuple[int, str] | None
+) -> list[Select[*tuple[Any, ...]]]:
+    """Per part of the scope: is there a record after ``position`` and up to ``end``?"""
+    probes: list[Select[*tuple[Any, ...]]] = []
+    for part in _scope_parts(actor):
+        stmt: Select[*tuple[Any, ...]] = select(Record.id).where(Record.deleted.is_(False), part)
+        if position is not None:
+            stmt = stmt.where(tuple_(Record.ord, Record.id) > tuple_(*position))
+        if end is not None:
+            stmt = stmt.where(tuple_(Record.ord, Record.id) <= tuple_(*end))
+        probes.append(stmt.order_by(Record.ord, Record.id).limit(1))
+    return probes
+
+
 def _change_scope(actor: Actor) -> ColumnElement[bool]:
     if actor.role == "admin":
         return true()
@@ -939,8 +954,9 @@ class HeadOffice:
 
         The scope is an OR (own book, team, shared pool), which no single index serves:
         each part is walked on its own index from the position, ``limit`` rows at most,
-        and the parts are merged in the database (``UNION ALL`` of disjoint parts), so a
-        page costs the same at the end of a book as at its start.
+        and the parts are merged in the database (``UNION ALL`` of disjoint parts) when
+        more than one has records in the page's range, so a page costs the same at the end
+        of a book as at its start.
         """
         limit = max(1, min(limit, P.MAX_PAGE))
         position = P.parse_after(after)
@@ -948,9 +964,15 @@ class HeadOffice:
             if as_of is None:
                 as_of = self._head(s)
             walks = snapshot_parts(actor, position, limit)
-            if len(walks) == 1:
-                rows = s.execute(walks[0]).all()
-            else:
+            rows = s.execute(walks[0]).all()
+            # The first part (own book) is most of a page: when no other part has a record
+            # up to where it ends, it is the page, and the merge (a sort of whole rows) is
+            # spared. The probe compares in the database, as the walks do.
+            end = (rows[-1].ord, rows[-1].id) if len(rows) == limit else None
+            if any(
+                s.execute(probe).first() is not None
+                for probe in snapshot_probes(actor, position, end)[1:]
+            ):
                 merged = union_all(*(select(w.subquery()) for w in walks)).subquery()
                 rows = s.execute(
                     select(merged).order_by(merged.c.ord, merged.c.id).limit(limit)

@@ -75,14 +75,16 @@ _HASHED_AT = tuple(_AT[name] for name in HASHED_FIELDS)
 
 # How many finalized visits of history a contacted prospect has (before its creation
 # date cuts the history short).
-HISTORY_WEIGHTS = {1: 12, 2: 22, 3: 26, 4: 22, 5: 18}
+HISTORY_WEIGHTS = {1: 14, 2: 24, 3: 26, 4: 20, 5: 16}
 # Share of prospects (with an RM) whose contact rhythm has lapsed.
 OVERDUE_SHARE = 0.12
-PLANNED_SHARE = 0.42
+PLANNED_SHARE = 0.38
 MISSED_PLAN_SHARE = 0.04
 DRAFT_SHARE = 0.02
 AMEND_SHARE = 0.015
 ONE_DAY = timedelta(days=1)
+# Distinct contents of finalized visits drawn per stage (and before/after the first loan).
+POOL = 512
 # Prospects that entered the pool this recently may not have been contacted yet.
 NEW_DAYS = timedelta(days=45)
 # "HH:MM:SS" of every second of a day, looked up instead of formatted.
@@ -157,6 +159,7 @@ class VisitDrawer:
             ]
             for phase in ("before", "after")
         }
+        self._pool: dict[tuple[str, bool], list[tuple[Any, ...]]] = {}
         # Every day's ISO text and epoch milliseconds, looked up instead of computed.
         self._iso: dict[date, str] = {}
         self._ms: dict[date, int] = {}
@@ -278,6 +281,43 @@ class VisitDrawer:
             "", "", "", None, None, "", None, None, "", "", "", None, None, "", "", 1,
         ]  # fmt: skip
 
+    def _content(self, stage: str, late: bool) -> tuple[Any, ...]:
+        """What a finalized visit says, drawn from a pool made once per stage: one draw per
+        visit instead of a dozen (the words come from small vocabularies anyway)."""
+        key = (stage, late)
+        pool = self._pool.get(key)
+        if pool is None:
+            pool = self._pool[key] = [self._draw_content(stage, late) for _ in range(POOL)]
+        return pool[int(self.rng.random() * POOL)]
+
+    def _draw_content(self, stage: str, late: bool) -> tuple[Any, ...]:
+        rng = self.rng
+        random = rng.random
+        kind = self.kind(rng)
+        site = kind == "site"
+        start = _one(random, self.times) if site or random() < 0.5 else ""
+        state = _one(random, self.states)
+        amount: int | None = None
+        need = timing = companions = repay = growth = dd = ""
+        auth: int | None = None
+        if site:
+            purpose = _one(random, self.purposes[stage])
+            if random() < 0.25:
+                companions = _one(random, self.companions)
+            repay = _one(random, self.repayments)
+            growth = _one(random, self.growth)
+            auth = 1 if random() < 0.35 else 0
+            dd = _one(random, self.dd_sets["after" if late else "before"])
+        else:
+            purpose = _one(random, self.phone_purposes)
+        if random() < 0.18:
+            amount = _one(random, self.amounts)
+            need = _one(random, self.need_purposes)
+            timing = _one(random, self.timings)
+        steps = _one(random, self.steps)
+        return (kind, start, purpose, companions, state, repay, growth, amount, need, timing, dd,
+                auth, steps)  # fmt: skip
+
     def _final(
         self,
         pid: str,
@@ -291,48 +331,25 @@ class VisitDrawer:
         fresh: list[str],
     ) -> list[Any]:
         random = self.rng.random
-        kind = self.kind(self.rng)
+        late = first_day is not None and day > first_day
+        (kind, start, purpose, companions, state, repay, growth, amount, need, timing, dd, auth,
+         steps) = self._content(stage, late)  # fmt: skip
         created, millis = self._stamp(day, 0, 8)
         vid = self.uuid7(self.rng, millis)
-        site = kind == "site"
-        start = _one(random, self.times) if site or random() < 0.5 else ""
-        state = _one(random, self.states)
-        amount: int | None = None
-        need = timing = companions = repay = growth = dd = ""
-        auth: int | None = None
-        auth_on: str | None = None
-        if site:
-            where = place
-            purpose = _one(random, self.purposes[stage])
-            if random() < 0.25:
-                companions = _one(random, self.companions)
-            repay = _one(random, self.repayments)
-            growth = _one(random, self.growth)
-            auth = 1 if random() < 0.35 else 0
-            if auth:
-                auth_on = self._day(day)
-            late = first_day is not None and day > first_day
-            dd = _one(random, self.dd_sets["after" if late else "before"])
-        else:
-            where = ""
-            purpose = _one(random, self.phone_purposes)
-        if random() < 0.18:
-            amount = _one(random, self.amounts)
-            need = _one(random, self.need_purposes)
-            timing = _one(random, self.timings)
+        day_text = self._day(day)
         covered = ""
         if fresh and random() < 0.7:
             picked = [fresh.pop(int(random() * len(fresh)))]
             if fresh and random() < 0.5:
                 picked.append(fresh.pop(int(random() * len(fresh))))
             covered = " ".join(sorted(picked))
-        steps = _one(random, self.steps)
         next_on = self._day(following) if following is not None and following > day else None
         finalized, _ = self._stamp(day, 8, 2)
         return [
-            vid, pid, rm, "final", kind, self._day(day), start, where, purpose, companions,
-            people, state, repay, growth, amount, need, timing, dd, covered, auth, auth_on,
-            steps, next_on, None, "", "", "", finalized, rm, created, finalized, 3,
+            vid, pid, rm, "final", kind, day_text, start, place if kind == "site" else "",
+            purpose, companions, people, state, repay, growth, amount, need, timing, dd, covered,
+            auth, day_text if auth else None, steps, next_on, None, "", "", "", finalized, rm,
+            created, finalized, 3,
         ]  # fmt: skip
 
     def _seal(self, row: list[Any], prev: str) -> str:

@@ -11,25 +11,16 @@ and ``verify`` walks every chain.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import fields
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, literal_column, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from crm.domain.cadence import overdue_days
-from crm.domain.holidays import DayInfo, HolidayCalendar
 from crm.domain.ids import new_id
 from crm.domain.visits import (
     HASHED_FIELDS,
-    ChainFinding,
-    ChainProblem,
-    ChecklistProgress,
-    ChecklistTemplate,
-    DueDiligenceItem,
     InvalidVisit,
     VisitDraft,
     VisitKind,
@@ -37,236 +28,54 @@ from crm.domain.visits import (
     VisitStatus,
     chain_hash,
     check_draft,
-    checklist_progress,
     codes_of,
     codes_text,
     finalize_problems,
-    verify_chain,
 )
 from crm.services import visit_rules
-from crm.services.context import Context, NotFound
 from crm.services.outbox import record
-from crm.store.models import District, Prospect, User
+from crm.services.visit_reading import (
+    FINAL,
+    MICROSECOND,
+    OPEN_STATUSES,
+    OPEN_VISIT,
+    CalendarRange,
+    DistrictGroup,
+    FormReference,
+    ProspectBrief,
+    ProspectVisits,
+    VerifyFinding,
+    VerifyReport,
+    VisitDetail,
+    VisitLine,
+    VisitReading,
+    draft_of,
+    line_select,
+    open_visits_of,
+    scoped,
+    to_line,
+)
 from crm.store.models_visit import ChecklistTick, Visit
 
-FINAL = VisitStatus.FINAL.value
-OPEN_STATUSES = (VisitStatus.PLANNED.value, VisitStatus.DRAFT.value)
-# Planned or drafted, not finalized: written with the literal, so that SQLite uses the
-# partial index ix_visits_open_visit_on (a bound parameter would not match its WHERE).
-OPEN_VISIT = Visit.status != literal_column("'final'")
-MICROSECOND = timedelta(microseconds=1)
-
-
-@dataclass(frozen=True)
-class VisitLine:
-    """One visit as calendars and lists show it."""
-
-    id: str
-    prospect_id: str
-    prospect_name: str
-    district_code: str | None
-    district_name: str | None
-    street: str
-    address: str
-    rm_id: str | None
-    rm_name: str | None
-    status: str
-    kind: str
-    visit_on: date
-    start_time: str
-    place: str
-    purpose: str
-    companions: str
-    amends_id: str | None
-    version: int
-
-    @property
-    def is_final(self) -> bool:
-        return self.status == FINAL
-
-
-@dataclass(frozen=True)
-class VisitDetail:
-    line: VisitLine
-    draft: VisitDraft
-    content_hash: str
-    prev_hash: str
-    finalized_at: datetime | None
-    finalized_by: str | None
-    created_at: datetime
-    updated_at: datetime
-    # The original record (this one unless it is an amendment) and its amendments in order.
-    original_id: str
-    amendments: tuple[VisitLine, ...]
-    prospect_stage: str
-    prospect_due: date | None
-    # Checklist items covered with this prospect in other visits: code -> day covered.
-    covered_before: dict[str, date]
-
-    @property
-    def id(self) -> str:
-        return self.line.id
-
-    @property
-    def status(self) -> str:
-        return self.line.status
-
-    @property
-    def is_final(self) -> bool:
-        return self.line.status == FINAL
-
-    @property
-    def is_amendment(self) -> bool:
-        return self.line.amends_id is not None
-
-
-@dataclass(frozen=True)
-class FormReference:
-    """What a visit form needs besides the record: checklists, due-diligence items, days."""
-
-    checklists: ChecklistTemplate
-    due_diligence: tuple[DueDiligenceItem, ...]
-    calendar: HolidayCalendar
-
-
-@dataclass(frozen=True)
-class ProspectBrief:
-    """A prospect as a planning dialog shows it."""
-
-    id: str
-    name: str
-    address: str
-    district_name: str | None
-    stage: str
-    rm_name: str | None
-    last_contact_on: date | None
-    next_visit_due: date | None
-
-
-@dataclass(frozen=True)
-class CalendarRange:
-    """A calendar's range: the visits shown and each day's number of visits in all."""
-
-    start: date
-    end: date
-    visits: list[VisitLine]
-    counts: dict[date, int]
-
-
-@dataclass(frozen=True)
-class DistrictGroup:
-    code: str | None
-    name: str | None
-    visits: tuple[VisitLine, ...]
-
-
-@dataclass(frozen=True)
-class ProspectVisits:
-    """What the prospect page shows about contact: rhythm, plans, history, checklist."""
-
-    prospect_id: str
-    stage: str
-    last_contact_on: date | None
-    next_visit_due: date | None
-    overdue_days: int
-    next_planned: VisitLine | None
-    history: tuple[VisitLine, ...]  # newest first, amendments included
-    checklist: ChecklistProgress
-    checklist_ticks: dict[str, date]
-
-
-@dataclass(frozen=True)
-class VerifyFinding:
-    visit_id: str
-    prospect_id: str
-    prospect_name: str
-    visit_on: date | None
-    problem: str
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    checked: int
-    chains: int
-    findings: tuple[VerifyFinding, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.findings
-
-
-# -- reading helpers ------------------------------------------------------------------------
-
-_RM = aliased(User)
-
-
-def line_select() -> Select[*tuple[Any, ...]]:
-    return (
-        select(
-            Visit.id,
-            Visit.prospect_id,
-            Prospect.name.label("prospect_name"),
-            Prospect.district_code,
-            District.name.label("district_name"),
-            Prospect.street,
-            Prospect.address,
-            Visit.rm_id,
-            _RM.display_name.label("rm_name"),
-            Visit.status,
-            Visit.kind,
-            Visit.visit_on,
-            Visit.start_time,
-            Visit.place,
-            Visit.purpose,
-            Visit.companions,
-            Visit.amends_id,
-            Visit.version,
-        )
-        .join(Prospect, Prospect.id == Visit.prospect_id)
-        .outerjoin(District, District.code == Prospect.district_code)
-        .outerjoin(_RM, _RM.id == Visit.rm_id)
-    )
-
-
-def to_line(row: Any) -> VisitLine:
-    return VisitLine(*row)
-
-
-def scoped(
-    stmt: Select[*tuple[Any, ...]], rm_ids: Sequence[str] | None, *, by_index: bool = True
-) -> Select[*tuple[Any, ...]]:
-    """Only these RMs' visits. ``by_index=False`` keeps SQLite from choosing the RM index
-    (``rm_id || ''`` is not indexable) when another index is far more selective, such as
-    the partial index of the few open visits."""
-    if rm_ids is None:
-        return stmt
-    column = Visit.rm_id if by_index else Visit.rm_id.concat("")
-    return stmt.where(column.in_(list(rm_ids)))
-
-
-def _draft_of(v: Visit) -> VisitDraft:
-    return VisitDraft(
-        visit_on=v.visit_on,
-        kind=v.kind,
-        start_time=v.start_time,
-        place=v.place,
-        purpose=v.purpose,
-        companions=v.companions,
-        people_met=v.people_met,
-        operating_state=v.operating_state,
-        repayment_source=v.repayment_source,
-        growth_prospects=v.growth_prospects,
-        need_amount_fen=v.need_amount_fen,
-        need_purpose=v.need_purpose,
-        need_timing=v.need_timing,
-        due_diligence=codes_of(v.due_diligence),
-        checklist_items=codes_of(v.checklist_items),
-        credit_auth=v.credit_auth,
-        credit_auth_on=v.credit_auth_on,
-        next_steps=v.next_steps,
-        next_visit_on=v.next_visit_on,
-        amend_reason=v.amend_reason,
-    )
+__all__ = [
+    "FINAL",
+    "OPEN_STATUSES",
+    "OPEN_VISIT",
+    "CalendarRange",
+    "DistrictGroup",
+    "FormReference",
+    "ProspectBrief",
+    "ProspectVisits",
+    "VerifyFinding",
+    "VerifyReport",
+    "VisitDetail",
+    "VisitLine",
+    "VisitService",
+    "line_select",
+    "open_visits_of",
+    "scoped",
+    "to_line",
+]
 
 
 def _apply(v: Visit, d: VisitDraft) -> None:
@@ -312,30 +121,8 @@ def _final_payload(v: Visit) -> dict[str, Any]:
     return data
 
 
-class VisitService:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-
-    # -- reference --------------------------------------------------------------------------
-
-    def calendar(self) -> HolidayCalendar:
-        with self.ctx.db.reading() as s:
-            return visit_rules.holiday_calendar(s)
-
-    def day_info(self, day: date) -> DayInfo:
-        return self.calendar().info(day)
-
-    def checklist_template(self) -> ChecklistTemplate:
-        with self.ctx.db.reading() as s:
-            return visit_rules.checklists(s)
-
-    def form_reference(self) -> FormReference:
-        with self.ctx.db.reading() as s:
-            return FormReference(
-                visit_rules.checklists(s),
-                visit_rules.due_diligence_items(),
-                visit_rules.holiday_calendar(s),
-            )
+class VisitService(VisitReading):
+    """Every visit use case: the reads of ``VisitReading`` and the writes below."""
 
     # -- planning ---------------------------------------------------------------------------
 
@@ -410,7 +197,7 @@ class VisitService:
     ) -> VisitDetail:
         """Move a visit to another day (and time): what a drag in the calendar does."""
         with self.ctx.db.reading() as s:
-            current = _draft_of(self._visit(s, visit_id))
+            current = draft_of(self._visit(s, visit_id))
         current.visit_on = day
         if start_time is not None:
             current.start_time = start_time
@@ -469,7 +256,7 @@ class VisitService:
             clean = check_draft(
                 draft, visit_rules.due_diligence_codes(), visit_rules.checklists(s).codes()
             )
-            if _draft_of(v) == clean and v.status == VisitStatus.DRAFT.value:
+            if draft_of(v) == clean and v.status == VisitStatus.DRAFT.value:
                 return self._detail(s, v)
             _apply(v, clean)
             v.status = VisitStatus.DRAFT.value
@@ -485,7 +272,7 @@ class VisitService:
             v = self._open_visit(s, visit_id, None)
             template = visit_rules.checklists(s)
             clean = check_draft(
-                draft or _draft_of(v), visit_rules.due_diligence_codes(), template.codes()
+                draft or draft_of(v), visit_rules.due_diligence_codes(), template.codes()
             )
             problems = finalize_problems(clean, self.ctx.today(), amendment=v.amends_id is not None)
             if problems:
@@ -553,267 +340,14 @@ class VisitService:
                 content_hash="",
                 prev_hash="",
             )
-            content = _draft_of(latest)
+            content = draft_of(latest)
             content.amend_reason = ""
             _apply(a, content)
             s.add(a)
             s.flush()
             return self._detail(s, a)
 
-    # -- reading ----------------------------------------------------------------------------
-
-    def get(self, visit_id: str) -> VisitDetail:
-        with self.ctx.db.reading() as s:
-            return self._detail(s, self._visit(s, visit_id))
-
-    def between(
-        self, start: date, end: date, rm_ids: Sequence[str] | None = None
-    ) -> list[VisitLine]:
-        """Visits from ``start`` to ``end`` inclusive (originals only; amendments are part
-        of the record they amend), in day and time order."""
-        with self.ctx.db.reading() as s:
-            stmt = scoped(
-                line_select().where(
-                    Visit.visit_on >= start, Visit.visit_on <= end, Visit.amends_id.is_(None)
-                ),
-                rm_ids,
-            ).order_by(Visit.visit_on, Visit.start_time == "", Visit.start_time, Prospect.name)
-            return [to_line(r) for r in s.execute(stmt)]
-
-    def calendar_range(
-        self, start: date, end: date, rm_ids: Sequence[str] | None = None, per_day: int = 8
-    ) -> CalendarRange:
-        """What a calendar shows of a range: each day's first ``per_day`` visits (untimed
-        last) and how many there are in all. A team's month can hold tens of thousands of
-        visits; the day counts and the few shown are read from the covering index
-        (rm_id, visit_on, start_time, amends_id, id), and only the shown get details."""
-        scope = ""
-        params: dict[str, Any] = {
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "per_day": per_day,
-        }
-        if rm_ids is not None:
-            scope = " AND v.rm_id IN :rms"
-            params["rms"] = list(rm_ids)
-        stmt = text(
-            "SELECT id, visit_on, n FROM ("
-            " SELECT v.id AS id, v.visit_on AS visit_on,"
-            "  row_number() OVER (PARTITION BY v.visit_on"
-            "   ORDER BY v.start_time = '', v.start_time, v.id) AS rank,"
-            "  count(*) OVER (PARTITION BY v.visit_on) AS n"
-            " FROM visits v"
-            + (" INDEXED BY ix_visits_rm_visit_on" if rm_ids is not None else "")
-            + " WHERE v.visit_on BETWEEN :start AND :end AND v.amends_id IS NULL"
-            + scope
-            + ") WHERE rank <= :per_day"
-        )
-        if rm_ids is not None:
-            stmt = stmt.bindparams(bindparam("rms", expanding=True))
-        with self.ctx.db.reading() as s:
-            picked = s.execute(stmt, params).all()
-            counts = {date.fromisoformat(str(day)): int(n) for _, day, n in picked}
-            ids = [str(vid) for vid, _, _ in picked]
-            lines: list[VisitLine] = []
-            for first in range(0, len(ids), 500):
-                lines.extend(
-                    to_line(r)
-                    for r in s.execute(line_select().where(Visit.id.in_(ids[first : first + 500])))
-                )
-        lines.sort(key=lambda v: (v.visit_on, v.start_time == "", v.start_time, v.prospect_name))
-        return CalendarRange(start, end, lines, counts)
-
-    def day_plan(self, day: date, rm_ids: Sequence[str] | None = None) -> list[DistrictGroup]:
-        """A day's visits grouped by district (then street), so one trip covers an area;
-        districts in the order of their first visit of the day."""
-        lines = self.between(day, day, rm_ids)
-        groups: dict[str | None, list[VisitLine]] = defaultdict(list)
-        for line in lines:
-            groups[line.district_code].append(line)
-
-        def first_time(items: list[VisitLine]) -> str:
-            return min((i.start_time for i in items if i.start_time), default="99:99")
-
-        ordered = sorted(groups.items(), key=lambda kv: (kv[0] is None, first_time(kv[1]), kv[0]))
-        return [
-            DistrictGroup(
-                code,
-                items[0].district_name,
-                tuple(
-                    sorted(
-                        items, key=lambda i: (i.street, i.start_time or "99:99", i.prospect_name)
-                    )
-                ),
-            )
-            for code, items in ordered
-        ]
-
-    def prospect_brief(self, prospect_id: str) -> ProspectBrief:
-        return self.find_prospects(ids=[prospect_id])[0]
-
-    def find_prospects(
-        self, text: str = "", *, ids: Sequence[str] = (), limit: int = 30
-    ) -> list[ProspectBrief]:
-        """Prospects whose name, owner, address, USCC or pinyin initials match ``text``
-        (or the given ids), for choosing whom to visit."""
-        from crm.domain.query import ProspectFilter, Sort
-        from crm.services.prospects import ProspectService
-
-        wanted = list(ids)
-        if not wanted:
-            rows = ProspectService(self.ctx).page(ProspectFilter(text=text), Sort(), 0, limit)
-            wanted = [r.id for r in rows]
-        if not wanted:
-            return []
-        with self.ctx.db.reading() as s:
-            found = {
-                r.id: ProspectBrief(
-                    r.id,
-                    r.name,
-                    r.address,
-                    r.district_name,
-                    r.stage,
-                    r.rm_name,
-                    r.last_contact_on,
-                    r.next_visit_due,
-                )
-                for r in s.execute(
-                    select(
-                        Prospect.id,
-                        Prospect.name,
-                        Prospect.address,
-                        District.name.label("district_name"),
-                        Prospect.stage,
-                        _RM.display_name.label("rm_name"),
-                        Prospect.last_contact_on,
-                        Prospect.next_visit_due,
-                    )
-                    .outerjoin(District, District.code == Prospect.district_code)
-                    .outerjoin(_RM, _RM.id == Prospect.assigned_rm_id)
-                    .where(Prospect.id.in_(wanted))
-                )
-            }
-        if not found and ids:
-            raise NotFound("prospect", wanted[0])
-        return [found[i] for i in wanted if i in found]
-
-    def for_prospect(self, prospect_id: str) -> ProspectVisits:
-        """The prospect page's visits panel: rhythm, next plan, history and checklist."""
-        with self.ctx.db.reading() as s:
-            p = self._prospect(s, prospect_id)
-            history = [
-                to_line(r)
-                for r in s.execute(
-                    line_select()
-                    .where(Visit.prospect_id == prospect_id)
-                    .order_by(Visit.visit_on.desc(), Visit.created_at.desc())
-                )
-            ]
-            today = self.ctx.today()
-            upcoming = [h for h in history if h.status in OPEN_STATUSES and h.amends_id is None]
-            ahead = [h for h in upcoming if h.visit_on >= today]
-            next_planned = min(ahead or upcoming, key=lambda h: h.visit_on, default=None)
-            ticks = self._ticks(s, prospect_id)
-            template = visit_rules.checklists(s)
-            return ProspectVisits(
-                prospect_id=p.id,
-                stage=p.stage,
-                last_contact_on=p.last_contact_on,
-                next_visit_due=p.next_visit_due,
-                overdue_days=overdue_days(p.next_visit_due, today),
-                next_planned=next_planned,
-                history=tuple(history),
-                checklist=checklist_progress(template, ticks),
-                checklist_ticks=ticks,
-            )
-
-    def checklist_progress(self, prospect_id: str) -> ChecklistProgress:
-        with self.ctx.db.reading() as s:
-            return checklist_progress(visit_rules.checklists(s), self._ticks(s, prospect_id))
-
-    def checklist_progress_many(self, prospect_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
-        """(items covered, items in all) for each prospect: one query for a page of cards."""
-        with self.ctx.db.reading() as s:
-            template = visit_rules.checklists(s)
-            codes = template.codes()
-            total = len(codes)
-            done: dict[str, int] = dict.fromkeys(prospect_ids, 0)
-            ids = list(prospect_ids)
-            for start in range(0, len(ids), 500):
-                for pid, code in s.execute(
-                    select(ChecklistTick.prospect_id, ChecklistTick.item_code).where(
-                        ChecklistTick.prospect_id.in_(ids[start : start + 500])
-                    )
-                ):
-                    if code in codes:
-                        done[pid] += 1
-            return {pid: (n, total) for pid, n in done.items()}
-
-    # -- integrity --------------------------------------------------------------------------
-
-    def verify(self) -> VerifyReport:
-        """Walk every prospect's chain of finalized records and report what does not match."""
-        columns = ", ".join(f"v.{name}" for name in HASHED_FIELDS)
-        sql = (
-            f"SELECT {columns}, v.content_hash, v.prev_hash FROM visits v "
-            "WHERE v.status = 'final' ORDER BY v.prospect_id, v.finalized_at, v.id"
-        )
-        names = (*HASHED_FIELDS, "content_hash", "prev_hash")
-        findings: list[ChainFinding] = []
-        checked = chains = 0
-        with self.ctx.db.reading() as s:
-            conn = s.connection()
-            current: str | None = None
-            chain: list[dict[str, object]] = []
-            for raw in conn.exec_driver_sql(sql):
-                row = dict(zip(names, raw, strict=True))
-                if row["prospect_id"] != current:
-                    findings.extend(verify_chain(chain))
-                    chains += 1 if chain else 0
-                    chain, current = [], str(row["prospect_id"])
-                chain.append(row)
-                checked += 1
-            findings.extend(verify_chain(chain))
-            chains += 1 if chain else 0
-            for vid, pid in conn.exec_driver_sql(
-                "SELECT id, prospect_id FROM visits WHERE status != 'final' AND content_hash != ''"
-            ):
-                findings.append(ChainFinding(vid, pid, ChainProblem.REOPENED))
-            return VerifyReport(checked, chains, tuple(self._describe(s, findings)))
-
-    def _describe(self, s: Session, findings: list[ChainFinding]) -> list[VerifyFinding]:
-        result: list[VerifyFinding] = []
-        for f in findings:
-            row = s.execute(
-                select(Prospect.name, Visit.visit_on)
-                .select_from(Visit)
-                .join(Prospect, Prospect.id == Visit.prospect_id)
-                .where(Visit.id == f.visit_id)
-            ).first()
-            result.append(
-                VerifyFinding(
-                    f.visit_id,
-                    f.prospect_id,
-                    row.name if row else "",
-                    row.visit_on if row else None,
-                    f.problem.value,
-                )
-            )
-        return result
-
-    # -- internals --------------------------------------------------------------------------
-
-    def _prospect(self, s: Session, prospect_id: str) -> Prospect:
-        p = s.get(Prospect, prospect_id)
-        if p is None:
-            raise NotFound("prospect", prospect_id)
-        return p
-
-    def _visit(self, s: Session, visit_id: str) -> Visit:
-        v = s.get(Visit, visit_id)
-        if v is None:
-            raise NotFound("visit", visit_id)
-        return v
+    # -- internals of the writes -----------------------------------------------------------
 
     def _open_visit(self, s: Session, visit_id: str, expected_version: int | None) -> Visit:
         v = self._visit(s, visit_id)
@@ -828,30 +362,6 @@ class VisitService:
                 "this visit was changed elsewhere while you were editing it; reopen it",
             )
         return v
-
-    def _effective(self, s: Session, root_id: str) -> Visit:
-        """The latest finalized version of a record: its last amendment, or itself."""
-        latest = s.scalar(
-            select(Visit)
-            .where(Visit.amends_id == root_id, Visit.status == FINAL)
-            .order_by(Visit.finalized_at.desc())
-            .limit(1)
-        )
-        return latest or self._visit(s, root_id)
-
-    def _ticks(
-        self, s: Session, prospect_id: str, *, except_visit: str | None = None
-    ) -> dict[str, date]:
-        rows = s.execute(
-            select(ChecklistTick.item_code, ChecklistTick.ticked_at, ChecklistTick.visit_id).where(
-                ChecklistTick.prospect_id == prospect_id
-            )
-        )
-        return {
-            code: visit_rules.local_day(at, self.ctx.zone)
-            for code, at, vid in rows
-            if except_visit is None or vid != except_visit
-        }
 
     def _tick(self, s: Session, v: Visit) -> None:
         """Checklist items covered in a finalized visit become the prospect's ticks."""
@@ -973,47 +483,3 @@ class VisitService:
             payload=_plan_payload(n),
             base_version=None,
         )
-
-    def _detail(self, s: Session, v: Visit) -> VisitDetail:
-        line = to_line(s.execute(line_select().where(Visit.id == v.id)).one())
-        root_id = v.amends_id or v.id
-        amendments = tuple(
-            to_line(r)
-            for r in s.execute(
-                line_select().where(Visit.amends_id == root_id).order_by(Visit.created_at)
-            )
-        )
-        p = self._prospect(s, v.prospect_id)
-        finalizer = s.get(User, v.finalized_by) if v.finalized_by else None
-        return VisitDetail(
-            line=line,
-            draft=_draft_of(v),
-            content_hash=v.content_hash,
-            prev_hash=v.prev_hash,
-            finalized_at=v.finalized_at,
-            finalized_by=finalizer.display_name if finalizer else None,
-            created_at=v.created_at,
-            updated_at=v.updated_at,
-            original_id=root_id,
-            amendments=amendments,
-            prospect_stage=p.stage,
-            prospect_due=p.next_visit_due,
-            covered_before=self._ticks(s, v.prospect_id, except_visit=v.id),
-        )
-
-
-def open_visits_of(s: Session, prospect_ids: Sequence[str]) -> dict[str, date]:
-    """The earliest planned (or drafted) visit day of each prospect that has one."""
-    result: dict[str, date] = {}
-    ids = list(prospect_ids)
-    for start in range(0, len(ids), 500):
-        stmt = (
-            select(Visit.prospect_id, func.min(Visit.visit_on))
-            .where(
-                Visit.prospect_id.in_(ids[start : start + 500]),
-                OPEN_VISIT,
-            )
-            .group_by(Visit.prospect_id)
-        )
-        result.update({pid: day for pid, day in s.execute(stmt)})
-    return result

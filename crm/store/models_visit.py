@@ -54,7 +54,8 @@ class Visit(Base):
     rm_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(16), default="planned")
     kind: Mapped[str] = mapped_column(String(16), default="site")  # site / phone / online
-    visit_on: Mapped[date] = mapped_column(Date, index=True)
+    # No index of its own: by RM (ix_visits_rm_visit_on) or open ones (ix_visits_open_visit_on).
+    visit_on: Mapped[date] = mapped_column(Date)
     start_time: Mapped[str] = mapped_column(String(5), default="")  # HH:MM, user's zone
     place: Mapped[str] = mapped_column(String(300), default="")
     purpose: Mapped[str] = mapped_column(Text, default="")

@@ -4,7 +4,8 @@ Always push before pull. Every step is resumable: ops leave the outbox only in t
 transaction that records head office's answer (a lost answer means the same ops go again
 and are answered as duplicates); each pulled page is applied in the transaction that
 advances the cursor; a first download (snapshot) remembers its position after every page.
-Memory stays bounded by a page whatever the size of the book.
+The next page downloads while one is applied (``_pages``), so memory stays bounded by two
+pages whatever the size of the book.
 """
 
 from __future__ import annotations

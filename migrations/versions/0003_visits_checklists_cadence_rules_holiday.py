@@ -132,7 +132,6 @@ def upgrade() -> None:
             unique=False,
             sqlite_where=sa.text("status != 'final'"),
         )
-        batch_op.create_index(batch_op.f("ix_visits_visit_on"), ["visit_on"], unique=False)
     op.execute(
         "CREATE TRIGGER visits_final_is_immutable BEFORE UPDATE ON visits "
         "WHEN OLD.status = 'final' "
@@ -199,7 +198,6 @@ def downgrade() -> None:
     op.drop_table("checklist_ticks")
     op.execute("DROP TRIGGER IF EXISTS visits_final_is_immutable")
     with op.batch_alter_table("visits", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_visits_visit_on"))
         batch_op.drop_index("ix_visits_open_visit_on")
         batch_op.drop_index("ix_visits_rm_visit_on")
         batch_op.drop_index(batch_op.f("ix_visits_prospect_id"))

@@ -333,7 +333,9 @@ def bench_first_sync(folder: Path) -> tuple[int, HeadOfficeCopy, list[Path]]:
     print(
         f"  runs {runs(seconds)} s; {results[0]['pulled']:,} records, {size / 1e6:.1f} MB; "
         f"CPU: app {median([r['cpu'] for r in results]):.1f} s, head office "
-        f"{median([r['server_cpu'] for r in results]):.1f} s",
+        f"{median([r['server_cpu'] for r in results]):.1f} s; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the times stretch with it, "
+        "the CPU seconds do not)",
         flush=True,
     )
     grown = [r["rss_peak"] - r["rss_before"] for r in results]

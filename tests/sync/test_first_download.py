@@ -141,17 +141,19 @@ def test_snapshot_pages_stop_at_the_character_bound(
 
 def test_every_part_of_a_snapshot_page_is_walked_on_an_index(tmp_path: Path):
     """The scope is an OR; each part (own book, team, pool) must be an index range scan in
-    (ord, id) order from the position, never a scan of the table or a sort of it all."""
+    (ord, id) order from the position, never a scan of the table or a sort of it all; so
+    must the probes that tell whether the other parts reach into a page."""
     from sqlalchemy.dialects import sqlite
 
-    from crm.headoffice.service import snapshot_parts
+    from crm.headoffice.service import snapshot_parts, snapshot_probes
 
     store = Store(f"sqlite:///{tmp_path / 'ho.db'}")
     store.init()
     with store.engine.connect() as conn:
         for role, team in (("rm", "t1"), ("lead", "t1"), ("admin", None)):
             actor = Actor("u1", role, team, "d")
-            for stmt in snapshot_parts(actor, (3, "x"), 100):
+            probes = snapshot_probes(actor, (3, "x"), (5, "y"))
+            for stmt in [*snapshot_parts(actor, (3, "x"), 100), *probes]:
                 compiled = stmt.compile(
                     dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}
                 )
@@ -179,3 +181,50 @@ def test_head_office_schema_1_gains_the_pool_walk_index(tmp_path: Path):
         names = {r[1] for r in conn.execute(text("PRAGMA index_list(ho_records)"))}
     assert "ix_ho_records_pool_walk" in names and "ix_ho_records_pool" not in names
     store.dispose()
+
+
+def test_snapshot_pages_of_interleaved_parts_deliver_the_scope_once(server: Server, people):
+    """Own prospects, the shared pool, a teammate's and another team's, interleaved in id
+    order; walked in tiny pages, an RM gets own + pool, a lead own + team + pool, each
+    record once, and nothing of another team."""
+    from sqlalchemy import select
+
+    from crm.headoffice.models import Record
+
+    server.admin.pool_import([{"name": f"佛山市共享第{n}家厂"} for n in range(30)])
+    with server.ho.store.read() as s:
+        pool = list(
+            s.scalars(select(Record.id).where(Record.entity == "prospect").order_by(Record.id))
+        )
+    # Every third to wangfang, every fifth to liqiang (same team), every seventh to zhaolei
+    # (another team); the rest stay in the pool.
+    for step, owner in ((7, "zhaolei"), (5, "liqiang"), (3, "wangfang")):
+        server.admin.assign(pool[::step], owner)
+    with server.ho.store.read() as s:
+        everything = s.execute(
+            select(Record.entity, Record.id, Record.owner_id, Record.team_id, Record.pool)
+        ).all()
+    assert any(pooled for *_, pooled in everything)
+    for role_user, role, team_member in (
+        (people.rm1, "rm", False),
+        (people.lead, "lead", True),
+    ):
+        user = next(u for u in server.admin.users() if u["id"] == role_user)
+        actor = Actor(user["id"], role, user["team_id"], "probe")
+        got: list[tuple[str, str]] = []
+        as_of, after = None, None
+        while True:
+            page = json.loads(server.ho.snapshot(actor, as_of, after, 3))
+            got += [(r["entity"], r["id"]) for r in page["records"]]
+            as_of, after = page["as_of"], page["after"]
+            if not page["more"]:
+                break
+        want = {
+            (e, i)
+            for e, i, owner, team, pooled in everything
+            if pooled
+            or owner == user["id"]
+            or (team_member and team is not None and team == user["team_id"])
+        }
+        assert len(got) == len(set(got)), role
+        assert set(got) == want, role

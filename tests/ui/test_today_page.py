@@ -141,11 +141,3 @@ def test_the_window_opens_on_today_with_the_export_in_the_file_menu(qtbot, ui: U
     assert action in file_menu.actions()
     assert [s.key for s in window.specs][:1] == ["today"]
     assert "calendar" in [s.key for s in window.specs]
-
-
-def test_the_pyside_612_guard_applies_only_where_the_bug_is() -> None:
-    from crm.ui.visits.compat import affected
-
-    assert affected("6.12.0", (3, 11))
-    assert not affected("6.12.0", (3, 12))
-    assert not affected("6.11.0", (3, 11))

@@ -41,7 +41,6 @@ from crm.ui.common.labels import lang
 from crm.ui.shell.page import Page
 from crm.ui.visits import labels
 from crm.ui.visits.actions import announce, open_visit, plan_visit, visit_events
-from crm.ui.visits.compat import protect_none
 from crm.ui.visits.scope import ScopeBox
 
 VIEWS = ("day", "week", "month")
@@ -59,7 +58,6 @@ class CalendarPage(Page):
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ui, parent)
         self.setObjectName("calendarPage")
-        protect_none()  # PySide6 6.12.0 on Python 3.11: see crm/ui/visits/compat.py
         self.service = VisitService(ui.services.ctx)
         self.view = "month"
         self.anchor = ui.today()

@@ -91,25 +91,38 @@ def tag(code: str) -> str:
 
 def industry(code: str | None) -> str:
     """The division with its code: "13 农副食品加工业"."""
-    if not code:
-        return ""
-    found = resources.industry(code)
-    return f"{found.code} {resources.label(found, lang())}" if found else code
+    return _industry(code, lang()) if code else ""
 
 
 def industry_long(code: str) -> str:
     """Division and section: "13 农副食品加工业 · C 制造业"."""
-    found = resources.industry(code)
-    if found is None:
-        return code
-    section = resources.section(found.section)
-    tail = f" · {section.code} {resources.label(section, lang())}" if section else ""
-    return f"{found.code} {resources.label(found, lang())}{tail}"
+    return _industry_long(code, lang())
 
 
 def section(code: str) -> str:
+    return _section(code, lang())
+
+
+# Reference data does not change while the app runs: each label is made once per language.
+@lru_cache(maxsize=512)
+def _industry(code: str, language: str) -> str:
+    found = resources.industry(code)
+    return f"{found.code} {resources.label(found, language)}" if found else code
+
+
+@lru_cache(maxsize=512)
+def _industry_long(code: str, language: str) -> str:
+    found = resources.industry(code)
+    if found is None:
+        return code
+    tail = f" · {_section(found.section, language)}" if resources.section(found.section) else ""
+    return f"{found.code} {resources.label(found, language)}{tail}"
+
+
+@lru_cache(maxsize=64)
+def _section(code: str, language: str) -> str:
     found = resources.section(code)
-    return f"{found.code} {resources.label(found, lang())}" if found else code
+    return f"{found.code} {resources.label(found, language)}" if found else code
 
 
 def drop_reason(code: str) -> str:

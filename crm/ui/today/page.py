@@ -36,7 +36,6 @@ from crm.ui.today.notify import DueNotifier
 from crm.ui.today.tables import Column, RowsModel, make_table
 from crm.ui.visits import labels
 from crm.ui.visits.actions import open_visit, plan_visit, record_visit, visit_events
-from crm.ui.visits.compat import protect_none
 from crm.ui.visits.scope import ScopeBox
 
 OVERDUE_COLOUR = labels.STATUS_COLOURS["overdue"]
@@ -101,7 +100,6 @@ class TodayPage(Page):
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ui, parent)
         self.setObjectName("todayPage")
-        protect_none()  # PySide6 6.12.0 on Python 3.11: see crm/ui/visits/compat.py
         self.service = TodayService(ui.services.ctx)
         self.summary: TodaySummary | None = None
         self._generation = 0

@@ -1,10 +1,9 @@
 """The visit record form: what an RM fills in on site, offline, and finalizes.
 
 The form validates as the RM types (a wrong time, a next visit before this one) and says
-what is wrong next to the field; what a final record must hold is checked when the RM
-asks to finalize, and then shown next to every field still missing. The dialog saves the
-draft a moment after each change (on the writer thread), so closing the laptop loses
-nothing; a finalized record opens read-only, with "Amend…" to correct it.
+what is wrong next to the field; what a final record must hold is checked when the RM asks
+to finalize, and from then on shown next to every field still missing. ``VisitDialog``
+(dialog.py) puts it in a window that autosaves, finalizes and amends.
 """
 
 from __future__ import annotations

@@ -18,9 +18,6 @@ from crm.ui.common.icons import icon
 
 def install_visits(window: Any, *, open_today: bool = True) -> QAction:
     """Add the export action to the File menu and show Today; returns the action."""
-    from crm.ui.visits.compat import protect_none
-
-    protect_none()
     translate = QCoreApplication.translate
     export = QAction(
         icon("export"), translate("VisitMenu", "Export visits to calendar (.ics)…"), window
