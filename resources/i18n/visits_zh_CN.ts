@@ -789,7 +789,7 @@ Finalize it now?</source>
     </message>
     <message>
         <source>Financial-literacy checklist covered</source>
-        <translation>“固本强基”金融知识辅导清单</translation>
+        <translation>本次覆盖的金融知识辅导清单（固本强基）</translation>
     </message>
     <message>
         <source>contact due by {day}</source>
