@@ -92,6 +92,9 @@ class MainWindow(QMainWindow):
         from crm.ui.imports.hook import install_import  # imports: File ▸ Import list…
 
         self.import_action = install_import(self)
+        from crm.ui.visits.hook import install_visits  # visits: File ▸ Export visits (.ics)
+
+        self.export_visits_action = install_visits(self, open_today=False)
 
     # -- menus -----------------------------------------------------------------------------
 
