@@ -9,6 +9,7 @@ from crm.domain.errors import DomainError
 from crm.domain.ids import new_id
 from crm.services.context import Context, NotFound
 from crm.services.outbox import record
+from crm.services.visit_rules import refresh_due
 from crm.store.models import Loan, Prospect
 
 
@@ -53,6 +54,9 @@ def record_loan(ctx: Context, prospect_id: str, draft: LoanDraft) -> str:
             created_at=ctx.now(),
         )
         s.add(loan)
+        s.flush()
+        # A first drawdown starts the post-loan visit clock.
+        refresh_due(s, ctx, [p.id])
         record(
             s,
             ctx,

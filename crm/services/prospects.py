@@ -21,6 +21,7 @@ from crm.domain.stages import DropReason, Stage, StageFacts, check_move
 from crm.services import reference
 from crm.services.context import Context, NotFound
 from crm.services.outbox import record
+from crm.services.visit_rules import refresh_due
 from crm.store import queries
 from crm.store.models import (
     Assignment,
@@ -330,6 +331,7 @@ class ProspectService:
                 payload=self._payload(p),
                 base_version=None,
             )
+            refresh_due(s, self.ctx, [p.id])
             return _detail(self._load(s, p.id))
 
     def update(
@@ -447,6 +449,7 @@ class ProspectService:
             p = self._load(s, prospect_id)
             self._move(s, p, target, reason_code, reason_text)
             s.flush()
+            refresh_due(s, self.ctx, [p.id])
             return _detail(self._load(s, p.id))
 
     def change_stages(
@@ -467,6 +470,9 @@ class ProspectService:
                     moved.append(pid)
                 except DomainError as exc:
                     refused[pid] = exc
+            s.flush()
+            # The cadence follows the stage: a new stage may bring the next visit forward.
+            refresh_due(s, self.ctx, moved)
         return moved, refused
 
     def delete(self, prospect_id: str, reason: str = "") -> None:
