@@ -27,9 +27,10 @@ class Page(QWidget):
         super().__init__(parent)
         self.ui = ui
 
-    @staticmethod
-    def title() -> str:
-        raise NotImplementedError
+    @classmethod
+    def title(cls) -> str:
+        """The page's name in the navigation; every page class defines its own."""
+        raise TypeError(f"{cls.__name__} does not define title()")
 
     def start(self) -> None:
         """Called once, when the page is first shown: load data here, in the background."""
