@@ -20,7 +20,7 @@ from typing import Final
 from crm.domain.contact import InvalidPhone, normalise_phone
 from crm.domain.errors import DomainError
 from crm.domain.money import FEN_PER_WAN, FEN_PER_YUAN, InvalidAmount, Unit, parse_money
-from crm.domain.prospect import NAME_MAX, FieldError, ProspectKind
+from crm.domain.prospect import EDITABLE_FIELDS, NAME_MAX, FieldError, ProspectKind
 from crm.domain.text import normalise_name, squeeze_spaces, to_halfwidth
 from crm.domain.uscc import USCC, InvalidUSCC
 
@@ -367,20 +367,7 @@ class CleanRow:
 
 
 # Prospect columns an import fills, and the CleanRow attribute each comes from.
-STORED_FIELDS: Final = (
-    "name",
-    "kind",
-    "uscc",
-    "owner_name",
-    "phone",
-    "address",
-    "district_code",
-    "street",
-    "industry_code",
-    "registered_capital_fen",
-    "established_on",
-    "notes",
-)
+STORED_FIELDS: Final = EDITABLE_FIELDS
 
 
 @dataclass(frozen=True)

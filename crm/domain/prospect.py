@@ -14,6 +14,21 @@ from crm.domain.text import normalise_name, squeeze_spaces
 from crm.domain.uscc import USCC
 
 NAME_MAX = 200
+# The prospect fields a form edits and an import fills; the outbox carries them by these names.
+EDITABLE_FIELDS = (
+    "name",
+    "kind",
+    "uscc",
+    "owner_name",
+    "phone",
+    "address",
+    "district_code",
+    "street",
+    "industry_code",
+    "registered_capital_fen",
+    "established_on",
+    "notes",
+)
 T = TypeVar("T")
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from crm.domain.errors import DomainError
 from crm.domain.ids import new_id
-from crm.domain.prospect import CleanProspect, ProspectDraft, validate
+from crm.domain.prospect import EDITABLE_FIELDS, CleanProspect, ProspectDraft, validate
 from crm.domain.query import ProspectFilter, Sort
 from crm.domain.stages import DropReason, Stage, StageFacts, check_move
 from crm.services import reference
@@ -34,21 +34,7 @@ from crm.store.models import (
 )
 
 PAGE_SIZE = 200
-# Fields a form edits and an import fills; the outbox carries them by these names.
-EDITABLE = (
-    "name",
-    "kind",
-    "uscc",
-    "owner_name",
-    "phone",
-    "address",
-    "district_code",
-    "street",
-    "industry_code",
-    "registered_capital_fen",
-    "established_on",
-    "notes",
-)
+EDITABLE = EDITABLE_FIELDS
 
 
 class DuplicateUSCC(DomainError):
