@@ -42,6 +42,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     due.add_argument("--rm", help="an RM's username (default: everyone)")
     due.add_argument("--date", type=_day, help="the day to look from (default: today)")
     due.add_argument("--days", type=int, help="how far ahead counts as due (default: cadence)")
+    due.add_argument(
+        "--limit", type=int, default=200, help="rows of each list to show (default: 200)"
+    )
+    due.add_argument("--offset", type=int, default=0, help="rows of each list to skip")
+    due.add_argument("--all", action="store_true", help="every row of every list")
     due.set_defaults(func=cmd_due)
 
     quiet = sub.add_parser(
@@ -182,8 +187,19 @@ def _stage(code: str) -> str:
 def cmd_due(args: argparse.Namespace) -> int:
     from crm.services.today import TodayService
 
+    if args.limit < 1 or args.offset < 0:
+        print(
+            f"crm: {msg('--limit must be at least 1 and --offset not negative')}", file=sys.stderr
+        )
+        return EXIT_USAGE
     services = _services(args, report=True)
-    report = TodayService(services.ctx).due_report(_scope(services, args.rm), args.date, args.days)
+    report = TodayService(services.ctx).due_report(
+        _scope(services, args.rm),
+        args.date,
+        args.days,
+        limit=None if args.all else args.limit,
+        offset=0 if args.all else args.offset,
+    )
     if args.json:
         _print_json(report)
         return EXIT_OK
@@ -195,11 +211,11 @@ def cmd_due(args: argparse.Namespace) -> int:
         )
     )
     sections = (
-        (msg("Visits planned for the day"), report.planned),
-        (msg("Planned visits not recorded"), report.overdue_visits),
+        (msg("Visits planned for the day"), report.planned, len(report.planned)),
+        (msg("Planned visits not recorded"), report.overdue_visits, report.overdue_visit_count),
     )
-    for title, visits in sections:
-        print(f"\n{title}: {len(visits)}")
+    for title, visits, count in sections:
+        print(f"\n{title}: {_shown(len(visits), count, report.offset)}")
         if visits:
             print(
                 _table(
@@ -216,11 +232,11 @@ def cmd_due(args: argparse.Namespace) -> int:
                     ],
                 )
             )
-    for title, due in (
-        (msg("Contact overdue"), report.overdue),
-        (msg("Contact due soon"), report.due),
+    for title, due, count in (
+        (msg("Contact overdue"), report.overdue, report.overdue_count),
+        (msg("Contact due soon"), report.due, report.due_count),
     ):
-        print(f"\n{title}: {len(due)}")
+        print(f"\n{title}: {_shown(len(due), count, report.offset)}")
         if due:
             print(
                 _table(
@@ -245,7 +261,27 @@ def cmd_due(args: argparse.Namespace) -> int:
                     ],
                 )
             )
+    longest = max(report.overdue_visit_count, report.overdue_count, report.due_count)
+    if report.limit is not None and report.offset + report.limit < longest:
+        print(
+            "\n"
+            + msg(
+                "More rows follow: --offset {next} for the next page, --all for every row",
+                next=report.offset + report.limit,
+            )
+        )
     return EXIT_OK
+
+
+def _shown(rows: int, count: int, offset: int) -> str:
+    """'1,234' for a whole list, '200 of 1,234 (from 401)' for a page of it."""
+    if rows == count:
+        return f"{count:,}"
+    if offset:
+        return msg(
+            "{rows} of {count} (from {first})", rows=rows, count=f"{count:,}", first=offset + 1
+        )
+    return msg("{rows} of {count}", rows=rows, count=f"{count:,}")
 
 
 def cmd_no_contact(args: argparse.Namespace) -> int:

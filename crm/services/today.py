@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select, text
+from sqlalchemy import Select, TextClause, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from crm.domain.cadence import overdue_days
@@ -34,6 +34,9 @@ from crm.store.models import District, Prospect, User
 from crm.store.models_visit import Visit
 
 LIST_LIMIT = 200
+# A page of each list `crm visits due` prints (the whole book's overdue list runs to tens
+# of thousands: printed whole it takes seconds and helps nobody).
+DUE_PAGE = 200
 # Years ahead whose holidays the Today page warns about when unknown.
 HOLIDAY_LOOKAHEAD_DAYS = 60
 
@@ -98,14 +101,20 @@ class TodaySummary:
 
 @dataclass(frozen=True)
 class DueReport:
-    """What ``crm visits due`` prints: every item, not capped."""
+    """What ``crm visits due`` prints: each list a page (``offset``, ``limit``) of its whole,
+    with the whole's count, so a team's or the whole book's report stays quick to read."""
 
     day: date
     due_soon_days: int
     planned: tuple[VisitLine, ...]
     overdue_visits: tuple[VisitLine, ...]
+    overdue_visit_count: int
     overdue: tuple[DueProspect, ...]
+    overdue_count: int
     due: tuple[DueProspect, ...]
+    due_count: int
+    offset: int
+    limit: int | None
 
 
 _RM = User.__table__.alias("rm")
@@ -174,16 +183,7 @@ class TodayService:
             cal = visit_rules.holiday_calendar(s)
             planned = self._planned(s, scope, today)
             late = self._late_visits(s, scope, today, limit)
-            late_count = self._count(
-                scoped(
-                    select(func.count())
-                    .select_from(Visit)
-                    .where(OPEN_VISIT, Visit.visit_on < today),
-                    scope.rm_ids,
-                    by_index=False,
-                ),
-                s,
-            )
+            late_count = self._late_count(s, scope, today)
             overdue, overdue_count = self._due_list(
                 s, scope, (None, today - timedelta(days=1)), today, limit
             )
@@ -228,36 +228,36 @@ class TodayService:
     # -- `crm visits due` -------------------------------------------------------------------
 
     def due_report(
-        self, scope: Scope, day: date | None = None, days: int | None = None
+        self,
+        scope: Scope,
+        day: date | None = None,
+        days: int | None = None,
+        *,
+        limit: int | None = DUE_PAGE,
+        offset: int = 0,
     ) -> DueReport:
+        """The day's planned visits (all of them: a day holds few), and a page of each longer
+        list (late visits, contact overdue, contact due soon), most urgent first."""
         today = day or self.ctx.today()
         with self.ctx.db.reading() as s:
             window = visit_rules.cadence(s).due_soon_days if days is None else days
             horizon = today + timedelta(days=window)
-            overdue = self._due_rows(
-                s,
-                _prospect_scope(
-                    _due_select().where(Prospect.next_visit_due < today), scope
-                ).order_by(Prospect.next_visit_due, Prospect.name),
-                today,
+            overdue, overdue_count = self._due_list(
+                s, scope, (None, today - timedelta(days=1)), today, limit, offset
             )
-            due = self._due_rows(
-                s,
-                _prospect_scope(
-                    _due_select().where(
-                        Prospect.next_visit_due >= today, Prospect.next_visit_due <= horizon
-                    ),
-                    scope,
-                ).order_by(Prospect.next_visit_due, Prospect.name),
-                today,
-            )
+            due, due_count = self._due_list(s, scope, (today, horizon), today, limit, offset)
             return DueReport(
                 day=today,
                 due_soon_days=window,
                 planned=tuple(self._planned(s, scope, today)),
-                overdue_visits=tuple(self._late_visits(s, scope, today, None)),
+                overdue_visits=tuple(self._late_visits(s, scope, today, limit, offset)),
+                overdue_visit_count=self._late_count(s, scope, today),
                 overdue=tuple(overdue),
+                overdue_count=overdue_count,
                 due=tuple(due),
+                due_count=due_count,
+                offset=offset,
+                limit=limit,
             )
 
     def no_contact(
@@ -297,16 +297,28 @@ class TodayService:
         return [to_line(r) for r in s.execute(stmt)]
 
     def _late_visits(
-        self, s: Session, scope: Scope, day: date, limit: int | None
+        self, s: Session, scope: Scope, day: date, limit: int | None, offset: int = 0
     ) -> list[VisitLine]:
         stmt = scoped(
             line_select().where(OPEN_VISIT, Visit.visit_on < day),
             scope.rm_ids,
             by_index=False,
-        ).order_by(Visit.visit_on, Visit.start_time, Prospect.name)
+        ).order_by(Visit.visit_on, Visit.start_time, Prospect.name, Visit.id)
         if limit is not None:
             stmt = stmt.limit(limit)
+        if offset:
+            stmt = stmt.offset(offset)
         return [to_line(r) for r in s.execute(stmt)]
+
+    def _late_count(self, s: Session, scope: Scope, day: date) -> int:
+        return self._count(
+            scoped(
+                select(func.count()).select_from(Visit).where(OPEN_VISIT, Visit.visit_on < day),
+                scope.rm_ids,
+                by_index=False,
+            ),
+            s,
+        )
 
     def _due_list(
         self,
@@ -315,24 +327,33 @@ class TodayService:
         where: tuple[date | None, date | None],
         today: date,
         limit: int | None,
+        offset: int = 0,
     ) -> tuple[list[DueProspect], int]:
         """The most urgent prospects matching ``where`` (and their count): ids first, from
         the covering index (assigned_rm_id, next_visit_due, stage, id), then the details of
         only those shown."""
-        ids = self._due_ids(s, scope, where)
-        shown = ids if limit is None else ids[:limit]
+        if limit is None:
+            ids = self._due_ids(s, scope, where)
+            shown, count = ids[offset:], len(ids)
+        else:
+            # Counting walks the index without making a Python string per row; only the
+            # page's ids are read out.
+            shown = self._due_ids(s, scope, where, limit, offset)
+            count = self._due_ids_count(s, scope, where)
         rows: dict[str, DueProspect] = {}
         for start in range(0, len(shown), 500):
             chunk = shown[start : start + 500]
             for row in self._due_rows(s, _due_select().where(Prospect.id.in_(chunk)), today):
                 rows[row.id] = row
-        return [rows[i] for i in shown if i in rows], len(ids)
+        return [rows[i] for i in shown if i in rows], count
 
     @staticmethod
-    def _due_ids(s: Session, scope: Scope, where: tuple[date | None, date | None]) -> list[str]:
-        """Ids of prospects due in [first, last] (either open), most urgent first, read from
-        the covering index even for the whole book (the planner would pick the one-column
-        index and read every row for its stage)."""
+    def _due_where(
+        scope: Scope, where: tuple[date | None, date | None]
+    ) -> tuple[str, dict[str, Any]]:
+        """FROM … WHERE for prospects due in [first, last] (either open), read from the
+        covering index even for the whole book (the planner would pick the one-column index
+        and read every row for its stage)."""
         first, last = where
         terms = ["stage != 'dropped'"]
         params: dict[str, Any] = {}
@@ -344,16 +365,42 @@ class TodayService:
             params["last"] = last.isoformat()
         else:
             terms.append("next_visit_due IS NOT NULL")
-        stmt = text(
-            "SELECT id FROM prospects INDEXED BY ix_prospects_rm_next_visit_due "
-            f"WHERE {' AND '.join(terms)}"
-            + (" AND assigned_rm_id IN :rms" if scope.rm_ids is not None else "")
-            + " ORDER BY next_visit_due, id"
+        if scope.rm_ids is not None:
+            terms.append("assigned_rm_id IN :rms")
+            params["rms"] = list(scope.rm_ids)
+        clause = "FROM prospects INDEXED BY ix_prospects_rm_next_visit_due WHERE " + " AND ".join(
+            terms
         )
+        return clause, params
+
+    def _due_ids(
+        self,
+        s: Session,
+        scope: Scope,
+        where: tuple[date | None, date | None],
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[str]:
+        """Ids of prospects due in ``where``, most urgent first."""
+        clause, params = self._due_where(scope, where)
+        sql = f"SELECT id {clause} ORDER BY next_visit_due, id"
+        if limit is not None:
+            sql += " LIMIT :limit OFFSET :offset"
+            params.update(limit=limit, offset=offset)
+        return [str(r[0]) for r in s.execute(self._bind(sql, scope), params)]
+
+    def _due_ids_count(
+        self, s: Session, scope: Scope, where: tuple[date | None, date | None]
+    ) -> int:
+        clause, params = self._due_where(scope, where)
+        return int(s.execute(self._bind(f"SELECT count(*) {clause}", scope), params).scalar_one())
+
+    @staticmethod
+    def _bind(sql: str, scope: Scope) -> TextClause:
+        stmt = text(sql)
         if scope.rm_ids is not None:
             stmt = stmt.bindparams(bindparam("rms", expanding=True))
-            params["rms"] = list(scope.rm_ids)
-        return [str(r[0]) for r in s.execute(stmt, params)]
+        return stmt
 
     def _due_rows(
         self, s: Session, stmt: Select[*tuple[Any, ...]], today: date

@@ -15,12 +15,12 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from crm.domain.errors import DomainError
-from crm.services.container import Services, open_services
 from crm.ui.common.context import StartupData, UiContext, load_startup
 from crm.ui.common.errors import CrashHandler, app_title, route_qt_messages, said
 from crm.ui.common.fonts import apply_app_font
@@ -28,6 +28,9 @@ from crm.ui.common.i18n import choose_language, install_translators, system_lang
 from crm.ui.common.settings import APPLICATION, ORGANISATION, AppSettings
 from crm.ui.common.style import apply_style
 from crm.ui.common.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from crm.services.container import Services
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -140,16 +143,21 @@ def prepare_application(language: str | None, settings: AppSettings) -> tuple[QA
     return app, chosen
 
 
-def preload_ui() -> None:
-    """Import the window and its pages in the background while the database opens.
+def preload_ui(first_page: str) -> None:
+    """Import the window and its first page in the background while the database opens.
 
     Importing them costs about half a second; done on the UI thread it would freeze the
-    first frame. Only modules are loaded here: no widget is made off the UI thread.
+    first frame. Only modules are loaded here: no widget is made off the UI thread. The
+    other pages load when first shown.
     """
+    import importlib
+
     from crm.ui.shell import main_window  # noqa: F401
     from crm.ui.shell.page import default_pages
 
-    default_pages()
+    spec = next((s for s in default_pages() if s.key == first_page), None)
+    if spec is not None and spec.module:
+        importlib.import_module(spec.module)
 
 
 class Launcher:
@@ -192,11 +200,16 @@ class Launcher:
         self.progress.hide()
         QTimer.singleShot(PROGRESS_DELAY_MS, self._show_progress)
         path = self.db_path
+        first_page = self.settings.last_page
 
         def open_all() -> tuple[Services, StartupData]:
+            # Imported here, on the worker: SQLAlchemy and the services take longer to
+            # import than Qt takes to start.
+            from crm.services.container import open_services
+
             services = open_services(path, create=create)
             startup = load_startup(services)
-            preload_ui()
+            preload_ui(first_page)
             return services, startup
 
         self.tasks.read(self.tasks, open_all, self._opened, self._failed)

@@ -63,6 +63,13 @@
     </message>
 </context>
 <context>
+    <name>CalendarPage</name>
+    <message>
+        <source>Calendar</source>
+        <translation>日历</translation>
+    </message>
+</context>
+<context>
     <name>CardDelegate</name>
     <message>
         <source>Stalled</source>
@@ -90,6 +97,13 @@
     <message>
         <source>Stalled: no stage change and no contact for {days} days or more</source>
         <translation>停滞：已连续 {days} 天及以上无阶段变化且无联系</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsView</name>
+    <message>
+        <source>Sync conflicts</source>
+        <translation>同步冲突</translation>
     </message>
 </context>
 <context>
@@ -223,7 +237,7 @@
         <translation>请先登记首笔贷款，再将客户转为首贷户。</translation>
     </message>
     <message>
-        <source>Head office&apos;s criteria for strategic clients are not met yet.</source>
+        <source>Head office's criteria for strategic clients are not met yet.</source>
         <translation>尚未达到总行规定的战略客户标准。</translation>
     </message>
     <message>
@@ -972,6 +986,13 @@ Create a new, empty book there?</source>
     <message>
         <source>Add tag</source>
         <translation>添加标签</translation>
+    </message>
+</context>
+<context>
+    <name>TodayPage</name>
+    <message>
+        <source>Today</source>
+        <translation>今日待办</translation>
     </message>
 </context>
 <context>

@@ -250,3 +250,21 @@ def test_delete_needs_confirmation_then_removes_the_prospect(demo_db: Path) -> N
         crm("prospects", "list", "--db", str(demo_db), "--json", "--search", "误录入").stdout
     )
     assert found["total"] == 0
+
+
+def test_check_reads_every_page_and_reports_damage_in_chinese(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    good = crm("check", "--db", str(demo_db), lang="zh_CN")
+    assert good.returncode == 0, good.stderr
+    assert "所有页面检查无误" in good.stdout
+    broken = tmp_path / "broken.db"
+    data = bytearray(demo_db.read_bytes())
+    for i in range(len(data) - 20 * 4096, len(data)):
+        data[i] = (data[i] * 7 + 13) & 0xFF
+    broken.write_bytes(bytes(data))
+    before = broken.read_bytes()
+    result = crm("check", "--db", str(broken), lang="zh_CN")
+    assert result.returncode == 1
+    assert "已损坏" in result.stderr
+    assert broken.read_bytes() == before

@@ -84,3 +84,33 @@ def test_icon_buttons_have_tooltips(qtbot, ui, book):
     assert [
         (b.objectName(), b.parent().objectName(), type(b.parent()).__name__) for b in silent
     ] == []
+
+
+def test_page_specs_name_their_pages_as_the_page_classes_do(qtbot, ui):
+    # default_pages() repeats each page's key and title so the window can list them without
+    # importing them; the window builds each page from its spec when first shown.
+    import importlib
+    import sys
+
+    from crm.ui.shell.page import default_pages
+
+    classes = {
+        "today": ("crm.ui.today.page", "TodayPage"),
+        "prospects": ("crm.ui.prospects.page", "ProspectsPage"),
+        "pipeline": ("crm.ui.pipeline.page", "PipelinePage"),
+        "calendar": ("crm.ui.calendar.page", "CalendarPage"),
+        "sync_conflicts": ("crm.ui.sync.page", "ConflictsPage"),
+    }
+    specs = default_pages()
+    assert [s.key for s in specs] == list(classes)
+    for spec in specs:
+        module, name = classes[spec.key]
+        page_class = getattr(importlib.import_module(module), name)
+        assert page_class.key == spec.key
+        assert page_class.title() == spec.title()
+    window = MainWindow(ui)
+    qtbot.addWidget(window)
+    for spec in specs:
+        page = window.page(spec.key)
+        assert type(page).__module__ in sys.modules
+        assert type(page).__name__ == classes[spec.key][1]

@@ -129,10 +129,23 @@ def test_search_as_you_type(view, book, qtbot, typed, expected):
 def test_search_waits_for_the_typist(view, qtbot):
     generation = view.model._generation
     qtbot.keyClicks(view.filters.search, "sztx")
-    # Four letters, one query: the debounce starts it after the last key.
+    # Four letters delivered together, one query: the box asks once the events are handled.
     wait_idle(qtbot, view.ui)
     qtbot.waitUntil(lambda: view.model.filter.text == "sztx")
     assert view.model._generation == generation + 1
+
+
+def test_typing_while_a_query_runs_asks_once_for_the_newest_text(view, book, qtbot):
+    wait_idle(qtbot, view.ui)
+    before = view.ui.tasks.pending()
+    for text in ("五", "五金", "陶", "陶瓷"):
+        view.model.set_query(ProspectFilter(text=text))
+    # One first page and one count are running; the three later texts wait for them.
+    assert view.ui.tasks.pending() == before + 2
+    wait_idle(qtbot, view.ui)
+    qtbot.waitUntil(lambda: not view.model.loading)
+    assert keys(view, book) == {"taoci"}
+    assert view.model.total == 1
 
 
 def test_stale_results_are_discarded(view, book, qtbot):

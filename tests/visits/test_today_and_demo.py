@@ -103,6 +103,31 @@ def test_crm_visits_due_lists_planned_and_overdue_as_json(
     assert "禅城区陶瓷之家经营部" in capsys.readouterr().out  # everyone's, RM2's too
 
 
+def test_crm_visits_due_pages_long_lists(
+    book: Book, ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(ctx.db.path)
+    with ctx.db.transaction() as s:
+        refresh_due(s, ctx)
+    assert main(["visits", "due", "--db", db, "--date", "2026-03-05", "--json", "--all"]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    names = [p["name"] for p in whole["overdue"]]
+    assert len(names) == whole["overdue_count"] >= 2
+    pages = []
+    for offset in range(len(names)):
+        args = ["visits", "due", "--db", db, "--date", "2026-03-05", "--json"]
+        assert main([*args, "--limit", "1", "--offset", str(offset)]) == 0
+        page = json.loads(capsys.readouterr().out)
+        assert page["overdue_count"] == len(names)
+        pages += [p["name"] for p in page["overdue"]]
+    assert pages == names  # page by page, the same rows in the same order
+    assert main(["visits", "due", "--db", db, "--date", "2026-03-05", "--limit", "1"]) == 0
+    out = capsys.readouterr().out
+    assert f"1 of {len(names)}" in out and "--offset 1" in out
+    assert main(["visits", "due", "--db", db, "--limit", "0"]) == 2
+    assert "--limit" in capsys.readouterr().err
+
+
 def test_crm_visits_holidays_import_changes_due_dates(
     visits: VisitService,
     book: Book,

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
 
-from crm.services import reference
-from crm.services.container import Services
-from crm.services.reference import DistrictInfo
-from crm.services.users import UserInfo
 from crm.ui.common.settings import AppSettings
 from crm.ui.common.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    # The services (and SQLAlchemy behind them) load in the background while the window
+    # starts, so this module names them only for the type checker.
+    from crm.services.container import Services
+    from crm.services.reference import DistrictInfo
+    from crm.services.users import UserInfo
 
 
 class DataEvents(QObject):
@@ -36,6 +40,8 @@ class StartupData:
 
 def load_startup(services: Services) -> StartupData:
     """Reference data the pages need (run in the background)."""
+    from crm.services import reference
+
     return StartupData(
         user=services.users.current(),
         users=services.users.all(),

@@ -19,6 +19,8 @@ from crm.ui.common.context import UiContext
 from crm.ui.common.icons import icon
 from crm.ui.common.widgets import Choice, MultiSelectButton
 
+# Typing pauses shorter than this are one search. A consumer that coalesces its own queries
+# (the prospect list runs one at a time and then asks for the newest) passes 0.
 SEARCH_DEBOUNCE_MS = 150
 ALL_FIELDS = ("search", "stage", "source", "rm", "district", "industry", "tag", "no_contact")
 
@@ -27,7 +29,11 @@ class FilterBar(QWidget):
     filterChanged = Signal()
 
     def __init__(
-        self, ui: UiContext, fields: Sequence[str] = ALL_FIELDS, parent: QWidget | None = None
+        self,
+        ui: UiContext,
+        fields: Sequence[str] = ALL_FIELDS,
+        parent: QWidget | None = None,
+        debounce_ms: int = SEARCH_DEBOUNCE_MS,
     ) -> None:
         super().__init__(parent)
         self.ui = ui
@@ -50,7 +56,7 @@ class FilterBar(QWidget):
         self.search.setMinimumWidth(240)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.setInterval(debounce_ms)
         self._debounce.timeout.connect(self.filterChanged)
         self.search.textChanged.connect(lambda _text: self._debounce.start())
         self.search.returnPressed.connect(self._apply_now)

@@ -8,6 +8,7 @@ with Qt's tr() like every other UI string.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -24,8 +25,10 @@ from crm.domain.stages import (
     GATE_STRATEGIC,
     Stage,
 )
-from crm.services.reference import DistrictInfo
-from crm.services.users import UserInfo
+
+if TYPE_CHECKING:  # the services load in the background while the window starts
+    from crm.services.reference import DistrictInfo
+    from crm.services.users import UserInfo
 
 STAGES: tuple[Stage, ...] = (Stage.NO_LOAN, Stage.FIRST_LOAN, Stage.STRATEGIC, Stage.DROPPED)
 

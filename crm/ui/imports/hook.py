@@ -14,9 +14,6 @@ from crm.ui.common.icons import icon
 
 def install_import(window: Any) -> QAction:
     """Add the actions to the window's File menu; returns the Import list… action."""
-    from crm.ui.imports.duplicates import DuplicatesDialog
-    from crm.ui.imports.wizard import open_import_wizard
-
     translate = QCoreApplication.translate
     owners = window.new_action.associatedObjects() if hasattr(window, "new_action") else []
     menu = next((o for o in owners if isinstance(o, QMenu)), None)
@@ -26,11 +23,20 @@ def install_import(window: Any) -> QAction:
     importing.setStatusTip(
         translate("ImportMenu", "Import a prospect list from an Excel, ODS or CSV file")
     )
-    importing.triggered.connect(lambda _checked=False: open_import_wizard(window.ui, window))
+
+    def show_wizard() -> None:
+        # The wizard and its services load on first use, not while the window starts.
+        from crm.ui.imports.wizard import open_import_wizard
+
+        open_import_wizard(window.ui, window)
+
+    importing.triggered.connect(lambda _checked=False: show_wizard())
     duplicates = QAction(icon("none"), translate("ImportMenu", "Possible &duplicates…"), window)
     duplicates.setObjectName("importDuplicatesAction")
 
     def show_duplicates() -> None:
+        from crm.ui.imports.duplicates import DuplicatesDialog
+
         dialog = DuplicatesDialog(window.ui, window)
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         dialog.open()

@@ -128,7 +128,7 @@ class ProspectListView(QWidget):
         top.addWidget(self.new_button)
         layout.addLayout(top)
 
-        self.filters = FilterBar(self.ui, parent=self)
+        self.filters = FilterBar(self.ui, parent=self, debounce_ms=0)
         layout.addWidget(self.filters)
 
         self.bulk_bar = QFrame(self)

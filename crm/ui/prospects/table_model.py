@@ -37,6 +37,15 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Index = QModelIndex | QPersistentModelIndex
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_DECORATION = Qt.ItemDataRole.DecorationRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_ID = ID_ROLE.value
+_ANSWERED = frozenset(
+    {_DISPLAY, _DECORATION, _TOOLTIP, _FOREGROUND, _ID, Qt.ItemDataRole.UserRole.value + 1}
+)
+
 
 translate = QCoreApplication.translate
 
@@ -57,6 +66,11 @@ COLUMNS: tuple[Column, ...] = (
     Column(SortColumn.LAST_CONTACT, "Last contact"),
     Column(SortColumn.STAGE_SINCE, "Stage since"),
 )
+
+
+_STAGE_COL = next(i for i, c in enumerate(COLUMNS) if c.sort == SortColumn.STAGE)
+_RM_COL = next(i for i, c in enumerate(COLUMNS) if c.sort == SortColumn.RM)
+_CONTACT_COL = next(i for i, c in enumerate(COLUMNS) if c.sort == SortColumn.LAST_CONTACT)
 
 
 def column_title(column: Column) -> str:
@@ -103,6 +117,7 @@ class ProspectTableModel(QAbstractTableModel):
         self._generation = 0
         self._fetching = False
         self._loading = False
+        self._asking = False  # a first-page query is running
         self._started = False  # no query before the owner sets the first filter
         self._muted = QBrush(QColor("#8a93a0"))
         self._labels: dict[tuple[str, str], str] = {}
@@ -133,19 +148,29 @@ class ProspectTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        """Ask for the first page and the count again; older answers are dropped."""
+        """Ask for the first page and the count again; older answers are dropped.
+
+        At most one first-page query runs at a time: asked again while one runs (the user
+        types faster than the book answers), the model waits for it and then asks once for
+        the newest query, so typing never piles up stale queries in the pool.
+        """
         self._started = True
         self._generation += 1
+        self._fetching = False
+        self._set_loading(True)
+        if not self._asking:
+            self._ask_first_page()
+
+    def _ask_first_page(self) -> None:
         generation = self._generation
         flt, sort, limit = self._filter, self._sort, self.page_size
         service = self.ui.services.prospects
-        self._set_loading(True)
-        self._fetching = False
+        self._asking = True
         self.ui.tasks.read(
             self,
             lambda: service.page(flt, sort, 0, limit),
             lambda rows: self._apply_first_page(generation, rows),
-            lambda _err: self._failed(generation),
+            lambda _err: self._first_page_failed(generation),
         )
         self.ui.tasks.read(
             self,
@@ -172,7 +197,9 @@ class ProspectTableModel(QAbstractTableModel):
     # -- answers ---------------------------------------------------------------------------
 
     def _apply_first_page(self, generation: int, rows: list[ProspectRow]) -> None:
+        self._asking = False
         if generation != self._generation:
+            self._ask_first_page()
             return
         self.beginResetModel()
         self._rows = list(rows)
@@ -207,6 +234,13 @@ class ProspectTableModel(QAbstractTableModel):
         self._total = total
         self.totalChanged.emit(total)
         self.reloaded.emit()
+
+    def _first_page_failed(self, generation: int) -> None:
+        self._asking = False
+        if generation != self._generation:
+            self._ask_first_page()
+        else:
+            self._failed(generation)
 
     def _failed(self, generation: int) -> None:
         if generation == self._generation:
@@ -271,34 +305,34 @@ class ProspectTableModel(QAbstractTableModel):
             return column_title(COLUMNS[section])
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    # flags() is not overridden: the base class already answers enabled and selectable, and a
+    # Python override costs a call per painted cell.
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        # Called for every role of every painted cell (thousands of times a frame while
+        # scrolling): plain int comparisons, roles we never answer leave first.
+        if role not in _ANSWERED:
             return None
-        row, col = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._shown[row].texts[col]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._shown[row].tooltips[col] or None
-        if role == Qt.ItemDataRole.DecorationRole and COLUMNS[col].sort == SortColumn.STAGE:
-            return self._stage_icon(self._rows[row].stage)
-        if role == Qt.ItemDataRole.ForegroundRole:
+        row = index.row()
+        if not 0 <= row < len(self._rows):
+            return None
+        if role == _DISPLAY:
+            return self._shown[row].texts[index.column()]
+        if role == _FOREGROUND:
             shown = self._shown[row]
-            sort = COLUMNS[col].sort
-            if (sort == SortColumn.RM and shown.unassigned) or (
-                sort == SortColumn.LAST_CONTACT and shown.never_contacted
+            col = index.column()
+            if (col == _RM_COL and shown.unassigned) or (
+                col == _CONTACT_COL and shown.never_contacted
             ):
                 return self._muted
             return None
-        if role == ID_ROLE:
+        if role == _DECORATION:
+            return self._stage_icon(self._rows[row].stage) if index.column() == _STAGE_COL else None
+        if role == _TOOLTIP:
+            return self._shown[row].tooltips[index.column()] or None
+        if role == _ID:
             return self._rows[row].id
-        if role == ROW_ROLE:
-            return self._rows[row]
-        return None
+        return self._rows[row]  # ROW_ROLE
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):

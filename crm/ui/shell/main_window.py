@@ -86,15 +86,19 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.nav.currentRowChanged.connect(self._nav_changed)
         self._restore()
-        from crm.ui.sync.hook import install_sync  # sync: status indicator, scheduler
-
-        self.sync_controller = install_sync(self)
+        # Sync (status indicator, scheduler) needs httpx and keyring, which take longer to
+        # import than the first page takes to show: they load on a worker meanwhile.
+        self.sync_controller: object | None = None
+        ui.tasks.read(self, _sync_installer, self._install_sync)
         from crm.ui.imports.hook import install_import  # imports: File ▸ Import list…
 
         self.import_action = install_import(self)
         from crm.ui.visits.hook import install_visits  # visits: File ▸ Export visits (.ics)
 
         self.export_visits_action = install_visits(self, open_today=False)
+
+    def _install_sync(self, install: Callable[[MainWindow], object]) -> None:
+        self.sync_controller = install(self)
 
     # -- menus -----------------------------------------------------------------------------
 
@@ -272,3 +276,10 @@ class MainWindow(QMainWindow):
     def _close_now(self) -> None:
         self._closing = True
         self.close()
+
+
+def _sync_installer() -> Callable[[MainWindow], object]:
+    """Runs on a worker: only imports (no widget is made off the UI thread)."""
+    from crm.ui.sync.hook import install_sync
+
+    return install_sync

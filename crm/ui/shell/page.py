@@ -7,10 +7,11 @@ background). Later pages (Today, Calendar, Products, Reports, Team) are one more
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QWidget
 
 from crm.ui.common.context import UiContext
@@ -55,19 +56,60 @@ class PageSpec:
     title: Callable[[], str]
     icon: str
     factory: Callable[[UiContext, QWidget], Page]
+    # The module the factory imports, loaded ahead in the background for the first page.
+    module: str | None = None
+
+
+def _built_by(module: str, name: str) -> Callable[[UiContext, QWidget], Page]:
+    """A factory that imports the page's module only when the page is first shown: the
+    window paints its first page without loading the others (calendar, sync, …)."""
+
+    def make(ui: UiContext, parent: QWidget) -> Page:
+        page_class = getattr(importlib.import_module(module), name)
+        page: Page = page_class(ui, parent)
+        return page
+
+    return make
 
 
 def default_pages() -> list[PageSpec]:
-    from crm.ui.calendar.page import CalendarPage
-    from crm.ui.pipeline.page import PipelinePage
-    from crm.ui.prospects.page import ProspectsPage
-    from crm.ui.sync.page import ConflictsPage
-    from crm.ui.today.page import TodayPage
-
+    # Keys and titles repeat the page classes' own (a test keeps them equal), so building
+    # the navigation needs none of the page modules.
+    translate = QCoreApplication.translate
     return [
-        PageSpec(TodayPage.key, TodayPage.title, "today", TodayPage),
-        PageSpec(ProspectsPage.key, ProspectsPage.title, "prospects", ProspectsPage),
-        PageSpec(PipelinePage.key, PipelinePage.title, "pipeline", PipelinePage),
-        PageSpec(CalendarPage.key, CalendarPage.title, "calendar", CalendarPage),
-        PageSpec(ConflictsPage.key, ConflictsPage.title, "refresh", ConflictsPage),
+        PageSpec(
+            "today",
+            lambda: translate("TodayPage", "Today"),
+            "today",
+            _built_by("crm.ui.today.page", "TodayPage"),
+            "crm.ui.today.page",
+        ),
+        PageSpec(
+            "prospects",
+            lambda: translate("Navigation", "Prospects"),
+            "prospects",
+            _built_by("crm.ui.prospects.page", "ProspectsPage"),
+            "crm.ui.prospects.page",
+        ),
+        PageSpec(
+            "pipeline",
+            lambda: translate("Navigation", "Pipeline"),
+            "pipeline",
+            _built_by("crm.ui.pipeline.page", "PipelinePage"),
+            "crm.ui.pipeline.page",
+        ),
+        PageSpec(
+            "calendar",
+            lambda: translate("CalendarPage", "Calendar"),
+            "calendar",
+            _built_by("crm.ui.calendar.page", "CalendarPage"),
+            "crm.ui.calendar.page",
+        ),
+        PageSpec(
+            "sync_conflicts",
+            lambda: translate("ConflictsView", "Sync conflicts"),
+            "refresh",
+            _built_by("crm.ui.sync.page", "ConflictsPage"),
+            "crm.ui.sync.page",
+        ),
     ]
