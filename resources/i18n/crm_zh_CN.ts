@@ -98,6 +98,10 @@
         <source>Stalled: no stage change and no contact for {days} days or more</source>
         <translation>停滞：已连续 {days} 天及以上无阶段变化且无联系</translation>
     </message>
+    <message>
+        <source>Financial-literacy checklist: {done} of {total} items</source>
+        <translation>金融知识辅导清单：已完成 {done}/{total} 项</translation>
+    </message>
 </context>
 <context>
     <name>ConflictsView</name>

@@ -280,3 +280,33 @@ def test_stalled_cards(stage, in_stage, since_contact, stalled):
     )
     assert card.stalled is stalled
     assert card.days_in_stage == in_stage
+
+
+def test_cards_show_the_financial_literacy_checklist(board, book, qtbot):
+    from crm.domain.visits import VisitDraft
+    from crm.services.visits import VisitService
+
+    visits = VisitService(board.ui.services.ctx)
+    start = visits.start_record(book.ids["meijia"])
+    visits.finalize(
+        start.id,
+        VisitDraft(
+            visit_on=board.ui.today(),
+            kind="phone",
+            purpose="电话辅导",
+            people_met="王总",
+            next_steps="整理账簿",
+            checklist_items=("debt.capacity", "planning.renewal"),
+        ),
+    )
+    board.reload()
+    wait_idle(qtbot, board.ui)
+    model = board.columns["first_loan"].model
+    card = model.card(card_names(board, "first_loan").index("佛山市顺德区美嘉家具有限公司"))
+    done, total = card.checklist
+    assert done == 2 and total >= done
+    row = card_names(board, "first_loan").index("佛山市顺德区美嘉家具有限公司")
+    tip = model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
+    assert f"2 of {total}" in tip
+    others = [model.card(r) for r in range(model.count()) if model.card(r) is not card]
+    assert all(c.checklist is not None and c.checklist[0] == 0 for c in others)

@@ -334,3 +334,34 @@ def test_cancelling_a_typed_new_prospect_asks(page, qtbot, answers):
     dialog.reject()
     assert not dialog.isVisible()
     assert len(asked) == 2
+
+
+def test_the_detail_shows_the_prospects_visits(page, book, qtbot):
+    from crm.domain.visits import VisitDraft
+    from crm.services.visits import VisitService
+
+    visits = VisitService(page.ui.services.ctx)
+    start = visits.start_record(book.ids["meijia"])
+    visits.finalize(
+        start.id,
+        VisitDraft(
+            visit_on=page.ui.today(),
+            kind="phone",
+            purpose="贷后回访",
+            people_met="王总",
+            next_steps="下周上门",
+            checklist_items=("debt.capacity",),
+        ),
+    )
+    assert page.detail.visits is None  # made with the first prospect opened, not at start
+    page.open_prospect(book.ids["meijia"])
+    wait_idle(qtbot, page.ui)
+    panel = page.detail.visits
+    assert panel is not None and panel.isVisible()
+    assert panel.history.count() == 1 and "贷后回访" in panel.history.item(0).text()
+    assert panel.bar.done == 1
+    page.show_list()
+    page.open_prospect(book.ids["huaxing"])  # the same panel, now for another prospect
+    wait_idle(qtbot, page.ui)
+    assert page.detail.visits is panel
+    assert panel.prospect_id == book.ids["huaxing"] and panel.history.count() == 0

@@ -1,4 +1,5 @@
-"""Drawing a pipeline card: name, RM, days in stage, last contact, and a stalled mark."""
+"""Drawing a pipeline card: name, RM, days in stage, last contact, a stalled mark and the
+financial-literacy checklist's progress."""
 
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from crm.ui.common import fmt, labels
 from crm.ui.pipeline.card_model import CARD_ROLE, Card
+from crm.ui.visits.checklist import paint_checklist_bar
 
 translate = QCoreApplication.translate
 CARD_MARGIN_X = 6
 CARD_MARGIN_Y = 4
 PADDING = 10
+BAR_HEIGHT = 12  # the checklist bar under the text lines
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -35,7 +38,7 @@ class CardDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         line = QFontMetrics(option.font).height()
-        return QSize(200, 3 * line + 2 * PADDING + 8 + 2 * CARD_MARGIN_Y)
+        return QSize(200, 3 * line + BAR_HEIGHT + 2 * PADDING + 10 + 2 * CARD_MARGIN_Y)
 
     def paint(
         self,
@@ -125,4 +128,8 @@ class CardDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             metrics.elidedText(detail, Qt.TextElideMode.ElideRight, detail_rect.width()),
         )
+        if card.checklist is not None:
+            bar = QRect(inner.left(), inner.top() + 3 * line, inner.width(), BAR_HEIGHT)
+            painter.setFont(base)
+            paint_checklist_bar(painter, bar, *card.checklist)
         painter.restore()

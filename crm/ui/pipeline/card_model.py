@@ -27,11 +27,14 @@ from PySide6.QtCore import (
 from crm.domain.query import ProspectFilter, Sort, SortColumn
 from crm.domain.stages import Stage
 from crm.services.prospects import ProspectRow
+from crm.services.visits import VisitService
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
 from crm.ui.stages.dialog import MoveItem
 
 PAGE_SIZE = 200
+# A page of a column: its rows, and each one's checklist progress by prospect id.
+Rows = tuple[list[ProspectRow], dict[str, tuple[int, int]]]
 MIME_TYPE = "application/x-firstloan-prospects"
 CARD_ROLE = Qt.ItemDataRole.UserRole + 10
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -46,9 +49,17 @@ class Card:
     days_in_stage: int
     days_since_contact: int | None
     stalled: bool
+    # Financial-literacy checklist: (items covered, items in all); None while unknown.
+    checklist: tuple[int, int] | None = None
 
 
-def make_card(row: ProspectRow, today: date, zone: Any, stalled_after: int) -> Card:
+def make_card(
+    row: ProspectRow,
+    today: date,
+    zone: Any,
+    stalled_after: int,
+    checklist: tuple[int, int] | None = None,
+) -> Card:
     stage_day = fmt.local(row.stage_changed_at, zone).date()
     in_stage = max((today - stage_day).days, 0)
     since = (today - row.last_contact_on).days if row.last_contact_on else None
@@ -57,7 +68,7 @@ def make_card(row: ProspectRow, today: date, zone: Any, stalled_after: int) -> C
         and in_stage >= stalled_after
         and (since is None or since >= stalled_after)
     )
-    return Card(row, in_stage, since, stalled)
+    return Card(row, in_stage, since, stalled, checklist)
 
 
 def encode(items: Sequence[MoveItem]) -> bytes:
@@ -96,6 +107,7 @@ class CardModel(QAbstractListModel):
         self._fetching = False
         self.exhausted = True
         self.loading = False
+        self._visits = VisitService(ui.services.ctx)
 
     @property
     def column_sort(self) -> Sort:
@@ -116,7 +128,7 @@ class CardModel(QAbstractListModel):
         self._fetching = False
         self.ui.tasks.read(
             self,
-            lambda: service.page(column, sort, 0, limit),
+            lambda: self._with_checklists(service.page(column, sort, 0, limit)),
             lambda rows: self._loaded(generation, limit, rows),
             lambda _err: self._failed(generation),
         )
@@ -131,34 +143,41 @@ class CardModel(QAbstractListModel):
         service = self.ui.services.prospects
         self.ui.tasks.read(
             self,
-            lambda: service.page(column, sort, offset, limit),
+            lambda: self._with_checklists(service.page(column, sort, offset, limit)),
             lambda rows: self._more(generation, offset, rows),
             lambda _err: self._failed(generation),
         )
 
-    def _cards_of(self, rows: list[ProspectRow]) -> list[Card]:
-        today, zone = self.ui.today(), self.ui.zone
-        return [make_card(r, today, zone, self.stalled_after) for r in rows]
+    def _with_checklists(self, rows: list[ProspectRow]) -> Rows:
+        """Runs on a worker: the page's rows with their checklist progress (one query)."""
+        return rows, self._visits.checklist_progress_many([r.id for r in rows])
 
-    def _loaded(self, generation: int, limit: int, rows: list[ProspectRow]) -> None:
+    def _cards_of(self, page: Rows) -> list[Card]:
+        rows, checklists = page
+        today, zone = self.ui.today(), self.ui.zone
+        return [make_card(r, today, zone, self.stalled_after, checklists.get(r.id)) for r in rows]
+
+    def _loaded(self, generation: int, limit: int, page: Rows) -> None:
+        rows = page[0]
         if generation != self._generation:
             return
         self.beginResetModel()
-        self._cards = self._cards_of(rows)
+        self._cards = self._cards_of(page)
         self.endResetModel()
         self.exhausted = len(rows) < limit
         self.loading = False
         self.loaded.emit()
 
-    def _more(self, generation: int, offset: int, rows: list[ProspectRow]) -> None:
+    def _more(self, generation: int, offset: int, page: Rows) -> None:
         if generation != self._generation or offset != len(self._cards):
             return
+        rows = page[0]
         self._fetching = False
         self.exhausted = len(rows) < self.page_size
         if rows:
             first = len(self._cards)
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._cards.extend(self._cards_of(rows))
+            self._cards.extend(self._cards_of(page))
             self.endInsertRows()
         self.loaded.emit()
 
@@ -233,5 +252,12 @@ class CardModel(QAbstractListModel):
                 translate(
                     "CardModel", "Stalled: no stage change and no contact for {days} days or more"
                 ).format(days=self.stalled_after)
+            )
+        if card.checklist is not None:
+            done, total = card.checklist
+            lines.append(
+                translate(
+                    "CardModel", "Financial-literacy checklist: {done} of {total} items"
+                ).format(done=done, total=total)
             )
         return "\n".join(lines)

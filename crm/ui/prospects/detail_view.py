@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -35,6 +36,9 @@ from crm.ui.common.errors import said, show_error
 from crm.ui.common.icons import icon
 from crm.ui.common.widgets import StageChip, heading, muted
 from crm.ui.prospects.form import ProspectForm
+
+if TYPE_CHECKING:
+    from crm.ui.visits.prospect_panel import ProspectVisitsPanel
 from crm.ui.prospects.timeline import StageTimeline
 from crm.ui.stages.dialog import MoveItem
 from crm.ui.stages.mover import StageMover
@@ -164,6 +168,10 @@ class ProspectDetailView(QWidget):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         summary_layout.addWidget(self.summary)
         side_layout.addWidget(summary_panel)
+        # The visits panel (contact rhythm, plans, history, checklist) goes here, made when
+        # the first prospect opens: the list shows sooner at start without it.
+        self.side_layout = side_layout
+        self.visits: ProspectVisitsPanel | None = None
 
         loans_panel, loans_layout = _panel(side_body, self.tr("Loans"))
         self.loans = QLabel(loans_panel)
@@ -196,6 +204,7 @@ class ProspectDetailView(QWidget):
         self.chip.set_stage("")
         self.form.setEnabled(False)
         self._update_state()
+        self._visits_panel().load(prospect_id)
         service = self.ui.services.prospects
         self.ui.tasks.read(
             self,
@@ -203,6 +212,15 @@ class ProspectDetailView(QWidget):
             lambda detail: self._loaded(prospect_id, detail),
             lambda err: self._load_failed(prospect_id, err),
         )
+
+    def _visits_panel(self) -> ProspectVisitsPanel:
+        if self.visits is None:
+            from crm.ui.visits.prospect_panel import ProspectVisitsPanel
+
+            body = self.side_layout.parentWidget()
+            self.visits = ProspectVisitsPanel(self.ui, body)
+            self.side_layout.insertWidget(1, self.visits)
+        return self.visits
 
     def _loaded(self, prospect_id: str, detail: ProspectDetail) -> None:
         if prospect_id != self._loading_id:

@@ -142,6 +142,7 @@ class ProspectVisitsPanel(QFrame):
                 text += f" — {line.purpose}"
             item = QListWidgetItem(text, self.history)
             item.setData(LINE_ROLE, line)
+            item.setToolTip(text)
             item.setForeground(labels.status_colour(line.status))
 
     def _changed(self, prospect_id: str) -> None:
