@@ -8,6 +8,13 @@ in a message box in the user's language, never as a traceback.
 
 from __future__ import annotations
 
+# isort: off
+# SQLAlchemy and the services load before Qt on purpose. Once PySide6 is loaded, its import
+# hook reads the source of every module imported after it (looking for `from __feature__
+# import`): for the ~250 modules of the data stack that is a fifth of the start-up.
+import crm.services.container  # noqa: F401
+# isort: on
+
 import ctypes.util
 import logging
 import logging.handlers
@@ -203,8 +210,6 @@ class Launcher:
         first_page = self.settings.last_page
 
         def open_all() -> tuple[Services, StartupData]:
-            # Imported here, on the worker: SQLAlchemy and the services take longer to
-            # import than Qt takes to start.
             from crm.services.container import open_services
 
             services = open_services(path, create=create)

@@ -38,8 +38,8 @@ APP_CHILD = """
 import os, sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
+import crm.ui.launch as launch  # first, as `crm gui` imports it: it loads the data stack before Qt
 from PySide6.QtCore import QCoreApplication, QTimer
-import crm.ui.launch as launch
 
 assert launch.platform_problem() is None
 QCoreApplication.setOrganizationName(launch.ORGANISATION)
