@@ -255,6 +255,14 @@ class ProspectService:
             )
             return [_row(r) for r in rows]
 
+    def prepare_search(self) -> None:
+        """Build and cache the search statements once (SQLAlchemy compiles each shape on
+        first use, which would otherwise land on the user's first keystroke)."""
+        probe = ProspectFilter(text="佛山")
+        self.page(probe, Sort(), 0, 1)
+        self.count(probe)
+        self.page(ProspectFilter(text="f"), Sort(), 0, 1)
+
     def count(self, flt: ProspectFilter) -> int:
         with self.ctx.db.reading() as s:
             return queries.count(

@@ -140,8 +140,8 @@ def test_typing_while_a_query_runs_asks_once_for_the_newest_text(view, book, qtb
     before = view.ui.tasks.pending()
     for text in ("五", "五金", "陶", "陶瓷"):
         view.model.set_query(ProspectFilter(text=text))
-    # One first page and one count are running; the three later texts wait for them.
-    assert view.ui.tasks.pending() == before + 2
+    # One first page is running (its count follows it); the three later texts wait for it.
+    assert view.ui.tasks.pending() == before + 1
     wait_idle(qtbot, view.ui)
     qtbot.waitUntil(lambda: not view.model.loading)
     assert keys(view, book) == {"taoci"}
@@ -288,3 +288,18 @@ def test_bulk_drop_moves_every_prospect_with_the_reason(view, book, qtbot):
         assert detail.history[-1].reason_code == "no_need"
     wait_idle(qtbot, view.ui)
     assert {view.model.row_at(r).stage for r in range(5)} >= {"dropped"}
+
+
+def test_cells_explain_themselves_in_tooltips(view, book, qtbot):
+    view.model.set_query(ProspectFilter(text="华兴"))
+    wait_idle(qtbot, view.ui)
+    model = view.model
+    row = model.row_of(book.ids["huaxing"])
+    tip = lambda sort: model.data(  # noqa: E731
+        model.index(row, next(i for i, c in enumerate(COLUMNS) if c.sort == sort)),
+        Qt.ItemDataRole.ToolTipRole,
+    )
+    assert tip(SortColumn.NAME).startswith("佛山市南海区华兴五金制品厂\n")
+    assert "in this stage" in tip(SortColumn.STAGE_SINCE)
+    assert tip(SortColumn.INDUSTRY)  # the division's long name
+    assert tip(SortColumn.USCC) is None

@@ -71,6 +71,8 @@ COLUMNS: tuple[Column, ...] = (
 _STAGE_COL = next(i for i, c in enumerate(COLUMNS) if c.sort == SortColumn.STAGE)
 _RM_COL = next(i for i, c in enumerate(COLUMNS) if c.sort == SortColumn.RM)
 _CONTACT_COL = next(i for i, c in enumerate(COLUMNS) if c.sort == SortColumn.LAST_CONTACT)
+_INDUSTRY_COL = next(i for i, c in enumerate(COLUMNS) if c.sort == SortColumn.INDUSTRY)
+_SINCE_COL = next(i for i, c in enumerate(COLUMNS) if c.sort == SortColumn.STAGE_SINCE)
 
 
 def column_title(column: Column) -> str:
@@ -91,7 +93,7 @@ class _Shown:
     """A row's texts, made once when the row arrives (data() is called very often)."""
 
     texts: tuple[str, ...]
-    tooltips: tuple[str, ...]
+    stage_day: date  # the local day the prospect entered its stage
     unassigned: bool
     never_contacted: bool
 
@@ -118,6 +120,7 @@ class ProspectTableModel(QAbstractTableModel):
         self._fetching = False
         self._loading = False
         self._asking = False  # a first-page query is running
+        self._search_prepared = False
         self._started = False  # no query before the owner sets the first filter
         self._muted = QBrush(QColor("#8a93a0"))
         self._labels: dict[tuple[str, str], str] = {}
@@ -172,6 +175,12 @@ class ProspectTableModel(QAbstractTableModel):
             lambda rows: self._apply_first_page(generation, rows),
             lambda _err: self._first_page_failed(generation),
         )
+
+    def _ask_total(self, generation: int) -> None:
+        # Counted after the rows are in: run side by side, the count would slow the page
+        # the user is waiting for.
+        flt = self._filter
+        service = self.ui.services.prospects
         self.ui.tasks.read(
             self,
             lambda: service.count(flt),
@@ -201,6 +210,10 @@ class ProspectTableModel(QAbstractTableModel):
         if generation != self._generation:
             self._ask_first_page()
             return
+        if not self._search_prepared:
+            self._search_prepared = True
+            service = self.ui.services.prospects
+            self.ui.tasks.read(self, service.prepare_search, lambda _none: None, lambda _e: None)
         self.beginResetModel()
         self._rows = list(rows)
         self._shown = self._show_all(rows)
@@ -208,6 +221,7 @@ class ProspectTableModel(QAbstractTableModel):
         self.endResetModel()
         self._set_loading(False)
         self.reloaded.emit()
+        self._ask_total(generation)
 
     def _apply_total(self, generation: int, total: int) -> None:
         if generation != self._generation:
@@ -329,7 +343,7 @@ class ProspectTableModel(QAbstractTableModel):
         if role == _DECORATION:
             return self._stage_icon(self._rows[row].stage) if index.column() == _STAGE_COL else None
         if role == _TOOLTIP:
-            return self._shown[row].tooltips[index.column()] or None
+            return self._tooltip(row, index.column()) or None
         if role == _ID:
             return self._rows[row].id
         return self._rows[row]  # ROW_ROLE
@@ -371,9 +385,15 @@ class ProspectTableModel(QAbstractTableModel):
             text = self._labels[key] = make()
         return text
 
+    def _day(self, value: date) -> str:
+        # A page holds a few dozen distinct days: format each once.
+        text = self._labels.get(("day", value.isoformat()))
+        if text is None:
+            text = self._labels[("day", value.isoformat())] = fmt.day(value)
+        return text
+
     def _show(self, r: ProspectRow, today: date, zone: ZoneInfo) -> _Shown:
         stage_day = fmt.local(r.stage_changed_at, zone).date()
-        in_stage = (today - stage_day).days
         never = r.last_contact_on is None
         texts = (
             r.name,
@@ -388,26 +408,27 @@ class ProspectTableModel(QAbstractTableModel):
             ),
             self._label("industry", r.industry_code, lambda: labels.industry(r.industry_code)),
             self._label("never", None, lambda: translate("ProspectTableModel", "Never"))
-            if never
-            else fmt.day(r.last_contact_on),
-            fmt.day(stage_day),
+            if r.last_contact_on is None
+            else self._day(r.last_contact_on),
+            self._day(stage_day),
         )
-        owner = f"\n{labels.kind(r.kind)} · {r.owner_name}" if r.owner_name else ""
-        tooltips = (
-            f"{r.name}{owner}",
-            "",
-            "",
-            "",
-            "",
-            self._label(
-                "industry_long",
-                r.industry_code,
-                lambda: labels.industry_long(r.industry_code) if r.industry_code else "",
-            ),
-            "" if never else _ago(today, r.last_contact_on),
-            translate("ProspectTableModel", "{days} in this stage").format(days=fmt.days(in_stage)),
-        )
-        return _Shown(texts, tooltips, r.rm_name is None, never)
+        return _Shown(texts, stage_day, r.rm_name is None, never)
+
+    def _tooltip(self, row: int, col: int) -> str:
+        """Made when the pointer rests on a cell, not for every row that arrives."""
+        r, shown = self._rows[row], self._shown[row]
+        if col == 0:
+            return f"{r.name}\n{labels.kind(r.kind)} · {r.owner_name}" if r.owner_name else r.name
+        if col == _INDUSTRY_COL:
+            return labels.industry_long(r.industry_code) if r.industry_code else ""
+        if col == _CONTACT_COL:
+            return _ago(self.ui.today(), r.last_contact_on)
+        if col == _SINCE_COL:
+            in_stage = (self.ui.today() - shown.stage_day).days
+            return translate("ProspectTableModel", "{days} in this stage").format(
+                days=fmt.days(in_stage)
+            )
+        return ""
 
 
 def _ago(today: date, then: date | None) -> str:
