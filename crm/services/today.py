@@ -384,6 +384,15 @@ class TodayService:
         """Ids of prospects due in ``where``, most urgent first."""
         clause, params = self._due_where(scope, where)
         sql = f"SELECT id {clause} ORDER BY next_visit_due, id"
+        if limit is not None and scope.rm_ids is None:
+            # The whole book's most urgent page, in the order of the one-column index (ties
+            # by rowid): read from its start and stopped after the page, where the covering
+            # index (RM first) would sort every due prospect first.
+            clause = clause.replace(
+                "INDEXED BY ix_prospects_rm_next_visit_due",
+                "INDEXED BY ix_prospects_next_visit_due",
+            )
+            sql = f"SELECT id {clause} ORDER BY next_visit_due, rowid"
         if limit is not None:
             sql += " LIMIT :limit OFFSET :offset"
             params.update(limit=limit, offset=offset)
