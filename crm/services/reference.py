@@ -7,7 +7,6 @@ values from here so it never reads files itself.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from crm import resources
 from crm.domain.prospect import Catalogues
 from crm.domain.stages import StrategicCriteria
 from crm.services.context import Context
+from crm.services.records import DistrictInfo
 from crm.store.models import District
 
 
@@ -77,13 +77,6 @@ def stalled_days() -> int:
 
 def district_codes(session: Session) -> list[str]:
     return list(session.scalars(select(District.code)))
-
-
-@dataclass(frozen=True)
-class DistrictInfo:
-    code: str
-    name: str
-    name_en: str
 
 
 def districts(ctx: Context) -> list[DistrictInfo]:

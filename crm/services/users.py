@@ -9,19 +9,10 @@ from sqlalchemy import select
 from crm.domain.errors import DomainError
 from crm.services.context import Context, NotFound
 from crm.services.outbox import meta_get, meta_set
+from crm.services.records import UserInfo
 from crm.store.models import Team, User
 
 CURRENT_USER_KEY = "current_user"
-
-
-@dataclass(frozen=True)
-class UserInfo:
-    id: str
-    username: str
-    display_name: str
-    role: str
-    team_id: str | None
-    team_name: str | None
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlcipher3 import dbapi2 as sqlite_driver
 
 from crm.store import errors
+from crm.store.files import BUSY_TIMEOUT_MS, SQLITE_MAGIC, looks_like_sqlite, raw_connect
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 5000
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "SQLITE_MAGIC",
+    "Database",
+    "classify",
+    "looks_like_sqlite",
+    "open_engine",
+    "raw_connect",
+    "translate_errors",
+]
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -58,23 +67,6 @@ def open_engine(path: Path | str, *, echo: bool = False) -> Engine:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
-
-
-def raw_connect(path: Path | str, *, read_only: bool = False) -> Any:
-    """A bare DB-API connection for checks that must not change the file (no PRAGMAs)."""
-    target = Path(path)
-    if read_only:
-        return sqlite_driver.connect(
-            f"file:{target.as_posix()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-        )
-    return sqlite_driver.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)
-
-
-def looks_like_sqlite(path: Path) -> bool:
-    """True when the file starts with SQLite's header (an empty file counts as new)."""
-    with path.open("rb") as handle:
-        head = handle.read(len(SQLITE_MAGIC))
-    return head == SQLITE_MAGIC or head == b""
 
 
 class Database:

@@ -9,37 +9,38 @@ is reported and left untouched: the checks before any upgrade only read.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from crm.store import errors
-from crm.store.engine import Database, classify, looks_like_sqlite, open_engine, raw_connect
+from crm.store.engine import Database, classify, open_engine
+from crm.store.files import (
+    head_revision,
+    known_revisions,
+    left_unclean,
+    looks_like_sqlite,
+    migrations_dir,
+    raw_connect,
+)
+
+__all__ = [
+    "OpenReport",
+    "backup_copy",
+    "current_revision",
+    "downgrade",
+    "head_revision",
+    "known_revisions",
+    "left_unclean",
+    "migrations_dir",
+    "open_database",
+    "upgrade",
+]
 
 log = logging.getLogger(__name__)
 
-_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
 IGNORED_TABLES_PREFIX = "prospect_search"
-
-
-def migrations_dir() -> Path:
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[2] / "migrations", here.parents[1] / "_migrations"):
-        if (candidate / "env.py").is_file():
-            return candidate
-    raise FileNotFoundError("the migrations folder is missing from this installation")
-
-
-def known_revisions() -> list[str]:
-    """Revision ids in order; our revision ids are the 4-digit prefixes of their files."""
-    names = (p.name for p in (migrations_dir() / "versions").iterdir())
-    return sorted(m.group(1) for n in names if (m := _REVISION_FILE.match(n)))
-
-
-def head_revision() -> str:
-    return known_revisions()[-1]
 
 
 def include_object(
@@ -56,20 +57,6 @@ class OpenReport:
     created: bool
     upgraded_from: str | None
     backup: Path | None
-
-
-def left_unclean(path: Path) -> bool:
-    """True when the last session did not close the database cleanly.
-
-    SQLite checkpoints and removes the write-ahead log when the last connection closes, so
-    a non-empty -wal file at open means a crash or power loss (or another process that has
-    the book open right now, where the check costs time but no harm).
-    """
-    wal = path.with_name(path.name + "-wal")
-    try:
-        return wal.stat().st_size > 0
-    except OSError:
-        return False
 
 
 def current_revision(path: Path, *, thorough: bool = False) -> str | None:

@@ -8,13 +8,6 @@ in a message box in the user's language, never as a traceback.
 
 from __future__ import annotations
 
-# isort: off
-# SQLAlchemy and the services load before Qt on purpose. Once PySide6 is loaded, its import
-# hook reads the source of every module imported after it (looking for `from __feature__
-# import`): for the ~250 modules of the data stack that is a fifth of the start-up.
-import crm.services.container  # noqa: F401
-# isort: on
-
 import ctypes.util
 import logging
 import logging.handlers
@@ -25,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from crm.domain.errors import DomainError
 from crm.ui.common.context import StartupData, UiContext, load_startup
@@ -38,6 +31,7 @@ from crm.ui.common.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from crm.services.container import Services
+    from crm.services.first_look import FirstLook
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -57,6 +51,9 @@ XCB_LIBRARIES = {
 EXIT_NO_DISPLAY = 3
 EXIT_DATABASE = 1
 PROGRESS_DELAY_MS = 300
+# A window opened from the book's first look gets its services after its first paint, and
+# at the latest this long after it was shown.
+SERVICES_AT_THE_LATEST_MS = 1000
 MISSING_DB_CODE = "db.missing"
 
 
@@ -209,6 +206,25 @@ class Launcher:
         path = self.db_path
         first_page = self.settings.last_page
 
+        def look() -> FirstLook | None:
+            # The first screen with the bare driver: the window can paint the list before
+            # SQLAlchemy has loaded. None (anything unusual) sends the careful open.
+            if create or first_page != "prospects":
+                return None
+            from crm.services.first_look import first_look
+            from crm.ui.prospects.table_model import PAGE_SIZE
+
+            found = first_look(path, PAGE_SIZE)
+            if found is not None:
+                preload_ui(first_page)
+            return found
+
+        self.tasks.read(self.tasks, look, lambda found: self._looked(found, create), self._failed)
+
+    def _open_carefully(self, create: bool) -> None:
+        path = self.db_path
+        first_page = self.settings.last_page
+
         def open_all() -> tuple[Services, StartupData]:
             from crm.services.container import open_services
 
@@ -218,6 +234,57 @@ class Launcher:
             return services, startup
 
         self.tasks.read(self.tasks, open_all, self._opened, self._failed)
+
+    def _looked(self, found: FirstLook | None, create: bool) -> None:
+        from crm.ui.shell.main_window import MainWindow
+
+        if found is None:
+            self._open_carefully(create)
+            return
+        self._finish_progress()
+        startup = StartupData(found.user, found.users, found.districts)
+        ui = UiContext(
+            None, self.settings, self.tasks, startup, db_path=self.db_path, first_look=found
+        )
+        window = MainWindow(ui, crash=self.crash, language=self.language)
+        self.window = window
+        # The services load once the first frame is on screen: loading them is Python
+        # work that would hold the interpreter while the list paints. (A window that is
+        # never painted, say minimised, gets them a moment later all the same.)
+        loaded = [False]
+
+        def load() -> None:
+            if not loaded[0]:
+                loaded[0] = True
+                self._load_services(ui, window)
+
+        window.firstPainted.connect(load)
+        QTimer.singleShot(SERVICES_AT_THE_LATEST_MS, load)
+        window.show()
+
+    def _load_services(self, ui: UiContext, window: QWidget) -> None:
+        path = self.db_path
+
+        def load() -> None:
+            try:
+                from crm.services.container import open_services
+
+                services = open_services(path)
+            except BaseException as exc:
+                ui.attach(None, exc)
+                raise
+            ui.attach(services)
+
+        def failed(error: BaseException) -> None:
+            # The first look was fine but the careful open is not (another program took
+            # the book meanwhile, say): tell it and close, as at start.
+            if isinstance(error, DomainError):
+                QMessageBox.critical(window, app_title(), said(error))
+            self.exit_code = EXIT_DATABASE
+            window.hide()
+            self.quit(EXIT_DATABASE)
+
+        self.tasks.load(self.tasks, load, None, failed)
 
     def _show_progress(self) -> None:
         if not self._done and self.progress is not None:

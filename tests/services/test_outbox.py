@@ -14,7 +14,8 @@ from crm.domain.query import ProspectFilter, Sort
 from crm.services import outbox as outbox_module
 from crm.services.context import Context
 from crm.services.loans import LoanDraft, record_loan
-from crm.services.prospects import DuplicateUSCC, ProspectService, add_contact
+from crm.services.prospects import ProspectService, add_contact
+from crm.services.records import DuplicateUSCC
 from crm.store.engine import Database
 from crm.store.models import AppMeta, Assignment, OutboxOp, Prospect
 from crm.sync.hlc import HLC

@@ -28,7 +28,8 @@ from crm.domain.query import UNASSIGNED, ProspectFilter, Sort, SortColumn
 from crm.domain.uscc import make_uscc
 from crm.services.context import Context
 from crm.services.loans import LoanDraft, record_loan
-from crm.services.prospects import ProspectRow, ProspectService
+from crm.services.prospects import ProspectService
+from crm.services.records import ProspectRow
 from crm.store.models import Prospect
 
 TENCENT_USCC = make_uscc("9", "1", "440300", "708461136").value  # 91440300708461136T

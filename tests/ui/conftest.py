@@ -22,7 +22,7 @@ from crm.domain.uscc import make_uscc
 from crm.services.container import Services, open_services
 from crm.services.demo import build_demo
 from crm.services.loans import LoanDraft, record_loan
-from crm.services.users import UserInfo
+from crm.services.records import UserInfo
 from crm.ui.common.context import UiContext, load_startup
 from crm.ui.common.fonts import apply_app_font
 from crm.ui.common.i18n import install_translators, remove_translators

@@ -4,6 +4,7 @@ opening the database behind a progress dialog, database problems told plainly, c
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,9 @@ def launcher_for(qtbot, tmp_path):
 
     yield make
     for launcher in made:
+        if isinstance(launcher.window, MainWindow):
+            ui = launcher.window.ui
+            qtbot.waitUntil(lambda ui=ui: ui.services_ready, timeout=10_000)
         launcher.tasks.wait()
         if isinstance(launcher.window, MainWindow):
             launcher.window.close()
@@ -122,6 +126,42 @@ def test_launcher_opens_the_database_and_shows_the_window(launcher_for, tmp_path
     assert window.isVisible()
     assert window.status.database.text() == "book.db"
     assert launcher.exit_code is None
+
+
+def test_the_list_shows_from_the_first_look_and_the_services_follow(launcher_for, tmp_path, qtbot):
+    path = tmp_path / "book.db"
+    build_demo(path, prospects=300, seed=2)
+    launcher = launcher_for(path)
+    launcher.start()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=10_000)
+    window = launcher.window
+    assert isinstance(window, MainWindow)
+    page = window.pages["prospects"]
+    # The rows are there as the window is built, read before the services loaded.
+    assert page.list.model.rowCount() == 200
+    assert page.list.model.total == 300
+    first = [page.list.model.row_at(r) for r in range(200)]
+    qtbot.waitUntil(lambda: window.ui.services_ready, timeout=10_000)
+    from crm.domain.query import ProspectFilter, Sort
+
+    assert window.ui.services.prospects.page(ProspectFilter(), Sort(), 0, 200) == first
+    page.list.filters.search.setText("佛山")  # and the list works on from there
+    qtbot.waitUntil(lambda: page.list.model.filter.text == "佛山", timeout=10_000)
+    qtbot.waitUntil(lambda: not page.list.model.loading, timeout=10_000)
+    assert page.list.model.rowCount() > 0
+
+
+def test_a_book_left_open_by_a_crash_is_opened_the_careful_way(launcher_for, tmp_path, qtbot):
+    path = tmp_path / "book.db"
+    build_demo(path, prospects=30, seed=2)
+    # A write-ahead log left behind (its frames do not check out, so SQLite ignores them):
+    # no first look; the book is checked page by page and opened with its services.
+    path.with_name(path.name + "-wal").write_bytes(os.urandom(4096))
+    launcher = launcher_for(path)
+    launcher.start()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=10_000)
+    assert launcher.window.ui.services_ready
+    assert launcher.window.pages["prospects"].list.model.total in (None, 30)
 
 
 def test_a_damaged_database_is_told_plainly(launcher_for, tmp_path, qtbot, monkeypatch):

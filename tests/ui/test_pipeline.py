@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
-from crm.services.prospects import ProspectRow
+from crm.services.records import ProspectRow
 from crm.ui.pipeline.card_model import make_card
 from crm.ui.pipeline.page import PipelinePage
 from tests.ui.helpers import wait_idle

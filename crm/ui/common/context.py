@@ -8,13 +8,17 @@ views refresh themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
 
+from crm.domain.query import ProspectFilter, Sort
+from crm.ui.common.fmt import DEFAULT_ZONE
 from crm.ui.common.settings import AppSettings
 from crm.ui.common.tasks import TaskRunner
 
@@ -22,8 +26,8 @@ if TYPE_CHECKING:
     # The services (and SQLAlchemy behind them) load in the background while the window
     # starts, so this module names them only for the type checker.
     from crm.services.container import Services
-    from crm.services.reference import DistrictInfo
-    from crm.services.users import UserInfo
+    from crm.services.first_look import FirstLook
+    from crm.services.records import DistrictInfo, UserInfo
 
 
 class DataEvents(QObject):
@@ -49,13 +53,66 @@ def load_startup(services: Services) -> StartupData:
     )
 
 
-@dataclass
 class UiContext:
-    services: Services
-    settings: AppSettings
-    tasks: TaskRunner
-    startup: StartupData
-    events: DataEvents = field(default_factory=DataEvents)
+    """The services, settings, task runner, reference lists and change events of a window.
+
+    A window opened from the book's first look (see crm.services.first_look) exists before
+    the services: they load on a worker after the first paint and are attached then. Until
+    that moment, whatever asks for ``services`` waits for them (a fraction of a second, and
+    only if the user acts in it).
+    """
+
+    def __init__(
+        self,
+        services: Services | None,
+        settings: AppSettings,
+        tasks: TaskRunner,
+        startup: StartupData,
+        events: DataEvents | None = None,
+        *,
+        db_path: Path | None = None,
+        first_look: FirstLook | None = None,
+    ) -> None:
+        if db_path is None:
+            if services is None:
+                raise ValueError("a UiContext without services needs the database's path")
+            db_path = services.db_path
+        self._services = services
+        self._failure: BaseException | None = None
+        self._ready = threading.Event()
+        if services is not None:
+            self._ready.set()
+        self.settings = settings
+        self.tasks = tasks
+        self.startup = startup
+        self.events = events if events is not None else DataEvents()
+        self.db_path = Path(db_path)
+        self._first_look = first_look
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            self._ready.wait()
+            if self._services is None:
+                raise RuntimeError("the database could not be opened") from self._failure
+        return self._services
+
+    @property
+    def services_ready(self) -> bool:
+        return self._services is not None
+
+    def attach(self, services: Services | None, failure: BaseException | None = None) -> None:
+        """Hand over the services loaded on a worker (or why they could not be)."""
+        self._services = services
+        self._failure = failure
+        self._ready.set()
+
+    def take_first_look(self, flt: ProspectFilter, sort: Sort) -> FirstLook | None:
+        """The first look, once, for the default list only (its rows are that list's)."""
+        look, self._first_look = self._first_look, None
+        if look is None or flt != ProspectFilter() or sort != Sort():
+            return None
+        return look
 
     @property
     def user(self) -> UserInfo | None:
@@ -71,10 +128,12 @@ class UiContext:
 
     @property
     def zone(self) -> ZoneInfo:
-        return self.services.ctx.zone
+        return self._services.ctx.zone if self._services is not None else DEFAULT_ZONE
 
     def today(self) -> date:
-        return self.services.ctx.today()
+        if self._services is None:
+            return datetime.now(DEFAULT_ZONE).date()
+        return self._services.ctx.today()
 
     def user_by_id(self, user_id: str | None) -> UserInfo | None:
         return next((u for u in self.users if u.id == user_id), None) if user_id else None

@@ -27,8 +27,7 @@ from crm.domain.stages import (
 )
 
 if TYPE_CHECKING:  # the services load in the background while the window starts
-    from crm.services.reference import DistrictInfo
-    from crm.services.users import UserInfo
+    from crm.services.records import DistrictInfo, UserInfo
 
 STAGES: tuple[Stage, ...] = (Stage.NO_LOAN, Stage.FIRST_LOAN, Stage.STRATEGIC, Stage.DROPPED)
 

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 
 from crm.domain.query import ProspectFilter, Sort, SortColumn
 from crm.domain.stages import Stage
-from crm.services.prospects import ProspectRow
+from crm.services.records import ProspectRow
 from crm.services.visits import VisitService
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm import resources
-from crm.services.users import UserInfo
+from crm.services.records import UserInfo
 from crm.ui.common import labels
 
 UNASSIGN = "__unassign__"

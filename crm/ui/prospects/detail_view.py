@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from crm.domain.errors import DomainError
 from crm.domain.money import format_rate
 from crm.domain.prospect import InvalidProspect
-from crm.services.prospects import DuplicateUSCC, ProspectDetail, StaleEdit
+from crm.services.records import DuplicateUSCC, ProspectDetail, StaleEdit
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import said, show_error

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm.domain.query import Sort
-from crm.services.prospects import ProspectRow
+from crm.services.records import ProspectRow
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
 from crm.ui.common.filter_bar import FilterBar

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QIcon
 
 from crm.domain.query import ProspectFilter, Sort, SortColumn
-from crm.services.prospects import ProspectRow
+from crm.services.records import ProspectRow
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
 
@@ -160,6 +160,12 @@ class ProspectTableModel(QAbstractTableModel):
         self._started = True
         self._generation += 1
         self._fetching = False
+        look = self.ui.take_first_look(self._filter, self._sort)
+        if look is not None:
+            # The window opened from the book's first look: these rows are this query's.
+            self._apply_first_page(self._generation, look.rows)
+            self._apply_total(self._generation, look.total)
+            return
         self._set_loading(True)
         if not self._asking:
             self._ask_first_page()
@@ -167,11 +173,11 @@ class ProspectTableModel(QAbstractTableModel):
     def _ask_first_page(self) -> None:
         generation = self._generation
         flt, sort, limit = self._filter, self._sort, self.page_size
-        service = self.ui.services.prospects
+        ui = self.ui
         self._asking = True
         self.ui.tasks.read(
             self,
-            lambda: service.page(flt, sort, 0, limit),
+            lambda: ui.services.prospects.page(flt, sort, 0, limit),
             lambda rows: self._apply_first_page(generation, rows),
             lambda _err: self._first_page_failed(generation),
         )
@@ -180,10 +186,10 @@ class ProspectTableModel(QAbstractTableModel):
         # Counted after the rows are in: run side by side, the count would slow the page
         # the user is waiting for.
         flt = self._filter
-        service = self.ui.services.prospects
+        ui = self.ui
         self.ui.tasks.read(
             self,
-            lambda: service.count(flt),
+            lambda: ui.services.prospects.count(flt),
             lambda total: self._apply_total(generation, total),
             lambda _err: None,
         )
@@ -194,11 +200,14 @@ class ProspectTableModel(QAbstractTableModel):
         generation = self._generation
         flt, sort = self._filter, self._sort
         limit = max(len(self._rows), self.page_size)
-        service = self.ui.services.prospects
+        ui = self.ui
         self._fetching = False
         self.ui.tasks.read(
             self,
-            lambda: (service.page(flt, sort, 0, limit), service.count(flt)),
+            lambda: (
+                ui.services.prospects.page(flt, sort, 0, limit),
+                ui.services.prospects.count(flt),
+            ),
             lambda result: self._apply_refresh(generation, limit, *result),
             lambda _err: self._failed(generation),
         )
@@ -212,8 +221,13 @@ class ProspectTableModel(QAbstractTableModel):
             return
         if not self._search_prepared:
             self._search_prepared = True
-            service = self.ui.services.prospects
-            self.ui.tasks.read(self, service.prepare_search, lambda _none: None, lambda _e: None)
+            ui = self.ui
+            self.ui.tasks.read(
+                self,
+                lambda: ui.services.prospects.prepare_search(),
+                lambda _r: None,
+                lambda _e: None,
+            )
         self.beginResetModel()
         self._rows = list(rows)
         self._shown = self._show_all(rows)
@@ -280,10 +294,10 @@ class ProspectTableModel(QAbstractTableModel):
         generation = self._generation
         offset = len(self._rows)
         flt, sort, limit = self._filter, self._sort, self.page_size
-        service = self.ui.services.prospects
+        ui = self.ui
         self.ui.tasks.read(
             self,
-            lambda: service.page(flt, sort, offset, limit),
+            lambda: ui.services.prospects.page(flt, sort, offset, limit),
             lambda rows: self._apply_more(generation, offset, rows),
             lambda _err: self._failed(generation),
         )
@@ -429,6 +443,10 @@ class ProspectTableModel(QAbstractTableModel):
                 days=fmt.days(in_stage)
             )
         return ""
+
+
+def _ignore(_result: object) -> None:
+    pass
 
 
 def _ago(today: date, then: date | None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -37,6 +37,9 @@ DEFAULT_SIZE = QSize(1366, 768)
 
 
 class MainWindow(QMainWindow):
+    # The window's first frame is drawn (the launcher loads the services after it).
+    firstPainted = Signal()
+
     def __init__(
         self,
         ui: UiContext,
@@ -47,13 +50,14 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.ui = ui
+        self._painted = False
         self.crash = crash
         self.language = language if language in LANGUAGES else "en"
         self.specs = list(pages if pages is not None else default_pages())
         self.pages: dict[str, Page] = {}
         self.settings_dialog: SettingsDialog | None = None
         self._closing = False
-        self.setWindowTitle(f"{app_title()} — {ui.services.db_path.name}")
+        self.setWindowTitle(f"{app_title()} — {ui.db_path.name}")
 
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -76,7 +80,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.status = AppStatusBar(ui.services.db_path, ui.user, self)
+        self.status = AppStatusBar(ui.db_path, ui.user, self)
         self.setStatusBar(self.status)
         ui.tasks.busyChanged.connect(self.status.set_busy)
         ui.tasks.unhandledError.connect(self._unhandled)
@@ -89,13 +93,22 @@ class MainWindow(QMainWindow):
         # Sync (status indicator, scheduler) needs httpx and keyring, which take longer to
         # import than the first page takes to show: they load on a worker meanwhile.
         self.sync_controller: object | None = None
-        ui.tasks.read(self, _sync_installer, self._install_sync)
+        ui.tasks.read(self, partial(_sync_installer, ui), self._install_sync)
         from crm.ui.imports.hook import install_import  # imports: File ▸ Import list…
 
         self.import_action = install_import(self)
         from crm.ui.visits.hook import install_visits  # visits: File ▸ Export visits (.ics)
 
         self.export_visits_action = install_visits(self, open_today=False)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if not self._painted and event.type() == QEvent.Type.UpdateRequest:
+            # The window has just drawn itself and its children (the backing store is
+            # flushed in this request).
+            self._painted = True
+            QTimer.singleShot(0, self.firstPainted.emit)
+        return handled
 
     def _install_sync(self, install: Callable[[MainWindow], object]) -> None:
         self.sync_controller = install(self)
@@ -214,9 +227,7 @@ class MainWindow(QMainWindow):
         self.status.showMessage(text, 6000)
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(
-            self.ui.settings, str(self.ui.services.db_path), self.language, self
-        )
+        dialog = SettingsDialog(self.ui.settings, str(self.ui.db_path), self.language, self)
         self.settings_dialog = dialog
         dialog.languageChanged.connect(
             lambda _lang: self.show_message(
@@ -278,8 +289,10 @@ class MainWindow(QMainWindow):
         self.close()
 
 
-def _sync_installer() -> Callable[[MainWindow], object]:
-    """Runs on a worker: only imports (no widget is made off the UI thread)."""
+def _sync_installer(ui: UiContext) -> Callable[[MainWindow], object]:
+    """Runs on a worker: only imports (no widget is made off the UI thread). Sync needs the
+    services, which may still be loading behind a window opened from the first look."""
     from crm.ui.sync.hook import install_sync
 
+    ui.services  # noqa: B018 - waits for them here, not on the UI thread
     return install_sync

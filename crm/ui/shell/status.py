@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
 
-from crm.services.users import UserInfo
+from crm.services.records import UserInfo
 from crm.ui.common import labels
 from crm.ui.common.icons import icon
 

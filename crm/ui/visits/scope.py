@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from crm.services.records import UserInfo
 from crm.services.today import Scope
-from crm.services.users import UserInfo
 from crm.ui.common.context import UiContext
 
 

@@ -1,0 +1,156 @@
+"""What the use cases hand out about prospects and people: plain records and the errors the
+UI tells apart, with no SQLAlchemy behind them, so the window can be built before the data
+stack has loaded (crm.services.prospects, users and reference re-export them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from crm.domain.errors import DomainError
+from crm.domain.prospect import ProspectDraft
+
+
+class DuplicateUSCC(DomainError):
+    def __init__(self, uscc: str, existing_id: str, existing_name: str) -> None:
+        super().__init__(
+            "prospect.duplicate_uscc",
+            "{name} already has the USCC {uscc}",
+            name=existing_name,
+            uscc=uscc,
+        )
+        self.existing_id = existing_id
+
+
+class StaleEdit(DomainError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            "prospect.stale",
+            "{name} was changed elsewhere while you were editing; reopen it to see the changes",
+            name=name,
+        )
+
+
+@dataclass(frozen=True)
+class ProspectRow:
+    """One line of the prospect list."""
+
+    id: str
+    name: str
+    uscc: str | None
+    kind: str
+    stage: str
+    owner_name: str
+    phone: str
+    rm_id: str | None
+    rm_name: str | None
+    district_code: str | None
+    district_name: str | None
+    industry_code: str | None
+    last_contact_on: date | None
+    stage_changed_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    id: str
+    name: str
+    title: str
+    phone: str
+    is_primary: bool
+
+
+@dataclass(frozen=True)
+class StageChange:
+    from_stage: str | None
+    to_stage: str
+    reason_code: str
+    reason_text: str
+    changed_by: str | None
+    changed_at: datetime
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    code: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class LoanInfo:
+    id: str
+    product_code: str
+    amount_fen: int
+    rate_bp: int
+    start_date: date
+    maturity_date: date
+    status: str
+
+
+@dataclass(frozen=True)
+class ProspectDetail:
+    id: str
+    version: int
+    name: str
+    kind: str
+    uscc: str | None
+    owner_name: str
+    phone: str
+    address: str
+    district_code: str | None
+    street: str
+    industry_code: str | None
+    registered_capital_fen: int | None
+    established_on: date | None
+    notes: str
+    stage: str
+    stage_changed_at: datetime
+    rm_id: str | None
+    rm_name: str | None
+    last_contact_on: date | None
+    created_at: datetime
+    updated_at: datetime
+    tags: tuple[str, ...]
+    sources: tuple[SourceInfo, ...]
+    contacts: tuple[ContactInfo, ...]
+    history: tuple[StageChange, ...]
+    loans: tuple[LoanInfo, ...]
+
+    def draft(self) -> ProspectDraft:
+        """The editable part, as a form starts it."""
+        return ProspectDraft(
+            name=self.name,
+            kind=self.kind,
+            uscc=self.uscc or "",
+            owner_name=self.owner_name,
+            phone=self.phone,
+            address=self.address,
+            district_code=self.district_code or "",
+            street=self.street,
+            industry_code=self.industry_code or "",
+            registered_capital_fen=self.registered_capital_fen,
+            established_on=self.established_on,
+            notes=self.notes,
+            tags=list(self.tags),
+            sources=[s.code for s in self.sources],
+        )
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: str
+    username: str
+    display_name: str
+    role: str
+    team_id: str | None
+    team_name: str | None
+
+
+@dataclass(frozen=True)
+class DistrictInfo:
+    code: str
+    name: str
+    name_en: str

@@ -1,0 +1,81 @@
+"""The book's first screen, read with the bare driver before SQLAlchemy has loaded.
+
+The desktop app paints the prospect list as it opens: SQLAlchemy and the ORM take longer to
+import than Qt takes to start, so the first page of the default list (by name), its count and
+the people and districts the window names are read here with plain SQL, and the data stack
+loads after the first paint. These statements repeat crm.store.queries' default list and the
+services' reference reads; tests/services/test_first_look.py keeps them equal on the demo book.
+
+Anything unusual (a missing, damaged, older or newer file, an unclean shutdown, a lock) gives
+None, and the app opens the book the careful way, which reports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crm.store.files import head_revision, left_unclean, looks_like_sqlite, raw_connect
+
+CURRENT_USER_KEY = "current_user"
+
+_PAGE = (
+    "SELECT p.id, p.name, p.uscc, p.kind, p.stage, p.owner_name, p.phone, p.assigned_rm_id,"
+    " rm.display_name, p.district_code, d.name, p.industry_code, p.last_contact_on,"
+    " p.stage_changed_at, p.updated_at"
+    " FROM prospects p"
+    " LEFT OUTER JOIN users rm ON rm.id = p.assigned_rm_id"
+    " LEFT OUTER JOIN districts d ON d.code = p.district_code"
+    " ORDER BY p.name ASC, p.id LIMIT ?"
+)
+_USERS = (
+    "SELECT u.id, u.username, u.display_name, u.role, u.team_id, t.name"
+    " FROM users u LEFT OUTER JOIN teams t ON t.id = u.team_id"
+)
+
+
+@dataclass(frozen=True)
+class FirstRows:
+    """Plain rows, as the driver gives them (the services make records of them)."""
+
+    page: list[tuple[Any, ...]]
+    total: int
+    current_user_id: str | None
+    active_users: list[tuple[Any, ...]]  # by display name
+    current_user: tuple[Any, ...] | None
+    districts: list[tuple[Any, ...]]  # by code
+
+
+def read_first_rows(path: Path, limit: int) -> FirstRows | None:
+    try:
+        if not path.is_file() or not looks_like_sqlite(path) or left_unclean(path):
+            return None
+        conn = raw_connect(path)
+    except OSError:
+        return None
+    try:
+        conn.execute("PRAGMA busy_timeout = 200")
+        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        if version is None or version[0] != head_revision():
+            return None
+        page = conn.execute(_PAGE, (limit,)).fetchall()
+        total = int(conn.execute("SELECT count(*) FROM prospects").fetchone()[0])
+        meta = conn.execute(
+            "SELECT value FROM app_meta WHERE key = ?", (CURRENT_USER_KEY,)
+        ).fetchone()
+        current_id = str(meta[0]) if meta else None
+        users = conn.execute(_USERS + " WHERE u.active = 1 ORDER BY u.display_name").fetchall()
+        current = (
+            conn.execute(_USERS + " WHERE u.id = ?", (current_id,)).fetchone()
+            if current_id
+            else None
+        )
+        districts = conn.execute(
+            "SELECT code, name, name_en FROM districts ORDER BY code"
+        ).fetchall()
+        return FirstRows(page, total, current_id, users, current, districts)
+    except Exception:  # whatever it was, the careful open that follows reports it
+        return None
+    finally:
+        conn.close()
