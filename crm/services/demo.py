@@ -1,13 +1,16 @@
 """A realistic, deterministic demo book for one prefecture city (Foshan).
 
-Everything is drawn from the vocabularies in resources/demo with one seeded generator, so
-the same seed on the same day gives the same database, ids included. Rows are written with
-bulk Core inserts and the search index is filled from pinyin initials computed once per
-vocabulary word: 100,000 prospects must take well under 30 s.
+Everything is drawn from the vocabularies in resources/demo with generators seeded by the
+seed and the chunk of 5,000 prospects, so the same seed on the same day gives the same
+database, ids included. Chunks are drawn in worker processes, each into a file of its own,
+and copied into the book inside SQLite; the search index is filled from pinyin initials
+computed once per vocabulary word. 100,000 prospects with their 300,000 visits must take
+well under 30 s.
 """
 
 from __future__ import annotations
 
+import operator
 import os
 import random
 import re
@@ -24,15 +27,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date
-
 from crm import resources
 from crm.domain.stages import add_months
-from crm.domain.text import normalise_name
-from crm.domain.uscc import ALPHABET, make_uscc
+from crm.domain.text import normalise_name, to_halfwidth
+from crm.domain.uscc import ALPHABET, check_character
 from crm.services import visit_rules
 from crm.services.context import DEFAULT_ZONE
-from crm.services.demo_visits import TICK_COLUMNS, VISIT_COLUMNS, VisitDrawer
+from crm.services.demo_visits import CLOCK, TICK_COLUMNS, VISIT_COLUMNS, VisitDrawer
 from crm.services.outbox import DEVICE_KEY
 from crm.services.users import CURRENT_USER_KEY
 from crm.store import search
@@ -52,7 +53,6 @@ from crm.store.models import (
     User,
 )
 from crm.store.models_visit import CadenceRule, ChecklistArea, ChecklistItem
-from crm.store.types import UTCDateTime
 
 T = TypeVar("T")
 BATCH = 5000
@@ -169,12 +169,15 @@ def _uuid7(rng: random.Random, when: datetime) -> str:
 
 
 def _uuid7_ms(rng: random.Random, millis: int) -> str:
-    """``_uuid7`` for a moment given in epoch milliseconds."""
+    """``_uuid7`` for a moment given in epoch milliseconds: 48 bits of time, version 7,
+    12 random bits, variant 0b10 and 62 random bits, formatted field by field."""
     bits = rng.getrandbits(74)
-    value = ((millis & 0xFFFF_FFFF_FFFF) << 80) | (0x7 << 76) | ((bits >> 62) << 64)
-    value |= (0b10 << 62) | (bits & ((1 << 62) - 1))
-    h = f"{value:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    millis &= 0xFFFF_FFFF_FFFF
+    low = bits & 0x3FFF_FFFF_FFFF_FFFF
+    return (
+        f"{millis >> 16:08x}-{millis & 0xFFFF:04x}-7{bits >> 62:03x}-"
+        f"{0x8000 | (low >> 48):04x}-{low & 0xFFFF_FFFF_FFFF:012x}"
+    )
 
 
 class _Vocab:
@@ -222,6 +225,25 @@ class _Vocab:
         self.number_range = addr["number_range"]
         self.floor_range = addr["floor_range"]
         self._initials: dict[str, str] = {}
+        self._clusters: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._pieces: dict[str, list[str]] = {}
+
+    def clusters(self, district: dict[str, Any], street: str) -> list[dict[str, Any]]:
+        """The district's industry clusters on this street."""
+        key = (district["code"], street)
+        found = self._clusters.get(key)
+        if found is None:
+            found = self._clusters[key] = [
+                c for c in district.get("clusters", []) if c["street"] == street
+            ]
+        return found
+
+    def pieces(self, pattern: str) -> list[str]:
+        """A name pattern split into literal, key, literal, key, ..."""
+        found = self._pieces.get(pattern)
+        if found is None:
+            found = self._pieces[pattern] = _PLACEHOLDER.split(pattern)
+        return found
 
     def initials(self, word: str) -> str:
         cached = self._initials.get(word)
@@ -242,10 +264,9 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def _fill(pattern: str, parts: dict[str, str], vocab: _Vocab) -> tuple[str, str]:
     """The name from a pattern, and its pinyin initials built from cached pieces."""
-    pieces = _PLACEHOLDER.split(pattern)  # literal, key, literal, key, ...
     name: list[str] = []
     letters: list[str] = []
-    for i, piece in enumerate(pieces):
+    for i, piece in enumerate(vocab.pieces(pattern)):
         value = parts[piece] if i % 2 else piece
         name.append(value)
         letters.append(vocab.initials(value) if value else "")
@@ -254,10 +275,16 @@ def _fill(pattern: str, parts: dict[str, str], vocab: _Vocab) -> tuple[str, str]
 
 class _Builder:
     """Draws one chunk of the book; each chunk has its own generator seeded by (seed, chunk)
-    so chunks can be drawn in parallel processes and still give the same database."""
+    so chunks can be drawn in parallel processes and still give the same database.
+
+    Draws use ``random()`` scaled to a range rather than ``choice``/``randint`` (a tenth of
+    the cost), and days and timestamps are kept as the text SQLite stores, each day's text
+    computed once: at 100,000 prospects per-row ``datetime`` objects cost seconds.
+    """
 
     def __init__(self, seed: int, today: date, chunk: int | str = "people") -> None:
         self.rng = random.Random(f"{seed}:{chunk}")
+        self.random = self.rng.random
         self.seed = seed
         self.chunk = chunk if isinstance(chunk, int) else 0
         self.today = today
@@ -270,33 +297,44 @@ class _Builder:
         self.source_pick = Weighted(self.sources, weights)
         self.drop_pick = Weighted(list(DROP_WEIGHTS), list(DROP_WEIGHTS.values()))
         self.tag_codes = [t.code for t in resources.tags()]
+        self._iso: dict[date, str] = {}
+        self._ms: dict[date, int] = {}
 
     # -- people ---------------------------------------------------------------------------
 
     def person(self) -> tuple[str, str]:
-        rng = self.rng
-        surname = self.v.surnames.pick(rng)
-        given = "".join(rng.choice(self.v.given) for _ in range(self.v.given_len.pick(rng)))
-        name = surname + given
-        return name, self.v.initials(surname) + "".join(self.v.initials(c) for c in given)
+        random, v = self.random, self.v
+        surname = v.surnames.pick(self.rng)
+        given = "".join([_one(random, v.given) for _ in range(v.given_len.pick(self.rng))])
+        initials = v.initials
+        return surname + given, initials(surname) + "".join([initials(c) for c in given])
 
     def mobile(self) -> str:
-        prefix: str = self.rng.choice(self.v.mobile)
-        return prefix + f"{self.rng.randrange(10**8):08d}"
+        prefix: str = _one(self.random, self.v.mobile)
+        return prefix + f"{int(self.random() * 10**8):08d}"
 
     def phone(self) -> str:
-        if self.rng.random() < 0.2:
-            return f"{self.v.city['phone_area_code']}-8{self.rng.randrange(10**7):07d}"
+        if self.random() < 0.2:
+            return f"{self.v.city['phone_area_code']}-8{int(self.random() * 10**7):07d}"
         return self.mobile()
 
     def when(self, start: date, end: date) -> date:
         span = max((end - start).days, 0)
-        return start + timedelta(days=self.rng.randint(0, span))
+        return start + timedelta(days=int(self.random() * (span + 1)))
 
-    def stamp(self, day: date) -> datetime:
-        return datetime.combine(day, datetime.min.time(), UTC) + timedelta(
-            seconds=self.rng.randint(1 * 3600, 10 * 3600)  # 09:00-18:00 in Beijing
-        )
+    def day(self, day: date) -> str:
+        """The day as stored (ISO text)."""
+        text = self._iso.get(day)
+        if text is None:
+            text = self._iso[day] = day.isoformat()
+            self._ms[day] = (day.toordinal() - _EPOCH_ORDINAL) * 86_400_000
+        return text
+
+    def stamp(self, day: date) -> tuple[str, int]:
+        """A time during office hours on ``day`` as stored, and its epoch milliseconds."""
+        text = self.day(day)
+        seconds = 3600 + int(self.random() * 32401)  # 09:00-18:00 in Beijing
+        return f"{text}T{CLOCK[seconds]}.000000+00:00", self._ms[day] + seconds * 1000
 
     # -- enterprises -----------------------------------------------------------------------
 
@@ -304,12 +342,12 @@ class _Builder:
         self, kind: str, district: dict[str, Any], street: str
     ) -> tuple[str, str, str, str]:
         """(name, initials, division, entity_type for the USCC)."""
-        rng, v = self.rng, self.v
+        rng, random, v = self.rng, self.random, self.v
         base = {
             "city": v.city["name_zh"],
             "district": district["name_zh"],
             "street_short": _street_short(street),
-            "trade": rng.choice(v.trades),
+            "trade": _one(random, v.trades),
         }
         if kind == "rural":
             word = v.rural_words.pick(rng)
@@ -318,16 +356,16 @@ class _Builder:
         if kind == "individual":
             section = v.ind_sections.pick(rng)
             word = v.ind_words[section].pick(rng)
-            form = rng.choice(word["forms"])
+            form = _one(random, word["forms"])
             name, letters = _fill(
                 v.ind_patterns.pick(rng), {**base, "word": word["word"], "form": form}, v
             )
             return name, letters, word["division"], "92"
         section = v.ent_sections.pick(rng)
-        clusters = [c for c in district.get("clusters", []) if c["street"] == street]
-        if clusters and rng.random() < 0.5:
-            cluster = rng.choice(clusters)
-            word = {"word": rng.choice(cluster["words"]), "division": cluster["division"]}
+        clusters = v.clusters(district, street)
+        if clusters and random() < 0.5:
+            cluster = _one(random, clusters)
+            word = {"word": _one(random, cluster["words"]), "division": cluster["division"]}
         else:
             word = v.ent_words[section].pick(rng)
         name, letters = _fill(
@@ -340,29 +378,37 @@ class _Builder:
     def uscc(self, entity_type: str, division: str) -> str:
         # The chunk number leads the organisation code, so chunks never draw the same code.
         lead = ALPHABET[self.chunk % 31] + ALPHABET[(self.chunk // 31) % 31]
+        random = self.random
         while True:
             org = (
                 lead
-                + "".join(self.rng.choice(ALPHABET) for _ in range(6))
-                + self.rng.choice("0123456789")
+                + "".join([ALPHABET[int(random() * 31)] for _ in range(6)])
+                + str(int(random() * 10))
             )
-            code = make_uscc(entity_type[0], entity_type[1], division, org).value
+            first17 = entity_type + division + org
+            code = first17 + check_character(first17)
             if code not in self.usccs:
                 self.usccs.add(code)
                 return code
 
     def address(self, district: dict[str, Any], street: str) -> str:
-        rng, v = self.rng, self.v
-        pattern = v.addr_patterns.pick(rng)
+        random, v = self.random, self.v
+        pattern = v.addr_patterns.pick(self.rng)
+        low, high = v.number_range
+        floor_low, floor_high = v.floor_range
         text = pattern.format(
-            road=rng.choice(district["roads"]),
-            number=rng.randint(*v.number_range),
-            building=rng.choice(v.buildings),
-            floor=rng.randint(*v.floor_range),
-            village=rng.choice(v.villages),
-            area=rng.choice(v.areas),
+            road=_one(random, district["roads"]),
+            number=low + int(random() * (high - low + 1)),
+            building=_one(random, v.buildings),
+            floor=floor_low + int(random() * (floor_high - floor_low + 1)),
+            village=_one(random, v.villages),
+            area=_one(random, v.areas),
         )
         return f"{v.city['province_zh']}{v.city['name_zh']}{district['name_zh']}{street}{text}"
+
+
+def _one(random: Callable[[], float], items: Sequence[T]) -> T:
+    return items[int(random() * len(items))]
 
 
 def build_demo(
@@ -419,17 +465,15 @@ def build_demo(
             _bulk(conn, ChecklistArea, seeds["checklist_areas"])
             _bulk(conn, ChecklistItem, seeds["checklist_items"])
             _bulk(conn, AppMeta, seeds["app_meta"])
-            spill = _Spill(folder)
             jobs = [
-                (seed, k, min(BATCH, prospects - start), day, rms, spill)
+                _Job(seed, k, min(BATCH, prospects - start), day, rms, folder)
                 for k, start in enumerate(range(0, prospects, BATCH))
             ]
             taken: set[str] = set()
-            next_rowid, done, loans, visits = 1, 0, 0, 0
+            done, loans, visits = 0, 0, 0
             for chunk in _chunks(jobs):
-                next_rowid = _store(conn, chunk, taken, next_rowid)
-                _unspill(conn, raw, chunk)
-                done += len(chunk.index)
+                _store(conn, raw, chunk, taken)
+                done += len(chunk.names)
                 loans += chunk.loans
                 visits += chunk.visits
                 if progress:
@@ -467,7 +511,14 @@ def build_demo(
     )
 
 
-_Job = tuple[int, int, int, date, list[tuple[str, str]], "_Spill"]
+@dataclass(frozen=True)
+class _Job:
+    seed: int
+    chunk: int
+    count: int
+    today: date
+    rms: list[tuple[str, str]]
+    folder: str
 
 
 def _chunks(jobs: list[_Job]) -> Iterator[_Chunk]:
@@ -477,7 +528,7 @@ def _chunks(jobs: list[_Job]) -> Iterator[_Chunk]:
         yield from map(_chunk_job, jobs)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        # A bounded window keeps memory flat when drawing outpaces writing.
+        # A bounded window keeps the spilled files few when drawing outpaces writing.
         window = workers * 2
         pending = [pool.submit(_chunk_job, job) for job in jobs[:window]]
         for index in range(len(jobs)):
@@ -547,119 +598,275 @@ def _people(conn: Any, b: _Builder) -> tuple[int, list[tuple[str, str]], tuple[s
     return len(users), rms, signed_in
 
 
+# Columns of the rows ``_generate`` draws, in the order of its tuples.
+PROSPECT_COLUMNS = (
+    "id",
+    "uscc",
+    "name",
+    "name_key",
+    "kind",
+    "owner_name",
+    "phone",
+    "address",
+    "district_code",
+    "street",
+    "industry_code",
+    "registered_capital_fen",
+    "established_on",
+    "stage",
+    "stage_changed_at",
+    "assigned_rm_id",
+    "notes",
+    "last_contact_on",
+    "next_visit_due",
+    "created_at",
+    "updated_at",
+    "edited_fields",
+    "search_rowid",
+    "version",
+)
+_EVENT_COLUMNS = (
+    "id",
+    "prospect_id",
+    "from_stage",
+    "to_stage",
+    "reason_code",
+    "reason_text",
+    "changed_by",
+    "changed_at",
+)
+_ASSIGN_COLUMNS = (
+    "id",
+    "prospect_id",
+    "from_user_id",
+    "to_user_id",
+    "assigned_by",
+    "assigned_at",
+    "note",
+)
+_MEMBER_COLUMNS = ("id", "prospect_id", "source_code", "added_at", "external_ref")
+_TAG_COLUMNS = ("prospect_id", "tag_code")
+_CONTACT_COLUMNS = (
+    "id",
+    "prospect_id",
+    "name",
+    "title",
+    "phone",
+    "is_primary",
+    "notes",
+    "created_at",
+)
+_LOAN_COLUMNS = (
+    "id",
+    "prospect_id",
+    "product_code",
+    "amount_fen",
+    "rate_bp",
+    "start_date",
+    "maturity_date",
+    "status",
+    "created_at",
+)
+# The prospects' search index bodies, by index rowid (``prospects.search_rowid``).
+_SEARCH = "search_bodies"
+# Every table a chunk fills, in the order the writer copies them (prospects first).
+_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (Prospect.__tablename__, PROSPECT_COLUMNS),
+    (StageEvent.__tablename__, _EVENT_COLUMNS),
+    (Assignment.__tablename__, _ASSIGN_COLUMNS),
+    (SourceMembership.__tablename__, _MEMBER_COLUMNS),
+    (ProspectTag.__tablename__, _TAG_COLUMNS),
+    (Contact.__tablename__, _CONTACT_COLUMNS),
+    (Loan.__tablename__, _LOAN_COLUMNS),
+    ("visits", VISIT_COLUMNS),
+    ("checklist_ticks", TICK_COLUMNS),
+)
+_AT_NAME = PROSPECT_COLUMNS.index("name")
+_AT_SEARCH_ROWID = PROSPECT_COLUMNS.index("search_rowid")
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_AMOUNTS = tuple(n * 10_000 * 100 for n in (30, 50, 80, 100, 150, 200, 300))
+_TERMS = (12, 12, 24, 36)
+_PRODUCTS = ("basic_credit", "trade_quick", "tech_first", "livelihood")
+_RATES = (300, 320, 345, 365, 385, 420)
+
+
 @dataclass
 class _Chunk:
-    """One chunk of generated rows, converted for the driver in the worker that drew it."""
+    """What the writer needs of a drawn chunk; its rows wait in the ``spill`` file.
 
-    # (table, columns, rows as tuples), prospects first
-    tables: list[tuple[str, list[str], list[tuple[Any, ...]]]]
-    # (prospect id, index body, indexed fields, pinyin initials of name and owner)
-    index: list[tuple[str, str, tuple[str | None, ...], tuple[str, str]]]
+    Binding a million rows' values is most of what writing costs, so the worker that drew
+    them binds them into a file of its own (in parallel with the other workers), and the
+    writer copies them over inside SQLite.
+    """
+
+    spill: str
+    # Prospect names in row order, so the writer can number names another chunk used.
+    names: list[str]
     loans: int
-    visits: int = 0
-    # The file holding this chunk's spilled rows, once the worker has written it.
-    spill: str | None = None
-
-
-def _table(model: Any, rows: list[dict[str, Any]]) -> tuple[str, list[str], list[tuple[Any, ...]]]:
-    columns = list(rows[0]) if rows else []
-    # Only day and timestamp columns need converting; looking at every value costs seconds.
-    temporal = [
-        i
-        for i, name in enumerate(columns)
-        if isinstance(model.__table__.c[name].type, Date | UTCDateTime)
-    ]
-    result: list[tuple[Any, ...]] = []
-    for r in rows:
-        values = [r[c] for c in columns]
-        for i in temporal:
-            value = values[i]
-            if value is not None:
-                values[i] = _db_value(value)
-        result.append(tuple(values))
-    return model.__tablename__, columns, result
+    visits: int
 
 
 def _chunk_job(job: _Job) -> _Chunk:
-    seed, chunk, count, today, rms, spill = job
-    drawn = _generate(_Builder(seed, today, chunk), count, rms)
-    _write_spill(drawn, spill, chunk)
-    return drawn
+    b = _Builder(job.seed, job.today, job.chunk)
+    tables, bodies, names = _generate(b, job.count, job.rms, job.chunk * BATCH + 1)
+    spill = Path(job.folder) / f"chunk-{job.chunk:05d}.db"
+    _write_spill(spill, tables, bodies)
+    loans = len(tables[Loan.__tablename__])
+    return _Chunk(str(spill), names, loans, len(tables["visits"]))
 
 
-# Visit rows are many and wide: binding 300,000 of them in the writer costs more than the
-# rest of the book. The worker that drew them writes them into a file of its own (in
-# parallel with the others), and the writer copies them over inside SQLite.
-SPILLED = ("visits", "checklist_ticks")
-
-
-@dataclass(frozen=True)
-class _Spill:
-    folder: str
-
-
-def _write_spill(chunk: _Chunk, spill: _Spill, number: int) -> None:
-    rows = {table: (cols, data) for table, cols, data in chunk.tables if table in SPILLED}
-    if not any(data for _, data in rows.values()):
-        return
-    target = Path(spill.folder) / f"chunk-{number:05d}.db"
+def _write_spill(
+    target: Path, tables: dict[str, list[tuple[Any, ...]]], bodies: list[tuple[int, str]]
+) -> None:
     target.unlink(missing_ok=True)
     conn = raw_connect(target)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("BEGIN")
-        for table, (cols, data) in rows.items():
+        for table, cols in (*_TABLES, (_SEARCH, ("rid", "body"))):
+            rows = bodies if table == _SEARCH else tables[table]
             # Untyped columns and no constraints: the copy into the real table types and
             # checks every value; binding here costs half as much without them.
             conn.execute(f"CREATE TABLE {table} ({', '.join(cols)})")
             conn.executemany(
-                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                data,
+                f"INSERT INTO {table} VALUES ({', '.join('?' * len(cols))})",
+                rows,
             )
         conn.execute("COMMIT")
     finally:
         conn.close()
-    chunk.tables = [(t, cols, [] if t in SPILLED else data) for t, cols, data in chunk.tables]
-    chunk.spill = str(target)
 
 
-def _unspill(conn: Any, raw: Any, chunk: _Chunk) -> None:
-    """Copy a chunk's spilled rows in (ATTACH needs the transaction closed)."""
-    if chunk.spill is None:
-        return
+def _store(conn: Any, raw: Any, chunk: _Chunk, taken: set[str]) -> None:
+    """Copy a chunk's rows in, its names made unique across chunks (ATTACH needs the
+    transaction closed)."""
+    renamed: list[tuple[int, str, str]] = []
+    for i, name in enumerate(chunk.names):
+        if name in taken:
+            new = _rename(name, taken)
+            renamed.append((i + 1, name, new))
+            name = new
+        taken.add(name)
     conn.commit()
     raw.execute("ATTACH DATABASE ? AS spill", (chunk.spill,))
     try:
-        for table in SPILLED:
-            columns = ", ".join(VISIT_COLUMNS if table == "visits" else TICK_COLUMNS)
+        raw.execute("PRAGMA spill.journal_mode = OFF")
+        if renamed:
+            _apply_renames(conn, renamed)
+        for table, cols in _TABLES:
+            columns = ", ".join(cols)
             conn.exec_driver_sql(
                 f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM spill.{table}"
             )
+        conn.exec_driver_sql(
+            f"INSERT INTO main.{search.TABLE} (rowid, body) SELECT rid, body FROM spill.{_SEARCH}"
+        )
         conn.commit()
     finally:
         raw.execute("DETACH DATABASE spill")
     Path(chunk.spill).unlink(missing_ok=True)
 
 
-def _generate(b: _Builder, count: int, rms: list[tuple[str, str]]) -> _Chunk:
-    rng, v, today = b.rng, b.v, b.today
+def _apply_renames(conn: Any, renamed: list[tuple[int, str, str]]) -> None:
+    """Give renamed prospects (rowid in the chunk, old name, new name) their new names in
+    the spilled rows and index bodies; a body starts with its name's tokens."""
+    # Spilled rows were inserted in chunk order, so a row's rowid is its place in the chunk.
+    rowids = ", ".join(str(rowid) for rowid, _, _ in renamed)
+    bodies = dict(
+        conn.exec_driver_sql(
+            f"SELECT rowid, body FROM spill.{_SEARCH} WHERE rowid IN ({rowids})"
+        ).all()
+    )
+    conn.exec_driver_sql(
+        "UPDATE spill.prospects SET name = ?, name_key = ? WHERE rowid = ?",
+        [(new, normalise_name(new), rowid) for rowid, _, new in renamed],
+    )
+    # The initials of the base name still find it (the number is its own token).
+    changed: list[tuple[str, int]] = []
+    for rowid, old, new in renamed:
+        rest = bodies[rowid][len(_tokens(old)) :]
+        changed.append((_tokens(new) + rest, rowid))
+    conn.exec_driver_sql(f"UPDATE spill.{_SEARCH} SET body = ? WHERE rowid = ?", changed)
+
+
+class _Bodies:
+    """Search index bodies exactly as ``search.search_body`` builds them (a test holds the
+    two equal), at a fraction of the cost: bigrams are paired by ``map`` rather than
+    sliced one by one, and the fields that repeat (streets, notes, owners' names and
+    initials) are tokenised once."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, str] = {}
+
+    def part(self, value: str | None) -> str:
+        if not value:
+            return ""
+        text = self._parts.get(value)
+        if text is None:
+            text = self._parts[value] = _tokens(value)
+        return text
+
+    def body(self, fields: tuple[str | None, ...], letters: tuple[str, str]) -> str:
+        part = self.part
+        name, owner, address, street, notes, uscc, phone = fields
+        pieces = (
+            _tokens(name),
+            part(owner),
+            _tokens(address),
+            part(street),
+            part(notes),
+            _tokens(uscc),
+            _tokens(phone),
+            part(letters[0]),
+            part(letters[1]),
+        )
+        return " ".join([p for p in pieces if p])
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _tokens(value: str | None) -> str:
+    """``search.search_body((value,))``: each run of word characters as its overlapping
+    bigrams followed by its last character."""
+    if not value:
+        return ""
+    out: list[str] = []
+    for run in _NOT_WORD.split(to_halfwidth(value).lower()):
+        if len(run) > 1:
+            out.append(" ".join(map(operator.add, run, run[1:])))
+            out.append(run[-1])
+        elif run:
+            out.append(run)
+    return " ".join(out)
+
+
+def _generate(
+    b: _Builder, count: int, rms: list[tuple[str, str]], first_rowid: int
+) -> tuple[dict[str, list[tuple[Any, ...]]], list[tuple[int, str]], list[str]]:
+    """A chunk's rows by table, its index bodies by rowid, and its prospects' names."""
+    rng, random, v, today = b.rng, b.random, b.v, b.today
+    uuid7 = _uuid7_ms
     drawer = VisitDrawer(b.seed, b.chunk, today, _uuid7_ms)
+    bodies_of = _Bodies()
+    rows: list[tuple[Any, ...]] = []
     visit_rows: list[tuple[Any, ...]] = []
     tick_rows: list[tuple[Any, ...]] = []
-    rows: list[dict[str, Any]] = []
-    tags: list[dict[str, Any]] = []
-    contacts: list[dict[str, Any]] = []
-    members: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
-    assigns: list[dict[str, Any]] = []
-    loans: list[dict[str, Any]] = []
-    index_rows: list[tuple[str, tuple[str | None, ...], tuple[str, str]]] = []
-    for _ in range(count):
-        roll = rng.random()
+    tags: list[tuple[Any, ...]] = []
+    contacts: list[tuple[Any, ...]] = []
+    members: list[tuple[Any, ...]] = []
+    events: list[tuple[Any, ...]] = []
+    assigns: list[tuple[Any, ...]] = []
+    loans: list[tuple[Any, ...]] = []
+    bodies: list[tuple[int, str]] = []
+    names: list[str] = []
+    tag_codes = set(b.tag_codes)
+    for n in range(count):
+        roll = random()
         kind = "rural" if roll < 0.04 else "individual" if roll < 0.30 else "enterprise"
         district = v.district_pick.pick(rng)
-        street = rng.choice(district["streets"])
+        street = _one(random, district["streets"])
         name, name_letters, division, entity = b.name_and_industry(kind, district, street)
         owner, owner_letters = b.person()
         stage = b.stage_pick.pick(rng)
@@ -667,56 +874,54 @@ def _generate(b: _Builder, count: int, rms: list[tuple[str, str]]) -> _Chunk:
         # registered; strategic clients have been customers for over a year.
         first_day: date | None = None
         if stage in ("first_loan", "strategic"):
-            months_back = rng.randint(13, 28) if stage == "strategic" else rng.randint(0, 11)
-            first_day = today - timedelta(days=31 * months_back + rng.randint(1, 25))
+            months_back = 13 + int(random() * 16) if stage == "strategic" else int(random() * 12)
+            first_day = today - timedelta(days=31 * months_back + 1 + int(random() * 25))
         latest_entry = (first_day or today) - timedelta(days=3 if first_day is None else 20)
         years = 6 if kind == "individual" else 15
         established = b.when(
             latest_entry - timedelta(days=365 * years), latest_entry - timedelta(days=30)
         )
         created_day = b.when(max(established, latest_entry - timedelta(days=900)), latest_entry)
-        created = b.stamp(created_day)
-        pid = _uuid7(rng, created)
-        rm = rms[rng.randrange(len(rms))][0] if rng.random() > 0.03 else None
+        created, created_ms = b.stamp(created_day)
+        pid = uuid7(rng, created_ms)
+        rm = rms[int(random() * len(rms))][0] if random() > 0.03 else None
         capital = None
         if kind != "individual":
             capital = int(rng.lognormvariate(5.5, 1.1)) * 10_000 * 100
             capital = max(min(capital, 100_000_000 * 100), 100_000 * 100)
         # -- stage history and loans, consistent with the gates -----------------------------
         stage_day = created_day
-        history: list[tuple[str | None, str, str, str, datetime]] = [
-            (None, "no_loan", "", "", created)
+        history: list[tuple[str | None, str, str, str, tuple[str, int]]] = [
+            (None, "no_loan", "", "", (created, created_ms))
         ]
         if first_day is not None:
-            n_loans = rng.randint(2, 3) if stage == "strategic" else 1
+            n_loans = 2 + (random() < 0.5) if stage == "strategic" else 1
             day = first_day
             for i in range(n_loans):
-                amount = rng.choice((30, 50, 80, 100, 150, 200, 300)) * 10_000 * 100
+                amount = _one(random, _AMOUNTS)
                 if stage == "strategic" and i == 0:
                     amount = max(amount, 1_000_000 * 100)
-                term = rng.choice((12, 12, 24, 36))
-                maturity = day + timedelta(days=term * 30)
+                maturity = day + timedelta(days=_one(random, _TERMS) * 30)
+                at, at_ms = b.stamp(day)
                 loans.append(
-                    {
-                        "id": _uuid7(rng, b.stamp(day)),
-                        "prospect_id": pid,
-                        "product_code": rng.choice(
-                            ("basic_credit", "trade_quick", "tech_first", "livelihood")
-                        ),
-                        "amount_fen": amount,
-                        "rate_bp": rng.choice((300, 320, 345, 365, 385, 420)),
-                        "start_date": day,
-                        "maturity_date": maturity,
-                        "status": "active" if maturity >= today else "repaid",
-                        "created_at": b.stamp(day),
-                    }
+                    (
+                        uuid7(rng, at_ms),
+                        pid,
+                        _one(random, _PRODUCTS),
+                        amount,
+                        _one(random, _RATES),
+                        b.day(day),
+                        b.day(maturity),
+                        "active" if maturity >= today else "repaid",
+                        at,
+                    )
                 )
-                day = min(day + timedelta(days=rng.randint(60, 200)), today)
+                day = min(day + timedelta(days=60 + int(random() * 141)), today)
             stage_day = first_day
             history.append(("no_loan", "first_loan", "", "首笔贷款已发放", b.stamp(first_day)))
             if stage == "strategic":
                 stage_day = min(
-                    add_months(first_day, 12) + timedelta(days=rng.randint(0, 60)), today
+                    add_months(first_day, 12) + timedelta(days=int(random() * 61)), today
                 )
                 history.append(
                     ("first_loan", "strategic", "", "综合服务方案已签署", b.stamp(stage_day))
@@ -725,21 +930,11 @@ def _generate(b: _Builder, count: int, rms: list[tuple[str, str]]) -> _Chunk:
             reason = b.drop_pick.pick(rng)
             stage_day = b.when(created_day, today)
             history.append(("no_loan", "dropped", reason, DROP_TEXT[reason], b.stamp(stage_day)))
-        for from_stage, to_stage, code, why, at in history:
-            events.append(
-                {
-                    "id": _uuid7(rng, at),
-                    "prospect_id": pid,
-                    "from_stage": from_stage,
-                    "to_stage": to_stage,
-                    "reason_code": code,
-                    "reason_text": why,
-                    "changed_by": rm,
-                    "changed_at": at,
-                }
-            )
+        for from_stage, to_stage, code, why, (at, at_ms) in history:
+            events.append((uuid7(rng, at_ms), pid, from_stage, to_stage, code, why, rm, at))
         # -- contact rhythm: most are recent, some are overdue -------------------------------
-        roll = rng.random()
+        roll = random()
+        last_contact: date | None
         if roll < 0.08:
             last_contact = None
         elif roll < 0.25:
@@ -749,10 +944,11 @@ def _generate(b: _Builder, count: int, rms: list[tuple[str, str]]) -> _Chunk:
         if last_contact is not None and last_contact < created_day:
             last_contact = created_day
         phone = b.phone()
-        notes = rng.choice(NOTES)
-        uscc = b.uscc(entity, district["code"]) if rng.random() > 0.02 else None
+        notes = _one(random, NOTES)
+        uscc = b.uscc(entity, district["code"]) if random() > 0.02 else None
         address = b.address(district, street)
         # -- visits: history, plans and drafts, consistent with the last contact --------------
+        title = "经营者" if kind == "individual" else "法定代表人"
         drawn = drawer.draw(
             pid,
             stage,
@@ -762,126 +958,95 @@ def _generate(b: _Builder, count: int, rms: list[tuple[str, str]]) -> _Chunk:
             first_day,
             last_contact,
             address,
-            f"{'经营者' if kind == 'individual' else '法定代表人'}{owner}",
+            f"{title}{owner}",
         )
         last_contact = drawn.last_contact
         visit_rows.extend(drawn.visits)
         tick_rows.extend(drawn.ticks)
+        seen, seen_ms = b.stamp(last_contact or created_day)
+        rowid = first_rowid + n
         rows.append(
-            {
-                "id": pid,
-                "uscc": uscc,
-                "name": name,
-                "name_key": normalise_name(name),
-                "kind": "individual" if kind == "individual" else "enterprise",
-                "owner_name": owner,
-                "phone": phone,
-                "address": address,
-                "district_code": district["code"],
-                "street": street,
-                "industry_code": division,
-                "registered_capital_fen": capital,
-                "established_on": established,
-                "stage": stage,
-                "stage_changed_at": b.stamp(stage_day),
-                "assigned_rm_id": rm,
-                "notes": notes,
-                "last_contact_on": last_contact,
-                "next_visit_due": drawn.next_visit_due,
-                "created_at": created,
-                "updated_at": max(created, b.stamp(last_contact or created_day)),
-                "edited_fields": "",
-                "search_rowid": None,  # numbered by the writer, which sees every chunk
-                "version": 1 + len(history),
-            }
+            (
+                pid,
+                uscc,
+                name,
+                normalise_name(name),
+                "individual" if kind == "individual" else "enterprise",
+                owner,
+                phone,
+                address,
+                district["code"],
+                street,
+                division,
+                capital,
+                b.day(established),
+                stage,
+                b.stamp(stage_day)[0],
+                rm,
+                notes,
+                None if last_contact is None else b.day(last_contact),
+                None if drawn.next_visit_due is None else b.day(drawn.next_visit_due),
+                created,
+                seen if seen_ms > created_ms else created,
+                "",
+                rowid,
+                1 + len(history),
+            )
         )
         if rm is not None:
-            assigns.append(
-                {
-                    "id": _uuid7(rng, created),
-                    "prospect_id": pid,
-                    "from_user_id": None,
-                    "to_user_id": rm,
-                    "assigned_by": None,
-                    "assigned_at": created,
-                    "note": "",
-                }
-            )
+            assigns.append((uuid7(rng, created_ms), pid, None, rm, None, created, ""))
         # -- sources, with overlaps ----------------------------------------------------------
-        codes = {
-            b.source_pick.pick(rng) for _ in range(1 + (rng.random() < 0.35) + (rng.random() < 0.1))
-        }
+        codes = {b.source_pick.pick(rng) for _ in range(1 + (random() < 0.35) + (random() < 0.1))}
         if kind == "rural":
             codes.add("rural")
         for code in sorted(codes):
-            members.append(
-                {
-                    "id": _uuid7(rng, created),
-                    "prospect_id": pid,
-                    "source_code": code,
-                    "added_at": created,
-                    "external_ref": "",
-                }
-            )
+            members.append((uuid7(rng, created_ms), pid, code, created, ""))
         # -- tags ----------------------------------------------------------------------------
         chosen: set[str] = set()
-        if division in {"63", "64", "65", "73", "75"} or rng.random() < 0.05:
+        if division in {"63", "64", "65", "73", "75"} or random() < 0.05:
             chosen.add("tech")
         if kind == "rural" or division in {"01", "02", "03", "04", "05"}:
             chosen.add(
                 "rural_revitalisation"
-                if "rural_revitalisation" in b.tag_codes
-                else rng.choice(b.tag_codes)
+                if "rural_revitalisation" in tag_codes
+                else _one(random, b.tag_codes)
             )
-        if rng.random() < 0.12:
-            chosen.add(rng.choice(b.tag_codes))
-        tags.extend({"prospect_id": pid, "tag_code": t} for t in sorted(chosen) if t in b.tag_codes)
+        if random() < 0.12:
+            chosen.add(_one(random, b.tag_codes))
+        tags.extend((pid, t) for t in sorted(chosen) if t in tag_codes)
         # -- people at the business ----------------------------------------------------------
         contacts.append(
-            {
-                "id": _uuid7(rng, created),
-                "prospect_id": pid,
-                "name": owner,
-                "title": "经营者" if kind == "individual" else "法定代表人",
-                "phone": phone if phone.startswith("1") else b.mobile(),
-                "is_primary": True,
-                "notes": "",
-                "created_at": created,
-            }
+            (
+                uuid7(rng, created_ms),
+                pid,
+                owner,
+                title,
+                phone if phone.startswith("1") else b.mobile(),
+                1,
+                "",
+                created,
+            )
         )
-        if kind != "individual" and rng.random() < 0.6:
+        if kind != "individual" and random() < 0.6:
             other, _ = b.person()
             contacts.append(
-                {
-                    "id": _uuid7(rng, created),
-                    "prospect_id": pid,
-                    "name": other,
-                    "title": v.roles.pick(rng),
-                    "phone": b.mobile(),
-                    "is_primary": False,
-                    "notes": "",
-                    "created_at": created,
-                }
+                (uuid7(rng, created_ms), pid, other, v.roles.pick(rng), b.mobile(), 0, "", created)
             )
-        index_rows.append(
-            (pid, (name, owner, address, street, notes, uscc, phone), (name_letters, owner_letters))
-        )
-    tables = [
-        _table(Prospect, rows),
-        _table(StageEvent, events),
-        _table(Assignment, assigns),
-        _table(SourceMembership, members),
-        _table(ProspectTag, tags),
-        _table(Contact, contacts),
-        _table(Loan, loans),
-        ("visits", list(VISIT_COLUMNS), visit_rows),
-        ("checklist_ticks", list(TICK_COLUMNS), tick_rows),
-    ]
-    index = [
-        (pid, search.search_body(fields, letters), fields, letters)
-        for pid, fields, letters in index_rows
-    ]
-    return _Chunk(tables, index, len(loans), len(visit_rows))
+        fields = (name, owner, address, street, notes, uscc, phone)
+        bodies.append((rowid, bodies_of.body(fields, (name_letters, owner_letters))))
+        names.append(name)
+    tables = {
+        Prospect.__tablename__: rows,
+        StageEvent.__tablename__: events,
+        Assignment.__tablename__: assigns,
+        SourceMembership.__tablename__: members,
+        ProspectTag.__tablename__: tags,
+        Contact.__tablename__: contacts,
+        Loan.__tablename__: loans,
+        "visits": visit_rows,
+        "checklist_ticks": tick_rows,
+    }
+    return tables, bodies, names
 
 
 def _rename(name: str, taken: set[str]) -> str:
@@ -906,33 +1071,3 @@ def _rename(name: str, taken: set[str]) -> str:
         if candidate not in taken:
             return candidate
     raise RuntimeError("name space exhausted")  # pragma: no cover
-
-
-def _store(conn: Any, chunk: _Chunk, taken: set[str], next_rowid: int) -> int:
-    """Write a chunk (names made unique across chunks); returns the next index rowid."""
-    _, columns, prospects = chunk.tables[0]
-    at_name, at_key = columns.index("name"), columns.index("name_key")
-    at_rowid = columns.index("search_rowid")
-    bodies: list[tuple[int, str]] = []
-    for i, (_, body, fields, letters) in enumerate(chunk.index):
-        row = prospects[i]
-        name = row[at_name]
-        rowid = next_rowid + i
-        if name in taken:
-            name = _rename(name, taken)
-            changed = list(row)
-            changed[at_name], changed[at_key] = name, normalise_name(name)
-            row = tuple(changed)
-            # The initials of the base name still find it (the number is its own token).
-            body = search.search_body((name, *fields[1:]), letters)
-        taken.add(name)
-        prospects[i] = (*row[:at_rowid], rowid, *row[at_rowid + 1 :])
-        bodies.append((rowid, body))
-    for table, cols, rows in chunk.tables:
-        if rows:
-            conn.exec_driver_sql(
-                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                rows,
-            )
-    search.bulk_insert(conn, bodies)
-    return next_rowid + len(bodies)

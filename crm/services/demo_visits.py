@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate, combinations
+from operator import itemgetter
 from typing import Any
 
 from crm import resources
@@ -66,7 +67,7 @@ VISIT_COLUMNS = (
 )
 TICK_COLUMNS = ("prospect_id", "item_code", "visit_id", "ticked_at", "ticked_by")
 _AT = {name: i for i, name in enumerate(VISIT_COLUMNS)}
-_HASHED_AT = tuple(_AT[name] for name in HASHED_FIELDS)
+_hashed = itemgetter(*(_AT[name] for name in HASHED_FIELDS))
 (
     _ID, _PID, _RM, _STATUS, _KIND, _ON, _TIME, _PLACE, _PURPOSE, _COMPANIONS, _PEOPLE, _STATE,
     _REPAY, _GROWTH, _AMOUNT, _NEED, _TIMING, _DD, _CHECK, _AUTH, _AUTH_ON, _STEPS, _NEXT,
@@ -88,7 +89,7 @@ POOL = 512
 # Prospects that entered the pool this recently may not have been contacted yet.
 NEW_DAYS = timedelta(days=45)
 # "HH:MM:SS" of every second of a day, looked up instead of formatted.
-_CLOCK = [f"{h:02d}:{m:02d}:{sec:02d}" for h in range(24) for m in range(60) for sec in range(60)]
+CLOCK = [f"{h:02d}:{m:02d}:{sec:02d}" for h in range(24) for m in range(60) for sec in range(60)]
 
 
 @dataclass
@@ -177,7 +178,7 @@ class VisitDrawer:
         random = self.rng.random
         seconds = low_hour * 3600 + int(random() * span_hours * 3600)
         micros = int(random() * 1_000_000)
-        text = f"{day_text}T{_CLOCK[seconds]}.{micros:06d}+00:00"
+        text = f"{day_text}T{CLOCK[seconds]}.{micros:06d}+00:00"
         return text, self._ms[day] + seconds * 1000 + micros // 1000
 
     # -- the prospect's contact rhythm ---------------------------------------------------------
@@ -354,7 +355,7 @@ class VisitDrawer:
 
     def _seal(self, row: list[Any], prev: str) -> str:
         row[_PREV] = prev
-        digest = chain_hash_values([row[i] for i in _HASHED_AT], prev)
+        digest = chain_hash_values(_hashed(row), prev)
         row[_HASH] = digest
         return digest
 

@@ -109,3 +109,41 @@ def test_same_seed_and_day_give_the_same_database(tmp_path: Path) -> None:
     build_demo(tmp_path / "c.db", prospects=200, seed=5, today=TODAY)
     assert dump(tmp_path / "a.db") == dump(tmp_path / "b.db")
     assert dump(tmp_path / "a.db") != dump(tmp_path / "c.db")
+
+
+def test_index_bodies_are_the_search_modules_own() -> None:
+    from crm.services.demo import PROSPECT_COLUMNS, _Bodies, _Builder, _generate
+    from crm.store import search
+
+    rms = [("018feb0f-4e80-7e32-8971-4f7e1fc5c500", "t")]
+    tables, bodies, _ = _generate(_Builder(3, TODAY, 0), 300, rms, 1)
+    assert [rowid for rowid, _ in bodies] == list(range(1, 301))
+    at = {name: i for i, name in enumerate(PROSPECT_COLUMNS)}
+    indexed = ("name", "owner_name", "address", "street", "notes", "uscc", "phone")
+    made = _Bodies()
+    for row in tables["prospects"]:
+        fields = tuple(row[at[name]] for name in indexed)
+        letters = (search.initials(row[at["name"]]), search.initials(row[at["owner_name"]]))
+        assert made.body(fields, letters) == search.search_body(fields, letters)
+    for value in ("ＡＢ 12", "a_b-c", "x", "", None, "五金（2号）店", "__"):
+        assert made.part(value) == search.search_body((value,))
+
+
+def test_every_prospect_is_indexed_and_found_by_its_name(demo: sqlite3.Connection) -> None:
+    from sqlcipher3 import dbapi2  # the app's SQLite, which reads this index
+
+    from crm.store import search
+
+    path = demo.execute("PRAGMA database_list").fetchone()["file"]
+    conn = dbapi2.connect(path)
+    total = conn.execute("SELECT count(*) FROM prospects").fetchone()[0]
+    assert conn.execute("SELECT count(*) FROM prospect_search_docsize").fetchone()[0] == total
+    rows = conn.execute(
+        "SELECT name, search_rowid FROM prospects WHERE rowid % 50 = 0 OR name LIKE '%号）%'"
+    ).fetchall()
+    assert any("号）" in name for name, _ in rows)  # numbered: the name was taken
+    sql = search.matching_rowids_sql().replace(":fts_query", "?")
+    for name, rowid in rows:
+        found = {hit[0] for hit in conn.execute(sql, (search.match_expression(name),))}
+        assert rowid in found, name
+    conn.close()

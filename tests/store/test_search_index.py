@@ -255,6 +255,7 @@ def test_uppercase_and_fullwidth_queries_find_the_same_rows(
 def test_fast_initials_agree_with_pypinyin_on_real_names(tmp_path: Path) -> None:
     from pypinyin import Style, lazy_pinyin
 
+    from crm.domain.text import to_halfwidth
     from crm.services.demo import build_demo
 
     path = tmp_path / "names.db"
@@ -265,5 +266,7 @@ def test_fast_initials_agree_with_pypinyin_on_real_names(tmp_path: Path) -> None
     names = [n for row in conn.execute("SELECT name, owner_name FROM prospects") for n in row]
     names += ["重庆银行股份有限公司", "长沙市长青五金店", "深圳腾讯科技有限公司", "乐从家具城"]
     for name in names:
-        expected = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+        # Full-width punctuation (the （2号） of a numbered name) is folded to half-width
+        # before the initials are taken; pypinyin keeps it as it is.
+        expected = to_halfwidth("".join(lazy_pinyin(name, style=Style.FIRST_LETTER))).lower()
         assert search.initials(name) == expected, name
