@@ -6,35 +6,52 @@
 - the search text is made by one regular expression per prospect instead of a list of
   bigrams per field (the same tokens as `search.search_body`);
 - UUIDv7 ids come from a seeded generator (uuid6 costs 5 µs an id, five ids a row).
+
+Nothing here loads SQLAlchemy (the store is imported where rows are written), so the
+processes that prepare an import's rows import this module cheaply.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
+from crm.domain.importing import initials
 from crm.domain.text import to_halfwidth
-from crm.store import search
 
 
 class Uuid7:
-    """UUIDv7 text ids for rows made at one moment: time-ordered between imports, random
-    (74 bits) within one, so they never collide and index as well as uuid6's."""
+    """UUIDv7 text ids for rows made at one moment: time-ordered between imports, and
+    within one a random start counted upwards (RFC 9562's monotonic random method), so they
+    never collide and every primary key index is appended to, not written all over."""
 
     def __init__(self, when: datetime) -> None:
-        self._millis = int(when.timestamp() * 1000) & 0xFFFF_FFFF_FFFF
-        self._rng = random.Random(os.urandom(16))
+        millis = int(when.timestamp() * 1000) & 0xFFFF_FFFF_FFFF
+        self._high = (millis << 80) | (0x7 << 76)
+        # 73 of the 74 random bits: a million imports' worth of room before the count
+        # could run out of its bits.
+        self._count = random.Random(os.urandom(16)).getrandbits(73)
+        self._prefix_of = -1
+        self._prefix = ""
 
     def __call__(self) -> str:
-        bits = self._rng.getrandbits(74)
-        value = (self._millis << 80) | (0x7 << 76) | ((bits >> 62) << 64)
-        value |= (0b10 << 62) | (bits & ((1 << 62) - 1))
-        h = f"{value:032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        self._count += 1
+        bits = self._count
+        upper = bits >> 62
+        if upper != self._prefix_of:
+            # The first 64 bits (time, version, the count's top 12 bits) hardly ever change.
+            h = f"{self._high | (upper << 64):032x}"
+            self._prefix, self._prefix_of = f"{h[:8]}-{h[8:12]}-{h[12:16]}-", upper
+        low = f"{(0b10 << 62) | (bits & _LOW_62):016x}"
+        return f"{self._prefix}{low[:4]}-{low[4:]}"
+
+
+_LOW_62: Final = (1 << 62) - 1
 
 
 class Initials:
@@ -42,7 +59,7 @@ class Initials:
     an import and the same prospect saved later from a form are found by the same letters."""
 
     def __call__(self, name: str) -> str:
-        return search.initials(name) if name else ""
+        return initials(name) if name else ""
 
 
 # Every position of a run of letters, digits and CJK characters gives its bigram, or the
@@ -53,12 +70,36 @@ _TOKEN = re.compile(r"(?=([^\W_][^\W_]?))")
 _FULLWIDTH_WORD = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
-def index_body(initials: Initials, values: Sequence[str | None], name: str, owner: str) -> str:
-    """The search text of one prospect, as `search.prospect_body` makes it."""
-    text = " ".join([*(v for v in values if v), initials(name), initials(owner)])
+def index_text(values: Sequence[str | None]) -> str:
+    """The search text of a prospect's fields, without the initials of its names."""
+    text = " ".join(v for v in values if v)
     if _FULLWIDTH_WORD.search(text):
         text = to_halfwidth(text)
     return " ".join(_TOKEN.findall(text.lower()))
+
+
+def names_text(initials: Initials, name: str, owner: str) -> str:
+    """The search text of the pinyin initials of a prospect's name and owner."""
+    return " ".join(_TOKEN.findall(f"{initials(name)} {initials(owner)}"))
+
+
+def index_body(initials: Initials, values: Sequence[str | None], name: str, owner: str) -> str:
+    """The search text of one prospect, as `search.prospect_body` makes it (a bigram never
+    spans the space between the fields' text and the initials', so the two are made apart:
+    the fields' by the processes that prepare rows, the initials' where pypinyin is)."""
+    return joined_text(index_text(values), names_text(initials, name, owner))
+
+
+def joined_text(fields: str, names: str) -> str:
+    return f"{fields} {names}" if fields and names else fields or names
+
+
+# The outbox's own format (crm.services.outbox.record), with the encoder made once.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def outbox_json(payload: dict[str, object]) -> str:
+    return _JSON.encode(payload)
 
 
 def first_free_rowid(conn: Any) -> int:
@@ -70,16 +111,20 @@ def first_free_rowid(conn: Any) -> int:
 
 def insert_index_rows(conn: Any, rows: Sequence[tuple[int, str]]) -> None:
     """Index new prospects' (search_rowid, body) pairs through the driver."""
-    search.bulk_insert(conn, rows)
+    from crm.store.search import bulk_insert
+
+    bulk_insert(conn, rows)
 
 
 def delete_index_rows(conn: Any, prospect_ids: Sequence[str]) -> None:
     """Remove prospects from the index before they are deleted (undo of an import)."""
+    from crm.store.search import TABLE
+
     for start in range(0, len(prospect_ids), 500):
         part = tuple(prospect_ids[start : start + 500])
         marks = ",".join("?" * len(part))
         conn.exec_driver_sql(
-            f"DELETE FROM {search.TABLE} WHERE rowid IN "
+            f"DELETE FROM {TABLE} WHERE rowid IN "
             f"(SELECT search_rowid FROM prospects WHERE id IN ({marks}) "
             f"AND search_rowid IS NOT NULL)",
             part,

@@ -1,11 +1,12 @@
 """One import (or its dry run) of a list into the book: rows in, outcomes and writes out.
 
-Rows stream from the file in chunks. Each chunk is cleaned (crm.domain.importing), matched
-against the book with two indexed look-ups (USCCs, then normalised names), classified, and
-— unless it is a dry run — written with driver-level executemany: prospects, their first
-stage event, source memberships, search-index rows, the batch's effects and the outbox ops
-for head office. Everything happens in one transaction: a cancel (checked between chunks)
-or an error rolls all of it back.
+Rows come in prepared chunks (crm.services.import_prepare: cleaned, with their search text
+and outbox payload, perhaps by a worker process). Each chunk is matched against the book
+with two indexed look-ups (USCCs, then normalised names), classified, and — unless it is a
+dry run — written with driver-level executemany: prospects, their first stage event,
+source memberships, search-index rows, the batch's effects and the outbox ops for head
+office. Everything happens in one transaction: a cancel (checked between chunks) or an
+error rolls all of it back.
 
 Classification is the same in a dry run and a real run, because it never reads back what
 the run itself wrote: what the run created or changed is tracked in memory (`_Target`),
@@ -15,10 +16,9 @@ which is also what makes a second import of the same file change nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import islice
 from typing import Any, Final
 
 from sqlalchemy import Connection
@@ -36,12 +36,23 @@ from crm.services.import_index import (
     first_free_rowid,
     index_body,
     insert_index_rows,
+    joined_text,
+    names_text,
 )
-from crm.services.prospects import EDITABLE
+from crm.services.import_prepare import CHUNK, NewRecord, Prepared, payload, row_text
 from crm.store import search
 from crm.sync.hlc import HLC, tick
 
-CHUNK: Final = 2000
+__all__ = [
+    "CHUNK",
+    "Counts",
+    "ImportCancelled",
+    "ImportRun",
+    "RowError",
+    "Sample",
+    "new_record",
+]
+
 # Fields an import may fill on a known prospect when they are empty (and not hand-edited).
 FILLABLE: Final = (
     "owner_name",
@@ -62,8 +73,6 @@ SAMPLES_PER_OUTCOME: Final = 200
 MAX_CANDIDATES: Final = 3
 
 Progress = Callable[[int, float], None]
-# The outbox's own format (crm.services.outbox.record), with the encoder made once.
-_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 class ImportCancelled(DomainError):
@@ -133,6 +142,10 @@ class _Pending:
     new_rows: list[CleanRow] = field(default_factory=list)
     new_ids: list[str] = field(default_factory=list)
     new_by_id: dict[str, CleanRow] = field(default_factory=dict)
+    # Search text of the fields and outbox payload, by row number, made with the row.
+    texts: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # New prospects a later row of the chunk filled in: their texts are made again.
+    changed: set[str] = field(default_factory=set)
     # (target, fields filled with their values, membership added, row number, version after)
     merges: list[tuple[_Target, dict[str, object], bool, int, int]] = field(default_factory=list)
     flags: list[tuple[str, str]] = field(default_factory=list)
@@ -150,6 +163,16 @@ def _mask(values: dict[str, object], edited: set[str]) -> int:
     return mask
 
 
+def _new_mask(row: CleanRow) -> int:
+    """`_mask` of a row this run makes a prospect of (nothing of it edited by hand)."""
+    mask = 0
+    for name, bit in _BIT.items():
+        value = getattr(row, name)
+        if value is None or value == "":
+            mask |= bit
+    return mask
+
+
 def _stored(value: object) -> object:
     """A value as the column types store it (dates as ISO text)."""
     if isinstance(value, date):
@@ -161,12 +184,9 @@ def _wire(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def chunked(rows: Iterator[tuple[int, list[Any]]], size: int) -> Iterator[list[tuple[int, Any]]]:
-    while True:
-        block = list(islice(rows, size))
-        if not block:
-            return
-        yield block
+def new_record(ctx: Context, source_code: str | None) -> NewRecord:
+    """What every prospect an import creates starts with."""
+    return NewRecord(Stage.NO_LOAN.value, ctx.actor_id, source_code or "")
 
 
 class ImportRun:
@@ -192,6 +212,7 @@ class ImportRun:
         self.columns = column_names
         self.now = ctx.now()
         self.now_text = _stored_time(self.now)
+        self.record = new_record(ctx, source_code)
         self.counts = Counts()
         self.errors: list[RowError] = []
         self.samples: list[Sample] = []
@@ -212,19 +233,16 @@ class ImportRun:
 
     def run(
         self,
-        rows: Iterator[tuple[int, list[Any]]],
+        chunks: Iterable[Prepared],
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
-        fraction: Callable[[int], float] | None = None,
     ) -> Counts:
-        done = 0
-        for block in chunked(rows, CHUNK):
+        for part in chunks:
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
-            self._chunk(block)
-            done += len(block)
+            self._chunk(part)
             if progress is not None:
-                progress(done, fraction(done) if fraction else 0.0)
+                progress(part.read, part.fraction)
         if cancelled is not None and cancelled():
             raise ImportCancelled()
         if not self.dry_run and self._hlc is not None:
@@ -233,21 +251,20 @@ class ImportRun:
 
     # -- one chunk -------------------------------------------------------------------------
 
-    def _chunk(self, block: list[tuple[int, list[Any]]]) -> None:
-        cleaned: list[CleanRow] = []
-        for number, cells in block:
-            result = self.cleaner.clean(cells, number)
-            if result is None:
-                self.counts.skipped += 1
-            elif isinstance(result, list):
-                self._reject(number, cells, result)
-            else:
-                cleaned.append(result)
-        if not cleaned:
+    def _chunk(self, part: Prepared) -> None:
+        self.counts.skipped += part.skipped
+        for rejected in part.rejected:
+            self._reject(rejected.row, rejected.problems, rejected.name, rejected.uscc)
+        if not part.rows:
             return
-        self._look_up(cleaned)
+        self._look_up(part.rows)
         pending = _Pending()
-        for row in cleaned:
+        if part.texts:
+            pending.texts = {
+                r.row_number: (t, p)
+                for r, t, p in zip(part.rows, part.texts, part.payloads, strict=True)
+            }
+        for row in part.rows:
             self._classify(row, pending)
         if not self.dry_run:
             self._write(pending)
@@ -255,9 +272,9 @@ class ImportRun:
     def _reject(
         self,
         number: int,
-        cells: list[Any],
         problems: list[FieldError],
-        uscc: str = "",
+        name: str,
+        uscc: str,
         counted: bool = False,
     ) -> None:
         if not counted:
@@ -267,23 +284,18 @@ class ImportRun:
             columns = self.cleaner.columns.get(problem.field, [])
             column = self.columns[columns[0]] if columns else ""
             self.errors.append(RowError(number, problem.field, column, problem))
-        name_cols = self.cleaner.columns.get("name", [])
-        uscc_cols = self.cleaner.columns.get("uscc", [])
-        self._sample(
-            Sample(
-                number,
-                "rejected",
-                _cell(cells, name_cols),
-                _cell(cells, uscc_cols) or uscc,
-                "; ".join(str(p) for p in problems),
-            )
-        )
+        if self._wants("rejected"):
+            detail = "; ".join(str(p) for p in problems)
+            self._sample(Sample(number, "rejected", name, uscc, detail))
+
+    def _wants(self, outcome: str) -> bool:
+        """Whether the preview still shows rows of this outcome (the first few hundred)."""
+        return self._sample_counts.get(outcome, 0) < SAMPLES_PER_OUTCOME
 
     def _sample(self, sample: Sample) -> None:
-        seen = self._sample_counts.get(sample.outcome, 0)
-        if seen < SAMPLES_PER_OUTCOME:
+        if self._wants(sample.outcome):
             self.samples.append(sample)
-            self._sample_counts[sample.outcome] = seen + 1
+            self._sample_counts[sample.outcome] = self._sample_counts.get(sample.outcome, 0) + 1
 
     # -- matching against the book ----------------------------------------------------------
 
@@ -381,7 +393,7 @@ class ImportRun:
             if not row.name:
                 # Only a code: enough to complete a known prospect, not to make a new one.
                 problem = FieldError("name", "prospect.name_empty", "a name is required")
-                self._reject(row.row_number, [], [problem], row.uscc, counted=True)
+                self._reject(row.row_number, [problem], "", row.uscc, counted=True)
                 return
             candidates = self._candidates(row, without_uscc_only=True)
             self._create(row, pending, candidates)
@@ -396,13 +408,12 @@ class ImportRun:
 
     def _create(self, row: CleanRow, pending: _Pending, candidates: list[_Target]) -> None:
         pid = self._new_id()
-        values = {name: getattr(row, name) for name in FILLABLE}
         target = _Target(
             id=pid,
             name=row.name,
             district=row.district_code,
             has_uscc=row.uscc is not None,
-            empty=_mask(values, set()),
+            empty=_new_mask(row),
             member=True,
             created=True,
             version=1,
@@ -423,7 +434,8 @@ class ImportRun:
             self._sample(Sample(row.row_number, "flagged", row.name, row.uscc or "", detail))
         else:
             self.counts.created += 1
-            self._sample(Sample(row.row_number, "created", row.name, row.uscc or ""))
+            if self._wants("created"):
+                self._sample(Sample(row.row_number, "created", row.name, row.uscc or ""))
 
     def _merge(self, target: _Target, row: CleanRow, pending: _Pending) -> None:
         fills: dict[str, object] = {}
@@ -446,6 +458,7 @@ class ImportRun:
                 if new is not None:
                     for name, value in fills.items():
                         setattr(new, name, value)
+                    pending.changed.add(target.id)
                 else:
                     target.version += 1
                     pending.merges.append((target, fills, False, row.row_number, target.version))
@@ -493,7 +506,11 @@ class ImportRun:
         rowid = first_free_rowid(self.conn)
         # In name order, so index pages of names and search rowids are written in runs.
         ordered = sorted(zip(pending.new_ids, pending.new_rows, strict=True), key=_by_name)
+        record, texts, changed = self.record, pending.texts, pending.changed
         for pid, r in ordered:
+            fields_text, created_json = texts.get(r.row_number, ("", ""))
+            if pid in changed or not created_json:
+                fields_text, created_json = row_text(r), payload(r, record)
             established = r.established_on.isoformat() if r.established_on else None
             prospects.append(
                 (
@@ -506,26 +523,11 @@ class ImportRun:
             if source:
                 members.append((new_id(), pid, source, now, r.external_ref))
             effects.append((new_id(), self.batch_id, pid, "created", source, "", 1, r.row_number))
-            payload = {name: _wire(getattr(r, name)) for name in EDITABLE}
-            payload.update(stage=stage, rm_id=actor, tags=[], sources=[source] if source else [])
             ops.append(
-                (
-                    new_id(), "prospect", pid, "create",
-                    _JSON.encode(payload),
-                    None, self._next_hlc(), now,
-                )
-            )  # fmt: skip
-            index.append(
-                (
-                    rowid,
-                    index_body(
-                        self._initials,
-                        (r.name, r.owner_name, r.address, r.street, r.notes, r.uscc, r.phone),
-                        r.name,
-                        r.owner_name,
-                    ),
-                )
+                (new_id(), "prospect", pid, "create", created_json, None, self._next_hlc(), now)
             )
+            names = names_text(self._initials, r.name, r.owner_name)
+            index.append((rowid, joined_text(fields_text, names)))
             rowid += 1
         conn = self.conn
         conn.exec_driver_sql(
@@ -662,17 +664,6 @@ class ImportRun:
 
 def _by_name(pair: tuple[str, CleanRow]) -> str:
     return pair[1].name
-
-
-def _cell(cells: list[Any], columns: list[int]) -> str:
-    from crm.domain.importing import cell_text
-
-    for column in columns:
-        if column < len(cells):
-            text = cell_text(cells[column]).strip()
-            if text:
-                return text
-    return ""
 
 
 def _stored_time(value: datetime) -> str:

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,28 +24,46 @@ from sqlalchemy.orm import Session
 
 from crm import resources
 from crm.domain.errors import DomainError, Message
-from crm.domain.importing import (
-    FIELDS,
-    HEADER_SCAN_ROWS,
-    HeaderVocabulary,
-    Lookups,
-    RowCleaner,
-    cell_text,
-    find_header,
-    guess_fields,
-    header_key,
-)
-from crm.domain.text import to_halfwidth
+from crm.domain.importing import FIELDS, RowCleaner
 from crm.services import reference
 from crm.services.context import Context, NotFound
 from crm.services.import_files import ImportFileError, TableFile, open_table, write_rejected
-from crm.services.import_run import Counts, ImportCancelled, ImportRun, RowError, Sample
+from crm.services.import_prepare import (
+    CHUNK,
+    PARALLEL_FROM_BYTES,
+    SAMPLE_ROWS,
+    SHEET_BLOCK_ROWS,
+    ColumnInfo,
+    FileInfo,
+    ImportRequest,
+    Job,
+    Layout,
+    MappingInfo,
+    Prepared,
+    PrepareWorker,
+    blocks,
+    cleaner_for,
+    no_header,
+    open_layout,
+    parallel_possible,
+    prepare_block,
+    vocabulary,
+)
+from crm.services.import_run import (
+    Counts,
+    ImportCancelled,
+    ImportRun,
+    RowError,
+    Sample,
+    new_record,
+)
 from crm.services.import_undo import UndoResult, resolve_flag, undo_batch
 from crm.store.models import District, Prospect
 from crm.store.models_import import DuplicateFlag, ImportBatch, ImportMapping
 
 __all__ = [
     "FIELDS",
+    "SAMPLE_ROWS",
     "BatchInfo",
     "ColumnInfo",
     "FileInfo",
@@ -60,59 +77,14 @@ __all__ = [
     "RowError",
     "Sample",
     "UndoResult",
+    "no_header",
+    "vocabulary",
 ]
 
-SAMPLE_ROWS = 5
 # SQLite's page cache while an import runs (KiB). The operating system caches the file
 # anyway; a smaller cache keeps the import's memory within twice what reading the file
 # takes (the reader holds a whole sheet), at little cost in time.
 IMPORT_CACHE_KIB = 12_000
-
-
-@dataclass(frozen=True)
-class ColumnInfo:
-    index: int
-    header: str
-    field: str | None
-    samples: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    """What `inspect` found: the format, the sheet, the header row and the columns."""
-
-    path: str
-    file_name: str
-    format: str
-    sheets: tuple[str, ...]
-    sheet: str
-    encoding: str
-    delimiter: str
-    header_row: int  # 1-based, as the spreadsheet shows it
-    columns: tuple[ColumnInfo, ...]
-    total_rows: int | None
-    mapping_name: str | None = None
-
-    @property
-    def fields(self) -> tuple[str | None, ...]:
-        return tuple(c.field for c in self.columns)
-
-    @property
-    def headers(self) -> tuple[str, ...]:
-        return tuple(c.header for c in self.columns)
-
-
-@dataclass(frozen=True)
-class ImportRequest:
-    """What to import and how; `fields` and `header_row` are the user's corrections."""
-
-    path: Path
-    source_code: str | None = None
-    sheet: str | None = None
-    encoding: str | None = None
-    mapping_name: str | None = None
-    header_row: int | None = None
-    fields: tuple[str | None, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -170,16 +142,6 @@ class ImportResult:
 
 
 @dataclass(frozen=True)
-class MappingInfo:
-    id: str
-    source_code: str
-    name: str
-    columns: dict[str, str]  # header → field ("" for a column not imported)
-    header_row: int | None
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
 class FlagInfo:
     id: str
     prospect_id: str
@@ -202,100 +164,22 @@ class UnknownSource(DomainError):
         )
 
 
-def no_header(name: str) -> ImportFileError:
-    return ImportFileError(
-        "import.no_header",
-        "no header row found in {name}: none of its first {rows} rows names the columns "
-        "(such as 企业名称 and 统一社会信用代码)",
-        name=name,
-        rows=HEADER_SCAN_ROWS,
-    )
-
-
-def vocabulary() -> HeaderVocabulary:
-    data = resources.load_json("data", "import_headers.json")
-    return HeaderVocabulary(data["fields"])
-
-
-# --------------------------------------------------------------------------- look-ups
-
-_CODE_PREFIX = re.compile(r"^\s*([A-Za-z]?\s*\d{2,4})")
-
-
-class _ReferenceLookups:
-    """District and industry codes for the texts lists use, cached per distinct text."""
-
-    def __init__(self, districts: Sequence[tuple[str, str]]) -> None:
-        self.codes = {code for code, _ in districts}
-        # Longest names first: 南海区 before 南海.
-        self.names = sorted(
-            ((to_halfwidth(name), code) for code, name in districts), key=lambda nc: -len(nc[0])
-        )
-        self._district: dict[str, str | None] = {}
-        self._industry: dict[str, str | None] = {}
-        self.industry_names = [
-            (i.name_zh, i.code)
-            for i in sorted(resources.industries(), key=lambda i: -len(i.name_zh))
-        ]
-
-    def district(self, text: str) -> str | None:
-        if text in self._district:
-            return self._district[text]
-        found: str | None = None
-        plain = to_halfwidth(text).strip()
-        if plain in self.codes:
-            found = plain
-        else:
-            for name, code in self.names:
-                short = name[:-1] if len(name) >= 3 and name[-1] in "区县市旗" else name
-                if name in plain or plain == short or (len(plain) >= 2 and plain in name):
-                    found = code
-                    break
-        if len(self._district) < 10_000:
-            self._district[text] = found
-        return found
-
-    def division(self, code: str) -> str | None:
-        return code if code in self.codes else None
-
-    def industry(self, text: str) -> str | None:
-        if text in self._industry:
-            return self._industry[text]
-        found: str | None = None
-        match = _CODE_PREFIX.match(to_halfwidth(text))
-        if match:
-            known = resources.industry(match.group(1).replace(" ", ""))
-            found = known.code if known else None
-        if found is None:
-            plain = text.strip()
-            for name, code in self.industry_names:
-                if name == plain or name in plain:
-                    found = code
-                    break
-        if len(self._industry) < 10_000:
-            self._industry[text] = found
-        return found
-
-    def lookups(self) -> Lookups:
-        return Lookups(
-            district=self.district, industry=self.industry, district_of_division=self.division
-        )
-
-
 # --------------------------------------------------------------------------- the service
 
 
-@dataclass
-class _Layout:
-    table: TableFile
-    info: FileInfo
-    head: list[list[Any]] = field(default_factory=list)  # rows read to find the header
-    rest: Iterator[list[Any]] | None = None  # the rows after those, still unread
-
-
 class ImportService:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        parallel_from_bytes: int | None = PARALLEL_FROM_BYTES,
+        chunk_rows: int = CHUNK,
+    ) -> None:
+        """`parallel_from_bytes`: the rows of files from this size on are cleaned in a worker
+        process (None: never); `chunk_rows`: rows cleaned, written and reported together."""
         self.ctx = ctx
+        self.chunk_rows = chunk_rows
+        self.parallel_from_bytes = parallel_from_bytes
 
     # -- looking at a file -----------------------------------------------------------------
 
@@ -338,83 +222,8 @@ class ImportService:
             )
         return found[0]
 
-    def _layout(self, request: ImportRequest) -> _Layout:
-        preset = self._preset(request.source_code, request.mapping_name)
-        table = open_table(request.path, request.sheet, request.encoding)
-        try:
-            return self._find_columns(table, request, preset)
-        except BaseException:
-            table.close()
-            raise
-
-    def _find_columns(
-        self, table: TableFile, request: ImportRequest, preset: MappingInfo | None
-    ) -> _Layout:
-        vocab = vocabulary()
-        if preset is not None:
-            for header, name in preset.columns.items():
-                if name:
-                    vocab.exact[header_key(header)] = name
-        wanted = max(HEADER_SCAN_ROWS, (request.header_row or 0) + SAMPLE_ROWS)
-        if preset is not None and preset.header_row:
-            wanted = max(wanted, preset.header_row + SAMPLE_ROWS)
-        head: list[list[Any]] = []
-        rest = table.rows()
-        for row in rest:
-            head.append(row)
-            if len(head) >= wanted + SAMPLE_ROWS:
-                break
-        if not any(any(cell_text(c).strip() for c in row) for row in head):
-            raise ImportFileError("import.empty", "{name} is empty", name=request.path.name)
-        if request.header_row:
-            index = request.header_row - 1
-            if index >= len(head):
-                raise no_header(request.path.name)
-            headers = tuple(cell_text(c) for c in head[index])
-            fields = guess_fields(headers, vocab)
-        else:
-            guess = find_header(head, vocab)
-            if guess is None:
-                raise no_header(request.path.name)
-            index, headers, fields = guess.row_index, guess.headers, guess.fields
-        if preset is not None:
-            ignored = {header_key(h) for h, f in preset.columns.items() if not f}
-            fields = tuple(
-                None if header_key(h) in ignored else f
-                for h, f in zip(headers, fields, strict=True)
-            )
-        if request.fields is not None:
-            given = tuple(request.fields)
-            fields = tuple(given[i] if i < len(given) else None for i in range(len(headers)))
-        for wanted_field in fields:
-            if wanted_field is not None and wanted_field not in FIELDS:
-                raise DomainError(
-                    "import.unknown_field", "unknown field {field}", field=wanted_field
-                )
-        samples = head[index + 1 : index + 1 + SAMPLE_ROWS]
-        columns = tuple(
-            ColumnInfo(
-                i,
-                headers[i],
-                fields[i],
-                tuple(cell_text(r[i]).strip() if i < len(r) else "" for r in samples),
-            )
-            for i in range(len(headers))
-        )
-        info = FileInfo(
-            path=str(request.path),
-            file_name=request.path.name,
-            format=table.format,
-            sheets=table.sheet_names,
-            sheet=table.sheet,
-            encoding=table.encoding,
-            delimiter=table.delimiter,
-            header_row=index + 1,
-            columns=columns,
-            total_rows=table.total_rows,
-            mapping_name=preset.name if preset else None,
-        )
-        return _Layout(table, info, head, rest)
+    def _layout(self, request: ImportRequest) -> Layout:
+        return open_layout(request, self._preset(request.source_code, request.mapping_name))
 
     # -- importing -------------------------------------------------------------------------
 
@@ -445,31 +254,65 @@ class ImportService:
             preset = self._preset(None, request.mapping_name)
             source = preset.source_code if preset else None
             request = ImportRequest(**{**request.__dict__, "source_code": source})
-        layout = self._layout(request)
-        info = layout.info
-        digest = _sha256(request.path)
+        preset = self._preset(request.source_code, request.mapping_name)
+        with self.ctx.db.reading() as s:
+            districts = tuple((d.code, d.name) for d in s.scalars(select(District)))
+        record = None if dry_run else new_record(self.ctx, source)
+        today = self.ctx.today()
+        layout = open_layout(request, preset)
         try:
-            with self._session(dry_run) as s, _page_cache(s, IMPORT_CACHE_KIB):
-                districts = [(d.code, d.name) for d in s.scalars(select(District))]
-                cleaner = RowCleaner(
-                    info.headers,
-                    info.fields,
-                    self.ctx.today(),
-                    _ReferenceLookups(districts).lookups(),
+            info = layout.info
+            cleaner = cleaner_for(info, today, districts)
+            digest = _sha256(request.path)
+            if not self._in_worker(layout.table):
+                chunks: Iterator[Prepared] = (
+                    prepare_block(b, cleaner, record) for b in blocks(layout, self.chunk_rows)
                 )
-                previous = self._same_file(s, digest)
-                batch_id = None if dry_run else self._begin(s, request, info, digest, source)
-                run = ImportRun(self.ctx, s, cleaner, source, batch_id, dry_run, info.headers)
-                counts = run.run(
-                    _data_rows(layout),
-                    progress,
-                    cancelled,
-                    layout.table.fraction_read,
+                return self._import(
+                    request, info, digest, source, cleaner, chunks, dry_run, progress, cancelled
                 )
-                if batch_id is not None:
-                    self._finish(s, batch_id, counts)
+            size = self.chunk_rows
+            if layout.table.format != "csv":
+                # The sheet is in memory already: what a worker adds is its interpreter and
+                # the rows in flight, kept small so the import stays within twice the
+                # reader's memory.
+                size = min(size, SHEET_BLOCK_ROWS)
+            with PrepareWorker(Job(info, today, districts, record)) as worker:
+                chunks = worker.prepared(
+                    blocks(layout, size), lambda b: prepare_block(b, cleaner, record)
+                )
+                return self._import(
+                    request, info, digest, source, cleaner, chunks, dry_run, progress, cancelled
+                )
         finally:
             layout.table.close()
+
+    def _in_worker(self, table: TableFile) -> bool:
+        """Whether a worker process cleans this file's rows (a large file, two cores)."""
+        limit = self.parallel_from_bytes
+        if limit is None or not parallel_possible():
+            return False
+        return table.size >= limit
+
+    def _import(
+        self,
+        request: ImportRequest,
+        info: FileInfo,
+        digest: str,
+        source: str | None,
+        cleaner: RowCleaner,
+        chunks: Iterable[Prepared],
+        dry_run: bool,
+        progress: Callable[[int, float], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> ImportResult:
+        with self._session(dry_run) as s, _page_cache(s, IMPORT_CACHE_KIB):
+            previous = self._same_file(s, digest)
+            batch_id = None if dry_run else self._begin(s, request, info, digest, source)
+            run = ImportRun(self.ctx, s, cleaner, source, batch_id, dry_run, info.headers)
+            counts = run.run(chunks, progress, cancelled)
+            if batch_id is not None:
+                self._finish(s, batch_id, counts)
         return ImportResult(
             batch_id=batch_id,
             dry_run=dry_run,
@@ -693,17 +536,6 @@ def _page_cache(session: Session, kib: int) -> Iterator[None]:
     finally:
         if before is not None:
             conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
-
-
-def _data_rows(layout: _Layout) -> Iterator[tuple[int, list[Any]]]:
-    """The rows after the header, numbered as the spreadsheet numbers them; the rows read
-    while looking for the header first, then the rest of the file (read once)."""
-    start = layout.info.header_row  # rows 1..header_row are the header and what is above
-    for number, row in enumerate(layout.head, start=1):
-        if number > start:
-            yield number, row
-    if layout.rest is not None:
-        yield from enumerate(layout.rest, start=len(layout.head) + 1)
 
 
 def _sha256(path: Path) -> str:

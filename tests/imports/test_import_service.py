@@ -19,7 +19,6 @@ from lists import (
 
 from crm.domain.prospect import ProspectDraft
 from crm.domain.query import ProspectFilter, Sort
-from crm.services import import_run
 from crm.services.container import Services
 from crm.services.import_run import ImportCancelled
 from crm.services.import_undo import UndoRefused
@@ -203,9 +202,9 @@ def test_a_dry_run_writes_nothing_and_predicts_the_real_run(
 
 
 def test_cancelling_mid_import_leaves_the_database_as_it_was(
-    services: Services, imports: ImportService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    services: Services, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(import_run, "CHUNK", 10)
+    imports = ImportService(services.ctx, chunk_rows=10)
     rows = [[i, f"佛山市取消测试{i}厂", uscc(100 + i), "", "", "", "", ""] for i in range(55)]
     path = write_csv(tmp_path / "cancel.csv", rows)
     before = table_digest(services.db_path)

@@ -1,0 +1,215 @@
+"""A large text file's rows are cleaned in a worker process: the import must come out exactly
+as it does in process (outcomes, rejected rows, what is written, undo), and a cancelled or
+failed worker must neither change the book nor outlive the import."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+from lists import sample_rows, table_digest, uscc, write_csv
+
+from crm.domain.prospect import ProspectDraft
+from crm.services.container import Services, open_services
+from crm.services.import_prepare import (
+    Job,
+    PrepareWorker,
+    blocks,
+    cleaner_for,
+    open_layout,
+    prepare_block,
+)
+from crm.services.import_run import ImportCancelled, new_record
+from crm.services.imports import ImportRequest, ImportResult, ImportService
+
+SOURCE = "visit_campaign"
+
+
+def busy_rows() -> list[list[object]]:
+    """Sample rows, then enough more for many blocks: repeats of a code in later blocks,
+    rows without a code that look like a known prospect, rejected and blank rows."""
+    rows: list[list[object]] = list(sample_rows())
+    for i in range(60):
+        rows.append(
+            [100 + i, f"佛山市禅城区工作进程{i}五金厂", uscc(200 + i), "陈志强", "", "", "", ""]
+        )
+        if i % 7 == 0:
+            rows.append(
+                [300 + i, f"佛山市禅城区工作进程{i}五金厂", uscc(200 + i), "", "13800138000"]
+            )
+        if i % 11 == 0:
+            rows.append([400 + i, "佛山市南海区华兴五金制品厂", "", "", "", "南海区"])
+        if i % 13 == 0:
+            rows.append([500 + i, "佛山市坏电话贸易有限公司", uscc(600 + i), "", "12345"])
+        if i % 17 == 0:
+            rows.append([])
+    return rows
+
+
+@pytest.fixture
+def second_book(book_template: Path, tmp_path: Path) -> Iterator[Services]:
+    target = tmp_path / "second.db"
+    shutil.copyfile(book_template, target)
+    opened = open_services(target)
+    yield opened
+    opened.close()
+
+
+def outcome(result: ImportResult) -> tuple[Any, ...]:
+    return (
+        result.rows,
+        result.created,
+        result.merged,
+        result.flagged,
+        result.rejected,
+        result.unchanged,
+        result.skipped,
+        [(e.row, e.field, e.column, e.message) for e in result.errors],
+        [(s.row, s.outcome, s.name, s.uscc, s.detail) for s in result.samples],
+    )
+
+
+def written(services: Services) -> tuple[Any, ...]:
+    """What an import wrote, without the ids and times that differ between runs."""
+    with services.ctx.db.reading() as s:
+        from sqlalchemy import text
+
+        prospects = s.execute(
+            text(
+                "SELECT name, name_key, uscc, kind, owner_name, phone, address, district_code, "
+                "industry_code, registered_capital_fen, established_on, notes, version "
+                "FROM prospects ORDER BY name, uscc"
+            )
+        ).all()
+        payloads = sorted(
+            json.dumps({k: v for k, v in json.loads(p).items() if k != "rm_id"})
+            for (p,) in s.execute(text("SELECT payload FROM outbox")).all()
+        )
+        members = s.execute(
+            text(
+                "SELECT p.name, m.source_code FROM source_memberships m "
+                "JOIN prospects p ON p.id = m.prospect_id ORDER BY 1, 2"
+            )
+        ).all()
+        flags = s.execute(text("SELECT count(*) FROM duplicate_flags")).scalar_one()
+    return tuple(prospects), tuple(payloads), tuple(members), flags
+
+
+def test_a_worker_cleans_a_large_text_file_exactly_as_the_import_does_in_process(
+    services: Services, second_book: Services, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "busy.csv", busy_rows(), encoding="gb18030")
+    before = written(services)
+    workers: list[int] = []
+
+    def progress(_done: int, _fraction: float) -> None:
+        workers.append(len(psutil.Process().children()))
+
+    in_worker = ImportService(services.ctx, parallel_from_bytes=0, chunk_rows=7)
+    preview = in_worker.preview(ImportRequest(path, source_code=SOURCE))
+    result = in_worker.run(ImportRequest(path, source_code=SOURCE), progress=progress)
+    in_process = ImportService(second_book.ctx, parallel_from_bytes=None, chunk_rows=7)
+    expected = in_process.run(ImportRequest(path, source_code=SOURCE))
+
+    assert workers and all(n >= 1 for n in workers)  # a worker was cleaning all along
+    assert psutil.Process().children() == []  # and it is gone
+    assert outcome(result) == outcome(expected)
+    assert outcome(preview)[:7] == outcome(expected)[:7]
+    assert result.created > 50 and result.merged and result.flagged and result.rejected
+    assert written(services) == written(second_book)
+    found = services.prospects.find_by_uscc(uscc(230))
+    assert found is not None
+    assert services.prospects.get(found).name == "佛山市禅城区工作进程30五金厂"
+
+    again = in_worker.run(ImportRequest(path, source_code=SOURCE))
+    assert (again.created, again.merged, again.flagged) == (0, 0, 0)
+    undone = in_worker.undo(result.batch_id or "")
+    assert undone.deleted == result.created + result.flagged
+    assert written(services) == before
+
+
+def test_cancelling_while_a_worker_cleans_changes_nothing_and_stops_it(
+    services: Services, tmp_path: Path
+) -> None:
+    rows = [[i, f"佛山市取消工作{i}厂", uscc(700 + i), "", "", "", "", ""] for i in range(95)]
+    path = write_csv(tmp_path / "cancel.csv", rows)
+    before = table_digest(services.db_path)
+    seen: list[int] = []
+    imports = ImportService(services.ctx, parallel_from_bytes=0, chunk_rows=10)
+
+    with pytest.raises(ImportCancelled):
+        imports.run(
+            ImportRequest(path, source_code=SOURCE),
+            progress=lambda done, _f: seen.append(done),
+            cancelled=lambda: len(seen) >= 3,
+        )
+    assert seen == [10, 20, 30]
+    assert psutil.Process().children() == []
+    assert table_digest(services.db_path) == before
+    assert imports.batches() == []
+
+
+def test_blocks_a_dead_worker_had_are_cleaned_in_process(
+    services: Services, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "dies.csv", busy_rows())
+    layout = open_layout(ImportRequest(path), None)
+    districts = (("440604", "禅城区"), ("440605", "南海区"), ("440606", "顺德区"))
+    today = date(2026, 11, 23)
+    record = new_record(services.ctx, SOURCE)
+    cleaner = cleaner_for(layout.info, today, districts)
+    try:
+        expected = [prepare_block(b, cleaner, record) for b in blocks(layout, 9)]
+    finally:
+        layout.table.close()
+
+    layout = open_layout(ImportRequest(path), None)
+    try:
+        with PrepareWorker(Job(layout.info, today, districts, record)) as worker:
+            parts = worker.prepared(blocks(layout, 9), lambda b: prepare_block(b, cleaner, record))
+            got = [next(parts)]
+            process = psutil.Process(worker.pid)
+            process.kill()
+            process.wait(10)
+            got.extend(parts)
+    finally:
+        layout.table.close()
+    assert psutil.Process().children() == []
+
+    def plain(part: Any) -> tuple[Any, ...]:
+        return (
+            part.rows,
+            part.texts,
+            part.payloads,
+            [(r.row, [str(p) for p in r.problems], r.name, r.uscc) for r in part.rejected],
+            part.skipped,
+            part.read,
+        )
+
+    assert len(got) == len(expected) > 3
+    assert [plain(p) for p in got] == [plain(p) for p in expected]
+
+
+def test_a_known_prospect_is_merged_from_a_worker_cleaned_file(
+    services: Services, tmp_path: Path
+) -> None:
+    services.prospects.create(
+        ProspectDraft(name="佛山市禅城区已知工作厂", uscc=uscc(900), owner_name="", sources=[])
+    )
+    rows = [[1, "佛山市禅城区已知工作厂", uscc(900), "黄伟", "13900139000", "", "", ""]]
+    path = write_csv(tmp_path / "known.csv", rows)
+    result = ImportService(services.ctx, parallel_from_bytes=0).run(
+        ImportRequest(path, source_code=SOURCE)
+    )
+    assert (result.created, result.merged) == (0, 1)
+    found = services.prospects.find_by_uscc(uscc(900))
+    assert found is not None
+    known = services.prospects.get(found)
+    assert (known.owner_name, known.phone) == ("黄伟", "13900139000")
+    assert [s.code for s in known.sources] == [SOURCE]
