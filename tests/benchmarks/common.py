@@ -41,5 +41,9 @@ def demo_db(prospects: int = 100_000, seed: int = 1) -> Path:
     path = CACHE / f"demo-{prospects}-{seed}.db"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        build_demo(path, prospects=prospects, seed=seed)
+        # Built under another name and renamed when complete: a benchmark started meanwhile
+        # never opens a half-built book.
+        building = path.with_name(f"{path.stem}.building-{os.getpid()}.db")
+        build_demo(building, prospects=prospects, seed=seed)
+        os.replace(building, path)
     return path
