@@ -53,7 +53,7 @@ from crm.sync.engine import (
     meta_get,
     meta_set,
 )
-from crm.sync.local import Applier
+from crm.sync.local import Applier, indexes_are_down, put_back_indexes
 from crm.sync.scheduler import SyncScheduler, SyncState
 
 __all__ = [
@@ -188,6 +188,13 @@ class SyncService:
         url = self.server_url()
         if url:
             credentials.delete_token(url, device_id(self.db))
+        # A first download stopped part-way resumes only once signed in again: meanwhile
+        # the book is worked on with all its indexes.
+        with self.db.reading() as s:
+            down = indexes_are_down(s.connection())
+        if down:
+            with self.db.transaction() as s:
+                put_back_indexes(s.connection())
 
     # -- syncing -------------------------------------------------------------------------------
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from crm.store.models import StageEvent
+from crm.sync.engine import meta_get
 from crm.sync.errors import SyncOfflineError
+from crm.sync.local import INDEXES_DOWN_KEY, Applier, ApplyStats
 from tests.sync.harness import Device, Server
 from tests.sync.proxy import Proxy
 
@@ -131,3 +134,95 @@ def test_a_download_cancelled_between_pages_resumes_where_it_stopped(device, ser
     summary = fresh.run()
     assert summary.snapshot and summary.counts_ok is True
     assert fresh.prospect_ids() == ids
+
+
+def _indexes(d: Device) -> dict[str, str]:
+    with d.db.reading() as s:
+        rows = s.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        ).all()
+    return {str(name): str(sql) for name, sql in rows}
+
+
+def _down(d: Device) -> dict[str, str] | None:
+    with d.db.reading() as s:
+        value = meta_get(s, INDEXES_DOWN_KEY)
+    return json.loads(value) if value else None
+
+
+def _seventeen_prospects(device) -> set[str]:
+    writer: Device = device("wangfang")
+    writer.sign_in()
+    writer.run()
+    ids = {writer.create(f"佛山市高明区第{n}纺织厂") for n in range(17)}
+    writer.run()
+    return ids
+
+
+def test_a_download_stopped_part_way_keeps_what_to_rebuild_and_the_next_rebuilds_it(
+    device, server, proxy
+):
+    ids = _seventeen_prospects(device)
+    fresh: Device = device("wangfang", name="fresh", page=5)
+    schema = _indexes(fresh)
+    fresh.url = proxy.url
+    fresh.sign_in()
+    proxy.cut("GET /sync/v1/snapshot", after=300, skip=2)
+    with pytest.raises(SyncOfflineError):
+        fresh.run()
+
+    # The empty book's secondary indexes are down, each recorded with its statement;
+    # unique ones (constraints) stayed.
+    down = _down(fresh)
+    assert down and "ix_prospects_name" in down and "ix_visits_prospect_id" in down
+    assert {n: schema[n] for n in down} == down
+    assert _indexes(fresh) == {n: sql for n, sql in schema.items() if n not in down}
+    assert not any("UNIQUE" in sql.upper() for sql in down.values())
+    # The book works meanwhile, only without those indexes.
+    assert 0 < len(fresh.prospect_ids()) < 17
+
+    summary = fresh.run()
+    assert summary.snapshot and summary.counts_ok is True
+    assert fresh.prospect_ids() == ids
+    assert _indexes(fresh) == schema and _down(fresh) is None
+
+
+def test_a_first_page_that_fails_leaves_every_index_in_place(
+    device, server, monkeypatch: pytest.MonkeyPatch
+):
+    _seventeen_prospects(device)
+    fresh: Device = device("wangfang", name="fresh", page=5)
+    schema = _indexes(fresh)
+    fresh.sign_in()
+
+    def broken(self: Applier, records: object, *, mark_seen: bool = False) -> ApplyStats:
+        raise RuntimeError("the computer stops here")
+
+    monkeypatch.setattr(Applier, "apply", broken)
+    with pytest.raises(RuntimeError):
+        fresh.run()
+    # Dropped in the page's transaction: undone with it.
+    assert _indexes(fresh) == schema and _down(fresh) is None
+    monkeypatch.undo()
+    assert fresh.run().counts_ok is True
+    assert _indexes(fresh) == schema and _down(fresh) is None
+
+
+def test_signing_out_part_way_through_a_download_puts_the_indexes_back(device, server, proxy):
+    ids = _seventeen_prospects(device)
+    fresh: Device = device("wangfang", name="fresh", page=5)
+    schema = _indexes(fresh)
+    fresh.url = proxy.url
+    fresh.sign_in()
+    proxy.cut("GET /sync/v1/snapshot", after=300, skip=2)
+    with pytest.raises(SyncOfflineError):
+        fresh.run()
+    assert _down(fresh)
+
+    fresh.sync.sign_out()
+    assert _indexes(fresh) == schema and _down(fresh) is None
+    # Signed in again, the download resumes (into a book no longer empty) and completes.
+    fresh.sign_in()
+    assert fresh.run().counts_ok is True
+    assert fresh.prospect_ids() == ids
+    assert _indexes(fresh) == schema and _down(fresh) is None
