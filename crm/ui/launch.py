@@ -13,11 +13,12 @@ import logging
 import logging.handlers
 import os
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from crm.domain.errors import DomainError
@@ -164,6 +165,40 @@ def preload_ui(first_page: str) -> None:
         importlib.import_module(spec.module)
 
 
+class ServiceLoader(QObject):
+    """Loads the services behind a window opened from the book's first look.
+
+    Its thread waits for the window's first frame (loading is Python work that would hold
+    the interpreter while the list paints), at most SERVICES_AT_THE_LATEST_MS, or until
+    something asks the UiContext for the services, whichever comes first.
+    """
+
+    failed = Signal(object)
+
+    def __init__(self, ui: UiContext, path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.path = path
+        self.go = threading.Event()
+        ui.wanted = self.go.set
+        self._thread = threading.Thread(target=self._run, name="crm-services", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        self.go.wait(SERVICES_AT_THE_LATEST_MS / 1000)
+        try:
+            from crm.services.container import open_services
+
+            services = open_services(self.path)
+        except BaseException as exc:  # handed to the UI thread, never lost in a thread
+            self.ui.attach(None, exc)
+            self.failed.emit(exc)
+            return
+        self.ui.attach(services)
+
+
 class Launcher:
     """Opens the database in the background, then shows the main window."""
 
@@ -189,6 +224,7 @@ class Launcher:
         self.window: object | None = None
         self.exit_code: int | None = None
         self.progress: QProgressDialog | None = None
+        self._loader: ServiceLoader | None = None
         self._done = False
 
     def start(self, create: bool = False) -> None:
@@ -248,43 +284,21 @@ class Launcher:
         )
         window = MainWindow(ui, crash=self.crash, language=self.language)
         self.window = window
-        # The services load once the first frame is on screen: loading them is Python
-        # work that would hold the interpreter while the list paints. (A window that is
-        # never painted, say minimised, gets them a moment later all the same.)
-        loaded = [False]
-
-        def load() -> None:
-            if not loaded[0]:
-                loaded[0] = True
-                self._load_services(ui, window)
-
-        window.firstPainted.connect(load)
-        QTimer.singleShot(SERVICES_AT_THE_LATEST_MS, load)
+        loader = ServiceLoader(ui, self.db_path, window)
+        loader.failed.connect(lambda error: self._failed_late(error, window))
+        window.firstPainted.connect(loader.go.set)
+        self._loader = loader
+        loader.start()
         window.show()
 
-    def _load_services(self, ui: UiContext, window: QWidget) -> None:
-        path = self.db_path
-
-        def load() -> None:
-            try:
-                from crm.services.container import open_services
-
-                services = open_services(path)
-            except BaseException as exc:
-                ui.attach(None, exc)
-                raise
-            ui.attach(services)
-
-        def failed(error: BaseException) -> None:
-            # The first look was fine but the careful open is not (another program took
-            # the book meanwhile, say): tell it and close, as at start.
-            if isinstance(error, DomainError):
-                QMessageBox.critical(window, app_title(), said(error))
-            self.exit_code = EXIT_DATABASE
-            window.hide()
-            self.quit(EXIT_DATABASE)
-
-        self.tasks.load(self.tasks, load, None, failed)
+    def _failed_late(self, error: BaseException, window: QWidget) -> None:
+        # The first look was fine but the careful open is not (another program took the
+        # book meanwhile, say): tell it and close, as at start.
+        if isinstance(error, DomainError):
+            QMessageBox.critical(window, app_title(), said(error))
+        self.exit_code = EXIT_DATABASE
+        window.hide()
+        self.quit(EXIT_DATABASE)
 
     def _show_progress(self) -> None:
         if not self._done and self.progress is not None:

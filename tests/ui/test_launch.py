@@ -229,3 +229,31 @@ def test_window_remembers_its_page(qtbot, ui):
     assert second.current_key() == "pipeline"
     assert second.size().width() == 700
     ui.tasks.wait()
+
+
+def test_asking_for_the_services_before_the_first_frame_loads_them_at_once(tmp_path, qtbot):
+    from crm.domain.query import ProspectFilter
+    from crm.services.first_look import first_look
+    from crm.ui.common.context import StartupData, UiContext
+    from crm.ui.common.tasks import TaskRunner
+    from crm.ui.launch import ServiceLoader
+
+    path = tmp_path / "book.db"
+    build_demo(path, prospects=30, seed=2)
+    look = first_look(path, 200)
+    assert look is not None
+    ui = UiContext(
+        None,
+        AppSettings(tmp_path / "s.ini"),
+        TaskRunner(),
+        StartupData(look.user, look.users, look.districts),
+        db_path=path,
+        first_look=look,
+    )
+    loader = ServiceLoader(ui, path)
+    loader.start()  # waiting for a first frame that never comes (no window here)
+    assert not loader.go.is_set()
+    services = ui.services  # on the UI thread: the loading starts now, not after a delay
+    assert loader.go.is_set()
+    assert services.prospects.count(ProspectFilter()) == 30
+    services.close()

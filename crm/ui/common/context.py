@@ -9,6 +9,7 @@ views refresh themselves.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -88,10 +89,13 @@ class UiContext:
         self.events = events if events is not None else DataEvents()
         self.db_path = Path(db_path)
         self._first_look = first_look
+        # Set by whoever loads the services, to hear that they are wanted now.
+        self.wanted: Callable[[], None] = _nothing
 
     @property
     def services(self) -> Services:
         if self._services is None:
+            self.wanted()  # the loader may be waiting for the first frame: start it now
             self._ready.wait()
             if self._services is None:
                 raise RuntimeError("the database could not be opened") from self._failure
@@ -140,3 +144,7 @@ class UiContext:
 
     def district(self, code: str | None) -> DistrictInfo | None:
         return next((d for d in self.districts if d.code == code), None) if code else None
+
+
+def _nothing() -> None:
+    pass

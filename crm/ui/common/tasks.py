@@ -76,10 +76,6 @@ class TaskRunner(QObject):
         self._readers.setMaxThreadCount(readers)
         self._writer = QThreadPool(self)
         self._writer.setMaxThreadCount(1)
-        # Loading the services behind a window opened from the first look: reads asked for
-        # meanwhile wait for them on the reader threads, so the loading has its own.
-        self._loader = QThreadPool(self)
-        self._loader.setMaxThreadCount(1)
         self._tokens = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
         self._owners: dict[int, set[int]] = {}
@@ -112,26 +108,12 @@ class TaskRunner(QObject):
         """Run ``fn`` on the single writer thread (writes never overtake each other)."""
         return self._start(self._writer, owner, fn, on_done, on_error)
 
-    def load(
-        self,
-        owner: QObject,
-        fn: Callable[[], Any],
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-    ) -> int:
-        """Run ``fn`` on a thread of its own, never queued behind reads or writes."""
-        return self._start(self._loader, owner, fn, on_done, on_error)
-
     def pending(self) -> int:
         return len(self._pending)
 
     def wait(self, msecs: int = 10_000) -> bool:
         """Block until every running task has finished (at shutdown and in tests)."""
-        ok = (
-            self._loader.waitForDone(msecs)
-            and self._readers.waitForDone(msecs)
-            and self._writer.waitForDone(msecs)
-        )
+        ok = self._readers.waitForDone(msecs) and self._writer.waitForDone(msecs)
         return bool(ok)
 
     # -- internals -------------------------------------------------------------------------

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from crm.ui.common.context import UiContext
-from crm.ui.prospects.detail_view import ProspectDetailView
 from crm.ui.prospects.list_view import ProspectListView
-from crm.ui.prospects.new_dialog import NewProspectDialog
 from crm.ui.shell.page import Page
+
+if TYPE_CHECKING:
+    from crm.ui.prospects.detail_view import ProspectDetailView
+    from crm.ui.prospects.new_dialog import NewProspectDialog
 
 
 class ProspectsPage(Page):
@@ -25,17 +28,27 @@ class ProspectsPage(Page):
         self.stack = QStackedWidget(self)
         layout.addWidget(self.stack)
         self.list = ProspectListView(ui, self.stack)
-        self.detail = ProspectDetailView(ui, self.stack)
         self.stack.addWidget(self.list)
-        self.stack.addWidget(self.detail)
+        # The detail (a form of some forty fields) is made when first needed: the list
+        # shows sooner at start without it.
+        self._detail: ProspectDetailView | None = None
         self.new_dialog: NewProspectDialog | None = None
 
         self.list.openRequested.connect(self.open_prospect)
         self.list.newRequested.connect(self.new_prospect)
         self.list.message.connect(self.message)
-        self.detail.backRequested.connect(self.show_list)
-        self.detail.openRequested.connect(self.open_prospect)
-        self.detail.message.connect(self.message)
+
+    @property
+    def detail(self) -> ProspectDetailView:
+        if self._detail is None:
+            from crm.ui.prospects.detail_view import ProspectDetailView
+
+            self._detail = ProspectDetailView(self.ui, self.stack)
+            self.stack.addWidget(self._detail)
+            self._detail.backRequested.connect(self.show_list)
+            self._detail.openRequested.connect(self.open_prospect)
+            self._detail.message.connect(self.message)
+        return self._detail
 
     @staticmethod
     def title() -> str:
@@ -50,7 +63,7 @@ class ProspectsPage(Page):
     # -- navigation ------------------------------------------------------------------------
 
     def showing_detail(self) -> bool:
-        return self.stack.currentWidget() is self.detail
+        return self._detail is not None and self.stack.currentWidget() is self._detail
 
     def open_prospect(self, prospect_id: str) -> None:
         """Show one prospect (asking first about unsaved changes of the one shown)."""
@@ -95,6 +108,8 @@ class ProspectsPage(Page):
             self.new_dialog.raise_()
             self.new_dialog.activateWindow()
             return
+        from crm.ui.prospects.new_dialog import NewProspectDialog
+
         dialog = NewProspectDialog(self.ui, self)
         self.new_dialog = dialog
         dialog.created.connect(self._created)
