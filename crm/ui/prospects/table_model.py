@@ -163,7 +163,7 @@ class ProspectTableModel(QAbstractTableModel):
         look = self.ui.take_first_look(self._filter, self._sort)
         if look is not None:
             # The window opened from the book's first look: these rows are this query's.
-            self._apply_first_page(self._generation, look.rows)
+            self._apply_first_page(self._generation, look.rows, count=False)
             self._apply_total(self._generation, look.total)
             return
         self._set_loading(True)
@@ -214,7 +214,9 @@ class ProspectTableModel(QAbstractTableModel):
 
     # -- answers ---------------------------------------------------------------------------
 
-    def _apply_first_page(self, generation: int, rows: list[ProspectRow]) -> None:
+    def _apply_first_page(
+        self, generation: int, rows: list[ProspectRow], count: bool = True
+    ) -> None:
         self._asking = False
         if generation != self._generation:
             self._ask_first_page()
@@ -235,7 +237,8 @@ class ProspectTableModel(QAbstractTableModel):
         self.endResetModel()
         self._set_loading(False)
         self.reloaded.emit()
-        self._ask_total(generation)
+        if count:
+            self._ask_total(generation)
 
     def _apply_total(self, generation: int, total: int) -> None:
         if generation != self._generation:
