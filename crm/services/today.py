@@ -184,11 +184,12 @@ class TodayService:
             planned = self._planned(s, scope, today)
             late = self._late_visits(s, scope, today, limit)
             late_count = self._late_count(s, scope, today)
-            overdue, overdue_count = self._due_list(
-                s, scope, (None, today - timedelta(days=1)), today, limit
-            )
             horizon = today + timedelta(days=table.due_soon_days)
-            soon, soon_count = self._due_list(s, scope, (today, horizon), today, limit)
+            overdue_count, soon_count = self._due_counts(s, scope, today, horizon)
+            overdue, _ = self._due_list(
+                s, scope, (None, today - timedelta(days=1)), today, limit, count=overdue_count
+            )
+            soon, _ = self._due_list(s, scope, (today, horizon), today, limit, count=soon_count)
             stalled, stalled_count = self._stalled(
                 s, scope, today, template.stalled_after_days, sorted(template.codes()), limit
             )
@@ -242,10 +243,19 @@ class TodayService:
         with self.ctx.db.reading() as s:
             window = visit_rules.cadence(s).due_soon_days if days is None else days
             horizon = today + timedelta(days=window)
-            overdue, overdue_count = self._due_list(
-                s, scope, (None, today - timedelta(days=1)), today, limit, offset
+            overdue_count, due_count = self._due_counts(s, scope, today, horizon)
+            overdue, _ = self._due_list(
+                s,
+                scope,
+                (None, today - timedelta(days=1)),
+                today,
+                limit,
+                offset,
+                count=overdue_count,
             )
-            due, due_count = self._due_list(s, scope, (today, horizon), today, limit, offset)
+            due, _ = self._due_list(
+                s, scope, (today, horizon), today, limit, offset, count=due_count
+            )
             return DueReport(
                 day=today,
                 due_soon_days=window,
@@ -328,6 +338,7 @@ class TodayService:
         today: date,
         limit: int | None,
         offset: int = 0,
+        count: int | None = None,
     ) -> tuple[list[DueProspect], int]:
         """The most urgent prospects matching ``where`` (and their count): ids first, from
         the covering index (assigned_rm_id, next_visit_due, stage, id), then the details of
@@ -339,7 +350,8 @@ class TodayService:
             # Counting walks the index without making a Python string per row; only the
             # page's ids are read out.
             shown = self._due_ids(s, scope, where, limit, offset)
-            count = self._due_ids_count(s, scope, where)
+            if count is None:
+                count = self._due_ids_count(s, scope, where)
         rows: dict[str, DueProspect] = {}
         for start in range(0, len(shown), 500):
             chunk = shown[start : start + 500]
@@ -403,6 +415,17 @@ class TodayService:
     ) -> int:
         clause, params = self._due_where(scope, where)
         return int(s.execute(self._bind(f"SELECT count(*) {clause}", scope), params).scalar_one())
+
+    def _due_counts(self, s: Session, scope: Scope, today: date, horizon: date) -> tuple[int, int]:
+        """(overdue, due by ``horizon``) in one walk of the covering index."""
+        clause, params = self._due_where(scope, (None, horizon))
+        sql = (
+            "SELECT coalesce(sum(next_visit_due < :today), 0),"
+            f" coalesce(sum(next_visit_due >= :today), 0) {clause}"
+        )
+        params["today"] = today.isoformat()
+        overdue, due = s.execute(self._bind(sql, scope), params).one()
+        return int(overdue), int(due)
 
     @staticmethod
     def _bind(sql: str, scope: Scope) -> TextClause:
