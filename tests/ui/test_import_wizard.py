@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from crm.ui.common.context import UiContext
@@ -138,15 +139,18 @@ def test_cancel_during_the_import_changes_nothing(
     before = table_digest(book.services.db_path)
     run = wizard.import_page
 
-    def cancel_at_first_progress(_rows: int, _fraction: float) -> None:
-        run.cancel()
-
     original = run.start
 
     def start(dry_run: bool) -> None:
         original(dry_run)
-        assert run.job is not None
-        run.job.signals.progress.connect(cancel_at_first_progress)
+        job = run.job
+        assert job is not None
+        # Asked on the worker's own thread at its first progress report, so the cancel is
+        # there before the next block, however fast the import runs (the job's flag is a
+        # threading.Event; the button's slot would come a queued event later).
+        job.signals.progress.connect(
+            lambda _rows, _fraction: job.cancel(), Qt.ConnectionType.DirectConnection
+        )
 
     monkeypatch.setattr(run, "start", start)
     wizard.next()
