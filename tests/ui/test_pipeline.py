@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 from crm.services.records import ProspectRow
 from crm.ui.pipeline.card_model import make_card
 from crm.ui.pipeline.page import PipelinePage
-from tests.ui.helpers import wait_idle
+from tests.ui.helpers import record_phone_call, wait_idle
 
 # PySide6 marks QDragEnterEvent's only constructor deprecated; it is what a drop delivers.
 pytestmark = pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
@@ -283,22 +283,8 @@ def test_stalled_cards(stage, in_stage, since_contact, stalled):
 
 
 def test_cards_show_the_financial_literacy_checklist(board, book, qtbot):
-    from crm.domain.visits import VisitDraft
-    from crm.services.visits import VisitService
-
-    visits = VisitService(board.ui.services.ctx)
-    start = visits.start_record(book.ids["meijia"])
-    visits.finalize(
-        start.id,
-        VisitDraft(
-            visit_on=board.ui.today(),
-            kind="phone",
-            purpose="电话辅导",
-            people_met="王总",
-            next_steps="整理账簿",
-            checklist_items=("debt.capacity", "planning.renewal"),
-        ),
-    )
+    covered = ("debt.capacity", "planning.renewal")
+    record_phone_call(board.ui, book.ids["meijia"], "电话辅导", covered)
     board.reload()
     wait_idle(qtbot, board.ui)
     model = board.columns["first_loan"].model

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from crm.services.records import ProspectDetail
 from crm.ui.prospects.page import ProspectsPage
 from crm.ui.shell.main_window import MainWindow
-from tests.ui.helpers import wait_idle
+from tests.ui.helpers import record_phone_call, wait_idle
 
 Button = QMessageBox.StandardButton
 
@@ -337,22 +337,7 @@ def test_cancelling_a_typed_new_prospect_asks(page, qtbot, answers):
 
 
 def test_the_detail_shows_the_prospects_visits(page, book, qtbot):
-    from crm.domain.visits import VisitDraft
-    from crm.services.visits import VisitService
-
-    visits = VisitService(page.ui.services.ctx)
-    start = visits.start_record(book.ids["meijia"])
-    visits.finalize(
-        start.id,
-        VisitDraft(
-            visit_on=page.ui.today(),
-            kind="phone",
-            purpose="贷后回访",
-            people_met="王总",
-            next_steps="下周上门",
-            checklist_items=("debt.capacity",),
-        ),
-    )
+    record_phone_call(page.ui, book.ids["meijia"], "贷后回访", ("debt.capacity",))
     assert page.detail.visits is None  # made with the first prospect opened, not at start
     page.open_prospect(book.ids["meijia"])
     wait_idle(qtbot, page.ui)

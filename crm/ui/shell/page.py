@@ -60,16 +60,16 @@ class PageSpec:
     module: str | None = None
 
 
-def _built_by(module: str, name: str) -> Callable[[UiContext, QWidget], Page]:
-    """A factory that imports the page's module only when the page is first shown: the
-    window paints its first page without loading the others (calendar, sync, …)."""
+def _lazy(key: str, title: Callable[[], str], icon: str, module: str, name: str) -> PageSpec:
+    """A page whose module is imported only when the page is first shown: the window paints
+    its first page without loading the others (calendar, sync, …)."""
 
     def make(ui: UiContext, parent: QWidget) -> Page:
         page_class = getattr(importlib.import_module(module), name)
         page: Page = page_class(ui, parent)
         return page
 
-    return make
+    return PageSpec(key, title, icon, make, module)
 
 
 def default_pages() -> list[PageSpec]:
@@ -77,39 +77,39 @@ def default_pages() -> list[PageSpec]:
     # the navigation needs none of the page modules.
     translate = QCoreApplication.translate
     return [
-        PageSpec(
+        _lazy(
             "today",
             lambda: translate("TodayPage", "Today"),
             "today",
-            _built_by("crm.ui.today.page", "TodayPage"),
             "crm.ui.today.page",
+            "TodayPage",
         ),
-        PageSpec(
+        _lazy(
             "prospects",
             lambda: translate("Navigation", "Prospects"),
             "prospects",
-            _built_by("crm.ui.prospects.page", "ProspectsPage"),
             "crm.ui.prospects.page",
+            "ProspectsPage",
         ),
-        PageSpec(
+        _lazy(
             "pipeline",
             lambda: translate("Navigation", "Pipeline"),
             "pipeline",
-            _built_by("crm.ui.pipeline.page", "PipelinePage"),
             "crm.ui.pipeline.page",
+            "PipelinePage",
         ),
-        PageSpec(
+        _lazy(
             "calendar",
             lambda: translate("CalendarPage", "Calendar"),
             "calendar",
-            _built_by("crm.ui.calendar.page", "CalendarPage"),
             "crm.ui.calendar.page",
+            "CalendarPage",
         ),
-        PageSpec(
+        _lazy(
             "sync_conflicts",
             lambda: translate("ConflictsView", "Sync conflicts"),
             "refresh",
-            _built_by("crm.ui.sync.page", "ConflictsPage"),
             "crm.ui.sync.page",
+            "ConflictsPage",
         ),
     ]
