@@ -65,7 +65,12 @@ class Team(Base):
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="role"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES}", name="role"),
+        # Unique so that SQLite knows reading RMs in this order, and each RM's prospects by
+        # ix_prospects_rm_name, gives the list sorted by RM without sorting it.
+        Index("ix_users_display_name", "display_name", "id", unique=True),
+    )
     id: Mapped[str] = _id()
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
@@ -96,7 +101,9 @@ class Prospect(Base):
             "registered_capital_fen IS NULL OR registered_capital_fen >= 0",
             name="capital_not_negative",
         ),
-        Index("ix_prospects_rm_stage", "assigned_rm_id", "stage"),
+        Index("ix_prospects_rm_name", "assigned_rm_id", "name", "id"),
+        # One RM's book by last contact stops after a page instead of sorting every match.
+        Index("ix_prospects_rm_last_contact", "assigned_rm_id", "last_contact_on"),
         Index("ix_prospects_stage_name", "stage", "name"),
     )
     id: Mapped[str] = _id()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Select,
@@ -12,11 +12,15 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    literal,
     or_,
     select,
     text,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.selectable import Join
 
 from crm.domain.query import UNASSIGNED, ProspectFilter, Sort, SortColumn
 from crm.store import search
@@ -31,7 +35,25 @@ _STAGE_ORDER = case(
 
 # Above this many text matches a page sorted by name is found faster by walking the name
 # index than by sorting every match (五金: 22k matches, 42 → 7 ms; a rare name: the reverse).
+# The same holds for a page sorted by RM, walked RM by RM (section C, 40k rows: 118 → 1 ms).
 SCAN_IN_ORDER_FROM = 2000
+
+
+class _CrossJoin(Join):
+    """An inner join SQLite must run in the written order: the planner never reorders the
+    tables of a CROSS JOIN. Without it, SQLite drives a page sorted by RM from the
+    prospects and sorts every match, because it cannot see that reading the RMs in name
+    order and each RM's prospects by name (index ix_prospects_rm_name) needs no sort."""
+
+    inherit_cache = True
+
+
+@compiles(_CrossJoin)
+def _cross_join(join: _CrossJoin, compiler: SQLCompiler, **kw: Any) -> str:
+    # The left side is a plain aliased table, so the first " JOIN " is this join's own.
+    visit_join = cast(Callable[..., str], compiler.visit_join)  # untyped in SQLAlchemy
+    rendered = visit_join(join, **kw)
+    return rendered.replace(" JOIN ", " CROSS JOIN ", 1)
 
 
 def _conditions(
@@ -117,8 +139,32 @@ def _order(sort: Sort) -> list[Any]:
         primary = primary.nulls_last()
     if sort.column is SortColumn.NAME:
         return [primary, Prospect.id.desc() if sort.descending else Prospect.id]
+    if sort.column is SortColumn.RM:
+        # The order of ix_users_display_name, then of ix_prospects_rm_name: two RMs who
+        # share a name keep their prospects apart.
+        rest = (RM.id, Prospect.name, Prospect.id)
+        return [primary, *(c.desc() if sort.descending else c for c in rest)]
     tie = Prospect.name.desc() if sort.descending else Prospect.name.asc()
     return [primary, tie, Prospect.id]
+
+
+_COLUMNS = (
+    Prospect.id,
+    Prospect.name,
+    Prospect.uscc,
+    Prospect.kind,
+    Prospect.stage,
+    Prospect.owner_name,
+    Prospect.phone,
+    Prospect.assigned_rm_id,
+    RM.display_name.label("rm_name"),
+    Prospect.district_code,
+    District.name.label("district_name"),
+    Prospect.industry_code,
+    Prospect.last_contact_on,
+    Prospect.stage_changed_at,
+    Prospect.updated_at,
+)
 
 
 def list_statement(
@@ -129,23 +175,7 @@ def list_statement(
     in_order: bool = False,
 ) -> Select[*tuple[Any, ...]]:
     stmt: Select[*tuple[Any, ...]] = (
-        select(
-            Prospect.id,
-            Prospect.name,
-            Prospect.uscc,
-            Prospect.kind,
-            Prospect.stage,
-            Prospect.owner_name,
-            Prospect.phone,
-            Prospect.assigned_rm_id,
-            RM.display_name.label("rm_name"),
-            Prospect.district_code,
-            District.name.label("district_name"),
-            Prospect.industry_code,
-            Prospect.last_contact_on,
-            Prospect.stage_changed_at,
-            Prospect.updated_at,
-        )
+        select(*_COLUMNS)
         .outerjoin(RM, RM.id == Prospect.assigned_rm_id)
         .outerjoin(District, District.code == Prospect.district_code)
         .where(*_conditions(flt, today, industry_codes, in_order))
@@ -170,8 +200,83 @@ def page(
         and search.probe(session.connection(), params["fts_query"], SCAN_IN_ORDER_FROM)
         >= SCAN_IN_ORDER_FROM
     )
+    if sort.column is SortColumn.RM and _matches_at_least(
+        session, flt, today, industry_codes, SCAN_IN_ORDER_FROM
+    ):
+        return page_by_rm_walk(session, flt, sort, offset, limit, today, industry_codes)
     stmt = list_statement(flt, sort, today, industry_codes, in_order)
     return session.execute(stmt.offset(offset).limit(limit), params).all()
+
+
+def _matches_at_least(
+    session: Session, flt: ProspectFilter, today: date, industry_codes: Sequence[str], cap: int
+) -> bool:
+    """Whether ``cap`` prospects match, looking no further (cheap, whatever the book)."""
+    found = (
+        select(literal(1))
+        .select_from(Prospect)
+        .where(*_conditions(flt, today, industry_codes))
+        .limit(cap)
+        .subquery()
+    )
+    stmt = select(func.count()).select_from(found)
+    return int(session.execute(stmt, _fts_params(flt)).scalar_one()) >= cap
+
+
+def page_by_rm_walk(
+    session: Session,
+    flt: ProspectFilter,
+    sort: Sort,
+    offset: int,
+    limit: int,
+    today: date,
+    industry_codes: Sequence[str] = (),
+) -> list[Any]:
+    """A page sorted by RM, read in index order: the assigned prospects RM by RM, then the
+    unassigned ones (NULLs last whichever the direction), so no match is sorted. Pays off
+    when many prospects match; :func:`page` decides."""
+    params = _fts_params(flt)
+    conds = _conditions(flt, today, industry_codes)
+    wants_assigned = not flt.rm_ids or any(r != UNASSIGNED for r in flt.rm_ids)
+    wants_unassigned = not flt.rm_ids or UNASSIGNED in flt.rm_ids
+    rows: list[Any] = []
+    if wants_assigned:
+        assigned = (
+            select(*_COLUMNS)
+            .select_from(_CrossJoin(RM, Prospect, RM.id == Prospect.assigned_rm_id))
+            .outerjoin(District, District.code == Prospect.district_code)
+            .where(*conds)
+            .order_by(*_order(sort))
+        )
+        rows = list(session.execute(assigned.offset(offset).limit(limit), params).all())
+    if len(rows) == limit or not wants_unassigned:
+        return rows
+    if rows or offset == 0:
+        before = offset + len(rows)
+    else:
+        before = int(
+            session.execute(
+                select(func.count())
+                .select_from(Prospect)
+                .where(*conds, Prospect.assigned_rm_id.is_not(None)),
+                params,
+            ).scalar_one()
+        )
+    descending = sort.descending
+    unassigned = (
+        select(*_COLUMNS)
+        .outerjoin(RM, RM.id == Prospect.assigned_rm_id)
+        .outerjoin(District, District.code == Prospect.district_code)
+        .where(*conds, Prospect.assigned_rm_id.is_(None))
+        .order_by(
+            Prospect.name.desc() if descending else Prospect.name,
+            Prospect.id.desc() if descending else Prospect.id,
+        )
+    )
+    rest = session.execute(
+        unassigned.offset(max(0, offset - before)).limit(limit - len(rows)), params
+    ).all()
+    return rows + list(rest)
 
 
 def count(

@@ -1,0 +1,139 @@
+"""A list sorted by RM: read RM by RM in index order when many prospects match, sorted
+whole when few do. Both ways must give the same rows in the same order, page by page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import cycle
+from pathlib import Path
+from typing import Any
+
+import pytest
+from service_helpers import RM1, RM2, T0, TEAM_ID, Clock, draft, open_copy
+from sqlalchemy import event
+
+from crm.domain.query import UNASSIGNED, ProspectFilter, Sort, SortColumn
+from crm.services.context import Context
+from crm.services.prospects import ProspectService
+from crm.store import queries
+from crm.store.engine import Database
+from crm.store.models import User
+
+# A second 李强: two RMs who share a name must keep their prospects apart.
+RM3 = "0190f000-0000-7000-8000-000000000004"
+NAMES = ("佛山市南海五金制品厂", "顺德陶瓷贸易有限公司", "高明家具厂", "三水五金店", "禅城餐饮店")
+OWNERS = (RM1, RM2, RM3, None, RM2, RM1, None)
+TODAY = T0.date()
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[Database]:
+    db = open_copy(seeded_template, tmp_path_factory.mktemp("by_rm") / "crm.db")
+    with db.transaction() as s:
+        s.add(
+            User(
+                id=RM3,
+                username="liqiang2",
+                display_name="李强",
+                role="rm",
+                team_id=TEAM_ID,
+                phone="",
+                active=True,
+                created_at=T0,
+            )
+        )
+    svc = ProspectService(Context(db, actor_id=RM1, clock=Clock()))
+    owners = cycle(OWNERS)
+    # Names repeat, so the order within an RM also rests on the id.
+    for n in range(35):
+        svc.create(draft(NAMES[n % len(NAMES)]), rm_id=next(owners))
+    yield db
+    db.close()
+
+
+def _sorted_whole(db: Database, flt: ProspectFilter, sort: Sort) -> list[Any]:
+    with db.reading() as s:
+        stmt = queries.list_statement(flt, sort, TODAY, ())
+        return list(s.execute(stmt, queries._fts_params(flt)).all())
+
+
+def _walked(db: Database, flt: ProspectFilter, sort: Sort, offset: int, limit: int) -> list[Any]:
+    with db.reading() as s:
+        return queries.page_by_rm_walk(s, flt, sort, offset, limit, TODAY)
+
+
+FILTERS = [
+    ProspectFilter(),
+    ProspectFilter(rm_ids=(RM2, UNASSIGNED)),
+    ProspectFilter(rm_ids=(UNASSIGNED,)),
+    ProspectFilter(rm_ids=(RM1, RM3)),
+    ProspectFilter(text="五金"),
+    ProspectFilter(text="zzzz"),
+]
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["asc", "desc"])
+@pytest.mark.parametrize("flt", FILTERS, ids=lambda f: repr(f.rm_ids or f.text or "all"))
+def test_walking_rm_by_rm_pages_like_the_whole_sort(
+    book: Database, flt: ProspectFilter, descending: bool
+) -> None:
+    sort = Sort(SortColumn.RM, descending)
+    whole = _sorted_whole(book, flt, sort)
+    for limit in (1, 4, 100):
+        pages = [_walked(book, flt, sort, offset, limit) for offset in range(0, 40, limit)]
+        assert [r.id for page in pages for r in page] == [r.id for r in whole], limit
+    assert _walked(book, flt, sort, len(whole), 5) == []
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["asc", "desc"])
+def test_the_order_is_rm_name_then_rm_then_name_with_the_unassigned_last(
+    book: Database, descending: bool
+) -> None:
+    rows = _walked(book, ProspectFilter(), Sort(SortColumn.RM, descending), 0, 100)
+    assigned = [r for r in rows if r.assigned_rm_id is not None]
+    key = [(r.rm_name, r.assigned_rm_id, r.name, r.id) for r in assigned]
+    assert key == sorted(key, reverse=descending)
+    assert rows[len(assigned) :] == [r for r in rows if r.assigned_rm_id is None]
+    assert {r.assigned_rm_id for r in assigned} == {RM1, RM2, RM3}
+    unassigned = [(r.name, r.id) for r in rows[len(assigned) :]]
+    assert unassigned == sorted(unassigned, reverse=descending)
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["asc", "desc"])
+def test_the_walk_reads_indexes_in_order_and_sorts_nothing(
+    book: Database, descending: bool
+) -> None:
+    """The migration's indexes are what make the walk cheap: SQLite must use them."""
+    sent: list[tuple[str, Any]] = []
+
+    def listen(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(book.engine, "before_cursor_execute", listen)
+    try:
+        _walked(book, ProspectFilter(), Sort(SortColumn.RM, descending), 0, 5)
+    finally:
+        event.remove(book.engine, "before_cursor_execute", listen)
+    with book.reading() as s:
+        conn = s.connection()
+        steps = [
+            str(step[3])
+            for statement, parameters in sent
+            if statement.lstrip().startswith("SELECT")
+            for step in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        ]
+    assert steps[:2] == [
+        "SCAN rm USING COVERING INDEX ix_users_display_name",
+        "SEARCH prospects USING INDEX ix_prospects_rm_name (assigned_rm_id=?)",
+    ], steps
+    assert not any("TEMP B-TREE" in step for step in steps), steps
+
+
+def test_the_service_walks_when_many_match_and_gives_the_same_page(book: Database) -> None:
+    svc = ProspectService(Context(book, actor_id=RM1, clock=Clock()))
+    sort = Sort(SortColumn.RM)
+    with book.reading() as s:
+        assert not queries._matches_at_least(s, ProspectFilter(), TODAY, (), 36)
+        assert queries._matches_at_least(s, ProspectFilter(), TODAY, (), 35)
+    walked = [r.id for r in _walked(book, ProspectFilter(), sort, 0, 100)]
+    assert [r.id for r in svc.page(ProspectFilter(), sort, 0, 100)] == walked
