@@ -163,8 +163,15 @@ def preload_ui(first_page: str) -> None:
     """
     import importlib
 
+    from crm import resources
+    from crm.ui.common.filter_bar import industry_choices
     from crm.ui.shell import main_window  # noqa: F401
     from crm.ui.shell.page import default_pages
+
+    # The reference lists and labels the filter bar and the list show (parsed and made once,
+    # then cached): ≈40 ms the UI thread would otherwise spend building the window.
+    for load in (resources.sources, resources.tags, resources.stage_labels, industry_choices):
+        load()
 
     spec = next((s for s in default_pages() if s.key == first_page), None)
     if spec is not None and spec.module:

@@ -8,6 +8,7 @@ query rather than one per letter; the other filters apply at once. The bar only 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSpinBox, QToolButton, QWidget
@@ -85,7 +86,7 @@ class FilterBar(QWidget):
         self.district = MultiSelectButton(self.tr("District"), self)
         self.district.set_choices([Choice(d.code, labels.district(d)) for d in ui.districts])
         self.industry = MultiSelectButton(self.tr("Industry"), self)
-        self.industry.set_choices(_industry_choices())
+        self.industry.set_choices(industry_choices())
         self.tag = MultiSelectButton(self.tr("Tag"), self)
         self.tag.set_choices([Choice(t.code, labels.tag(t.code)) for t in resources.tags()])
         self._buttons = {
@@ -163,8 +164,16 @@ class FilterBar(QWidget):
         self.clear.setEnabled(not self.current().is_empty())
 
 
-def _industry_choices() -> list[Choice]:
-    """Sections (bold, meaning all their divisions) each followed by its divisions."""
+def industry_choices() -> tuple[Choice, ...]:
+    """Sections (bold, meaning all their divisions) each followed by its divisions.
+
+    Made once per language (≈120 labels): the start-up worker makes them before the window
+    is built (see ``preload_ui``)."""
+    return _industry_choices(labels.lang())
+
+
+@lru_cache(maxsize=4)
+def _industry_choices(_language: str) -> tuple[Choice, ...]:
     choices: list[Choice] = []
     divisions = resources.industries()
     for section in resources.sections():
@@ -174,4 +183,4 @@ def _industry_choices() -> list[Choice]:
             for d in divisions
             if d.section == section.code
         )
-    return choices
+    return tuple(choices)
