@@ -22,6 +22,7 @@ from crm.domain.errors import DomainError, Message
 from crm.services.context import Context, NotFound
 from crm.services.outbox import record
 from crm.store.engine import Database
+from crm.store.indexes_down import put_back_indexes
 from crm.store.migrate import head_revision
 from crm.store.models import (
     Contact,
@@ -53,7 +54,7 @@ from crm.sync.engine import (
     meta_get,
     meta_set,
 )
-from crm.sync.local import Applier, indexes_are_down, put_back_indexes
+from crm.sync.local import Applier, indexes_are_down
 from crm.sync.scheduler import SyncScheduler, SyncState
 
 __all__ = [

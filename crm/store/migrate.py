@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crm.store import errors
 from crm.store.engine import Database, classify, open_engine
@@ -37,6 +37,9 @@ __all__ = [
     "open_database",
     "upgrade",
 ]
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 log = logging.getLogger(__name__)
 
@@ -137,8 +140,22 @@ def upgrade(db: Database, target: str = "head") -> None:
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     with db.engine.begin() as conn:
+        _put_back_indexes(conn)
         config.attributes["connection"] = conn
         command.upgrade(config, target)
+
+
+def _put_back_indexes(conn: Connection) -> None:
+    """Indexes a first download took down and, stopped part-way, never built again: a
+    migration may change one of them (0005 drops ix_prospects_rm_stage), so they come back
+    first, in the upgrade's transaction."""
+    from crm.store.indexes_down import put_back_indexes
+
+    has_meta = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'app_meta'"
+    ).first()
+    if has_meta is not None and (built := put_back_indexes(conn)):
+        log.info("built %d indexes a stopped first download had taken down", built)
 
 
 def downgrade(db: Database, target: str) -> None:

@@ -30,6 +30,7 @@ from crm.domain.errors import DomainError
 from crm.domain.ids import new_id
 from crm.store import search
 from crm.store.engine import Database, translate_errors
+from crm.store.indexes_down import put_back_indexes
 from crm.store.models import AppMeta, OutboxOp, Prospect
 from crm.store.models_sync import SyncConflict, SyncSeen
 from crm.sync import errors
@@ -41,7 +42,6 @@ from crm.sync.local import (
     ApplyStats,
     book_is_empty,
     indexes_are_down,
-    put_back_indexes,
     sweep_unseen,
     take_down_indexes,
 )

@@ -28,6 +28,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from crm.domain.ids import new_id
 from crm.domain.text import normalise_name
 from crm.store import search
+from crm.store.indexes_down import indexes_down, record_indexes_down
 from crm.store.models import (
     AppMeta,
     Base,
@@ -869,8 +870,6 @@ BOOK_TABLES: Final = (
     "visits",
     "checklist_ticks",
 )
-# The secondary indexes a first download has taken down, by name: their CREATE statements.
-INDEXES_DOWN_KEY: Final = "sync.indexes_down"
 
 
 def book_is_empty(conn: Connection) -> bool:
@@ -897,48 +896,16 @@ def take_down_indexes(conn: Connection) -> int:
         f"AND tbl_name IN ({tables}) ORDER BY name",
         BOOK_TABLES,
     ).all()
-    down = _indexes_down(conn)
+    down = indexes_down(conn)
     for name, sql in found:
         if str(sql).lstrip()[:13].upper() == "CREATE UNIQUE":
             continue
         down[str(name)] = str(sql)
         conn.exec_driver_sql(f"DROP INDEX {_qi(str(name))}")
     if down:
-        _set_indexes_down(conn, down)
+        record_indexes_down(conn, down)
     return len(down)
 
 
-def put_back_indexes(conn: Connection) -> int:
-    """Build again the indexes ``take_down_indexes`` dropped (none: nothing to do); returns
-    how many were built."""
-    down = _indexes_down(conn)
-    if not down:
-        return 0
-    present = set(
-        conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars()
-    )
-    built = 0
-    for name, sql in down.items():
-        if name not in present:
-            conn.exec_driver_sql(sql)
-            built += 1
-    conn.execute(delete(AppMeta).where(AppMeta.key == INDEXES_DOWN_KEY))
-    return built
-
-
 def indexes_are_down(conn: Connection) -> bool:
-    return bool(_indexes_down(conn))
-
-
-def _indexes_down(conn: Connection) -> dict[str, str]:
-    value = conn.execute(
-        select(AppMeta.value).where(AppMeta.key == INDEXES_DOWN_KEY)
-    ).scalar_one_or_none()
-    return {str(k): str(v) for k, v in json.loads(value).items()} if value else {}
-
-
-def _set_indexes_down(conn: Connection, down: dict[str, str]) -> None:
-    stmt = sqlite_insert(_t(AppMeta)).values(key=INDEXES_DOWN_KEY, value=json.dumps(down))
-    conn.execute(
-        stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value})
-    )
+    return bool(indexes_down(conn))

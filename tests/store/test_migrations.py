@@ -14,6 +14,7 @@ from store_helpers import make_prospect
 
 from crm.store import search
 from crm.store.engine import Database, open_engine
+from crm.store.indexes_down import indexes_down, record_indexes_down
 from crm.store.migrate import (
     downgrade,
     head_revision,
@@ -151,5 +152,41 @@ def test_upgrade_from_an_earlier_revision_keeps_the_data(tmp_path: Path, revisio
         with db.reading() as s:
             assert s.scalars(select(Prospect.name)).all() == ["佛山市南海五金制品厂"]
         assert schema_differences(db) == []
+    finally:
+        db.close()
+
+
+def test_an_upgrade_first_builds_the_indexes_a_stopped_first_download_took_down(
+    tmp_path: Path,
+) -> None:
+    """A first download drops the book's secondary indexes and records them; stopped
+    part-way and then opened by a newer app, the book must still upgrade (0005 drops one of
+    those indexes) and end with every index of the schema."""
+    path = tmp_path / "crm.db"
+    db, _ = open_database(path, create=True)
+    with db.transaction() as s:
+        s.add(make_prospect("佛山市南海五金制品厂"))
+    downgrade(db, "0004")
+    with db.transaction() as s:
+        conn = s.connection()
+        down = {
+            name: sql
+            for name, sql in conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = 'prospects' AND sql NOT LIKE 'CREATE UNIQUE%'"
+            )
+        }
+        assert "ix_prospects_rm_stage" in down
+        for name in down:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        record_indexes_down(conn, down)
+    db.close()
+
+    db, report = open_database(path)
+    try:
+        assert report.upgraded_from == "0004"
+        assert schema_differences(db) == []
+        with db.reading() as s:
+            assert indexes_down(s.connection()) == {}
     finally:
         db.close()

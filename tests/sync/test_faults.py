@@ -8,10 +8,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select, text
 
+from crm.store.indexes_down import INDEXES_DOWN_KEY
 from crm.store.models import StageEvent
 from crm.sync.engine import meta_get
 from crm.sync.errors import SyncOfflineError
-from crm.sync.local import INDEXES_DOWN_KEY, Applier, ApplyStats
+from crm.sync.local import Applier, ApplyStats
 from tests.sync.harness import Device, Server
 from tests.sync.proxy import Proxy
 
