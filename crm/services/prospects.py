@@ -124,8 +124,16 @@ class ProspectService:
     # -- reading ---------------------------------------------------------------------------
 
     def page(
-        self, flt: ProspectFilter, sort: Sort, offset: int = 0, limit: int = PAGE_SIZE
+        self,
+        flt: ProspectFilter,
+        sort: Sort,
+        offset: int = 0,
+        limit: int = PAGE_SIZE,
+        after: tuple[str, str] | None = None,
     ) -> list[ProspectRow]:
+        """A page of the list. ``after`` (sorted by name only): the name and id of the last
+        row already shown; the page then starts right after it, found by an index seek
+        however deep it lies."""
         with self.ctx.db.reading() as s:
             rows = queries.page(
                 s,
@@ -135,6 +143,7 @@ class ProspectService:
                 limit,
                 self.ctx.today(),
                 reference.industry_codes_for(flt.industries),
+                after,
             )
             return [_row(r) for r in rows]
 

@@ -1,5 +1,8 @@
-"""A list sorted by RM: read RM by RM in index order when many prospects match, sorted
-whole when few do. Both ways must give the same rows in the same order, page by page."""
+"""Pages deep in the list, read without sorting or walking everything before them.
+
+Sorted by RM: read RM by RM in index order when many prospects match, sorted whole when few
+do. Sorted by name: the page after a given row, sought by the index. Each way must give the
+same rows in the same order as the plain query, page by page."""
 
 from __future__ import annotations
 
@@ -137,3 +140,33 @@ def test_the_service_walks_when_many_match_and_gives_the_same_page(book: Databas
         assert queries._matches_at_least(s, ProspectFilter(), TODAY, (), 35)
     walked = [r.id for r in _walked(book, ProspectFilter(), sort, 0, 100)]
     assert [r.id for r in svc.page(ProspectFilter(), sort, 0, 100)] == walked
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["asc", "desc"])
+@pytest.mark.parametrize(
+    "flt",
+    [ProspectFilter(), ProspectFilter(rm_ids=(RM2, UNASSIGNED)), ProspectFilter(text="五金")],
+    ids=["all", "rm", "text"],
+)
+def test_the_page_after_a_row_follows_it_as_offsets_do(
+    book: Database, flt: ProspectFilter, descending: bool
+) -> None:
+    """Names repeat here, so the seek must go on by id within a name."""
+    svc = ProspectService(Context(book, actor_id=RM1, clock=Clock()))
+    sort = Sort(SortColumn.NAME, descending)
+    whole = [r.id for r in svc.page(flt, sort, 0, 100)]
+    assert len(whole) > 8
+    for limit in (1, 3, 7):
+        seen = svc.page(flt, sort, 0, limit)
+        while True:
+            more = svc.page(flt, sort, 0, limit, after=(seen[-1].name, seen[-1].id))
+            if not more:
+                break
+            seen += more
+        assert [r.id for r in seen] == whole, limit
+
+
+def test_only_a_list_sorted_by_name_pages_after_a_row(book: Database) -> None:
+    svc = ProspectService(Context(book, actor_id=RM1, clock=Clock()))
+    with pytest.raises(ValueError):
+        svc.page(ProspectFilter(), Sort(SortColumn.RM), 0, 5, after=("高明家具厂", "x"))
