@@ -11,10 +11,12 @@ import gc
 
 import pytest
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleData, QModelRoleDataSpan, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QImage
+from PySide6.QtWidgets import QStyledItemDelegate
 
 from crm.domain.query import ProspectFilter, Sort, SortColumn
 from crm.ui.common import fmt, labels
+from crm.ui.prospects.cell_delegate import ProspectCellDelegate
 from crm.ui.prospects.list_view import ProspectTable
 from crm.ui.prospects.table_model import COLUMNS, ID_ROLE, ROW_ROLE, ProspectTableModel
 from tests.ui.helpers import wait_idle
@@ -161,9 +163,40 @@ def test_multi_data_answers_what_data_answers(qtbot, ui):
                 )
 
 
-def test_the_table_paints_as_it_would_through_data_alone(view_pair):
-    ours, through_data = view_pair
-    assert ours.grab().toImage() == through_data.grab().toImage()
+def test_the_table_paints_as_the_stock_delegate_paints_data(qtbot, view_pair):
+    """Our delegate (cached text, one ``cell()`` call) against Qt's own over ``data()``."""
+    ours, stock = view_pair
+    assert isinstance(ours.itemDelegate(), ProspectCellDelegate)
+    assert type(stock.itemDelegate()) is QStyledItemDelegate
+    assert image(qtbot, ours) == image(qtbot, stock)
+    # Painted again from the delegate's laid-out text, the cells stay the same.
+    assert image(qtbot, ours) == image(qtbot, stock)
+
+
+def test_a_narrower_column_is_elided_again(qtbot, view_pair):
+    ours, stock = view_pair
+    for table in view_pair:
+        table.horizontalHeader().resizeSection(0, 90)
+        table.horizontalHeader().resizeSection(5, 60)
+    assert image(qtbot, ours) == image(qtbot, stock)
+
+
+def test_a_new_font_lays_the_text_out_again(qtbot, view_pair):
+    ours, stock = view_pair
+    image(qtbot, ours)
+    for table in view_pair:
+        font = table.font()
+        font.setPointSize(font.pointSize() + 3)
+        table.setFont(font)
+    assert image(qtbot, ours) == image(qtbot, stock)
+
+
+def image(qtbot, table: ProspectTable) -> QImage:
+    """The table as drawn with keyboard focus (only one window has it at a time)."""
+    table.activateWindow()
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    return table.grab().toImage()
 
 
 class _ThroughData(ProspectTableModel):
@@ -179,13 +212,32 @@ def view_pair(qtbot, ui):
         model = cls(ui)
         table = ProspectTable()
         table.setModel(model)
+        if cls is _ThroughData:
+            table.setItemDelegate(QStyledItemDelegate(table))
         qtbot.addWidget(table)
         table.resize(1100, 300)
+        # Narrow enough that the longest name and industry end in an ellipsis.
+        table.horizontalHeader().resizeSection(0, 180)
         model.set_query(ProspectFilter())
         wait_idle(qtbot, ui)
         table.show()
-        table.selectRow(1)
+        table.selectRow(1)  # selected: highlighted text and a selected stage dot
+        table.setCurrentIndex(model.index(3, 2))  # the focus frame
         qtbot.waitExposed(table)
         views.append(table)
     assert views[0].model().rowCount() == 5
     return views
+
+
+def test_the_laid_out_text_kept_is_bounded(qtbot, view_pair, monkeypatch):
+    import crm.ui.prospects.cell_delegate as cells
+
+    monkeypatch.setattr(cells, "CACHE_LIMIT", 12)
+    monkeypatch.setattr(cells, "EVICT", 5)
+    ours, stock = view_pair
+    delegate = ours.itemDelegate()
+    delegate.clear()
+    assert image(qtbot, ours) == image(qtbot, stock)
+    assert 0 < len(delegate._texts) <= 12
+    # Painted again while texts come and go, the cells stay the same.
+    assert image(qtbot, ours) == image(qtbot, stock)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from crm.ui.common.context import UiContext
 from crm.ui.common.filter_bar import FilterBar
 from crm.ui.common.icons import icon
 from crm.ui.prospects.bulk import UNASSIGN, AssignDialog, TagDialog
+from crm.ui.prospects.cell_delegate import ProspectCellDelegate
 from crm.ui.prospects.table_model import COLUMNS, ID_ROLE, ProspectTableModel
 from crm.ui.stages.dialog import MoveItem
 from crm.ui.stages.mover import StageMover
@@ -55,6 +56,14 @@ class ProspectTable(QTableView):
         self.horizontalHeader().setSectionsMovable(True)
         self.horizontalHeader().setStretchLastSection(True)
         self.doubleClicked.connect(self._open)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        if isinstance(model, ProspectTableModel):
+            # Cells are drawn from the model's rows and text laid out once (see the module).
+            self.setItemDelegate(
+                ProspectCellDelegate(self, model.cell, labels.stage_icon, model.muted_colour)
+            )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():

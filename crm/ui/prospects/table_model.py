@@ -197,7 +197,8 @@ class ProspectTableModel(QAbstractTableModel):
         self._asking = False  # a first-page query is running
         self._search_prepared = False
         self._started = False  # no query before the owner sets the first filter
-        self._muted = QBrush(QColor("#8a93a0"))
+        self.muted_colour = QColor("#8a93a0")
+        self._muted = QBrush(self.muted_colour)
 
     # -- the query -------------------------------------------------------------------------
 
@@ -470,6 +471,16 @@ class ProspectTableModel(QAbstractTableModel):
                 wanted.setData(self._stage_icon(stored[_AT_STAGE]) if col == _STAGE_COL else None)
             else:  # tooltips and the row itself: seldom, never while painting
                 wanted.setData(self.data(index, role))
+
+    def cell(self, row: int, col: int) -> tuple[str, bool, str | None]:
+        """What the list's delegate paints: text, muted or not, and the stage of its dot.
+
+        One Python call a painted cell, with no ``QVariant`` made for any role."""
+        stored = self._rows[row]
+        if col == _STAGE_COL:
+            return stored[_TEXT + col], False, stored[_AT_STAGE]
+        muted = (col == _RM_COL and stored[_UNASSIGNED]) or (col == _CONTACT_COL and stored[_NEVER])
+        return stored[_TEXT + col], muted, None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
