@@ -181,6 +181,13 @@ def test_a_narrower_column_is_elided_again(qtbot, view_pair):
     assert image(qtbot, ours) == image(qtbot, stock)
 
 
+def test_a_disabled_list_is_drawn_as_qt_draws_one(qtbot, view_pair):
+    ours, stock = view_pair
+    for table in view_pair:
+        table.setEnabled(False)
+    assert ours.grab().toImage() == stock.grab().toImage()
+
+
 def test_a_new_font_lays_the_text_out_again(qtbot, view_pair):
     ours, stock = view_pair
     image(qtbot, ours)

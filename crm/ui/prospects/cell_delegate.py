@@ -46,6 +46,7 @@ _PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _FOCUS = QStyle.StateFlag.State_HasFocus.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
+_ENABLED = QStyle.StateFlag.State_Enabled.value
 _ICON_SELECTED = QIcon.Mode.Selected
 _ICON_NORMAL = QIcon.Mode.Normal
 _INVALIDATING = frozenset(
@@ -113,13 +114,15 @@ class ProspectCellDelegate(QStyledItemDelegate):
         self._font = QFont(self._view.font())
         self._metrics = QFontMetrics(self._font)
 
-    def _read_colours(self) -> tuple[QColor, QColor, QColor]:
+    def _read_colours(self) -> tuple[QColor, QColor, QColor, QColor]:
+        """Text and selected text, each in an active and in an inactive window."""
         palette = self._view.palette()
-        role = QPalette.ColorRole
+        role, group = QPalette.ColorRole, QPalette.ColorGroup
         return (
-            palette.color(QPalette.ColorGroup.Normal, role.Text),
-            palette.color(QPalette.ColorGroup.Normal, role.HighlightedText),
-            palette.color(QPalette.ColorGroup.Inactive, role.HighlightedText),
+            palette.color(group.Inactive, role.Text),
+            palette.color(group.Normal, role.Text),
+            palette.color(group.Inactive, role.HighlightedText),
+            palette.color(group.Normal, role.HighlightedText),
         )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -129,8 +132,9 @@ class ProspectCellDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         state = option.state.value
-        if state & _FOCUS:
-            # One cell a frame at most: the stock path draws its focus frame exactly.
+        if state & _FOCUS or not state & _ENABLED:
+            # The focused cell (one at most) and a disabled list: the stock path draws the
+            # focus frame and the disabled colours exactly.
             super().paint(painter, option, index)
             return
         col = index.column()
@@ -150,10 +154,11 @@ class ProspectCellDelegate(QStyledItemDelegate):
             laid = self._texts.get((text, shape.text_width))
             if laid is None:
                 laid = self._lay_out(text, shape.text_width)
-            if state & _SELECTED:
-                painter.setPen(self._colours[1 if state & _ACTIVE else 2])
+            if muted and not state & _SELECTED:
+                painter.setPen(self._muted)
             else:
-                painter.setPen(self._muted if muted else self._colours[0])
+                # 0..3: inactive or active window, plain or selected text.
+                painter.setPen(self._colours[(state & _ACTIVE != 0) + 2 * (state & _SELECTED != 0)])
             # A static text is drawn in the painter's font, which need not be the view's.
             painter.setFont(self._font)
             painter.drawStaticText(x + shape.text_x, y + shape.text_top, laid)
