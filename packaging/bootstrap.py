@@ -70,7 +70,22 @@ def ensure_venv() -> Path:
         subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True)
         subprocess.run([*pip, "install", "--quiet", "-e", f"{ROOT}[test]"], check=True)
         STAMP.write_text(wanted)
+    compile_sources(python)
     return python
+
+
+def compile_sources(python: Path) -> None:
+    """Write the app's bytecode, as installing a wheel would.
+
+    The package is installed editable, so its modules compile when first imported, and
+    where PYTHONDONTWRITEBYTECODE is set (some CI and sandboxes) that happens again at every
+    start: ~50 ms before the window opens. Only changed files are compiled again.
+    """
+    subprocess.run(
+        [str(python), "-m", "compileall", "-q", "-j", "0", str(ROOT / "crm")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def missing_qt_libs() -> list[str]:
