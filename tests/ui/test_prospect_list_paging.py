@@ -248,3 +248,35 @@ def test_the_laid_out_text_kept_is_bounded(qtbot, view_pair, monkeypatch):
     assert 0 < len(delegate._texts) <= 12
     # Painted again while texts come and go, the cells stay the same.
     assert image(qtbot, ours) == image(qtbot, stock)
+
+
+def test_moved_and_hidden_columns_and_a_single_selected_cell(qtbot, view_pair):
+    from PySide6.QtCore import QItemSelectionModel
+
+    ours, stock = view_pair
+    for table in view_pair:
+        header = table.horizontalHeader()
+        header.moveSection(4, 0)
+        header.hideSection(6)
+        table.clearSelection()
+        flag = QItemSelectionModel.SelectionFlag.Select
+        table.selectionModel().select(table.model().index(0, 2), flag)
+        table.selectionModel().select(table.model().index(2, 0), flag)
+    assert image(qtbot, ours) == image(qtbot, stock)
+
+
+def test_a_list_scrolled_sideways_and_down(qtbot, view_pair):
+    ours, stock = view_pair
+    for table in view_pair:
+        table.resize(500, 90)
+        table.horizontalScrollBar().setValue(137)
+        table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
+    assert image(qtbot, ours) == image(qtbot, stock)
+
+
+def test_the_view_paints_its_rows_in_one_call(view_pair):
+    ours, _stock = view_pair
+    delegate = ours.itemDelegate()
+    assert isinstance(delegate, ProspectCellDelegate) and delegate.can_paint_view()
+    ours.setShowGrid(True)
+    assert not delegate.can_paint_view()  # a grid is Qt's to draw

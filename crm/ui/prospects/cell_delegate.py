@@ -7,6 +7,10 @@ scrolling. Most cells repeat a few texts (stages, RMs, districts, industries, da
 each (text, width) is elided and laid out once into a ``QStaticText`` and drawn from then
 on. Where each part of a cell goes (panel, dot, text) is asked of the style once per column
 shape, so a cell looks as the stock delegate would draw it.
+
+The table's paint event hands the whole exposed area to ``paint_view`` (one Python call a
+frame instead of one per cell, ~180 a screen); ``paint`` stays for Qt's own painting
+(a disabled list, a grid) and for other callers. Tests compare both with Qt's own pictures.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -162,6 +167,133 @@ class ProspectCellDelegate(QStyledItemDelegate):
             # A static text is drawn in the painter's font, which need not be the view's.
             painter.setFont(self._font)
             painter.drawStaticText(x + shape.text_x, y + shape.text_top, laid)
+
+    # -- the whole view in one call ---------------------------------------------------------
+
+    def can_paint_view(self) -> bool:
+        """Whether ``paint_view`` draws the view as Qt would (the usual case): a disabled
+        or right-to-left view, a grid or wrapped text go through Qt's own painting."""
+        view = self._view
+        return (
+            isinstance(view, QTableView)
+            and view.isEnabled()
+            and not view.showGrid()
+            and not view.wordWrap()
+            and not view.isRightToLeft()
+            and view.model() is not None
+        )
+
+    def paint_view(self, painter: QPainter, exposed: QRect) -> None:
+        """Draws the rows under ``exposed``: one Python call a frame, not one a cell.
+
+        What QTableView's paint event does for this list, done here: each row's
+        background (selected, alternate), then each visible column's dot and text from the
+        laid-out text; the focused cell goes through the stock delegate.
+        """
+        view = self._view
+        assert isinstance(view, QTableView)
+        model = view.model()
+        count = model.rowCount()
+        first = view.rowAt(exposed.top())
+        if count == 0 or first < 0:
+            return
+        last = view.rowAt(exposed.bottom())
+        last = count - 1 if last < 0 else last
+        header = view.horizontalHeader()
+        columns: list[tuple[int, int, int]] = []
+        for visual in range(header.count()):
+            logical = header.logicalIndex(visual)
+            if header.isSectionHidden(logical):
+                continue
+            x, width = view.columnViewportPosition(logical), view.columnWidth(logical)
+            if x + width > exposed.left() and x <= exposed.right():
+                columns.append((logical, x, width))
+        if not columns:
+            return
+        left = min(x for _col, x, _w in columns)
+        span = max(x + w for _col, x, w in columns) - left
+        active = view.isActiveWindow()
+        palette = view.palette()
+        group = QPalette.ColorGroup.Normal if active else QPalette.ColorGroup.Inactive
+        highlight = palette.brush(group, QPalette.ColorRole.Highlight)
+        alternate = (
+            palette.brush(group, QPalette.ColorRole.AlternateBase)
+            if view.alternatingRowColors()
+            else None
+        )
+        plain_pen = self._colours[1 if active else 0]
+        selected_pen = self._colours[3 if active else 2]
+        selection = view.selectionModel()
+        root = QModelIndex()
+        current = view.currentIndex()
+        focus_at = (
+            (current.row(), current.column())
+            if current.isValid() and (view.hasFocus() or view.viewport().hasFocus())
+            else None
+        )
+        cell, shapes, texts, dot = self._cell, self._shapes, self._texts, self._dot
+        painter.setFont(self._font)
+        y = view.rowViewportPosition(first)
+        for row in range(first, last + 1):
+            height = view.rowHeight(row)
+            whole = selection.isRowSelected(row, root)
+            if whole:
+                painter.fillRect(left, y, span, height, highlight)
+            elif alternate is not None and row & 1:
+                painter.fillRect(left, y, span, height, alternate)
+            some = not whole and selection.rowIntersectsSelection(row, root)
+            for col, x, width in columns:
+                if focus_at is not None and focus_at == (row, col):
+                    self._paint_stock(painter, model.index(row, col), QRect(x, y, width, height))
+                    painter.setFont(self._font)
+                    continue
+                selected = whole or (some and selection.isSelected(model.index(row, col)))
+                if some and selected:
+                    painter.fillRect(x, y, width, height, highlight)
+                text, muted, stage = cell(row, col)
+                shape = shapes.get((col, width, height))
+                if shape is None:
+                    shape = self._measure_at(model.index(row, col), QRect(x, y, width, height))
+                    shapes[(col, width, height)] = shape
+                if stage is not None and shape.dot is not None:
+                    mode = _ICON_SELECTED if selected else _ICON_NORMAL
+                    dot(stage).paint(painter, shape.dot.translated(x, y), _CENTRE, mode)
+                if text:
+                    laid = texts.get((text, shape.text_width))
+                    if laid is None:
+                        laid = self._lay_out(text, shape.text_width)
+                    if selected:
+                        painter.setPen(selected_pen)
+                    else:
+                        painter.setPen(self._muted if muted else plain_pen)
+                    painter.drawStaticText(x + shape.text_x, y + shape.text_top, laid)
+            y += height
+
+    def _view_option(self, index: QModelIndex, rect: QRect) -> QStyleOptionViewItem:
+        """The option QTableView would give the delegate for ``index`` at ``rect``."""
+        view = self._view
+        assert isinstance(view, QTableView)
+        option = QStyleOptionViewItem()
+        view.initViewItemOption(option)
+        option.rect = rect
+        state = option.state
+        if view.isActiveWindow():
+            state |= QStyle.StateFlag.State_Active
+        if view.selectionModel().isSelected(index):
+            state |= QStyle.StateFlag.State_Selected
+        current = view.currentIndex()
+        if index == current and (view.hasFocus() or view.viewport().hasFocus()):
+            state |= QStyle.StateFlag.State_HasFocus
+        option.state = state
+        if view.alternatingRowColors() and index.row() & 1:
+            option.features |= QStyleOptionViewItem.ViewItemFeature.Alternate
+        return option
+
+    def _paint_stock(self, painter: QPainter, index: QModelIndex, rect: QRect) -> None:
+        QStyledItemDelegate.paint(self, painter, self._view_option(index, rect), index)
+
+    def _measure_at(self, index: QModelIndex, rect: QRect) -> _Shape:
+        return self._measure(self._view_option(index, rect), index)
 
     def _measure(self, option: QStyleOptionViewItem, index: Index) -> _Shape:
         """Asks the style where a cell's parts go, as the stock delegate would."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -64,6 +64,18 @@ class ProspectTable(QTableView):
             self.setItemDelegate(
                 ProspectCellDelegate(self, model.cell, labels.stage_icon, model.muted_colour)
             )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        delegate = self.itemDelegate()
+        if isinstance(delegate, ProspectCellDelegate) and delegate.can_paint_view():
+            # The rows in one Python call, instead of a delegate call for every cell.
+            painter = QPainter(self.viewport())
+            try:
+                delegate.paint_view(painter, event.rect())
+            finally:
+                painter.end()
+            return
+        super().paintEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
