@@ -23,6 +23,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from crm.domain.errors import DomainError
+from crm.ui.common.collector import IdleCollector
 from crm.ui.common.context import StartupData, UiContext, load_startup
 from crm.ui.common.errors import CrashHandler, app_title, route_qt_messages, said
 from crm.ui.common.fonts import apply_app_font
@@ -251,6 +252,7 @@ class Launcher:
         self.exit_code: int | None = None
         self.progress: QProgressDialog | None = None
         self._loader: ServiceLoader | None = None
+        self.collector: IdleCollector | None = None
         self._done = False
 
     def start(self, create: bool = False) -> None:
@@ -315,6 +317,7 @@ class Launcher:
         window.firstPainted.connect(loader.go.set)
         self._loader = loader
         loader.start()
+        self.collector = IdleCollector(window)
         window.show()
 
     def _failed_late(self, error: BaseException, window: QWidget) -> None:
@@ -347,6 +350,7 @@ class Launcher:
         self.window = window
         window.show()
         freeze_startup_objects()
+        self.collector = IdleCollector(window)
         report = services.report
         if report is not None and report.backup is not None:
             window.show_message(

@@ -7,6 +7,7 @@ people and districts (``build_demo`` with no prospects).
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,6 +43,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+PYTHON_GC = gc.get_threshold()
+
+
+@pytest.fixture(autouse=True)
+def _python_gc_schedule() -> Iterator[None]:
+    """A launcher's idle collector (crm.ui.common.collector) outlives its test when its
+    window does: Python's own collection schedule comes back for the next test."""
+    yield
+    gc.set_threshold(*PYTHON_GC)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from crm.domain.query import Sort
 from crm.services.records import ProspectRow
 from crm.ui.common import fmt, labels
+from crm.ui.common.collector import note_busy
 from crm.ui.common.context import UiContext
 from crm.ui.common.filter_bar import FilterBar
 from crm.ui.common.icons import icon
@@ -66,6 +67,7 @@ class ProspectTable(QTableView):
             )
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        note_busy()  # a scroll or a selection: full garbage collections wait
         delegate = self.itemDelegate()
         if isinstance(delegate, ProspectCellDelegate) and delegate.can_paint_view():
             # The rows in one Python call, instead of a delegate call for every cell.
