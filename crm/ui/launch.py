@@ -189,6 +189,8 @@ class ServiceLoader(QObject):
     """
 
     failed = Signal(object)
+    # The services are attached and start-up's objects frozen (received on the UI thread).
+    loaded = Signal()
 
     def __init__(self, ui: UiContext, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -213,6 +215,7 @@ class ServiceLoader(QObject):
             return
         freeze_startup_objects()
         self.ui.attach(services)
+        self.loaded.emit()
 
 
 def freeze_startup_objects() -> None:
@@ -316,9 +319,14 @@ class Launcher:
         loader.failed.connect(lambda error: self._failed_late(error, window))
         window.firstPainted.connect(loader.go.set)
         self._loader = loader
+        # Not before: loading makes ~100,000 objects, which Python's own full collections
+        # sweep on the loader's thread; the idle collector would walk them on this one.
+        loader.loaded.connect(lambda: self._collect_when_idle(window))
         loader.start()
-        self.collector = IdleCollector(window)
         window.show()
+
+    def _collect_when_idle(self, window: QWidget) -> None:
+        self.collector = IdleCollector(window)
 
     def _failed_late(self, error: BaseException, window: QWidget) -> None:
         # The first look was fine but the careful open is not (another program took the
@@ -350,7 +358,7 @@ class Launcher:
         self.window = window
         window.show()
         freeze_startup_objects()
-        self.collector = IdleCollector(window)
+        self._collect_when_idle(window)
         report = services.report
         if report is not None and report.backup is not None:
             window.show_message(

@@ -127,6 +127,8 @@ def test_launcher_opens_the_database_and_shows_the_window(launcher_for, tmp_path
     assert window.isVisible()
     assert window.status.database.text() == "book.db"
     assert launcher.exit_code is None
+    qtbot.waitUntil(lambda: launcher.collector is not None, timeout=10_000)
+    assert launcher.collector is not None and launcher.collector.thread() is window.thread()
 
 
 def test_the_list_shows_from_the_first_look_and_the_services_follow(launcher_for, tmp_path, qtbot):
@@ -149,6 +151,9 @@ def test_the_list_shows_from_the_first_look_and_the_services_follow(launcher_for
     assert window.ui.services.prospects.page(ProspectFilter(), Sort(), 0, 200) == first
     # What start-up made is out of the collector's sight: no full collection walks it.
     assert gc.get_freeze_count() > 10_000
+    # Only then do full collections wait for an idle list, run from the UI thread.
+    qtbot.waitUntil(lambda: launcher.collector is not None, timeout=10_000)
+    assert launcher.collector.thread() is window.thread()
     page.list.filters.search.setText("佛山")  # and the list works on from there
     qtbot.waitUntil(lambda: page.list.model.filter.text == "佛山", timeout=10_000)
     qtbot.waitUntil(lambda: not page.list.model.loading, timeout=10_000)
