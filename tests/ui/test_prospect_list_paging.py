@@ -280,3 +280,28 @@ def test_the_view_paints_its_rows_in_one_call(view_pair):
     assert isinstance(delegate, ProspectCellDelegate) and delegate.can_paint_view()
     ours.setShowGrid(True)
     assert not delegate.can_paint_view()  # a grid is Qt's to draw
+
+
+def test_scrolling_by_a_row_paints_the_uncovered_strip_as_qt_does(qtbot, view_pair):
+    """A small scroll moves the painted pixels and paints only the strip it uncovers (the
+    window's own pixels are compared here, not a fresh rendering)."""
+    from PySide6.QtGui import QGuiApplication
+
+    def on_screen(table: ProspectTable) -> QImage:
+        image(qtbot, table)  # focus, as the other view had it
+        qtbot.wait(50)  # the scroll's own repaint, through the event loop
+        return QGuiApplication.primaryScreen().grabWindow(table.winId()).toImage()
+
+    ours, stock = view_pair
+    for table in view_pair:
+        table.resize(700, 120)
+    before = on_screen(ours)
+    assert before == on_screen(stock)
+    for table in view_pair:
+        table.verticalScrollBar().setValue(1)
+    moved = on_screen(ours)
+    assert moved != before and moved == on_screen(stock)
+    for table in view_pair:
+        table.horizontalScrollBar().setValue(40)
+    sideways = on_screen(ours)
+    assert sideways != moved and sideways == on_screen(stock)
