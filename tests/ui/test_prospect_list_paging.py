@@ -305,3 +305,11 @@ def test_scrolling_by_a_row_paints_the_uncovered_strip_as_qt_does(qtbot, view_pa
         table.horizontalScrollBar().setValue(40)
     sideways = on_screen(ours)
     assert sideways != moved and sideways == on_screen(stock)
+
+
+def test_with_a_grid_each_cell_is_drawn_by_the_delegate_as_qt_draws_it(qtbot, view_pair):
+    ours, stock = view_pair
+    for table in view_pair:
+        table.setShowGrid(True)
+    assert not ours.itemDelegate().can_paint_view()  # Qt's paint event, our cells
+    assert image(qtbot, ours) == image(qtbot, stock)

@@ -151,21 +151,36 @@ class ProspectCellDelegate(QStyledItemDelegate):
         shape = self._shapes.get((col, width, height))
         if shape is None:
             shape = self._shapes[(col, width, height)] = self._measure(option, index)
-        x, y = rect.x(), rect.y()
+        selected = state & _SELECTED != 0
+        if muted and not selected:
+            pen = self._muted
+        else:
+            # 0..3: inactive or active window, plain or selected text.
+            pen = self._colours[(state & _ACTIVE != 0) + 2 * selected]
+        # A static text is drawn in the painter's font, which need not be the view's.
+        painter.setFont(self._font)
+        self._draw(painter, rect.x(), rect.y(), shape, text, stage, selected, pen)
+
+    def _draw(
+        self,
+        painter: QPainter,
+        x: int,
+        y: int,
+        shape: _Shape,
+        text: str,
+        stage: str | None,
+        selected: bool,
+        pen: QColor,
+    ) -> None:
+        """A cell's dot and text over its background, at (x, y)."""
         if stage is not None and shape.dot is not None:
-            mode = _ICON_SELECTED if state & _SELECTED else _ICON_NORMAL
+            mode = _ICON_SELECTED if selected else _ICON_NORMAL
             self._dot(stage).paint(painter, shape.dot.translated(x, y), _CENTRE, mode)
         if text:
             laid = self._texts.get((text, shape.text_width))
             if laid is None:
                 laid = self._lay_out(text, shape.text_width)
-            if muted and not state & _SELECTED:
-                painter.setPen(self._muted)
-            else:
-                # 0..3: inactive or active window, plain or selected text.
-                painter.setPen(self._colours[(state & _ACTIVE != 0) + 2 * (state & _SELECTED != 0)])
-            # A static text is drawn in the painter's font, which need not be the view's.
-            painter.setFont(self._font)
+            painter.setPen(pen)
             painter.drawStaticText(x + shape.text_x, y + shape.text_top, laid)
 
     # -- the whole view in one call ---------------------------------------------------------
@@ -231,7 +246,7 @@ class ProspectCellDelegate(QStyledItemDelegate):
             if current.isValid() and (view.hasFocus() or view.viewport().hasFocus())
             else None
         )
-        cell, shapes, texts, dot = self._cell, self._shapes, self._texts, self._dot
+        cell, shapes, draw = self._cell, self._shapes, self._draw
         painter.setFont(self._font)
         y = view.rowViewportPosition(first)
         for row in range(first, last + 1):
@@ -255,18 +270,8 @@ class ProspectCellDelegate(QStyledItemDelegate):
                 if shape is None:
                     shape = self._measure_at(model.index(row, col), QRect(x, y, width, height))
                     shapes[(col, width, height)] = shape
-                if stage is not None and shape.dot is not None:
-                    mode = _ICON_SELECTED if selected else _ICON_NORMAL
-                    dot(stage).paint(painter, shape.dot.translated(x, y), _CENTRE, mode)
-                if text:
-                    laid = texts.get((text, shape.text_width))
-                    if laid is None:
-                        laid = self._lay_out(text, shape.text_width)
-                    if selected:
-                        painter.setPen(selected_pen)
-                    else:
-                        painter.setPen(self._muted if muted else plain_pen)
-                    painter.drawStaticText(x + shape.text_x, y + shape.text_top, laid)
+                pen = selected_pen if selected else (self._muted if muted else plain_pen)
+                draw(painter, x, y, shape, text, stage, selected, pen)
             y += height
 
     def _view_option(self, index: QModelIndex, rect: QRect) -> QStyleOptionViewItem:
