@@ -237,6 +237,8 @@ class ImportRun:
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> Counts:
+        # A cancel or an error rolls the index's settings back with the rows.
+        automerge = None if self.dry_run else search.begin_bulk(self.conn)
         for part in chunks:
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
@@ -245,8 +247,10 @@ class ImportRun:
                 progress(part.read, part.fraction)
         if cancelled is not None and cancelled():
             raise ImportCancelled()
-        if not self.dry_run and self._hlc is not None:
-            outbox.meta_set(self.session, outbox.HLC_KEY, str(self._hlc))
+        if not self.dry_run:
+            search.end_bulk(self.conn, automerge)
+            if self._hlc is not None:
+                outbox.meta_set(self.session, outbox.HLC_KEY, str(self._hlc))
         return self.counts
 
     # -- one chunk -------------------------------------------------------------------------

@@ -34,11 +34,26 @@ def report(name: str, ours: float, baseline: float, unit: str, target: str) -> N
     )
 
 
+def _page_size(path: Path) -> int:
+    from crm.store.files import raw_connect
+
+    conn = raw_connect(path, read_only=True)
+    try:
+        return int(conn.execute("PRAGMA page_size").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def demo_db(prospects: int = 100_000, seed: int = 1) -> Path:
     """The benchmark demo database, built once and reused (delete the folder to rebuild)."""
     from crm.services.demo import build_demo
+    from crm.store.engine import PAGE_SIZE
 
     path = CACHE / f"demo-{prospects}-{seed}.db"
+    if path.exists() and _page_size(path) != PAGE_SIZE:
+        print("demo database has another page size than new books: rebuilding it", flush=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         # Built under another name and renamed when complete: a benchmark started meanwhile

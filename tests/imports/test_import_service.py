@@ -220,6 +220,41 @@ def test_cancelling_mid_import_leaves_the_database_as_it_was(
     assert imports.batches() == []
 
 
+def _search_config(db_path: Path) -> dict[str, int]:
+    from crm.store.files import raw_connect
+
+    conn = raw_connect(db_path)
+    try:
+        return dict(conn.execute("SELECT k, v FROM prospect_search_config WHERE k != 'version'"))
+    finally:
+        conn.close()
+
+
+def test_an_import_writes_the_index_in_bulk_then_puts_its_merging_back(
+    services: Services, tmp_path: Path
+) -> None:
+    before = _search_config(services.db_path)
+    assert "automerge" not in before  # FTS5's default
+    imports = ImportService(services.ctx, chunk_rows=10)
+    rows = [[i, f"佛山市批量索引{i}号厂", uscc(300 + i), "", "", "", "", ""] for i in range(45)]
+    with pytest.raises(ImportCancelled):
+        run(imports, write_csv(tmp_path / "c.csv", rows), cancelled=lambda: True)
+    assert _search_config(services.db_path) == before
+    result = run(imports, write_csv(tmp_path / "b.csv", rows))
+    assert result.created == 45
+    # Merging is on again for the writes that follow, at FTS5's defaults.
+    assert _search_config(services.db_path) == {**before, "automerge": 4, "hashsize": 1 << 20}
+    for i in (0, 22, 44):
+        found = services.prospects.page(ProspectFilter(text=f"批量索引{i}号"), Sort())
+        assert [r.name for r in found] == [f"佛山市批量索引{i}号厂"]
+    # An RM's edit after the import is indexed as usual.
+    pid = services.prospects.find_by_uscc(uscc(300))
+    assert pid is not None
+    services.prospects.update(pid, _with(services, pid, notes="回访陶瓷订单"))
+    found = services.prospects.page(ProspectFilter(text="陶瓷订单"), Sort())
+    assert [r.id for r in found] == [pid]
+
+
 def test_an_import_can_be_undone_while_nothing_changed_since(
     services: Services, imports: ImportService, tmp_path: Path
 ) -> None:

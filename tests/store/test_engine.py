@@ -13,6 +13,7 @@ from store_helpers import T0, make_prospect
 from crm.store import errors
 from crm.store.engine import (
     BUSY_TIMEOUT_MS,
+    PAGE_SIZE,
     Database,
     classify,
     looks_like_sqlite,
@@ -62,6 +63,36 @@ def test_connections_use_wal_foreign_keys_and_normal_sync(tmp_path: Path) -> Non
         "synchronous": 1,  # NORMAL
         "busy_timeout": BUSY_TIMEOUT_MS,
     }
+
+
+def test_a_new_book_has_large_pages_and_an_old_book_keeps_its_own(
+    template_db: Path, tmp_path: Path
+) -> None:
+    def page_size(path: Path) -> int:
+        conn = raw_connect(path, read_only=True)
+        try:
+            return int(conn.execute("PRAGMA page_size").fetchone()[0])
+        finally:
+            conn.close()
+
+    assert PAGE_SIZE == 16384
+    assert page_size(template_db) == PAGE_SIZE  # made by open_database(create=True)
+    old = tmp_path / "old.db"
+    conn = raw_connect(old)
+    conn.execute("PRAGMA page_size = 4096")
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    conn.commit()
+    conn.close()
+    engine = open_engine(old)
+    try:
+        with engine.begin() as c:
+            c.exec_driver_sql("INSERT INTO t VALUES (2)")
+        with engine.connect() as c:
+            assert c.exec_driver_sql("SELECT count(*) FROM t").scalar_one() == 2
+    finally:
+        engine.dispose()
+    assert page_size(old) == 4096
 
 
 def test_the_driver_bundles_an_sqlite_with_fts5(tmp_path: Path) -> None:
