@@ -11,11 +11,13 @@ prefix query. Every search is an index look-up (≈2 ms on 100k prospects).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 # Re-exported: the ORM hook, sync and the demo builder make initials through this module.
@@ -24,6 +26,7 @@ from crm.domain.text import to_halfwidth
 from crm.store.models import Prospect
 
 TABLE = "prospect_search"
+_log = logging.getLogger(__name__)
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -161,13 +164,23 @@ def begin_bulk(conn: Any) -> int | None:
     """
     before = conn.exec_driver_sql(f"SELECT v FROM {TABLE}_config WHERE k = 'automerge'").scalar()
     _set_config(conn, "automerge", 0)
-    _set_config(conn, "hashsize", BULK_HASHSIZE)
+    _set_hashsize(conn, BULK_HASHSIZE)
     return None if before is None else int(before)
 
 
 def end_bulk(conn: Any, automerge: int | None) -> None:
     _set_config(conn, "automerge", _AUTOMERGE_DEFAULT if automerge is None else automerge)
-    _set_config(conn, "hashsize", _HASHSIZE_DEFAULT)
+    _set_hashsize(conn, _HASHSIZE_DEFAULT)
+
+
+def _set_hashsize(conn: Any, value: int) -> None:
+    # `hashsize` is read by FTS5 (fts5_config.c) but not in its documentation: should an
+    # SQLite without it come, imports lose this speed-up, not their ability to run. (A
+    # failed statement leaves the transaction as it was.)
+    try:
+        _set_config(conn, "hashsize", value)
+    except DBAPIError:
+        _log.warning("this SQLite's FTS5 has no hashsize option")
 
 
 def _set_config(conn: Any, key: str, value: int) -> None:
