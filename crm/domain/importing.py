@@ -634,6 +634,47 @@ def _letters() -> tuple[dict[str, str], dict[int, str], frozenset[str]]:
     return phrases, chars, starts
 
 
+@dataclass(frozen=True)
+class PlainInitials:
+    """The initials of names that hold no heteronym phrase, from tables small enough to send
+    to a worker process (pypinyin's dictionaries take 60 MB there); None for a name that
+    holds one, whose initials need the whole phrase match of `initials`.
+
+    A phrase changes a name's initials only when its own initials differ from its
+    characters' (银行 → yh, the character 行 alone → x). A name with no such phrase in it
+    gets its characters' initials whatever phrases the longest match finds, which one
+    str.translate makes. Where it answers, it answers as `initials` does.
+    """
+
+    table: dict[int, str]  # to_halfwidth, then each character's initial
+    heteronyms: frozenset[str]
+    heteronym_starts: frozenset[str]  # their first two characters
+
+    def __call__(self, name: str) -> str | None:
+        # One set look-up of the name's character pairs rules most names out.
+        if not self.heteronym_starts.isdisjoint(map(str.__add__, name, name[1:])):
+            for i in range(len(name) - 1):
+                for length in range(2, _PHRASE_MAX + 1):
+                    if name[i : i + length] in self.heteronyms:
+                        return None
+        return name.translate(self.table).lower()
+
+
+@lru_cache(maxsize=1)
+def plain_initials() -> PlainInitials:
+    phrases, chars, _ = _letters()
+    heteronyms = frozenset(
+        phrase
+        for phrase, letters in phrases.items()
+        if len(phrase) >= 2 and letters != "".join(chars.get(ord(c), c) for c in phrase)
+    )
+    table = dict(chars)
+    for code, half in ((c, c - 0xFEE0) for c in range(0xFF01, 0xFF5F)):
+        table[code] = chars.get(half, chr(half))
+    table[0x3000] = " "
+    return PlainInitials(table, heteronyms, frozenset(h[:2] for h in heteronyms))
+
+
 def _first(reading: str) -> str:
     return unicodedata.normalize("NFD", reading[0])[0]
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Final
 
-from crm.domain.importing import initials
+from crm.domain.importing import PlainInitials, initials
 from crm.domain.text import to_halfwidth
 
 
@@ -81,6 +81,16 @@ def index_text(values: Sequence[str | None]) -> str:
 def names_text(initials: Initials, name: str, owner: str) -> str:
     """The search text of the pinyin initials of a prospect's name and owner."""
     return " ".join(_TOKEN.findall(f"{initials(name)} {initials(owner)}"))
+
+
+def plain_names_text(initials: PlainInitials, name: str, owner: str) -> str | None:
+    """`names_text` made from the small tables a worker has, or None when a name needs the
+    whole phrase match (the importing process makes those)."""
+    of_name = initials(name) if name else ""
+    of_owner = initials(owner) if owner else ""
+    if of_name is None or of_owner is None:
+        return None
+    return " ".join(_TOKEN.findall(f"{of_name} {of_owner}"))
 
 
 def index_body(initials: Initials, values: Sequence[str | None], name: str, owner: str) -> str:

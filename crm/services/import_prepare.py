@@ -8,8 +8,9 @@ core. A small file is cleaned in process, since a worker takes a few tenths of a
 to start.
 
 Nothing here loads SQLAlchemy or pypinyin's dictionaries (60 MB), so a worker starts fast
-and stays small; the pinyin initials of names are added to the search text by the
-importing process, which has those dictionaries loaded already.
+and stays small. It is sent small tables that give the pinyin initials of most names
+(`PlainInitials`); the importing process, which has pypinyin's dictionaries loaded
+already, makes the rest (names holding a heteronym phrase such as 银行).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from crm.domain.importing import (
     CleanRow,
     HeaderVocabulary,
     Lookups,
+    PlainInitials,
     RowCleaner,
     cell_text,
     find_header,
@@ -47,7 +49,7 @@ from crm.domain.importing import (
 from crm.domain.prospect import EDITABLE_FIELDS, FieldError
 from crm.domain.text import to_halfwidth
 from crm.services.import_files import ImportFileError, TableFile, open_table
-from crm.services.import_index import index_text, outbox_json
+from crm.services.import_index import index_text, outbox_json, plain_names_text
 
 SAMPLE_ROWS: Final = 5
 CHUNK: Final = 2000
@@ -334,6 +336,8 @@ class Prepared:
     rows: list[CleanRow] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     payloads: list[str] = field(default_factory=list)
+    # The search text of the names' initials, where a worker could make it (else None).
+    names: list[str | None] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     skipped: int = 0
     read: int = 0  # rows of the file read so far, this chunk's included
@@ -348,6 +352,7 @@ class Prepared:
                 rows,
                 self.texts,
                 self.payloads,
+                self.names,
                 self.rejected,
                 self.skipped,
                 self.read,
@@ -363,13 +368,21 @@ def _prepared(
     rows: list[tuple[Any, ...]],
     texts: list[str],
     payloads: list[str],
+    names: list[str | None],
     rejected: list[Rejected],
     skipped: int,
     read: int,
     fraction: float,
 ) -> Prepared:
     return Prepared(
-        [CleanRow(*values) for values in rows], texts, payloads, rejected, skipped, read, fraction
+        [CleanRow(*values) for values in rows],
+        texts,
+        payloads,
+        names,
+        rejected,
+        skipped,
+        read,
+        fraction,
     )
 
 
@@ -426,8 +439,14 @@ def blocks(layout: Layout, chunk: int = CHUNK) -> Iterator[Block]:
         yield Block(found, read, layout.table.fraction_read(read))
 
 
-def prepare_block(block: Block, cleaner: RowCleaner, record: NewRecord | None) -> Prepared:
-    """Clean a block's rows; with a `record` (not a dry run) make their texts too."""
+def prepare_block(
+    block: Block,
+    cleaner: RowCleaner,
+    record: NewRecord | None,
+    initials: PlainInitials | None = None,
+) -> Prepared:
+    """Clean a block's rows; with a `record` (not a dry run) make their texts too, and with
+    `initials` (in a worker) the text of their names' initials where it can."""
     uscc_cols = cleaner.columns.get("uscc", [])
     name_cols = cleaner.columns.get("name", [])
     part = Prepared(read=block.read, fraction=block.fraction)
@@ -444,6 +463,9 @@ def prepare_block(block: Block, cleaner: RowCleaner, record: NewRecord | None) -
             if record is not None:
                 part.texts.append(row_text(result))
                 part.payloads.append(payload(result, record))
+                if initials is not None:
+                    names = plain_names_text(initials, result.name, result.owner_name)
+                    part.names.append(names)
     return part
 
 
@@ -462,6 +484,9 @@ class Job:
     today: date
     districts: tuple[tuple[str, str], ...]
     record: NewRecord | None
+    # The importing process has pypinyin's dictionaries loaded; the worker gets the small
+    # tables that give most names' initials (crm.domain.importing.PlainInitials).
+    initials: PlainInitials | None = None
 
 
 def parallel_possible() -> bool:
@@ -497,7 +522,8 @@ def serve() -> None:
         job: Job = pickle.load(inbox)
         cleaner = cleaner_for(job.info, job.today, job.districts)
         while (block := pickle.load(inbox)) is not None:
-            pickle.dump(prepare_block(block, cleaner, job.record), outbox, _PICKLE)
+            part = prepare_block(block, cleaner, job.record, job.initials)
+            pickle.dump(part, outbox, _PICKLE)
             outbox.flush()
     except (BrokenPipeError, EOFError, KeyboardInterrupt):
         pass  # the importing process stopped (cancelled, or failed): nobody to tell

@@ -142,8 +142,9 @@ class _Pending:
     new_rows: list[CleanRow] = field(default_factory=list)
     new_ids: list[str] = field(default_factory=list)
     new_by_id: dict[str, CleanRow] = field(default_factory=dict)
-    # Search text of the fields and outbox payload, by row number, made with the row.
-    texts: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # Search text of the fields, outbox payload and (when a worker could make it) search
+    # text of the names' initials, by row number, made with the row.
+    texts: dict[int, tuple[str, str, str | None]] = field(default_factory=dict)
     # New prospects a later row of the chunk filled in: their texts are made again.
     changed: set[str] = field(default_factory=set)
     # (target, fields filled with their values, membership added, row number, version after)
@@ -264,9 +265,10 @@ class ImportRun:
         self._look_up(part.rows)
         pending = _Pending()
         if part.texts:
+            names = part.names or [None] * len(part.rows)
             pending.texts = {
-                r.row_number: (t, p)
-                for r, t, p in zip(part.rows, part.texts, part.payloads, strict=True)
+                r.row_number: (t, p, n)
+                for r, t, p, n in zip(part.rows, part.texts, part.payloads, names, strict=True)
             }
         for row in part.rows:
             self._classify(row, pending)
@@ -512,9 +514,9 @@ class ImportRun:
         ordered = sorted(zip(pending.new_ids, pending.new_rows, strict=True), key=_by_name)
         record, texts, changed = self.record, pending.texts, pending.changed
         for pid, r in ordered:
-            fields_text, created_json = texts.get(r.row_number, ("", ""))
+            fields_text, created_json, names = texts.get(r.row_number, ("", "", None))
             if pid in changed or not created_json:
-                fields_text, created_json = row_text(r), payload(r, record)
+                fields_text, created_json, names = row_text(r), payload(r, record), None
             established = r.established_on.isoformat() if r.established_on else None
             prospects.append(
                 (
@@ -530,7 +532,8 @@ class ImportRun:
             ops.append(
                 (new_id(), "prospect", pid, "create", created_json, None, self._next_hlc(), now)
             )
-            names = names_text(self._initials, r.name, r.owner_name)
+            if names is None:
+                names = names_text(self._initials, r.name, r.owner_name)
             index.append((rowid, joined_text(fields_text, names)))
             rowid += 1
         conn = self.conn

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from crm import resources
 from crm.domain.errors import DomainError, Message
-from crm.domain.importing import FIELDS, RowCleaner
+from crm.domain.importing import FIELDS, RowCleaner, plain_initials
 from crm.services import reference
 from crm.services.context import Context, NotFound
 from crm.services.import_files import ImportFileError, TableFile, open_table, write_rejected
@@ -277,7 +277,8 @@ class ImportService:
                 # the rows in flight, kept small so the import stays within twice the
                 # reader's memory.
                 size = min(size, SHEET_BLOCK_ROWS)
-            with PrepareWorker(Job(info, today, districts, record)) as worker:
+            plain = None if record is None else plain_initials()
+            with PrepareWorker(Job(info, today, districts, record, plain)) as worker:
                 chunks = worker.prepared(
                     blocks(layout, size), lambda b: prepare_block(b, cleaner, record)
                 )

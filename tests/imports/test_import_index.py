@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm.services.import_index import Initials, Uuid7, index_body
+from crm.domain.importing import initials, plain_initials
+from crm.services.import_index import Initials, Uuid7, index_body, names_text, plain_names_text
 from crm.store import search
 
 TEXT = st.text(
@@ -25,6 +27,36 @@ def test_import_index_text_has_the_tokens_of_search_body(
     ours = index_body(Initials(), values, name, owner)
     theirs = search.search_body(values, (search.initials(name), search.initials(owner)))
     assert ours.split() == theirs.split()
+
+
+# Heteronym phrases (银行 yh, 商行 sh, 重庆 cq, 长沙 cs, 行长 hz) beside plain characters,
+# full-width letters and the ideographic space.
+NAME = st.text(
+    alphabet=st.sampled_from(list("佛山市南海银行商重庆长沙行大乐从五金厂ＡＢＣ　ab1 （）")),
+    max_size=16,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(NAME, NAME)
+def test_a_workers_plain_initials_are_the_initials_wherever_it_gives_them(
+    name: str, owner: str
+) -> None:
+    plain = plain_initials()
+    found = plain(name)
+    assert found is None or found == initials(name)
+    made = plain_names_text(plain, name, owner)
+    assert made is None or made == names_text(Initials(), name, owner)
+
+
+def test_plain_initials_leave_names_with_a_heteronym_phrase_to_the_whole_match() -> None:
+    plain = plain_initials()
+    assert plain("佛山市南海区鸿运五金制品有限公司") == initials("佛山市南海区鸿运五金制品有限公司")
+    assert plain("ＡＢＣ五金") == "abcwj"
+    for name in ("中国银行佛山分行", "佛山市禅城区鸿运商行", "重庆小面", "长沙五金"):
+        assert plain(name) is None, name
+    # Small enough to hand to a worker process with its job.
+    assert len(pickle.dumps(plain)) < 1_000_000
 
 
 def test_ids_are_unique_uuid7_text() -> None:

@@ -16,6 +16,7 @@ import pytest
 from lists import sample_rows, table_digest, uscc, write_csv
 
 from crm.domain.prospect import ProspectDraft
+from crm.domain.query import ProspectFilter, Sort
 from crm.services.container import Services, open_services
 from crm.services.import_prepare import (
     Job,
@@ -49,6 +50,8 @@ def busy_rows() -> list[list[object]]:
             rows.append([500 + i, "佛山市坏电话贸易有限公司", uscc(600 + i), "", "12345"])
         if i % 17 == 0:
             rows.append([])
+    # Heteronym phrases: the importing process makes these initials, not the worker.
+    rows.append([800, "佛山市禅城区工作进程银行商行", uscc(900), "行长", "", "", "", ""])
     return rows
 
 
@@ -101,6 +104,11 @@ def written(services: Services) -> tuple[Any, ...]:
     return tuple(prospects), tuple(payloads), tuple(members), flags
 
 
+def found_names(services: Services, query: str) -> list[str]:
+    rows = services.prospects.page(ProspectFilter(text=query), Sort(), limit=500)
+    return sorted(r.name for r in rows)
+
+
 def test_a_worker_cleans_a_large_text_file_exactly_as_the_import_does_in_process(
     services: Services, second_book: Services, tmp_path: Path
 ) -> None:
@@ -123,6 +131,11 @@ def test_a_worker_cleans_a_large_text_file_exactly_as_the_import_does_in_process
     assert outcome(preview)[:7] == outcome(expected)[:7]
     assert result.created > 50 and result.merged and result.flagged and result.rejected
     assert written(services) == written(second_book)
+    for query in ("gzjc", "czq", "hxwj", "gzjcyhsh", "hz"):
+        assert found_names(services, query) == found_names(second_book, query), query
+    assert found_names(services, "gzjcyhsh") == ["佛山市禅城区工作进程银行商行"]
+    assert found_names(services, "gzjcyxsx") == []
+    assert len(found_names(services, "gzjc")) == 61
     found = services.prospects.find_by_uscc(uscc(230))
     assert found is not None
     assert services.prospects.get(found).name == "佛山市禅城区工作进程30五金厂"
