@@ -30,9 +30,9 @@ def test_import_index_text_has_the_tokens_of_search_body(
 
 
 # Heteronym phrases (银行 yh, 商行 sh, 重庆 cq, 长沙 cs, 行长 hz) beside plain characters,
-# full-width letters and the ideographic space.
+# full-width letters, the ideographic space and characters beyond the BMP.
 NAME = st.text(
-    alphabet=st.sampled_from(list("佛山市南海银行商重庆长沙行大乐从五金厂ＡＢＣ　ab1 （）")),
+    alphabet=st.sampled_from(list("佛山市南海银行商重庆长沙行大乐从五金厂ＡＢＣ　ab1 （）𠀀𪚥")),
     max_size=16,
 )
 
