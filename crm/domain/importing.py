@@ -649,34 +649,34 @@ class PlainInitials:
     # For str.translate: at each code point, to_halfwidth and then its initial (a str, not a
     # dict: 20 times smaller, twice as fast).
     table: str
-    heteronyms: frozenset[str]
-    heteronym_starts: frozenset[str]  # their first two characters
+    # The heteronym phrases by their first two characters.
+    heteronyms: dict[str, tuple[str, ...]]
 
     def __call__(self, name: str) -> str | None:
-        # One set look-up of the name's character pairs rules most names out.
-        if not self.heteronym_starts.isdisjoint(map(str.__add__, name, name[1:])):
+        heteronyms = self.heteronyms
+        # One look-up of all the name's character pairs rules most names out.
+        if not heteronyms.keys().isdisjoint(map(str.__add__, name, name[1:])):
             for i in range(len(name) - 1):
-                for length in range(2, _PHRASE_MAX + 1):
-                    if name[i : i + length] in self.heteronyms:
-                        return None
+                phrases = heteronyms.get(name[i : i + 2])
+                if phrases is not None and any(name.startswith(p, i) for p in phrases):
+                    return None
         return name.translate(self.table).lower()
 
 
 @lru_cache(maxsize=1)
 def plain_initials() -> PlainInitials:
     phrases, chars, _ = _letters()
-    heteronyms = frozenset(
-        phrase
-        for phrase, letters in phrases.items()
-        if len(phrase) >= 2 and letters != "".join(chars.get(ord(c), c) for c in phrase)
-    )
+    heteronyms: dict[str, tuple[str, ...]] = {}
+    for phrase, letters in phrases.items():
+        if len(phrase) >= 2 and letters != "".join(chars.get(ord(c), c) for c in phrase):
+            heteronyms[phrase[:2]] = (*heteronyms.get(phrase[:2], ()), phrase)
     mapped = dict(chars)
     for code, half in ((c, c - 0xFEE0) for c in range(0xFF01, 0xFF5F)):
         mapped[code] = chars.get(half, chr(half))
     mapped[0x3000] = " "
     # Past its end str.translate keeps a character as it is, as `chars` does.
     table = "".join(mapped.get(code, chr(code)) for code in range(max(mapped) + 1))
-    return PlainInitials(table, heteronyms, frozenset(h[:2] for h in heteronyms))
+    return PlainInitials(table, heteronyms)
 
 
 def _first(reading: str) -> str:
