@@ -8,6 +8,7 @@ in a message box in the user's language, never as a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes.util
 import gc
 import logging
@@ -19,7 +20,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from crm.domain.errors import DomainError
@@ -203,6 +212,10 @@ class ServiceLoader(QObject):
     def start(self) -> None:
         self._thread.start()
 
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the thread to end (it ends once the services are attached)."""
+        self._thread.join(timeout)
+
     def _run(self) -> None:
         self.go.wait(SERVICES_AT_THE_LATEST_MS / 1000)
         try:
@@ -211,11 +224,17 @@ class ServiceLoader(QObject):
             services = open_services(self.path)
         except BaseException as exc:  # handed to the UI thread, never lost in a thread
             self.ui.attach(None, exc)
-            self.failed.emit(exc)
+            self._tell(self.failed, exc)
             return
         freeze_startup_objects()
         self.ui.attach(services)
-        self.loaded.emit()
+        self._tell(self.loaded)
+
+    def _tell(self, signal: SignalInstance, *args: object) -> None:
+        # The window (this object's parent) may be gone already: closed while the services
+        # loaded. Then nobody is listening.
+        with contextlib.suppress(RuntimeError):
+            signal.emit(*args)
 
 
 def freeze_startup_objects() -> None:

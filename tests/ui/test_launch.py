@@ -265,4 +265,6 @@ def test_asking_for_the_services_before_the_first_frame_loads_them_at_once(tmp_p
     services = ui.services  # on the UI thread: the loading starts now, not after a delay
     assert loader.go.is_set()
     assert services.prospects.count(ProspectFilter()) == 30
+    # Its thread still says "loaded" after attaching: it must be done before `loader` goes.
+    loader.join(10)
     services.close()
