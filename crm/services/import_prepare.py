@@ -425,6 +425,9 @@ class Block:
     rows: list[tuple[int, list[Any]]]
     read: int
     fraction: float
+    # Whether to make the rows' texts too: not when the rows before were mostly known to
+    # the book (a list imported again), whose texts would go unused.
+    texts: bool = True
 
 
 def blocks(layout: Layout, chunk: int = CHUNK) -> Iterator[Block]:
@@ -445,8 +448,9 @@ def prepare_block(
     record: NewRecord | None,
     initials: PlainInitials | None = None,
 ) -> Prepared:
-    """Clean a block's rows; with a `record` (not a dry run) make their texts too, and with
-    `initials` (in a worker) the text of their names' initials where it can."""
+    """Clean a block's rows; with a `record` (not a dry run) and unless the block says not
+    to, make their texts too, and with `initials` (in a worker) the text of their names'
+    initials where it can."""
     uscc_cols = cleaner.columns.get("uscc", [])
     name_cols = cleaner.columns.get("name", [])
     part = Prepared(read=block.read, fraction=block.fraction)
@@ -460,7 +464,7 @@ def prepare_block(
             )
         else:
             part.rows.append(result)
-            if record is not None:
+            if record is not None and block.texts:
                 part.texts.append(row_text(result))
                 part.payloads.append(payload(result, record))
                 if initials is not None:

@@ -48,6 +48,7 @@ __all__ = [
     "Counts",
     "ImportCancelled",
     "ImportRun",
+    "NewShare",
     "RowError",
     "Sample",
     "new_record",
@@ -118,6 +119,15 @@ class Counts:
     rejected: int = 0
     unchanged: int = 0
     skipped: int = 0
+
+
+@dataclass
+class NewShare:
+    """Whether the last chunk's rows were mostly new to the book. A worker makes the texts
+    of rows it cleans ahead (search text, outbox payload) only while they are: for a list
+    imported again those texts would go unused, and making them is most of its work."""
+
+    mostly_new: bool = True
 
 
 @dataclass(slots=True)
@@ -202,8 +212,10 @@ class ImportRun:
         batch_id: str | None,
         dry_run: bool,
         column_names: Sequence[str],
+        new_share: NewShare | None = None,
     ) -> None:
         self.ctx = ctx
+        self.new_share = new_share
         self.session = session
         self.conn: Connection = session.connection()
         self.cleaner = cleaner
@@ -270,8 +282,12 @@ class ImportRun:
                 r.row_number: (t, p, n)
                 for r, t, p, n in zip(part.rows, part.texts, part.payloads, names, strict=True)
             }
+        made_before = self.counts.created + self.counts.flagged
         for row in part.rows:
             self._classify(row, pending)
+        if self.new_share is not None:
+            made = self.counts.created + self.counts.flagged - made_before
+            self.new_share.mostly_new = made * 2 >= len(part.rows)
         if not self.dry_run:
             self._write(pending)
 

@@ -33,6 +33,7 @@ from crm.services.import_prepare import (
     PARALLEL_FROM_BYTES,
     SAMPLE_ROWS,
     SHEET_BLOCK_ROWS,
+    Block,
     ColumnInfo,
     FileInfo,
     ImportRequest,
@@ -53,6 +54,7 @@ from crm.services.import_run import (
     Counts,
     ImportCancelled,
     ImportRun,
+    NewShare,
     RowError,
     Sample,
     new_record,
@@ -266,9 +268,12 @@ class ImportService:
             info = layout.info
             cleaner = cleaner_for(info, today, districts)
             digest = _sha256(request.path)
+            share = NewShare()
             if not self._in_worker(layout.table):
+                # In process, the texts of the rows that make prospects are made as they are
+                # written, and no others.
                 chunks: Iterator[Prepared] = (
-                    prepare_block(b, cleaner, record) for b in blocks(layout, self.chunk_rows)
+                    prepare_block(b, cleaner, None) for b in blocks(layout, self.chunk_rows)
                 )
                 return self._import(
                     request, info, digest, source, cleaner, chunks, dry_run, progress, cancelled
@@ -282,10 +287,20 @@ class ImportService:
             plain = None if record is None else plain_initials()
             with PrepareWorker(Job(info, today, districts, record, plain)) as worker:
                 chunks = worker.prepared(
-                    blocks(layout, size), lambda b: prepare_block(b, cleaner, record)
+                    _texts_while_new(blocks(layout, size), share),
+                    lambda b: prepare_block(b, cleaner, None),
                 )
                 return self._import(
-                    request, info, digest, source, cleaner, chunks, dry_run, progress, cancelled
+                    request,
+                    info,
+                    digest,
+                    source,
+                    cleaner,
+                    chunks,
+                    dry_run,
+                    progress,
+                    cancelled,
+                    share,
                 )
         finally:
             layout.table.close()
@@ -308,11 +323,12 @@ class ImportService:
         dry_run: bool,
         progress: Callable[[int, float], None] | None,
         cancelled: Callable[[], bool] | None,
+        share: NewShare | None = None,
     ) -> ImportResult:
         with self._session(dry_run) as s, _page_cache(s, IMPORT_CACHE_KIB):
             previous = self._same_file(s, digest)
             batch_id = None if dry_run else self._begin(s, request, info, digest, source)
-            run = ImportRun(self.ctx, s, cleaner, source, batch_id, dry_run, info.headers)
+            run = ImportRun(self.ctx, s, cleaner, source, batch_id, dry_run, info.headers, share)
             counts = run.run(chunks, progress, cancelled)
             if batch_id is not None:
                 self._finish(s, batch_id, counts)
@@ -526,6 +542,14 @@ class ImportService:
     def split_duplicate(self, flag_id: str) -> str:
         """They are different enterprises: keep both; returns the flagged prospect's id."""
         return resolve_flag(self.ctx, flag_id, confirm=False)
+
+
+def _texts_while_new(source: Iterator[Block], share: NewShare) -> Iterator[Block]:
+    """The blocks for a worker, each asking for texts while the rows before were mostly new
+    (the share is that of the last chunk classified, a block or two behind)."""
+    for block in source:
+        block.texts = share.mostly_new
+        yield block
 
 
 @contextmanager

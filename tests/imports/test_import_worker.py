@@ -26,7 +26,7 @@ from crm.services.import_prepare import (
     open_layout,
     prepare_block,
 )
-from crm.services.import_run import ImportCancelled, new_record
+from crm.services.import_run import ImportCancelled, ImportRun, NewShare, new_record
 from crm.services.imports import ImportRequest, ImportResult, ImportService
 
 SOURCE = "visit_campaign"
@@ -226,3 +226,54 @@ def test_a_known_prospect_is_merged_from_a_worker_cleaned_file(
     known = services.prospects.get(found)
     assert (known.owner_name, known.phone) == ("黄伟", "13900139000")
     assert [s.code for s in known.sources] == [SOURCE]
+
+
+def test_a_list_imported_again_with_new_rows_after_known_ones_is_written_whole(
+    services: Services, second_book: Services, tmp_path: Path
+) -> None:
+    """While the rows are known, the worker stops making texts nobody will use; the new
+    rows after them still get theirs (made by the importing process, then by the worker
+    again), exactly as an import in process makes them."""
+    first = [
+        [i, f"佛山市南海区再导入{i}号五金厂", uscc(300 + i), "李强", "", "", "", ""]
+        for i in range(40)
+    ]
+    later = [
+        [100 + i, f"佛山市顺德区新名单{i}号商行", uscc(400 + i), "何伟", "", "", "", ""]
+        for i in range(40)
+    ]
+    again = write_csv(tmp_path / "again.csv", first + later)
+    for book, limit in ((services, 0), (second_book, None)):
+        imports = ImportService(book.ctx, parallel_from_bytes=limit, chunk_rows=7)
+        imports.run(ImportRequest(write_csv(tmp_path / "first.csv", first), source_code=SOURCE))
+        result = imports.run(ImportRequest(again, source_code=SOURCE))
+        assert (result.created, result.unchanged) == (40, 40)
+    assert written(services) == written(second_book)
+    for query in ("新名单", "xmd", "sdqxmd3hsh", "再导入", "hw", "zdr"):
+        assert found_names(services, query) == found_names(second_book, query), query
+    assert len(found_names(services, "新名单")) == 40
+
+
+def test_the_share_of_new_rows_follows_the_last_chunk(services: Services, tmp_path: Path) -> None:
+    known = [[i, f"佛山市已知份额{i}厂", uscc(500 + i), "", "", "", "", ""] for i in range(10)]
+    ImportService(services.ctx).run(
+        ImportRequest(write_csv(tmp_path / "k.csv", known), source_code=SOURCE)
+    )
+    fresh = [[i, f"佛山市新份额{i}厂", uscc(600 + i), "", "", "", "", ""] for i in range(10)]
+    more = [[i, f"佛山市又一份额{i}厂", uscc(700 + i), "", "", "", "", ""] for i in range(6)]
+    again = fresh[:4]  # made by this run's second chunk: the same prospects, not new
+    path = write_csv(tmp_path / "mixed.csv", known + fresh + known[:4] + more + again + more)
+    layout = open_layout(ImportRequest(path, source_code=SOURCE), None)
+    cleaner = cleaner_for(layout.info, date(2026, 11, 23), ())
+    share = NewShare()
+    seen: list[bool] = []
+    with services.ctx.db.transaction() as session:
+        run = ImportRun(
+            services.ctx, session, cleaner, SOURCE, None, True, layout.info.headers, share
+        )
+        parts = (prepare_block(b, cleaner, None) for b in blocks(layout, 10))
+        run.run(parts, progress=lambda _d, _f: seen.append(share.mostly_new))
+    layout.table.close()
+    # Known rows: texts are not worth making; new rows: they are; 6 of 10 new: still are;
+    # rows this file made before: they are not.
+    assert seen == [False, True, True, False]
