@@ -599,15 +599,17 @@ class ImportRun:
         ops: list[tuple[Any, ...]] = []
         members: list[tuple[Any, ...]] = []
         reindex: dict[str, dict[str, Any]] = {}
+        # The updates, one executemany per set of fields filled. A prospect two rows of the
+        # chunk changed is in two of them, run in any order: a field is filled once at most,
+        # and `max` keeps the later version.
+        updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         for target, fills, join, row_number, version in pending.merges:
             values = current[target.id]
+            names = tuple(sorted(fills))
+            updates.setdefault(names, []).append(
+                (*(_stored(fills[n]) for n in names), version, now, target.id)
+            )
             if fills:
-                names = sorted(fills)
-                sets = ", ".join(f"{n} = ?" for n in names)
-                conn.exec_driver_sql(
-                    f"UPDATE prospects SET {sets}, version = ?, updated_at = ? WHERE id = ?",
-                    (*(_stored(fills[n]) for n in names), version, now, target.id),
-                )
                 values.update(fills)
                 effects.append(
                     (
@@ -617,11 +619,6 @@ class ImportRun:
                 )  # fmt: skip
                 if any(n in _INDEXED for n in names):
                     reindex[target.id] = values
-            else:
-                conn.exec_driver_sql(
-                    "UPDATE prospects SET version = ?, updated_at = ? WHERE id = ?",
-                    (version, now, target.id),
-                )
             change: dict[str, object] = {n: _wire(v) for n, v in fills.items()}
             if join:
                 members.append((self._new_id(), target.id, source, now, ""))
@@ -640,6 +637,13 @@ class ImportRun:
                     version - 1, self._next_hlc(), now,
                 )
             )  # fmt: skip
+        for names, rows in updates.items():
+            sets = "".join(f"{n} = ?, " for n in names)
+            conn.exec_driver_sql(
+                f"UPDATE prospects SET {sets}version = max(version, ?), updated_at = ? "
+                "WHERE id = ?",
+                rows,
+            )
         if members:
             conn.exec_driver_sql(
                 "INSERT INTO source_memberships (id, prospect_id, source_code, added_at, "

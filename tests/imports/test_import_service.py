@@ -111,6 +111,43 @@ def test_a_known_prospect_gains_the_list_and_empty_fields_but_keeps_edited_ones(
     assert after.version == known.version + 3
 
 
+def test_two_rows_for_one_known_prospect_fill_it_in_turn(
+    services: Services, imports: ImportService, tmp_path: Path
+) -> None:
+    known = detail(services, KNOWN_USCC)
+    assert (known.owner_name, known.phone) == ("", "")
+    other = ProspectDraft(
+        name="佛山市南海区另一家厂", uscc=uscc(950), district_code="440605", sources=[]
+    )
+    services.prospects.create(other)
+    name = "佛山市南海区华兴五金制品厂"
+    rows = [
+        [1, other.name, uscc(950), "", "13700137000", "", "", ""],  # another one's phone
+        [2, name, KNOWN_USCC, "何老板", "", "", "", ""],  # the list, and the owner
+        [3, name, KNOWN_USCC, "", "13600136000", "", "", ""],  # then the phone
+        [4, name, KNOWN_USCC, "", "", "", "", ""],  # nothing left to change
+    ]
+    result = run(imports, write_csv(tmp_path / "twice.csv", rows))
+    assert (result.created, result.merged, result.unchanged) == (0, 3, 1)
+    after = detail(services, KNOWN_USCC)
+    assert (after.owner_name, after.phone) == ("何老板", "13600136000")
+    assert after.version == known.version + 2
+    with services.ctx.db.reading() as s:
+        from sqlalchemy import text
+
+        ops = s.execute(
+            text(
+                "SELECT base_version, payload FROM outbox WHERE entity_id = :id "
+                "AND kind = 'update' ORDER BY hlc"
+            ),
+            {"id": known.id},
+        ).all()
+    assert [(base, sorted(json.loads(p)["fields"])) for base, p in ops] == [
+        (known.version, ["owner_name", "sources"]),
+        (known.version + 1, ["phone"]),
+    ]
+
+
 def _with(services: Services, pid: str, **values: object) -> ProspectDraft:
     draft = services.prospects.get(pid).draft()
     for key, value in values.items():
