@@ -268,7 +268,6 @@ class ImportService:
             info = layout.info
             cleaner = cleaner_for(info, today, districts)
             digest = _sha256(request.path)
-            share = NewShare()
             if not self._in_worker(layout.table):
                 # In process, the texts of the rows that make prospects are made as they are
                 # written, and no others.
@@ -285,6 +284,7 @@ class ImportService:
                 # reader's memory.
                 size = min(size, SHEET_BLOCK_ROWS)
             plain = None if record is None else plain_initials()
+            share = NewShare()
             with PrepareWorker(Job(info, today, districts, record, plain)) as worker:
                 chunks = worker.prepared(
                     _texts_while_new(blocks(layout, size), share),
