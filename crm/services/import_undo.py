@@ -89,7 +89,7 @@ def _refers_to_prospects(conn: Connection) -> list[tuple[str, str]]:
 
 
 def undo_batch(ctx: Context, batch_id: str) -> UndoResult:
-    with ctx.db.transaction() as s:
+    with ctx.db.transaction(bulk=True) as s:
         batch = s.get(ImportBatch, batch_id)
         if batch is None:
             raise NotFound("import", batch_id)

@@ -89,6 +89,9 @@ __all__ = [
 # the search index's pending terms cut from 8 to 2 MiB (crm.store.search.begin_bulk),
 # peaked no higher than 12 MB did with 8 MiB; 30 MB peaked 12 MB higher.
 IMPORT_CACHE_KIB = 18_000
+# A text file is read as the import goes, not held whole, so its import can give SQLite more
+# cache: 64 MB imported 100,000 CSV rows in 8.2-8.3 s, against 8.6-9.0 s with 18 MB.
+STREAM_IMPORT_CACHE_KIB = 64_000
 
 
 @dataclass(frozen=True)
@@ -325,7 +328,8 @@ class ImportService:
         cancelled: Callable[[], bool] | None,
         share: NewShare | None = None,
     ) -> ImportResult:
-        with self._session(dry_run) as s, _page_cache(s, IMPORT_CACHE_KIB):
+        cache = STREAM_IMPORT_CACHE_KIB if info.format == "csv" else IMPORT_CACHE_KIB
+        with self._session(dry_run) as s, _page_cache(s, cache):
             previous = self._same_file(s, digest)
             batch_id = None if dry_run else self._begin(s, request, info, digest, source)
             run = ImportRun(self.ctx, s, cleaner, source, batch_id, dry_run, info.headers, share)
@@ -350,7 +354,7 @@ class ImportService:
         )
 
     def _session(self, dry_run: bool) -> Any:
-        return self.ctx.db.reading() if dry_run else self.ctx.db.transaction()
+        return self.ctx.db.reading() if dry_run else self.ctx.db.transaction(bulk=True)
 
     def _source(self, code: str | None) -> str | None:
         if not code:

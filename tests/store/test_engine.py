@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -220,3 +221,45 @@ def test_known_sqlite_failures_become_messages_people_can_act_on(message: str, c
 
 def test_unknown_sqlite_failures_are_left_to_propagate() -> None:
     assert classify(Exception("no such table: visits"), "/data/crm.db") is None
+
+
+def _autocheckpoint_of_every_pooled_connection(db: Database) -> set[int]:
+    # Hold several at once, so the pool hands out each connection it keeps.
+    conns = [db.engine.connect() for _ in range(3)]
+    try:
+        return {int(c.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()) for c in conns}
+    finally:
+        for c in conns:
+            c.close()
+
+
+def test_a_bulk_transaction_leaves_the_log_to_a_background_checkpoint(db: Database) -> None:
+    every = _autocheckpoint_of_every_pooled_connection(db)
+    assert every == {1000}
+    # More than 1,000 pages of log: past the point where SQLite would copy it in the commit.
+    value = "记" * 6000
+    with db.transaction(bulk=True) as s:
+        assert not write_lock_is_free(db.path)
+        assert s.connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 0
+        s.add_all(AppMeta(key=f"bulk-{i}", value=value) for i in range(1200))
+    db.settle(timeout=60)
+    assert count(db, AppMeta) == 1200
+    assert _autocheckpoint_of_every_pooled_connection(db) == {1000}
+    with db.engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        busy, logged, copied = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and logged >= 1000 and copied == logged
+    assert not any(t.name == "crm-wal-checkpoint" and t.is_alive() for t in threading.enumerate())
+
+
+def test_a_failed_bulk_transaction_leaves_nothing_and_the_setting_as_it_was(
+    db: Database,
+) -> None:
+    with pytest.raises(Boom), db.transaction(bulk=True) as s:
+        s.add(make_prospect("禅城家具制造有限公司"))
+        s.flush()
+        raise Boom
+    assert count(db, Prospect) == 0
+    assert _autocheckpoint_of_every_pooled_connection(db) == {1000}
+    assert write_lock_is_free(db.path)
