@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlcipher3 import dbapi2 as sqlite_driver
 
@@ -25,6 +25,7 @@ __all__ = [
     "BUSY_TIMEOUT_MS",
     "SQLITE_MAGIC",
     "Database",
+    "checkpoints_held",
     "classify",
     "looks_like_sqlite",
     "open_engine",
@@ -121,28 +122,24 @@ class Database:
     @contextmanager
     def _bulk_transaction(self) -> Iterator[Session]:
         committed = False
-        with translate_errors(str(self.path)), self.engine.connect() as conn:
-            # The setting belongs to this connection: it is put back before the connection
-            # returns to the pool, through the driver (no transaction of its own).
-            driver: Any = conn.connection.driver_connection
-            every = int(driver.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
-            driver.execute("PRAGMA wal_autocheckpoint = 0")
+        with (
+            translate_errors(str(self.path)),
+            self.engine.connect() as conn,
+            checkpoints_held(conn) as every,
+        ):
+            session = self._sessions(bind=conn.execution_options(crm_write=True))
             try:
-                session = self._sessions(bind=conn.execution_options(crm_write=True))
-                try:
-                    session.connection()  # BEGIN IMMEDIATE now, as `transaction` does
-                    yield session
-                    session.commit()
-                    committed = True
-                except BaseException:
-                    session.rollback()
-                    raise
-                finally:
-                    session.close()
+                session.connection()  # BEGIN IMMEDIATE now, as `transaction` does
+                yield session
+                session.commit()
+                committed = True
+            except BaseException:
+                session.rollback()
+                raise
             finally:
-                driver.execute(f"PRAGMA wal_autocheckpoint = {every}")
+                session.close()
         if committed and every > 0:
-            self._checkpoint_soon()
+            self.checkpoint_soon()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -166,7 +163,8 @@ class Database:
         self.settle()
         self.engine.dispose()
 
-    def _checkpoint_soon(self) -> None:
+    def checkpoint_soon(self) -> None:
+        """Copy the write-ahead log into the database file in a background thread."""
         with self._checkpoint_lock:
             previous = self._checkpointer
             thread = threading.Thread(
@@ -189,6 +187,23 @@ class Database:
         except Exception:
             # Nothing is lost: the log stays, and the next checkpoint copies it.
             _log.warning("background checkpoint of %s failed", self.path, exc_info=True)
+
+
+@contextmanager
+def checkpoints_held(conn: Connection) -> Iterator[int]:
+    """Hold back SQLite's automatic checkpoints on this connection while a bulk write runs
+    (its caller checkpoints once, after); yields the setting, which is put back through the
+    driver (no transaction of its own) before the connection goes back to the pool."""
+    driver: Any = conn.connection.driver_connection
+    every = int(driver.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    driver.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield every
+    finally:
+        try:
+            driver.execute(f"PRAGMA wal_autocheckpoint = {every}")
+        except Exception:
+            conn.invalidate()  # never back to the pool with its checkpoints held back
 
 
 @contextmanager

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from crm.domain.errors import DomainError
 from crm.domain.ids import new_id
 from crm.store import search
-from crm.store.engine import Database, translate_errors
+from crm.store.engine import Database, checkpoints_held, translate_errors
 from crm.store.indexes_down import put_back_indexes
 from crm.store.models import AppMeta, OutboxOp, Prospect
 from crm.store.models_sync import SyncConflict, SyncSeen
@@ -445,16 +445,13 @@ class SyncEngine:
         is written, then checkpoints once. A download stopped part-way leaves a long log,
         which the next checkpoint (or SQLite on opening the file) takes in as usual.
         """
-        with self.db.engine.connect() as conn:
+        with self.db.engine.connect() as conn, checkpoints_held(conn):
             conn.execution_options(crm_write=True)
-            driver: Any = conn.connection.driver_connection
-            every = int(driver.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
-            driver.execute("PRAGMA wal_autocheckpoint = 0")
             try:
                 yield conn
             finally:
                 with contextlib.suppress(Exception):
-                    driver.execute(f"PRAGMA wal_autocheckpoint = {every}")
+                    driver: Any = conn.connection.driver_connection
                     driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     # -- pull ------------------------------------------------------------------------------------
