@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import text
 
@@ -49,11 +50,20 @@ PYTHON_GC = gc.get_threshold()
 
 
 @pytest.fixture(autouse=True)
-def _python_gc_schedule() -> Iterator[None]:
+def _python_gc_schedule(qapp: QApplication) -> Iterator[None]:
     """A launcher's idle collector (crm.ui.common.collector) outlives its test when its
-    window does: Python's own collection schedule comes back for the next test."""
+    window does: Python's own collection schedule comes back for the next test.
+
+    The test's widgets are closed by now (this fixture is set up first, so torn down
+    last). What waits for deletion is deleted, and its cycles collected, here on the UI
+    thread. Left to whichever thread next starts a collection, a window's QObject was once
+    destroyed in a task thread of the next test, and deadlocked against the UI thread
+    deleting that window (Qt's connection locks one side, the interpreter lock the other).
+    """
     yield
     gc.set_threshold(*PYTHON_GC)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 @pytest.fixture(scope="session", autouse=True)
