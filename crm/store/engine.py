@@ -139,7 +139,7 @@ class Database:
             finally:
                 session.close()
         if committed and every > 0:
-            self.checkpoint_soon()
+            self._checkpoint_soon()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -163,7 +163,7 @@ class Database:
         self.settle()
         self.engine.dispose()
 
-    def checkpoint_soon(self) -> None:
+    def _checkpoint_soon(self) -> None:
         """Copy the write-ahead log into the database file in a background thread."""
         with self._checkpoint_lock:
             previous = self._checkpointer
