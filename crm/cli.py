@@ -104,7 +104,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from crm.services.demo import build_demo
+    from crm.demo.builder import build_demo
 
     path = Path(args.db)
     if path.exists() and not args.force:

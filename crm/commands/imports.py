@@ -124,8 +124,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             return _fail(usage, EXIT_UNREADABLE)
         return _import(args)
     except DomainError as exc:
-        from crm.services.import_files import ImportFileError
         from crm.services.imports import UnknownSource
+        from crm.services.imports.files import ImportFileError
 
         status = EXIT_UNREADABLE if isinstance(exc, ImportFileError | UnknownSource) else 1
         if args.json:

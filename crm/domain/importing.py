@@ -1,6 +1,6 @@
 """Rules for reading prospect lists: header rows, cell values, dates, amounts, whole rows.
 
-Pure: the file readers (crm.services.import_files) hand rows of cell values in, and the
+Pure: the file readers (crm.services.imports.files) hand rows of cell values in, and the
 header synonyms and reference look-ups (districts, industries) are passed in as plain data,
 so everything here is tested without files or a database.
 

@@ -1,4 +1,9 @@
-"""All use cases over one open database: what the UI and the CLI are handed."""
+"""All use cases over one open database: what the UI and the CLI are handed.
+
+The composition root of the use-case layer: widgets and commands take their services from
+here and never construct one over a context themselves, so a service's wiring (its clock,
+its settings, its database) is decided in one place.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,11 @@ from crm.services.users import UserService
 from crm.store.migrate import OpenReport, open_database
 
 if TYPE_CHECKING:
+    from crm.services.imports import ImportService
     from crm.services.prospects import ProspectService
+    from crm.services.sync import SyncService
+    from crm.services.today import TodayService
+    from crm.services.visits import VisitService
 
 
 @dataclass
@@ -27,13 +36,42 @@ class Services:
         if current is not None and self.ctx.actor_id is None:
             self.ctx.actor_id = current.id
 
+    # Each service is made when first used: a command such as `crm visits due` must not pay
+    # for importing the list queries, and the window paints before the data stack loads.
+
     @cached_property
     def prospects(self) -> ProspectService:
-        # Made when first used: the list queries (and their imports) are not needed by
-        # commands such as `crm visits due`.
         from crm.services.prospects import ProspectService
 
         return ProspectService(self.ctx)
+
+    @cached_property
+    def visits(self) -> VisitService:
+        from crm.services.visits import VisitService
+
+        return VisitService(self.ctx)
+
+    @cached_property
+    def today(self) -> TodayService:
+        from crm.services.today import TodayService
+
+        return TodayService(self.ctx)
+
+    @cached_property
+    def imports(self) -> ImportService:
+        from crm.services.imports import ImportService
+
+        return ImportService(self.ctx)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        return self.sync_with()
+
+    def sync_with(self, *, verify: bool | str = True, page: int | None = None) -> SyncService:
+        """Sync with settings of the caller's (a CA file, a page size): a new service."""
+        from crm.services.sync import SyncService
+
+        return SyncService(self.ctx, verify=verify, page=page)
 
     @property
     def db_path(self) -> Path:

@@ -18,9 +18,9 @@ from typing import Any
 from common import CACHE, demo_db, median_ms, report
 from sqlcipher3 import dbapi2 as sqlite3  # the same SQLite the app uses
 
+from crm.demo.builder import build_demo
 from crm.domain.query import ProspectFilter, Sort, SortColumn
 from crm.services.container import open_services
-from crm.services.demo import build_demo
 
 N = 100_000
 

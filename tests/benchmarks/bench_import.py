@@ -306,8 +306,8 @@ def bare_writes(imported: Path, fresh: Path, cache_kib: int) -> dict[str, float]
     without copying the log into the file, as the import commits."""
     from sqlcipher3 import dbapi2 as sqlite3
 
-    from crm.services.import_index import Initials, index_body
-    from crm.services.import_run import CHUNK
+    from crm.services.imports.index import Initials, index_body
+    from crm.services.imports.run import CHUNK
     from crm.store.search import BULK_HASHSIZE
 
     src = sqlite3.connect(imported)

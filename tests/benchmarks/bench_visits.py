@@ -37,7 +37,7 @@ OVERDUE_SQL = (
 
 
 def bench_demo_build() -> Path:
-    from crm.services.demo import build_demo
+    from crm.demo.builder import build_demo
 
     CACHE.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):

@@ -46,7 +46,7 @@ def _page_size(path: Path) -> int:
 
 def demo_db(prospects: int = 100_000, seed: int = 1) -> Path:
     """The benchmark demo database, built once and reused (delete the folder to rebuild)."""
-    from crm.services.demo import build_demo
+    from crm.demo.builder import build_demo
     from crm.store.engine import PAGE_SIZE
 
     path = CACHE / f"demo-{prospects}-{seed}.db"

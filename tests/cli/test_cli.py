@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crm.services.demo import build_demo
+from crm.demo.builder import build_demo
 
 
 def crm(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from crm.demo.builder import build_demo
 from crm.domain.stages import Stage, StageFacts, check_move, months_between
 from crm.domain.uscc import USCC
 from crm.services import reference
-from crm.services.demo import build_demo
 
 TODAY = date(2026, 11, 23)
 
@@ -112,7 +112,7 @@ def test_same_seed_and_day_give_the_same_database(tmp_path: Path) -> None:
 
 
 def test_index_bodies_are_the_search_modules_own() -> None:
-    from crm.services.demo import PROSPECT_COLUMNS, _Bodies, _Builder, _generate
+    from crm.demo.builder import PROSPECT_COLUMNS, _Bodies, _Builder, _generate
     from crm.store import search
 
     rms = [("018feb0f-4e80-7e32-8971-4f7e1fc5c500", "t")]

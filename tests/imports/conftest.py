@@ -12,9 +12,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from crm.demo.builder import build_demo
 from crm.domain.prospect import ProspectDraft
 from crm.services.container import Services, open_services
-from crm.services.demo import build_demo
 from crm.services.imports import ImportService
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crm.domain.importing import initials, plain_initials
-from crm.services.import_index import Initials, Uuid7, index_body, names_text, plain_names_text
+from crm.services.imports.index import Initials, Uuid7, index_body, names_text, plain_names_text
 from crm.store import search
 
 TEXT = st.text(

@@ -18,7 +18,8 @@ from lists import sample_rows, table_digest, uscc, write_csv
 from crm.domain.prospect import ProspectDraft
 from crm.domain.query import ProspectFilter, Sort
 from crm.services.container import Services, open_services
-from crm.services.import_prepare import (
+from crm.services.imports import ImportRequest, ImportResult, ImportService
+from crm.services.imports.prepare import (
     Job,
     PrepareWorker,
     blocks,
@@ -26,8 +27,7 @@ from crm.services.import_prepare import (
     open_layout,
     prepare_block,
 )
-from crm.services.import_run import ImportCancelled, ImportRun, NewShare, new_record
-from crm.services.imports import ImportRequest, ImportResult, ImportService
+from crm.services.imports.run import ImportCancelled, ImportRun, NewShare, new_record
 
 SOURCE = "visit_campaign"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from crm.demo.builder import build_demo
 from crm.domain.query import ProspectFilter, Sort
 from crm.services import reference
 from crm.services.container import open_services
-from crm.services.demo import build_demo
 from crm.services.first_look import first_look
 from crm.store.engine import raw_connect
 

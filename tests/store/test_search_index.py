@@ -255,8 +255,8 @@ def test_uppercase_and_fullwidth_queries_find_the_same_rows(
 def test_fast_initials_agree_with_pypinyin_on_real_names(tmp_path: Path) -> None:
     from pypinyin import Style, lazy_pinyin
 
+    from crm.demo.builder import build_demo
     from crm.domain.text import to_halfwidth
-    from crm.services.demo import build_demo
 
     path = tmp_path / "names.db"
     build_demo(path, prospects=600, seed=9)

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from crm.demo.builder import build_demo
 from crm.headoffice.db import Store
 from crm.headoffice.models import SCHEMA_VERSION, Base
 from crm.headoffice.service import Actor
-from crm.services.demo import build_demo
 from crm.services.prospects import ProspectService
 from crm.services.sync import export_book
 from crm.store.migrate import open_database

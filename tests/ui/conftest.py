@@ -19,10 +19,10 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import text
 
+from crm.demo.builder import build_demo
 from crm.domain.prospect import ProspectDraft
 from crm.domain.uscc import make_uscc
 from crm.services.container import Services, open_services
-from crm.services.demo import build_demo
 from crm.services.loans import LoanDraft, record_loan
 from crm.services.records import UserInfo
 from crm.ui.common.context import UiContext, load_startup

@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from crm.services.demo import build_demo
+from crm.demo.builder import build_demo
 from crm.ui.common.errors import CrashHandler
 from crm.ui.common.fonts import register_cjk_font
 from crm.ui.common.i18n import choose_language, system_language

@@ -16,9 +16,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
+from crm.demo.builder import build_demo
 from crm.domain.query import ProspectFilter, Sort
 from crm.services.container import open_services
-from crm.services.demo import build_demo
 from crm.ui.common.context import UiContext, load_startup
 from crm.ui.common.i18n import install_translators, remove_translators
 from crm.ui.common.settings import AppSettings

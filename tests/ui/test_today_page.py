@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from crm.demo.builder import build_demo
 from crm.domain.visits import VisitDraft
 from crm.services.container import Services, open_services
-from crm.services.demo import build_demo
 from crm.services.today import TodayService
 from crm.services.visits import VisitService
 from crm.ui.common.context import UiContext, load_startup

@@ -18,8 +18,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
+from crm.demo.builder import build_demo
 from crm.services.container import open_services
-from crm.services.demo import build_demo
 from crm.services.visits import VisitService
 from crm.ui.calendar.page import CalendarPage
 from crm.ui.common.context import UiContext, load_startup

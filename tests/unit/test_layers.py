@@ -16,7 +16,7 @@ CORE_MODULES = [
     "crm.store.queries",
     "crm.services.container",
     "crm.services.prospects",
-    "crm.services.demo",
+    "crm.demo.builder",
     "crm.sync.hlc",
     "crm.i18n",
     "crm.resources",

@@ -13,10 +13,10 @@ from sqlalchemy import text
 from visit_helpers import LEAD, RM1, RM2, TODAY, Book, Clock, complete
 
 from crm.cli import main
+from crm.demo.builder import build_demo
 from crm.domain.visits import VisitDraft
 from crm.services.container import Services, open_services
 from crm.services.context import Context
-from crm.services.demo import build_demo
 from crm.services.today import Scope, TodayService
 from crm.services.visit_rules import refresh_due
 from crm.services.visits import VisitService

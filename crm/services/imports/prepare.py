@@ -48,8 +48,8 @@ from crm.domain.importing import (
 )
 from crm.domain.prospect import EDITABLE_FIELDS, FieldError
 from crm.domain.text import to_halfwidth
-from crm.services.import_files import ImportFileError, TableFile, open_table
-from crm.services.import_index import index_text, outbox_json, plain_names_text
+from crm.services.imports.files import ImportFileError, TableFile, open_table
+from crm.services.imports.index import index_text, outbox_json, plain_names_text
 
 SAMPLE_ROWS: Final = 5
 CHUNK: Final = 2000
@@ -534,7 +534,7 @@ def serve() -> None:
 
 
 _PICKLE: Final = pickle.HIGHEST_PROTOCOL
-_SERVE: Final = "from crm.services.import_prepare import serve; serve()"
+_SERVE: Final = "from crm.services.imports.prepare import serve; serve()"
 
 
 class PrepareWorker:

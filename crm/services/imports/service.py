@@ -27,8 +27,8 @@ from crm.domain.errors import DomainError, Message
 from crm.domain.importing import FIELDS, RowCleaner, plain_initials
 from crm.services import reference
 from crm.services.context import Context, NotFound
-from crm.services.import_files import ImportFileError, TableFile, open_table, write_rejected
-from crm.services.import_prepare import (
+from crm.services.imports.files import ImportFileError, TableFile, open_table, write_rejected
+from crm.services.imports.prepare import (
     CHUNK,
     PARALLEL_FROM_BYTES,
     SAMPLE_ROWS,
@@ -50,7 +50,7 @@ from crm.services.import_prepare import (
     prepare_block,
     vocabulary,
 )
-from crm.services.import_run import (
+from crm.services.imports.run import (
     Counts,
     ImportCancelled,
     ImportRun,
@@ -59,7 +59,7 @@ from crm.services.import_run import (
     Sample,
     new_record,
 )
-from crm.services.import_undo import UndoResult, resolve_flag, undo_batch
+from crm.services.imports.undo import UndoResult, resolve_flag, undo_batch
 from crm.store.models import District, Prospect
 from crm.store.models_import import DuplicateFlag, ImportBatch, ImportMapping
 

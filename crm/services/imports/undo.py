@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from crm.domain.errors import DomainError
 from crm.domain.ids import new_id
 from crm.services.context import Context, NotFound
-from crm.services.import_index import Initials, delete_index_rows, index_body
+from crm.services.imports.index import Initials, delete_index_rows, index_body
 from crm.services.outbox import record
 from crm.store import search
 from crm.store.models_import import DuplicateFlag, ImportBatch

@@ -1,6 +1,6 @@
 """One import (or its dry run) of a list into the book: rows in, outcomes and writes out.
 
-Rows come in prepared chunks (crm.services.import_prepare: cleaned, with their search text
+Rows come in prepared chunks (crm.services.imports.prepare: cleaned, with their search text
 and outbox payload, perhaps by a worker process). Each chunk is matched against the book
 with two indexed look-ups (USCCs, then normalised names), classified, and — unless it is a
 dry run — written with driver-level executemany: prospects, their first stage event,
@@ -30,7 +30,7 @@ from crm.domain.prospect import FieldError
 from crm.domain.stages import Stage
 from crm.services import outbox
 from crm.services.context import Context
-from crm.services.import_index import (
+from crm.services.imports.index import (
     Initials,
     Uuid7,
     first_free_rowid,
@@ -39,7 +39,7 @@ from crm.services.import_index import (
     joined_text,
     names_text,
 )
-from crm.services.import_prepare import CHUNK, NewRecord, Prepared, payload, row_text
+from crm.services.imports.prepare import CHUNK, NewRecord, Prepared, payload, row_text
 from crm.store import search
 from crm.sync.hlc import HLC, tick
 

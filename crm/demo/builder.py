@@ -28,12 +28,12 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from crm import resources
+from crm.demo.visits import CLOCK, TICK_COLUMNS, VISIT_COLUMNS, VisitDrawer
 from crm.domain.stages import add_months
 from crm.domain.text import normalise_name, to_halfwidth
 from crm.domain.uscc import ALPHABET, check_character
 from crm.services import visit_rules
 from crm.services.context import DEFAULT_ZONE
-from crm.services.demo_visits import CLOCK, TICK_COLUMNS, VISIT_COLUMNS, VisitDrawer
 from crm.services.outbox import DEVICE_KEY
 from crm.services.users import CURRENT_USER_KEY
 from crm.store import search
