@@ -1,4 +1,5 @@
-"""Composition root: where the app's paths, logging and services are put together."""
+"""Composition root: where the app's paths, logging and services are put together, and
+where the command line launches the desktop app (``launch_gui``)."""
 
 from __future__ import annotations
 
@@ -44,3 +45,12 @@ def setup_logging(verbose: bool = False) -> Path | None:
     if verbose:
         root.addHandler(logging.StreamHandler(sys.stderr))
     return log_file
+
+
+def launch_gui(db: Path, language: str | None = None) -> int:
+    """Open the desktop app on ``db``: the one way in to crm.ui from the command line
+    (``crm gui``), imported only when called so the other commands never load Qt."""
+    from crm.ui.launch import run_gui
+
+    status: int = run_gui(db, language=language, log_file=setup_logging())
+    return status

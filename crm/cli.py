@@ -47,7 +47,7 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> Any:
     services = open_services(Path(args.db), create=create)
     user = getattr(args, "user", None)
     if user:
-        services.ctx.actor_id = services.users.by_username(user).id
+        services.act_as(user)
     return services
 
 
@@ -86,19 +86,16 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from crm.app import setup_logging
-    from crm.ui.launch import run_gui
+    from crm.app import launch_gui
 
-    status: int = run_gui(Path(args.db), language=args.lang, log_file=setup_logging())
-    return status
+    return launch_gui(Path(args.db), language=args.lang)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from crm.store.migrate import open_database
+    from crm.services.container import check_database
 
     # Every page, as after an unclean shutdown (everyday opening reads only what it needs).
-    db, _report = open_database(Path(args.db), thorough=True)
-    db.close()
+    check_database(Path(args.db))
     print(msg("{path}: every page checks out", path=args.db))
     return 0
 

@@ -109,11 +109,10 @@ def seed_from_book(admin: Any, path: Path, password: str | None) -> int:
     same password (a demo only), and publish the default reference data."""
     from crm import resources
     from crm.services.container import open_services
-    from crm.services.sync import export_book
 
     services = open_services(path)
     try:
-        loaded = int(admin.load_records(export_book(services.ctx.db)))
+        loaded = int(admin.load_records(services.sync.export_book()))
     finally:
         services.close()
     if password:
@@ -209,16 +208,13 @@ def pool_rows(path: Path, source: str | None) -> Iterator[dict[str, Any]]:
     import tempfile
 
     from crm.services.container import open_services
-    from crm.services.imports import ImportRequest, ImportService
-    from crm.services.sync import export_book
+    from crm.services.imports import ImportRequest
 
     with tempfile.TemporaryDirectory() as folder:
         services = open_services(Path(folder) / "pool.db", create=True)
         try:
-            ImportService(services.ctx).run(
-                ImportRequest(path, source_code=source or "shared_pool")
-            )
-            for rec in export_book(services.ctx.db):
+            services.imports.run(ImportRequest(path, source_code=source or "shared_pool"))
+            for rec in services.sync.export_book():
                 if rec["entity"] == "prospect":
                     yield {**rec["data"], "id": rec["id"]}
         finally:

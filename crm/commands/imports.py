@@ -59,7 +59,7 @@ def _services(args: argparse.Namespace) -> Any:
 
     services = open_services(Path(args.db))
     if getattr(args, "user", None):
-        services.ctx.actor_id = services.users.by_username(args.user).id
+        services.act_as(args.user)
     return services
 
 
@@ -157,10 +157,10 @@ class _Progress:
 
 def _import(args: argparse.Namespace) -> int:
     from crm.i18n import describe, msg
-    from crm.services.imports import ImportRequest, ImportService
+    from crm.services.imports import ImportRequest
 
     services = _services(args)
-    service = ImportService(services.ctx)
+    service = services.imports
     request = ImportRequest(
         Path(args.file),
         source_code=args.source,
@@ -190,7 +190,7 @@ def _import(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result.as_json(describe))
         return EXIT_OK
-    _report(result, describe, msg, services.ctx.zone)
+    _report(result, describe, msg, services.zone)
     if saved is not None:
         print(msg("{count} rejected rows saved to {path}", count=saved, path=args.rejected))
     return EXIT_OK
@@ -252,11 +252,10 @@ def _report(result: Any, describe: Any, msg: Any, zone: Any) -> None:
 
 def _list(args: argparse.Namespace) -> int:
     from crm.i18n import msg
-    from crm.services.imports import ImportService
 
     services = _services(args)
-    batches = ImportService(services.ctx).batches()
-    zone = services.ctx.zone
+    batches = services.imports.batches()
+    zone = services.zone
     statuses = {"done": msg("imported"), "undone": msg("undone"), "running": msg("running")}
     if args.json:
         _print_json(batches)
@@ -286,9 +285,8 @@ def _list(args: argparse.Namespace) -> int:
 
 def _undo(args: argparse.Namespace) -> int:
     from crm.i18n import msg
-    from crm.services.imports import ImportService
 
-    result = ImportService(_services(args).ctx).undo(args.undo)
+    result = _services(args).imports.undo(args.undo)
     if args.json:
         _print_json(result)
         return EXIT_OK
@@ -306,9 +304,8 @@ def _undo(args: argparse.Namespace) -> int:
 
 def _flags(args: argparse.Namespace) -> int:
     from crm.i18n import msg
-    from crm.services.imports import ImportService
 
-    flags = ImportService(_services(args).ctx).flags()
+    flags = _services(args).imports.flags()
     if args.json:
         _print_json(flags)
         return EXIT_OK
@@ -323,9 +320,8 @@ def _flags(args: argparse.Namespace) -> int:
 
 def _settle(args: argparse.Namespace) -> int:
     from crm.i18n import msg
-    from crm.services.imports import ImportService
 
-    service = ImportService(_services(args).ctx)
+    service = _services(args).imports
     if args.confirm:
         kept = service.confirm_duplicate(args.confirm)
         text = msg("Merged into {id}", id=kept)

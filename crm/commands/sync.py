@@ -39,7 +39,7 @@ def _open(args: argparse.Namespace) -> Any:
 
     services = open_services(Path(args.db))
     if getattr(args, "user", None):
-        services.ctx.actor_id = services.users.by_username(args.user).id
+        services.act_as(args.user)
     return services
 
 
@@ -58,17 +58,13 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from crm.services.sync import SyncService
-
     services = _open(args)
-    sync = SyncService(services.ctx, verify=args.cafile or True)
+    sync = services.sync_with(verify=args.cafile or True)
     status = sync.status()
     server = args.server or status.server_url
     if not server:
         raise DomainError("sync.no_server", "no head office given: use --server URL")
-    from crm.sync.client import check_url
-
-    if not status.configured or check_url(server) != status.server_url:
+    if not sync.registered_with(server, status):
         username = args.username
         if not username:
             current = services.users.current()
@@ -149,10 +145,8 @@ def _resolution(code: str) -> str:
 
 
 def cmd_sync_status(args: argparse.Namespace) -> int:
-    from crm.services.sync import SyncService
-
     services = _open(args)
-    status = SyncService(services.ctx).status()
+    status = services.sync.status()
     if args.json:
         _print_json(
             {
@@ -191,10 +185,8 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_conflicts(args: argparse.Namespace) -> int:
-    from crm.services.sync import SyncService
-
     services = _open(args)
-    conflicts = SyncService(services.ctx).conflicts(include_resolved=args.all)
+    conflicts = services.sync.conflicts(include_resolved=args.all)
     if args.json:
         _print_json(
             [

@@ -130,7 +130,7 @@ def _services(args: argparse.Namespace, *, report: bool = False) -> Any:
 
     services = open_for_report(Path(args.db)) if report else open_services(Path(args.db))
     if getattr(args, "user", None):
-        services.ctx.actor_id = services.users.by_username(args.user).id
+        services.act_as(args.user)
     return services
 
 
@@ -163,14 +163,14 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def _scope(services: Any, rm: str | None, default_everyone: bool = True) -> Any:
-    from crm.services.today import Scope, TodayService
+    from crm.services.today import Scope
 
     if rm:
         user = services.users.by_username(rm)
         return Scope((user.id,), user.display_name)
     if default_everyone:
         return Scope(None)
-    return TodayService(services.ctx).scope_for(services.ctx.actor_id)
+    return services.today.scope_for(services.actor_id)
 
 
 def _stage(code: str) -> str:
@@ -185,15 +185,13 @@ def _stage(code: str) -> str:
 
 
 def cmd_due(args: argparse.Namespace) -> int:
-    from crm.services.today import TodayService
-
     if args.limit < 1 or args.offset < 0:
         print(
             f"crm: {msg('--limit must be at least 1 and --offset not negative')}", file=sys.stderr
         )
         return EXIT_USAGE
     services = _services(args, report=True)
-    report = TodayService(services.ctx).due_report(
+    report = services.today.due_report(
         _scope(services, args.rm),
         args.date,
         args.days,
@@ -285,15 +283,11 @@ def _shown(rows: int, count: int, offset: int) -> str:
 
 
 def cmd_no_contact(args: argparse.Namespace) -> int:
-    from crm.services.today import TodayService
-
     if args.days < 1:
         print(f"crm: {msg('--days must be at least 1')}", file=sys.stderr)
         return EXIT_USAGE
     services = _services(args, report=True)
-    rows = TodayService(services.ctx).no_contact(
-        _scope(services, args.rm), args.days, args.date, args.limit
-    )
+    rows = services.today.no_contact(_scope(services, args.rm), args.days, args.date, args.limit)
     if args.json:
         _print_json(rows)
         return EXIT_OK
@@ -316,13 +310,12 @@ def cmd_no_contact(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from crm.domain.visits import VisitDraft
-    from crm.services.visits import VisitService
 
     services = _services(args)
     key = args.key
     if len(key.replace(" ", "")) == 18:
         key = services.prospects.find_by_uscc(key.replace(" ", "").upper()) or key
-    service = VisitService(services.ctx)
+    service = services.visits
     detail = service.plan(
         key,
         VisitDraft(
@@ -386,13 +379,10 @@ def _day_warning(info: Any) -> str:
 
 
 def cmd_export_ics(args: argparse.Namespace) -> int:
-    from crm.services.calendar_export import export_ics
-
     services = _services(args, report=True)
     scope = _scope(services, args.rm, default_everyone=False)
     target = Path(args.output)
-    count = export_ics(
-        services.ctx,
+    count = services.calendar.export_ics(
         target,
         scope.rm_ids,
         args.start,
@@ -407,10 +397,8 @@ def cmd_export_ics(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from crm.services.visits import VisitService
-
     services = _services(args)
-    report = VisitService(services.ctx).verify()
+    report = services.visits.verify()
     if args.json:
         _print_json(report)
         return EXIT_OK if report.ok else EXIT_PROBLEM
@@ -452,14 +440,9 @@ def _load_json_file(path: str) -> Any:
 
 
 def cmd_holidays_import(args: argparse.Namespace) -> int:
-    from crm.services import visit_rules
-
     data = _load_json_file(args.file)
     services = _services(args)
-    ctx = services.ctx
-    with ctx.db.transaction() as s:
-        year = visit_rules.store_holiday_year(s, ctx, data, args.source or Path(args.file).name)
-        changed = visit_rules.refresh_due(s, ctx)
+    year, changed = services.visit_setup.load_holidays(data, args.source or Path(args.file).name)
     if args.json:
         _print_json({"year": year, "due_dates_changed": changed})
     else:
@@ -468,11 +451,8 @@ def cmd_holidays_import(args: argparse.Namespace) -> int:
 
 
 def cmd_holidays_list(args: argparse.Namespace) -> int:
-    from crm.services import visit_rules
-
     services = _services(args, report=True)
-    with services.ctx.db.reading() as s:
-        years = visit_rules.holiday_years(s)
+    years = services.visit_setup.holiday_years()
     if args.json:
         _print_json(years)
         return EXIT_OK
@@ -486,11 +466,8 @@ def cmd_holidays_list(args: argparse.Namespace) -> int:
 
 
 def cmd_cadence_show(args: argparse.Namespace) -> int:
-    from crm.services import visit_rules
-
     services = _services(args, report=True)
-    with services.ctx.db.reading() as s:
-        table = visit_rules.cadence(s)
+    table = services.visit_setup.cadence()
     rules = [dataclasses.asdict(r) for r in table.rules.values()]
     if args.json:
         _print_json({"rules": rules, "due_soon_days": table.due_soon_days})
@@ -509,25 +486,20 @@ def cmd_cadence_show(args: argparse.Namespace) -> int:
 
 def cmd_cadence_import(args: argparse.Namespace) -> int:
     from crm.domain.cadence import parse_rules
-    from crm.services import visit_rules
 
     table = parse_rules(_load_json_file(args.file))
     services = _services(args)
-    with services.ctx.db.transaction() as s:
-        visit_rules.store_cadence(s, table)
-        changed = visit_rules.refresh_due(s, services.ctx)
+    changed = services.visit_setup.load_cadence(table)
     print(msg("Cadence rules loaded; {count} due dates changed", count=changed))
     return EXIT_OK
 
 
 def cmd_checklists_import(args: argparse.Namespace) -> int:
     from crm.domain.visits import parse_checklists
-    from crm.services import visit_rules
 
     template = parse_checklists(_load_json_file(args.file))
     services = _services(args)
-    with services.ctx.db.transaction() as s:
-        visit_rules.store_checklists(s, template)
+    services.visit_setup.load_checklists(template)
     print(
         msg(
             "Checklist template loaded: {areas} areas, {items} items",
@@ -539,11 +511,8 @@ def cmd_checklists_import(args: argparse.Namespace) -> int:
 
 
 def cmd_recompute_due(args: argparse.Namespace) -> int:
-    from crm.services import visit_rules
-
     services = _services(args)
-    with services.ctx.db.transaction() as s:
-        changed = visit_rules.refresh_due(s, services.ctx)
+    changed = services.visit_setup.recompute_due()
     if args.json:
         _print_json({"changed": changed})
     else:

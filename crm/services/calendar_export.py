@@ -106,3 +106,20 @@ def export_ics(
     cal = build_calendar(lines, ctx, name or msg("FirstLoan CRM visits"))
     target.write_bytes(cal.to_ical())
     return len(lines)
+
+
+class CalendarExportService:
+    """``export_ics`` over the services' context (what ``Services.calendar`` hands out)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def export_ics(
+        self,
+        target: Path,
+        rm_ids: Sequence[str] | None,
+        start: date | None = None,
+        end: date | None = None,
+        name: str = "",
+    ) -> int:
+        return export_ics(self.ctx, target, rm_ids, start, end, name)

@@ -11,16 +11,19 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from crm.services.context import Context
 from crm.services.users import UserService
 from crm.store.migrate import OpenReport, open_database
 
 if TYPE_CHECKING:
+    from crm.services.calendar_export import CalendarExportService
     from crm.services.imports import ImportService
     from crm.services.prospects import ProspectService
     from crm.services.sync import SyncService
     from crm.services.today import TodayService
+    from crm.services.visit_setup import VisitSetupService
     from crm.services.visits import VisitService
 
 
@@ -73,6 +76,31 @@ class Services:
 
         return SyncService(self.ctx, verify=verify, page=page)
 
+    @cached_property
+    def visit_setup(self) -> VisitSetupService:
+        from crm.services.visit_setup import VisitSetupService
+
+        return VisitSetupService(self.ctx)
+
+    @cached_property
+    def calendar(self) -> CalendarExportService:
+        from crm.services.calendar_export import CalendarExportService
+
+        return CalendarExportService(self.ctx)
+
+    def act_as(self, username: str) -> None:
+        """Act as this user (a command's ``--user``) instead of the signed-in one."""
+        self.ctx.actor_id = self.users.by_username(username).id
+
+    @property
+    def actor_id(self) -> str | None:
+        return self.ctx.actor_id
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The user's time zone (times are shown in it)."""
+        return self.ctx.zone
+
     @property
     def db_path(self) -> Path:
         return self.ctx.db.path
@@ -85,3 +113,10 @@ def open_services(path: Path, *, create: bool = False) -> Services:
     """Open (create, upgrade) the database at ``path`` and wire the use cases over it."""
     db, report = open_database(path, create=create)
     return Services(Context(db), report)
+
+
+def check_database(path: Path) -> None:
+    """Check every page of the database at ``path``, as after an unclean shutdown (an
+    everyday open reads only what it needs); a problem is raised as the store's error."""
+    db, _report = open_database(path, thorough=True)
+    db.close()

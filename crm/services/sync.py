@@ -162,6 +162,16 @@ class SyncService:
         with self.db.reading() as s:
             return meta_get(s, SERVER_KEY)
 
+    @staticmethod
+    def registered_with(server_url: str, status: SyncStatus) -> bool:
+        """Whether this computer (its ``status``) is signed in with head office at
+        ``server_url``; an insecure URL is refused (only looked at when signed in)."""
+        return status.configured and check_url(server_url) == status.server_url
+
+    def export_book(self, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
+        """This book as head-office records (to seed a head office, fill the shared pool)."""
+        return export_book(self.db, batch=batch)
+
     # -- signing in --------------------------------------------------------------------------
 
     def sign_in(

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CORE_MODULES = [
     "crm.domain.uscc",
@@ -48,3 +53,20 @@ def test_domain_never_loads_sqlalchemy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_import_contracts_hold() -> None:
+    """pyproject.toml's import-linter contracts (DESIGN.md "Layers"; the CLI reaching the
+    store, sync, reports, the UI or SQLAlchemy only through services) all hold."""
+    folder = Path(sys.executable).parent
+    tool = folder / ("lint-imports.exe" if sys.platform == "win32" else "lint-imports")
+    if not tool.exists():
+        pytest.skip("import-linter is not installed (the dev extra)")
+    result = subprocess.run(
+        [str(tool), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

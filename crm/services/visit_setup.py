@@ -1,0 +1,53 @@
+"""Head office's rules for visits as use cases: holiday tables, cadence, checklist templates,
+and every prospect's next visit due recomputed after them.
+
+What ``crm visits holidays|cadence|checklists|recompute-due`` call: each owns its
+transaction (the rules themselves, as queries over a session, are in ``visit_rules``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from crm.domain.cadence import CadenceTable
+from crm.domain.visits import ChecklistTemplate
+from crm.services import visit_rules
+from crm.services.context import Context
+from crm.services.visit_rules import HolidayYearInfo
+
+
+class VisitSetupService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def holiday_years(self) -> list[HolidayYearInfo]:
+        with self.ctx.db.reading() as s:
+            return visit_rules.holiday_years(s)
+
+    def load_holidays(self, data: Mapping[str, Any], source: str) -> tuple[int, int]:
+        """Keep head office's table of a year; returns the year and how many due dates
+        changed."""
+        with self.ctx.db.transaction() as s:
+            year = visit_rules.store_holiday_year(s, self.ctx, data, source)
+            changed = visit_rules.refresh_due(s, self.ctx)
+        return year, changed
+
+    def cadence(self) -> CadenceTable:
+        with self.ctx.db.reading() as s:
+            return visit_rules.cadence(s)
+
+    def load_cadence(self, table: CadenceTable) -> int:
+        """Replace the cadence rules; returns how many due dates changed."""
+        with self.ctx.db.transaction() as s:
+            visit_rules.store_cadence(s, table)
+            return visit_rules.refresh_due(s, self.ctx)
+
+    def load_checklists(self, template: ChecklistTemplate) -> None:
+        with self.ctx.db.transaction() as s:
+            visit_rules.store_checklists(s, template)
+
+    def recompute_due(self) -> int:
+        """Every prospect's next visit due; returns how many changed."""
+        with self.ctx.db.transaction() as s:
+            return visit_rules.refresh_due(s, self.ctx)
