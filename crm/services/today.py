@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, TextClause, bindparam, func, select, text
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from crm.domain.cadence import overdue_days
@@ -30,6 +30,7 @@ from crm.services.visits import (
     scoped,
     to_line,
 )
+from crm.store import today_queries
 from crm.store.models import District, Prospect, User
 from crm.store.models_visit import Visit
 
@@ -185,7 +186,7 @@ class TodayService:
             late = self._late_visits(s, scope, today, limit)
             late_count = self._late_count(s, scope, today)
             horizon = today + timedelta(days=table.due_soon_days)
-            overdue_count, soon_count = self._due_counts(s, scope, today, horizon)
+            overdue_count, soon_count = today_queries.due_counts(s, scope.rm_ids, today, horizon)
             overdue, _ = self._due_list(
                 s, scope, (None, today - timedelta(days=1)), today, limit, count=overdue_count
             )
@@ -243,7 +244,7 @@ class TodayService:
         with self.ctx.db.reading() as s:
             window = visit_rules.cadence(s).due_soon_days if days is None else days
             horizon = today + timedelta(days=window)
-            overdue_count, due_count = self._due_counts(s, scope, today, horizon)
+            overdue_count, due_count = today_queries.due_counts(s, scope.rm_ids, today, horizon)
             overdue, _ = self._due_list(
                 s,
                 scope,
@@ -344,95 +345,20 @@ class TodayService:
         the covering index (assigned_rm_id, next_visit_due, stage, id), then the details of
         only those shown."""
         if limit is None:
-            ids = self._due_ids(s, scope, where)
+            ids = today_queries.due_ids(s, scope.rm_ids, where)
             shown, count = ids[offset:], len(ids)
         else:
             # Counting walks the index without making a Python string per row; only the
             # page's ids are read out.
-            shown = self._due_ids(s, scope, where, limit, offset)
+            shown = today_queries.due_ids(s, scope.rm_ids, where, limit, offset)
             if count is None:
-                count = self._due_ids_count(s, scope, where)
+                count = today_queries.due_count(s, scope.rm_ids, where)
         rows: dict[str, DueProspect] = {}
         for start in range(0, len(shown), 500):
             chunk = shown[start : start + 500]
             for row in self._due_rows(s, _due_select().where(Prospect.id.in_(chunk)), today):
                 rows[row.id] = row
         return [rows[i] for i in shown if i in rows], count
-
-    @staticmethod
-    def _due_where(
-        scope: Scope, where: tuple[date | None, date | None]
-    ) -> tuple[str, dict[str, Any]]:
-        """FROM … WHERE for prospects due in [first, last] (either open), read from the
-        covering index even for the whole book (the planner would pick the one-column index
-        and read every row for its stage)."""
-        first, last = where
-        terms = ["stage != 'dropped'"]
-        params: dict[str, Any] = {}
-        if first is not None:
-            terms.append("next_visit_due >= :first")
-            params["first"] = first.isoformat()
-        if last is not None:
-            terms.append("next_visit_due <= :last")
-            params["last"] = last.isoformat()
-        else:
-            terms.append("next_visit_due IS NOT NULL")
-        if scope.rm_ids is not None:
-            terms.append("assigned_rm_id IN :rms")
-            params["rms"] = list(scope.rm_ids)
-        clause = "FROM prospects INDEXED BY ix_prospects_rm_next_visit_due WHERE " + " AND ".join(
-            terms
-        )
-        return clause, params
-
-    def _due_ids(
-        self,
-        s: Session,
-        scope: Scope,
-        where: tuple[date | None, date | None],
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> list[str]:
-        """Ids of prospects due in ``where``, most urgent first."""
-        clause, params = self._due_where(scope, where)
-        sql = f"SELECT id {clause} ORDER BY next_visit_due, id"
-        if limit is not None and scope.rm_ids is None:
-            # The whole book's most urgent page, in the order of the one-column index (ties
-            # by rowid): read from its start and stopped after the page, where the covering
-            # index (RM first) would sort every due prospect first.
-            clause = clause.replace(
-                "INDEXED BY ix_prospects_rm_next_visit_due",
-                "INDEXED BY ix_prospects_next_visit_due",
-            )
-            sql = f"SELECT id {clause} ORDER BY next_visit_due, rowid"
-        if limit is not None:
-            sql += " LIMIT :limit OFFSET :offset"
-            params.update(limit=limit, offset=offset)
-        return [str(r[0]) for r in s.execute(self._bind(sql, scope), params)]
-
-    def _due_ids_count(
-        self, s: Session, scope: Scope, where: tuple[date | None, date | None]
-    ) -> int:
-        clause, params = self._due_where(scope, where)
-        return int(s.execute(self._bind(f"SELECT count(*) {clause}", scope), params).scalar_one())
-
-    def _due_counts(self, s: Session, scope: Scope, today: date, horizon: date) -> tuple[int, int]:
-        """(overdue, due by ``horizon``) in one walk of the covering index."""
-        clause, params = self._due_where(scope, (None, horizon))
-        sql = (
-            "SELECT coalesce(sum(next_visit_due < :today), 0),"
-            f" coalesce(sum(next_visit_due >= :today), 0) {clause}"
-        )
-        params["today"] = today.isoformat()
-        overdue, due = s.execute(self._bind(sql, scope), params).one()
-        return int(overdue), int(due)
-
-    @staticmethod
-    def _bind(sql: str, scope: Scope) -> TextClause:
-        stmt = text(sql)
-        if scope.rm_ids is not None:
-            stmt = stmt.bindparams(bindparam("rms", expanding=True))
-        return stmt
 
     def _due_rows(
         self, s: Session, stmt: Select[*tuple[Any, ...]], today: date
@@ -466,45 +392,25 @@ class TodayService:
         codes: Sequence[str],
         limit: int,
     ) -> tuple[list[StalledChecklist], int]:
-        """First-loan customers whose checklist is incomplete and untouched for a while.
-
-        Both indexes it reads cover it (prospects by stage, RM and stage day; ticks by
-        prospect and time), so no prospect row is read but those of the list shown."""
+        """First-loan customers whose checklist is incomplete and untouched for a while:
+        found from covering indexes alone, then the names of only those shown."""
         total = len(codes)
         if total == 0:
             return [], 0
         threshold = datetime.combine(today - timedelta(days=after_days), time(), self.ctx.zone)
-        stmt = text(
-            "SELECT id, since, n, count(*) OVER () FROM ("
-            " SELECT p.id AS id, coalesce((SELECT max(t.ticked_at) FROM checklist_ticks t"
-            "  WHERE t.prospect_id = p.id), p.stage_changed_at) AS since,"
-            " (SELECT count(*) FROM checklist_ticks t WHERE t.prospect_id = p.id) AS n"
-            " FROM prospects p INDEXED BY ix_prospects_stage_rm_since"
-            " WHERE p.stage = 'first_loan'"
-            + (" AND p.assigned_rm_id IN :rms" if scope.rm_ids is not None else "")
-            + ") WHERE n < :total AND since < :cutoff ORDER BY since, id LIMIT :limit"
-        )
-        params: dict[str, Any] = {
-            "total": total,
-            "cutoff": threshold.astimezone(UTC).isoformat(timespec="microseconds"),
-            "limit": limit,
-        }
-        if scope.rm_ids is not None:
-            stmt = stmt.bindparams(bindparam("rms", expanding=True))
-            params["rms"] = list(scope.rm_ids)
-        shown = [(str(r[1]), str(r[0]), int(r[2]), int(r[3])) for r in s.execute(stmt, params)]
+        shown = today_queries.stalled_checklists(s, scope.rm_ids, total, threshold, limit)
         count = shown[0][3] if shown else 0
         names = {
             pid: (name, rm_name)
             for pid, name, rm_name in s.execute(
                 select(Prospect.id, Prospect.name, _RM.c.display_name)
                 .outerjoin(_RM, _RM.c.id == Prospect.assigned_rm_id)
-                .where(Prospect.id.in_([pid for _, pid, _, _ in shown]))
+                .where(Prospect.id.in_([pid for pid, _, _, _ in shown]))
             )
         }
         result: list[StalledChecklist] = []
-        for since_text, pid, n, _all in shown:
-            since_day = visit_rules.local_day(datetime.fromisoformat(since_text), self.ctx.zone)
+        for pid, since, n, _all in shown:
+            since_day = visit_rules.local_day(since, self.ctx.zone)
             name, rm_name = names.get(pid, ("", None))
             result.append(
                 StalledChecklist(
@@ -520,17 +426,9 @@ def open_for_report(path: Path) -> Services:
     large book). Anything else (a new, old or unreadable file) goes through
     ``open_services``, which checks, backs up and upgrades."""
     from crm.services.container import open_services
-    from crm.store.engine import Database, open_engine
-    from crm.store.migrate import head_revision
+    from crm.store.migrate import open_current
 
-    if path.exists() and path.stat().st_size > 0:
-        engine = open_engine(path)
-        try:
-            with engine.connect() as conn:
-                revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        except Exception:
-            revision = None
-        if revision == head_revision():
-            return Services(Context(Database(path, engine)))
-        engine.dispose()
+    db = open_current(path)
+    if db is not None:
+        return Services(Context(db))
     return open_services(path)

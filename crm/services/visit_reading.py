@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, literal_column, select, text
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from crm.domain.cadence import overdue_days
@@ -30,14 +30,14 @@ from crm.domain.visits import (
 )
 from crm.services import visit_rules
 from crm.services.context import Context, NotFound
+from crm.store import visit_queries
 from crm.store.models import District, Prospect, User
 from crm.store.models_visit import ChecklistTick, Visit
 
 FINAL = VisitStatus.FINAL.value
 OPEN_STATUSES = (VisitStatus.PLANNED.value, VisitStatus.DRAFT.value)
-# Planned or drafted, not finalized: written with the literal, so that SQLite uses the
-# partial index ix_visits_open_visit_on (a bound parameter would not match its WHERE).
-OPEN_VISIT = Visit.status != literal_column("'final'")
+# Planned or drafted, not finalized (in the form that reads the partial index of open visits).
+OPEN_VISIT = visit_queries.OPEN_VISIT
 MICROSECOND = timedelta(microseconds=1)
 
 
@@ -219,13 +219,11 @@ def to_line(row: Any) -> VisitLine:
 def scoped(
     stmt: Select[*tuple[Any, ...]], rm_ids: Sequence[str] | None, *, by_index: bool = True
 ) -> Select[*tuple[Any, ...]]:
-    """Only these RMs' visits. ``by_index=False`` keeps SQLite from choosing the RM index
-    (``rm_id || ''`` is not indexable) when another index is far more selective, such as
-    the partial index of the few open visits."""
+    """Only these RMs' visits. ``by_index=False`` when another index is far more selective
+    than the RM's (such as the partial index of the few open visits)."""
     if rm_ids is None:
         return stmt
-    column = Visit.rm_id if by_index else Visit.rm_id.concat("")
-    return stmt.where(column.in_(list(rm_ids)))
+    return stmt.where(visit_queries.rm_in(rm_ids, by_index=by_index))
 
 
 def draft_of(v: Visit) -> VisitDraft:
@@ -307,33 +305,10 @@ class VisitReading:
         last) and how many there are in all. A team's month can hold tens of thousands of
         visits; the day counts and the few shown are read from the covering index
         (rm_id, visit_on, start_time, amends_id, id), and only the shown get details."""
-        scope = ""
-        params: dict[str, Any] = {
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "per_day": per_day,
-        }
-        if rm_ids is not None:
-            scope = " AND v.rm_id IN :rms"
-            params["rms"] = list(rm_ids)
-        stmt = text(
-            "SELECT id, visit_on, n FROM ("
-            " SELECT v.id AS id, v.visit_on AS visit_on,"
-            "  row_number() OVER (PARTITION BY v.visit_on"
-            "   ORDER BY v.start_time = '', v.start_time, v.id) AS rank,"
-            "  count(*) OVER (PARTITION BY v.visit_on) AS n"
-            " FROM visits v"
-            + (" INDEXED BY ix_visits_rm_visit_on" if rm_ids is not None else "")
-            + " WHERE v.visit_on BETWEEN :start AND :end AND v.amends_id IS NULL"
-            + scope
-            + ") WHERE rank <= :per_day"
-        )
-        if rm_ids is not None:
-            stmt = stmt.bindparams(bindparam("rms", expanding=True))
         with self.ctx.db.reading() as s:
-            picked = s.execute(stmt, params).all()
-            counts = {date.fromisoformat(str(day)): int(n) for _, day, n in picked}
-            ids = [str(vid) for vid, _, _ in picked]
+            picked = visit_queries.calendar_picks(s, start, end, rm_ids, per_day)
+            counts = {day: n for _, day, n in picked}
+            ids = [vid for vid, _, _ in picked]
             lines: list[VisitLine] = []
             for first in range(0, len(ids), 500):
                 lines.extend(
@@ -473,11 +448,6 @@ class VisitReading:
 
     def verify(self) -> VerifyReport:
         """Walk every prospect's chain of finalized records and report what does not match."""
-        columns = ", ".join(f"v.{name}" for name in HASHED_FIELDS)
-        sql = (
-            f"SELECT {columns}, v.content_hash, v.prev_hash FROM visits v "
-            "WHERE v.status = 'final' ORDER BY v.prospect_id, v.finalized_at, v.id"
-        )
         names = (*HASHED_FIELDS, "content_hash", "prev_hash")
         findings: list[ChainFinding] = []
         checked = chains = 0
@@ -485,7 +455,7 @@ class VisitReading:
             conn = s.connection()
             current: str | None = None
             chain: list[dict[str, object]] = []
-            for raw in conn.exec_driver_sql(sql):
+            for raw in visit_queries.finalized_in_chain_order(conn, HASHED_FIELDS):
                 row = dict(zip(names, raw, strict=True))
                 if row["prospect_id"] != current:
                     findings.extend(verify_chain(chain))
@@ -495,9 +465,7 @@ class VisitReading:
                 checked += 1
             findings.extend(verify_chain(chain))
             chains += 1 if chain else 0
-            for vid, pid in conn.exec_driver_sql(
-                "SELECT id, prospect_id FROM visits WHERE status != 'final' AND content_hash != ''"
-            ):
+            for vid, pid in visit_queries.reopened_visits(conn):
                 findings.append(ChainFinding(vid, pid, ChainProblem.REOPENED))
             return VerifyReport(checked, chains, tuple(self._describe(s, findings)))
 

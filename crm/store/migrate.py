@@ -34,6 +34,7 @@ __all__ = [
     "known_revisions",
     "left_unclean",
     "migrations_dir",
+    "open_current",
     "open_database",
     "upgrade",
 ]
@@ -202,3 +203,22 @@ def open_database(
     return db, OpenReport(
         created=revision is None, upgraded_from=revision if backup else None, backup=backup
     )
+
+
+def open_current(path: Path) -> Database | None:
+    """The database at ``path`` opened as it is when its schema is at the head revision,
+    for a quick read: none of ``open_database``'s checks (the integrity scan takes seconds
+    on a large book), no backup, no upgrade. None for anything else (a missing, empty, old
+    or unreadable file), which the caller opens with ``open_database``."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    engine = open_engine(path)
+    try:
+        with engine.connect() as conn:
+            revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except Exception:
+        revision = None
+    if revision == head_revision():
+        return Database(path, engine)
+    engine.dispose()
+    return None

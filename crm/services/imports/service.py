@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,6 +61,7 @@ from crm.services.imports.run import (
 from crm.services.imports.undo import UndoResult, resolve_flag, undo_batch
 from crm.store.models import District, Prospect
 from crm.store.models_import import DuplicateFlag, ImportBatch, ImportMapping
+from crm.store.page_cache import page_cache
 
 __all__ = [
     "FIELDS",
@@ -329,7 +329,7 @@ class ImportService:
         share: NewShare | None = None,
     ) -> ImportResult:
         cache = STREAM_IMPORT_CACHE_KIB if info.format == "csv" else IMPORT_CACHE_KIB
-        with self._session(dry_run) as s, _page_cache(s, cache):
+        with self._session(dry_run) as s, page_cache(s, cache):
             previous = self._same_file(s, digest)
             batch_id = None if dry_run else self._begin(s, request, info, digest, source)
             run = ImportRun(self.ctx, s, cleaner, source, batch_id, dry_run, info.headers, share)
@@ -554,19 +554,6 @@ def _texts_while_new(source: Iterator[Block], share: NewShare) -> Iterator[Block
     for block in source:
         block.texts = share.mostly_new
         yield block
-
-
-@contextmanager
-def _page_cache(session: Session, kib: int) -> Iterator[None]:
-    """Use a page cache of `kib` KiB on this session's connection, then put it back."""
-    conn = session.connection()
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size = {-abs(int(kib))}")
-    try:
-        yield
-    finally:
-        if before is not None:
-            conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def _sha256(path: Path) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from crm.domain.ids import new_id
 from crm.services.context import Context, NotFound
 from crm.services.imports.index import Initials, delete_index_rows, index_body
 from crm.services.outbox import record
-from crm.store import search
+from crm.store import import_undo, search
 from crm.store.models_import import DuplicateFlag, ImportBatch
 
 # Rows an import itself writes for a prospect it creates; any other row pointing at such a
@@ -63,31 +63,6 @@ class UndoResult:
     fields_emptied: int
 
 
-def _marks(values: Sequence[Any]) -> str:
-    return ",".join("?" * len(values))
-
-
-def _in_chunks(values: Sequence[str], size: int = 500) -> list[list[str]]:
-    return [list(values[i : i + size]) for i in range(0, len(values), size)]
-
-
-def _refers_to_prospects(conn: Connection) -> list[tuple[str, str]]:
-    """(table, column) of every foreign key onto prospects.id, found in the schema itself,
-    so tables added by later features (visits, …) are checked too."""
-    tables = [
-        r[0]
-        for r in conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        ).all()
-    ]
-    found: list[tuple[str, str]] = []
-    for table in tables:
-        for fk in conn.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")').all():
-            if fk[2] == "prospects" and (fk[4] in (None, "id")):
-                found.append((table, fk[3]))
-    return found
-
-
 def undo_batch(ctx: Context, batch_id: str) -> UndoResult:
     with ctx.db.transaction(bulk=True) as s:
         batch = s.get(ImportBatch, batch_id)
@@ -101,11 +76,7 @@ def undo_batch(ctx: Context, batch_id: str) -> UndoResult:
                 status=batch.status,
             )
         conn = s.connection()
-        effects = conn.exec_driver_sql(
-            "SELECT prospect_id, kind, source_code, fields, version_after FROM import_effects "
-            "WHERE batch_id = ?",
-            (batch_id,),
-        ).all()
+        effects = import_undo.batch_effects(conn, batch_id)
         after: dict[str, int] = {}
         created: list[str] = []
         joined: list[tuple[str, str]] = []
@@ -118,7 +89,7 @@ def undo_batch(ctx: Context, batch_id: str) -> UndoResult:
                 joined.append((pid, source))
             elif kind == "filled":
                 filled.setdefault(pid, set()).update(names.split())
-        current = _versions(conn, list(after))
+        current = import_undo.versions(conn, list(after))
         _refuse_changed(conn, after, current, created)
         created_set = set(created)
         live_created = [pid for pid in created if pid in current]
@@ -131,33 +102,18 @@ def undo_batch(ctx: Context, batch_id: str) -> UndoResult:
             sources = [src for p, src in joined if p == pid]
             names = sorted(filled.get(pid, set()))
             for src in sources:
-                conn.exec_driver_sql(
-                    "DELETE FROM source_memberships WHERE prospect_id = ? AND source_code = ?",
-                    (pid, src),
-                )
+                import_undo.remove_membership(conn, pid, src)
                 removed += 1
             change: dict[str, object] = {}
             if names:
-                sets = ", ".join(f"{n} = ?" for n in names)
-                conn.exec_driver_sql(
-                    f"UPDATE prospects SET {sets} WHERE id = ?",
-                    (*(_EMPTY[n] for n in names), pid),
-                )
-                change.update({n: _EMPTY[n] for n in names})
+                emptied_values = {n: _EMPTY[n] for n in names}
+                import_undo.set_fields(conn, pid, emptied_values)
+                change.update(emptied_values)
                 emptied += len(names)
             if sources:
-                change["sources"] = sorted(
-                    r[0]
-                    for r in conn.exec_driver_sql(
-                        "SELECT source_code FROM source_memberships WHERE prospect_id = ?",
-                        (pid,),
-                    ).all()
-                )
+                change["sources"] = sorted(import_undo.source_codes(conn, pid))
             base = current[pid]
-            conn.exec_driver_sql(
-                "UPDATE prospects SET version = ?, updated_at = ? WHERE id = ?",
-                (base + 1, _stamp(ctx), pid),
-            )
+            import_undo.set_version(conn, pid, base + 1, _stamp(ctx))
             record(
                 s,
                 ctx,
@@ -179,42 +135,17 @@ def _stamp(ctx: Context) -> str:
     return ctx.now().astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _versions(conn: Connection, ids: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for part in _in_chunks(ids):
-        for pid, version in conn.exec_driver_sql(
-            f"SELECT id, version FROM prospects WHERE id IN ({_marks(part)})", tuple(part)
-        ).all():
-            found[pid] = int(version)
-    return found
-
-
-def _names(conn: Connection, ids: Sequence[str]) -> list[str]:
-    part = list(ids[:MAX_NAMED])
-    if not part:
-        return []
-    rows = conn.exec_driver_sql(
-        f"SELECT name FROM prospects WHERE id IN ({_marks(part)}) ORDER BY name", tuple(part)
-    ).all()
-    return [r[0] for r in rows]
-
-
 def _refuse_changed(
     conn: Connection, after: dict[str, int], current: dict[str, int], created: list[str]
 ) -> None:
     changed = sorted(pid for pid, version in current.items() if version != after[pid])
     if not changed:
         later: set[str] = set()
-        for table, column in _refers_to_prospects(conn):
+        live = [pid for pid in created if pid in current]
+        for table, column in import_undo.prospect_references(conn):
             if table in _IMPORT_OWN_TABLES:
                 continue
-            for part in _in_chunks([pid for pid in created if pid in current]):
-                for (pid,) in conn.exec_driver_sql(
-                    f'SELECT DISTINCT "{column}" FROM "{table}" '
-                    f'WHERE "{column}" IN ({_marks(part)})',
-                    tuple(part),
-                ).all():
-                    later.add(pid)
+            later |= import_undo.referred_to(conn, table, column, live)
         changed = sorted(later)
     if changed:
         raise UndoRefused(
@@ -222,7 +153,7 @@ def _refuse_changed(
             "this import cannot be undone: {count} of its prospects changed after it "
             "(for example {names}); undoing it would lose that work",
             count=len(changed),
-            names=_names(conn, changed),
+            names=import_undo.names(conn, changed[:MAX_NAMED]),
         )
 
 
@@ -231,40 +162,25 @@ def _delete_created(s: Session, conn: Connection, ctx: Context, ids: list[str]) 
     if not ids:
         return
     delete_index_rows(conn, ids)
-    unsent: set[str] = set()
-    for part in _in_chunks(ids):
-        for (pid,) in conn.exec_driver_sql(
-            f"SELECT entity_id FROM outbox WHERE entity = 'prospect' AND kind = 'create' "
-            f"AND entity_id IN ({_marks(part)})",
-            tuple(part),
-        ).all():
-            unsent.add(pid)
-    versions = _versions(conn, [pid for pid in ids if pid not in unsent])
-    for part in _in_chunks(sorted(unsent)):
-        conn.exec_driver_sql(
-            f"DELETE FROM outbox WHERE entity = 'prospect' AND entity_id IN ({_marks(part)})",
-            tuple(part),
-        )
+    unsent = import_undo.unsent_creates(conn, ids)
+    versions = import_undo.versions(conn, [pid for pid in ids if pid not in unsent])
+    import_undo.delete_outbox_ops(conn, sorted(unsent))
     for pid, version in versions.items():
         record(
             s, ctx, entity="prospect", entity_id=pid, kind="delete", payload={},
             base_version=version,
         )  # fmt: skip
-    for part in _in_chunks(ids):
-        conn.exec_driver_sql(f"DELETE FROM prospects WHERE id IN ({_marks(part)})", tuple(part))
+    import_undo.delete_prospects(conn, ids)
 
 
 def _reindex(conn: Connection, ids: Sequence[str]) -> None:
     if not ids:
         return
     initials = Initials()
-    rows: list[tuple[str, str]] = []
-    for part in _in_chunks(ids):
-        for r in conn.exec_driver_sql(
-            f"SELECT id, {', '.join(_INDEXED)} FROM prospects WHERE id IN ({_marks(part)})",
-            tuple(part),
-        ).all():
-            rows.append((r[0], index_body(initials, tuple(r[1:]), r[1] or "", r[2] or "")))
+    rows = [
+        (r[0], index_body(initials, tuple(r[1:]), r[1] or "", r[2] or ""))
+        for r in import_undo.texts_of(conn, ids, _INDEXED)
+    ]
     search.write_rows(conn, rows)
 
 
@@ -286,12 +202,10 @@ def resolve_flag(ctx: Context, flag_id: str, *, confirm: bool) -> str:
             return flag.prospect_id
         conn = s.connection()
         kept, gone = flag.candidate_id, flag.prospect_id
-        for table, column in _refers_to_prospects(conn):
+        for table, column in import_undo.prospect_references(conn):
             if table in _IMPORT_OWN_TABLES:
                 continue
-            if conn.exec_driver_sql(
-                f'SELECT 1 FROM "{table}" WHERE "{column}" = ? LIMIT 1', (gone,)
-            ).first():
+            if import_undo.is_referred_to(conn, table, column, gone):
                 raise UndoRefused(
                     "import.flag_has_work",
                     "the two records cannot be merged automatically: the newer one already "
@@ -304,44 +218,19 @@ def resolve_flag(ctx: Context, flag_id: str, *, confirm: bool) -> str:
 
 def _merge_into(s: Session, conn: Connection, ctx: Context, gone: str, kept: str) -> None:
     columns = list(_EMPTY)
-    keep_row = conn.exec_driver_sql(
-        f"SELECT version, edited_fields, {', '.join(columns)} FROM prospects WHERE id = ?",
-        (kept,),
-    ).one()
-    gone_row = conn.exec_driver_sql(
-        f"SELECT {', '.join(columns)} FROM prospects WHERE id = ?", (gone,)
-    ).one()
+    keep_row, gone_row = import_undo.merge_rows(conn, kept, gone, columns)
     edited = set((keep_row[1] or "").split())
     fills = {
         name: gone_row[i]
         for i, name in enumerate(columns)
         if keep_row[i + 2] in (None, "") and gone_row[i] not in (None, "") and name not in edited
     }
-    have = {
-        r[0]
-        for r in conn.exec_driver_sql(
-            "SELECT source_code FROM source_memberships WHERE prospect_id = ?", (kept,)
-        ).all()
-    }
-    moved = [
-        r[0]
-        for r in conn.exec_driver_sql(
-            "SELECT source_code FROM source_memberships WHERE prospect_id = ?", (gone,)
-        ).all()
-        if r[0] not in have
-    ]
+    have = set(import_undo.source_codes(conn, kept))
+    moved = [code for code in import_undo.source_codes(conn, gone) if code not in have]
     version = int(keep_row[0])
-    sets = "".join(f"{n} = ?, " for n in fills)
-    conn.exec_driver_sql(
-        f"UPDATE prospects SET {sets}version = ?, updated_at = ? WHERE id = ?",
-        (*fills.values(), version + 1, _stamp(ctx), kept),
-    )
+    import_undo.fill_fields(conn, kept, fills, version + 1, _stamp(ctx))
     for code in moved:
-        conn.exec_driver_sql(
-            "INSERT INTO source_memberships (id, prospect_id, source_code, added_at, "
-            "external_ref) VALUES (?, ?, ?, ?, '')",
-            (new_id(), kept, code, _stamp(ctx)),
-        )
+        import_undo.add_membership(conn, new_id(), kept, code, _stamp(ctx))
     change: dict[str, object] = dict(fills)
     if moved:
         change["sources"] = sorted(have | set(moved))
