@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from crm.domain.clock import utcnow
 from crm.domain.errors import DomainError
-from crm.domain.ids import utcnow
 from crm.store.engine import Database
 
 DEFAULT_ZONE = "Asia/Shanghai"

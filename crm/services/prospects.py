@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import fields
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -31,17 +30,14 @@ from crm.services.records import (
     StageChange,
     StaleEdit,
 )
-from crm.services.visit_rules import refresh_due
 from crm.store import queries
 from crm.store.models import (
-    Assignment,
     Contact,
     Prospect,
-    ProspectTag,
-    SourceMembership,
     StageEvent,
     User,
 )
+from crm.store.prospect_writer import NewProspect, ProspectWriter
 
 PAGE_SIZE = 200
 EDITABLE = EDITABLE_FIELDS
@@ -112,11 +108,6 @@ def _detail(p: Prospect) -> ProspectDetail:
     )
 
 
-def _wire(value: object) -> object:
-    """A value as the outbox payload carries it (dates as ISO text)."""
-    return value.isoformat() if isinstance(value, date) else value
-
-
 class ProspectService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -181,44 +172,21 @@ class ProspectService:
         with self.ctx.db.transaction() as s:
             clean = self._validate(s, draft)
             self._refuse_duplicate(s, clean.uscc, None)
-            now = self.ctx.now()
-            p = Prospect(
-                id=new_id(),
-                stage=Stage.NO_LOAN.value,
-                stage_changed_at=now,
-                created_at=now,
-                updated_at=now,
-                version=1,
-                assigned_rm_id=rm_id or self.ctx.actor_id,
-                edited_fields="",
-                **{name: getattr(clean, name) for name in (*EDITABLE, "name_key")},
+            writer = self._writer(s)
+            pid = new_id()
+            writer.create(
+                [
+                    NewProspect(
+                        clean,
+                        pid,
+                        rm_id or self.ctx.actor_id,
+                        sources=[(c, "") for c in clean.sources],
+                        tags=sorted(clean.tags),
+                    )
+                ]
             )
-            p.tags = [ProspectTag(tag_code=t) for t in sorted(clean.tags)]
-            p.sources = [
-                SourceMembership(id=new_id(), source_code=c, added_at=now) for c in clean.sources
-            ]
-            p.stage_events = [
-                StageEvent(
-                    id=new_id(),
-                    from_stage=None,
-                    to_stage=p.stage,
-                    changed_by=self.ctx.actor_id,
-                    changed_at=now,
-                )
-            ]
-            s.add(p)
-            s.flush()
-            record(
-                s,
-                self.ctx,
-                entity="prospect",
-                entity_id=p.id,
-                kind="create",
-                payload=self._payload(p),
-                base_version=None,
-            )
-            refresh_due(s, self.ctx, [p.id])
-            return _detail(self._load(s, p.id))
+            writer.finish()
+            return _detail(self._load(s, pid))
 
     def update(
         self, prospect_id: str, draft: ProspectDraft, expected_version: int | None = None
@@ -230,30 +198,10 @@ class ProspectService:
                 raise StaleEdit(p.name)
             clean = self._validate(s, draft)
             self._refuse_duplicate(s, clean.uscc, p.id)
-            changes: dict[str, object] = {}
-            for name in EDITABLE:
-                value = getattr(clean, name)
-                if getattr(p, name) != value:
-                    setattr(p, name, value)
-                    changes[name] = _wire(value)
-            p.name_key = clean.name_key
-            changes.update(self._apply_sets(s, p, clean))
-            if not changes:
+            writer = self._writer(s)
+            if not writer.edit(p, clean, clean.tags, clean.sources):
                 return _detail(p)
-            edited = set(p.edited_fields.split()) | set(changes)
-            p.edited_fields = " ".join(sorted(edited))
-            base = p.version
-            p.version += 1
-            p.updated_at = self.ctx.now()
-            record(
-                s,
-                self.ctx,
-                entity="prospect",
-                entity_id=p.id,
-                kind="update",
-                payload={"fields": changes},
-                base_version=base,
-            )
+            writer.finish()
             s.flush()
             return _detail(self._load(s, p.id))
 
@@ -262,65 +210,26 @@ class ProspectService:
         with self.ctx.db.transaction() as s:
             if rm_id is not None and s.get(User, rm_id) is None:
                 raise NotFound("user", rm_id)
-            now = self.ctx.now()
+            writer = self._writer(s)
             moved = 0
             for p in s.scalars(select(Prospect).where(Prospect.id.in_(prospect_ids))):
-                if p.assigned_rm_id == rm_id:
-                    continue
-                s.add(
-                    Assignment(
-                        id=new_id(),
-                        prospect_id=p.id,
-                        from_user_id=p.assigned_rm_id,
-                        to_user_id=rm_id,
-                        assigned_by=self.ctx.actor_id,
-                        assigned_at=now,
-                        note=note,
-                    )
-                )
-                base = p.version
-                p.assigned_rm_id = rm_id
-                p.version += 1
-                p.updated_at = now
-                record(
-                    s,
-                    self.ctx,
-                    entity="prospect",
-                    entity_id=p.id,
-                    kind="assign",
-                    payload={"rm_id": rm_id, "note": note},
-                    base_version=base,
-                )
-                moved += 1
+                moved += writer.assign(p, rm_id, note)
+            writer.finish()
             return moved
 
     def add_tag(self, prospect_ids: Sequence[str], tag: str) -> int:
         if tag not in reference.tag_codes():
             raise DomainError("prospect.unknown_tag", "unknown tag {tag}", tag=tag)
         with self.ctx.db.transaction() as s:
+            writer = self._writer(s)
             added = 0
             for p in s.scalars(
                 select(Prospect)
                 .where(Prospect.id.in_(prospect_ids))
                 .options(selectinload(Prospect.tags))
             ):
-                if tag in {t.tag_code for t in p.tags}:
-                    continue
-                p.tags.append(ProspectTag(tag_code=tag))
-                p.edited_fields = " ".join(sorted({*p.edited_fields.split(), "tags"}))
-                base = p.version
-                p.version += 1
-                p.updated_at = self.ctx.now()
-                record(
-                    s,
-                    self.ctx,
-                    entity="prospect",
-                    entity_id=p.id,
-                    kind="update",
-                    payload={"fields": {"tags": sorted(t.tag_code for t in p.tags)}},
-                    base_version=base,
-                )
-                added += 1
+                added += writer.tag(p, tag)
+            writer.finish()
             return added
 
     def change_stage(
@@ -333,9 +242,11 @@ class ProspectService:
         """Ask for a stage move; the gates decide, and a refusal says which gate failed."""
         with self.ctx.db.transaction() as s:
             p = self._load(s, prospect_id)
-            self._move(s, p, target, reason_code, reason_text)
+            writer = self._writer(s)
+            self._move(writer, p, target, reason_code, reason_text)
+            writer.finish()
             s.flush()
-            refresh_due(s, self.ctx, [p.id])
+            writer.refresh_due([p.id])
             return _detail(self._load(s, p.id))
 
     def change_stages(
@@ -349,16 +260,18 @@ class ProspectService:
         moved: list[str] = []
         refused: dict[str, DomainError] = {}
         with self.ctx.db.transaction() as s:
+            writer = self._writer(s)
             for pid in prospect_ids:
                 try:
                     p = self._load(s, pid)
-                    self._move(s, p, target, reason_code, reason_text)
+                    self._move(writer, p, target, reason_code, reason_text)
                     moved.append(pid)
                 except DomainError as exc:
                     refused[pid] = exc
+            writer.finish()
             s.flush()
             # The cadence follows the stage: a new stage may bring the next visit forward.
-            refresh_due(s, self.ctx, moved)
+            writer.refresh_due(moved)
         return moved, refused
 
     def delete(self, prospect_id: str, reason: str = "") -> None:
@@ -369,66 +282,32 @@ class ProspectService:
         """
         with self.ctx.db.transaction() as s:
             p = self._load(s, prospect_id)
-            record(
-                s,
-                self.ctx,
-                entity="prospect",
-                entity_id=p.id,
-                kind="delete",
-                payload={"name": p.name, "reason": reason.strip()},
-                base_version=p.version,
-            )
-            s.delete(p)
+            writer = self._writer(s)
+            writer.delete(p, reason.strip())
+            writer.finish()
 
     # -- internals -------------------------------------------------------------------------
 
+    def _writer(self, s: Session) -> ProspectWriter:
+        return ProspectWriter(s, self.ctx.now(), self.ctx.actor_id, self.ctx.zone)
+
     def _move(
-        self, s: Session, p: Prospect, target: str, reason_code: str | None, reason_text: str
+        self,
+        writer: ProspectWriter,
+        p: Prospect,
+        target: str,
+        reason_code: str | None,
+        reason_text: str,
     ) -> None:
-        current = Stage(p.stage)
-        wanted = Stage(target)
         check_move(
-            current,
-            wanted,
+            Stage(p.stage),
+            Stage(target),
             self._facts(p),
             reference.strategic_criteria(),
             reason_code=reason_code,
             reason_text=reason_text.strip(),
         )
-        now = self.ctx.now()
-        event_id = new_id()
-        p.stage_events.append(
-            StageEvent(
-                id=event_id,
-                from_stage=current.value,
-                to_stage=wanted.value,
-                reason_code=reason_code or "",
-                reason_text=reason_text.strip(),
-                changed_by=self.ctx.actor_id,
-                changed_at=now,
-            )
-        )
-        base = p.version
-        p.stage = wanted.value
-        p.stage_changed_at = now
-        p.version += 1
-        p.updated_at = now
-        record(
-            s,
-            self.ctx,
-            entity="prospect",
-            entity_id=p.id,
-            kind="stage",
-            payload={
-                "from": current.value,
-                "to": wanted.value,
-                # The event keeps one id on every device and at head office.
-                "event_id": event_id,
-                "reason_code": reason_code or "",
-                "reason": reason_text.strip(),
-            },
-            base_version=base,
-        )
+        writer.move(p, Stage(target).value, reason_code, reason_text.strip())
 
     def _facts(self, p: Prospect) -> StageFacts:
         active = [lo for lo in p.loans]
@@ -466,35 +345,6 @@ class ProspectService:
         other = s.execute(select(Prospect.id, Prospect.name).where(Prospect.uscc == uscc)).first()
         if other is not None and other.id != own_id:
             raise DuplicateUSCC(uscc, other.id, other.name)
-
-    def _apply_sets(self, s: Session, p: Prospect, clean: CleanProspect) -> dict[str, object]:
-        changes: dict[str, object] = {}
-        if tuple(t.tag_code for t in p.tags) != tuple(sorted(clean.tags)):
-            p.tags = [ProspectTag(tag_code=t) for t in sorted(clean.tags)]
-            changes["tags"] = sorted(clean.tags)
-        have = {m.source_code for m in p.sources}
-        if have != set(clean.sources):
-            keep = [m for m in p.sources if m.source_code in clean.sources]
-            now = self.ctx.now()
-            keep += [
-                SourceMembership(id=new_id(), source_code=c, added_at=now)
-                for c in clean.sources
-                if c not in have
-            ]
-            p.sources = keep
-            changes["sources"] = sorted(clean.sources)
-        return changes
-
-    def _payload(self, p: Prospect) -> dict[str, Any]:
-        data: dict[str, Any] = {name: _wire(getattr(p, name)) for name in EDITABLE}
-        data.update(
-            event_id=p.stage_events[0].id if p.stage_events else None,
-            stage=p.stage,
-            rm_id=p.assigned_rm_id,
-            tags=[t.tag_code for t in p.tags],
-            sources=[m.source_code for m in p.sources],
-        )
-        return data
 
 
 def drop_reason_codes() -> tuple[str, ...]:

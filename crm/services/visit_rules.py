@@ -14,19 +14,18 @@ their own transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from crm import resources
-from crm.domain.cadence import CadenceFacts, CadenceRule, CadenceTable, due_date, parse_rules
-from crm.domain.holidays import HolidayCalendar, HolidayYear, parse_year_table
+from crm.domain.cadence import CadenceTable
+from crm.domain.holidays import parse_year_table
 from crm.domain.visits import (
     ChecklistTemplate,
     DueDiligenceItem,
@@ -35,21 +34,23 @@ from crm.domain.visits import (
 )
 from crm.services.context import Context
 from crm.services.outbox import meta_get, meta_set
-from crm.store.models import Loan, Prospect
+from crm.store import due_dates
+
+# The due-date rules live with the writers that use them; use cases read them from here.
+from crm.store.due_dates import DUE_SOON_KEY as DUE_SOON_KEY
+from crm.store.due_dates import cadence as cadence
+from crm.store.due_dates import default_cadence as default_cadence
+from crm.store.due_dates import holiday_calendar as holiday_calendar
+from crm.store.due_dates import local_day as local_day
+from crm.store.due_dates import package_years as package_years
 from crm.store.models_visit import CadenceRule as CadenceRow
 from crm.store.models_visit import ChecklistArea as AreaRow
 from crm.store.models_visit import ChecklistItem as ItemRow
 from crm.store.models_visit import HolidayYear as HolidayRow
 
-DUE_SOON_KEY = "cadence.due_soon_days"
 STALLED_KEY = "checklist.stalled_after_days"
 
 # -- defaults shipped with the app -------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def default_cadence() -> CadenceTable:
-    return parse_rules(resources.load_json("data", "cadence.json"))
 
 
 @lru_cache(maxsize=1)
@@ -67,31 +68,6 @@ def due_diligence_codes() -> frozenset[str]:
 
 
 # -- holidays -------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def package_years() -> dict[int, HolidayYear]:
-    """What the chinesecalendar package knows (2004 to its last published year)."""
-    from chinese_calendar.constants import holidays, workdays
-
-    days_off: dict[int, dict[date, str]] = {}
-    worked: dict[int, dict[date, str]] = {}
-    for day, name in holidays.items():
-        days_off.setdefault(day.year, {})[day] = str(name)
-    for day, name in workdays.items():
-        worked.setdefault(day.year, {})[day] = str(name)
-    return {
-        year: HolidayYear(year, days_off[year], worked.get(year, {}), "chinesecalendar")
-        for year in days_off
-    }
-
-
-def holiday_calendar(session: Session) -> HolidayCalendar:
-    """The package's years, overlaid with every table head office published."""
-    years = dict(package_years())
-    for row in session.scalars(select(HolidayRow)):
-        years[row.year] = parse_year_table(json.loads(row.data), row.source)
-    return HolidayCalendar(years)
 
 
 @dataclass(frozen=True)
@@ -147,18 +123,6 @@ def store_holiday_year(session: Session, ctx: Context, data: Mapping[str, Any], 
 
 
 # -- cadence and checklists in the database ----------------------------------------------------
-
-
-def cadence(session: Session) -> CadenceTable:
-    """The rules in force: the database's when head office's are there, else the defaults."""
-    rows = list(session.scalars(select(CadenceRow)))
-    if not rows:
-        return default_cadence()
-    soon = meta_get(session, DUE_SOON_KEY)
-    return CadenceTable(
-        {r.stage: CadenceRule(r.stage, r.every_days, r.first_after_days) for r in rows},
-        int(soon) if soon else default_cadence().due_soon_days,
-    )
 
 
 def store_cadence(session: Session, table: CadenceTable) -> None:
@@ -264,54 +228,7 @@ def seed_rows() -> dict[str, list[dict[str, Any]]]:
 # -- next visit due ---------------------------------------------------------------------------
 
 
-def local_day(moment: datetime, zone: ZoneInfo) -> date:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone).date()
-
-
 def refresh_due(session: Session, ctx: Context, prospect_ids: Iterable[str] | None = None) -> int:
     """Recompute ``next_visit_due`` of these prospects (all when None); returns how many
     changed. Call it in the transaction that changed a stage, a loan or a contact date."""
-    wanted: Sequence[str] | None = None if prospect_ids is None else list(prospect_ids)
-    if wanted is not None and not wanted:
-        return 0
-    first_loan = (
-        select(Loan.prospect_id, func.min(Loan.start_date).label("first"))
-        .group_by(Loan.prospect_id)
-        .subquery()
-    )
-    stmt = select(
-        Prospect.id,
-        Prospect.stage,
-        Prospect.last_contact_on,
-        Prospect.stage_changed_at,
-        Prospect.next_visit_due,
-        first_loan.c.first,
-    ).outerjoin(first_loan, first_loan.c.prospect_id == Prospect.id)
-    if wanted is not None:
-        stmt = stmt.where(Prospect.id.in_(wanted))
-    rules = cadence(session).rules
-    cal = holiday_calendar(session)
-    changes: list[dict[str, Any]] = []
-    for row in session.execute(stmt):
-        due = due_date(
-            CadenceFacts(
-                row.stage,
-                row.last_contact_on,
-                local_day(row.stage_changed_at, ctx.zone),
-                row.first,
-            ),
-            rules,
-            cal,
-        )
-        if due != row.next_visit_due:
-            changes.append({"pid": row.id, "due": due})
-    if changes:
-        table = Prospect.__table__
-        assert isinstance(table, Table)
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("pid"))
-            .values(next_visit_due=bindparam("due")),
-            changes,
-        )
-    return len(changes)
+    return due_dates.refresh_due(session, ctx.zone, prospect_ids)

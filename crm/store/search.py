@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 # Re-exported: the ORM hook, sync and the demo builder make initials through this module.
+from crm.domain import search_text
 from crm.domain.importing import initials as initials
 from crm.domain.text import to_halfwidth
 from crm.store.models import Prospect
@@ -35,23 +36,14 @@ def _clean(value: str) -> list[str]:
     return [part for part in _NOT_WORD.split(to_halfwidth(value).lower()) if part]
 
 
-def _bigrams(run: str) -> list[str]:
-    if len(run) == 1:
-        return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
-
-
-def search_body(fields: Iterable[str | None], name_initials: Iterable[str] = ()) -> str:
-    """The indexed text: bigrams of every field and of the names' pinyin initials.
+def search_body(fields: Sequence[str | None], name_initials: Iterable[str] = ()) -> str:
+    """The indexed text: bigrams of every field and of the names' pinyin initials, made by
+    the one builder (`crm.domain.search_text`).
 
     Initials are passed in computed (``initials``): pypinyin costs ~0.2 ms a name, so bulk
     loaders build them from their own vocabulary instead.
     """
-    tokens: list[str] = []
-    for value in (*fields, *name_initials):
-        for run in _clean(value or ""):
-            tokens.extend(_bigrams(run))
-    return " ".join(tokens)
+    return search_text.search_text(fields, name_initials)
 
 
 def matching_ids_sql() -> str:
@@ -126,6 +118,27 @@ def _replace(conn: Connection, rows: Sequence[tuple[int, str]]) -> None:
     if rows:
         conn.execute(_DELETE, [{"rid": rid} for rid, _ in rows])
         conn.execute(_INSERT, [{"rid": rid, "body": body} for rid, body in rows])
+
+
+def delete_many(conn: Any, prospect_ids: Sequence[str]) -> None:
+    """Remove many prospects from the index through the driver (call before deleting
+    their rows)."""
+    for start in range(0, len(prospect_ids), 500):
+        part = tuple(prospect_ids[start : start + 500])
+        marks = ",".join("?" * len(part))
+        conn.exec_driver_sql(
+            f"DELETE FROM {TABLE} WHERE rowid IN "
+            f"(SELECT search_rowid FROM prospects WHERE id IN ({marks}) "
+            f"AND search_rowid IS NOT NULL)",
+            part,
+        )
+
+
+def first_free_rowid(conn: Any) -> int:
+    """The next index rowid: prospects keep theirs in ``search_rowid``, numbered upwards
+    (writers hold the write lock, so max + 1 is safe)."""
+    found = conn.exec_driver_sql("SELECT coalesce(max(search_rowid), 0) FROM prospects").scalar()
+    return int(found or 0) + 1
 
 
 def delete_rows(conn: Connection, prospect_ids: Sequence[str]) -> None:

@@ -21,22 +21,21 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, delete, func, select, text
+from sqlalchemy import Connection, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from crm.domain.errors import DomainError
 from crm.domain.ids import new_id
-from crm.store import search
+from crm.store import meta, search
 from crm.store.engine import Database, checkpoints_held, translate_errors
 from crm.store.indexes_down import put_back_indexes
-from crm.store.models import AppMeta, OutboxOp, Prospect
+from crm.store.models import OutboxOp, Prospect
 from crm.store.models_sync import SyncConflict, SyncSeen
 from crm.sync import errors
 from crm.sync import protocol as P
 from crm.sync.client import HeadOfficeClient, decode
-from crm.sync.hlc import HLC, receive
 from crm.sync.local import (
     Applier,
     ApplyStats,
@@ -48,8 +47,8 @@ from crm.sync.local import (
 
 log = logging.getLogger(__name__)
 
-DEVICE_KEY = "device_id"  # the same key crm.services.outbox uses
-HLC_KEY = "hlc_last"
+DEVICE_KEY = meta.DEVICE_KEY
+HLC_KEY = meta.HLC_KEY
 CURRENT_USER_KEY = "current_user"
 SERVER_KEY = "sync.server"
 USER_KEY = "sync.user_id"
@@ -125,29 +124,14 @@ class Cancelled(Exception):
 # -- app_meta helpers ------------------------------------------------------------------------
 
 
-def meta_get(s: Session | Connection, key: str) -> str | None:
-    value = s.execute(select(AppMeta.value).where(AppMeta.key == key)).scalar_one_or_none()
-    return str(value) if value is not None else None
-
-
-def meta_set(s: Session | Connection, key: str, value: str) -> None:
-    from sqlalchemy.dialects.sqlite import insert
-
-    stmt = insert(cast(Table, AppMeta.__table__)).values(key=key, value=value)
-    s.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
-
-
-def meta_del(s: Session | Connection, key: str) -> None:
-    s.execute(delete(AppMeta).where(AppMeta.key == key))
+meta_get = meta.get
+meta_set = meta.put
+meta_del = meta.remove
 
 
 def device_id(db: Database) -> str:
     with db.transaction() as s:
-        value = meta_get(s, DEVICE_KEY)
-        if value is None:
-            value = new_id()
-            meta_set(s, DEVICE_KEY, value)
-        return value
+        return meta.device_id(s)
 
 
 def utc_iso() -> str:
@@ -246,16 +230,7 @@ class SyncEngine:
                 s.execute(delete(SyncSeen))
             server_ms = hello.get("server_time_ms")
             if isinstance(server_ms, int):
-                last_text = meta_get(s, HLC_KEY)
-                last = HLC.parse(last_text) if last_text else None
-                node = (meta_get(s, DEVICE_KEY) or "device")[-12:]
-                stamp = receive(
-                    last,
-                    HLC(server_ms, 0, "headoffice"),
-                    int(self.clock().timestamp() * 1000),
-                    node,
-                )
-                meta_set(s, HLC_KEY, str(stamp))
+                meta.receive_remote(s, server_ms, self.clock())
             user = hello.get("user") or {}
             if user.get("id"):
                 meta_set(s, USER_KEY, str(user["id"]))
@@ -612,7 +587,7 @@ def wipe(db: Database) -> None:
         for key in SYNC_KEYS:
             meta_del(s, key)
         # A new identity: a revoked device id never comes back.
-        meta_set(s, DEVICE_KEY, new_id())
+        meta.new_device_id(s)
     log.warning("this device was revoked by head office: customer data wiped")
 
 

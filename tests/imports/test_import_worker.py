@@ -90,9 +90,18 @@ def written(services: Services) -> tuple[Any, ...]:
                 "FROM prospects ORDER BY name, uscc"
             )
         ).all()
+        # Each create op names its first stage event, whose id is the event's own.
+        events = {
+            pid: eid
+            for pid, eid in s.execute(text("SELECT prospect_id, id FROM stage_events")).all()
+        }
+        ops = s.execute(text("SELECT entity_id, kind, payload FROM outbox")).all()
+        for pid, kind, p in ops:
+            if kind == "create":
+                assert json.loads(p)["event_id"] == events[pid]
         payloads = sorted(
-            json.dumps({k: v for k, v in json.loads(p).items() if k != "rm_id"})
-            for (p,) in s.execute(text("SELECT payload FROM outbox")).all()
+            json.dumps({k: v for k, v in json.loads(p).items() if k not in ("rm_id", "event_id")})
+            for _, _, p in ops
         )
         members = s.execute(
             text(

@@ -46,10 +46,11 @@ from crm.domain.importing import (
     guess_fields,
     header_key,
 )
-from crm.domain.prospect import EDITABLE_FIELDS, FieldError
+from crm.domain.prospect import FieldError
 from crm.domain.text import to_halfwidth
+from crm.domain.wire import create_payload
 from crm.services.imports.files import ImportFileError, TableFile, open_table
-from crm.services.imports.index import index_text, outbox_json, plain_names_text
+from crm.services.imports.index import index_text, plain_names_text
 
 SAMPLE_ROWS: Final = 5
 CHUNK: Final = 2000
@@ -387,15 +388,10 @@ def _prepared(
 
 
 def payload(row: CleanRow, record: NewRecord) -> str:
-    """The outbox payload that creates this row's prospect (crm.services.outbox's format)."""
-    body: dict[str, object] = {name: _wire(getattr(row, name)) for name in EDITABLE_FIELDS}
-    body.update(
-        stage=record.stage,
-        rm_id=record.rm_id,
-        tags=[],
-        sources=[record.source] if record.source else [],
-    )
-    return outbox_json(body)
+    """The op that creates this row's prospect, its first stage event's id left for the
+    prospect writer to fill."""
+    sources = [record.source] if record.source else []
+    return create_payload(row, record.stage, record.rm_id, [], sources)
 
 
 def row_text(row: CleanRow) -> str:
@@ -403,10 +399,6 @@ def row_text(row: CleanRow) -> str:
     return index_text(
         (row.name, row.owner_name, row.address, row.street, row.notes, row.uscc, row.phone)
     )
-
-
-def _wire(value: object) -> object:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def _cell(cells: Sequence[Any], columns: Sequence[int]) -> str:

@@ -15,7 +15,6 @@ which is also what makes a second import of the same file change nothing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,20 +27,13 @@ from crm.domain.errors import DomainError, Message
 from crm.domain.importing import CleanRow, RowCleaner
 from crm.domain.prospect import FieldError
 from crm.domain.stages import Stage
-from crm.services import outbox
 from crm.services.context import Context
 from crm.services.imports.index import (
-    Initials,
     Uuid7,
-    first_free_rowid,
-    index_body,
-    insert_index_rows,
-    joined_text,
-    names_text,
 )
-from crm.services.imports.prepare import CHUNK, NewRecord, Prepared, payload, row_text
-from crm.store import search
-from crm.sync.hlc import HLC, tick
+from crm.services.imports.prepare import CHUNK, NewRecord, Prepared
+from crm.store import import_rows, search
+from crm.store.prospect_writer import NewProspect, ProspectWriter
 
 __all__ = [
     "CHUNK",
@@ -233,14 +225,12 @@ class ImportRun:
         self._by_uscc: dict[str, _Target] = {}
         self._by_name: dict[str, list[_Target]] = {}
         self._new_id = Uuid7(self.now)
-        self._initials = Initials()
-        self._hlc: HLC | None = None
-        self._node = ""
+        self.writer: ProspectWriter | None = None
         if not dry_run:
-            last = outbox.meta_get(session, outbox.HLC_KEY)
-            self._hlc = HLC.parse(last) if last else None
-            self._node = outbox.device_id(session)[-12:]
             session.flush()
+            self.writer = ProspectWriter(
+                session, self.now, ctx.actor_id, ctx.zone, ids=self._new_id
+            )
 
     # -- driving ---------------------------------------------------------------------------
 
@@ -260,10 +250,9 @@ class ImportRun:
                 progress(part.read, part.fraction)
         if cancelled is not None and cancelled():
             raise ImportCancelled()
-        if not self.dry_run:
+        if self.writer is not None:
             search.end_bulk(self.conn, automerge)
-            if self._hlc is not None:
-                outbox.meta_set(self.session, outbox.HLC_KEY, str(self._hlc))
+            self.writer.finish()
         return self.counts
 
     # -- one chunk -------------------------------------------------------------------------
@@ -321,22 +310,6 @@ class ImportRun:
 
     # -- matching against the book ----------------------------------------------------------
 
-    _COLUMNS = (
-        "p.id, p.name, p.uscc, p.name_key, p.district_code, p.edited_fields, p.version, "
-        + ", ".join(f"p.{name}" for name in FILLABLE)
-    )
-
-    def _member_sql(self) -> str:
-        if self.source:
-            return (
-                "EXISTS (SELECT 1 FROM source_memberships m WHERE m.prospect_id = p.id "
-                "AND m.source_code = ?)"
-            )
-        return "EXISTS (SELECT 1 FROM import_effects e WHERE e.prospect_id = p.id AND e.kind = ?)"
-
-    def _member_param(self) -> str:
-        return self.source or "created"
-
     def _target(self, r: Any) -> _Target:
         values = dict(zip(FILLABLE, r[7 : 7 + len(FILLABLE)], strict=True))
         return _Target(
@@ -352,15 +325,9 @@ class ImportRun:
 
     def _look_up(self, rows: list[CleanRow]) -> None:
         """Load the book's prospects that rows of this chunk may match into memory."""
-        member = self._member_sql()
         usccs = sorted({r.uscc for r in rows if r.uscc and r.uscc not in self._by_uscc})
         if usccs:
-            marks = ",".join("?" * len(usccs))
-            found = self.conn.exec_driver_sql(
-                f"SELECT {self._COLUMNS}, {member} FROM prospects p WHERE p.uscc IN ({marks})",
-                (self._member_param(), *usccs),
-            ).all()
-            for r in found:
+            for r in import_rows.by_uscc(self.conn, FILLABLE, self.source, usccs):
                 self._by_uscc[r[2]] = self._target(r)
         # Names: rows without USCC, and rows whose USCC is new to the book (a prospect
         # typed in without its code may be the same enterprise).
@@ -372,21 +339,9 @@ class ImportRun:
             }
         )
         if keys:
-            marks = ",".join("?" * len(keys))
-            mine = ""
-            params: tuple[Any, ...] = (self._member_param(), *keys)
-            if self.batch_id is not None and not self.dry_run:
-                # What this run wrote in earlier chunks is already tracked in memory.
-                mine = (
-                    " AND NOT EXISTS (SELECT 1 FROM import_effects x WHERE "
-                    "x.prospect_id = p.id AND x.batch_id = ? AND x.kind = 'created')"
-                )
-                params = (*params, self.batch_id)
-            found = self.conn.exec_driver_sql(
-                f"SELECT {self._COLUMNS}, {member} FROM prospects p "
-                f"WHERE p.name_key IN ({marks}){mine}",
-                params,
-            ).all()
+            # What this run wrote in earlier chunks is already tracked in memory.
+            mine = None if self.dry_run else self.batch_id
+            found = import_rows.by_name_key(self.conn, FILLABLE, self.source, keys, mine)
             for key in keys:
                 self._by_name.setdefault(key, [])
             for r in found:
@@ -502,191 +457,67 @@ class ImportRun:
         if pending.merges:
             self._update_known(pending)
         if pending.flags:
-            self.conn.exec_driver_sql(
-                "INSERT INTO duplicate_flags (id, prospect_id, candidate_id, batch_id, status, "
-                "created_at, resolved_at) VALUES (?, ?, ?, ?, 'open', ?, NULL)",
+            import_rows.insert_flags(
+                self.conn,
                 [
                     (self._new_id(), pid, cid, self.batch_id, self.now_text)
                     for pid, cid in pending.flags
                 ],
             )
 
-    def _next_hlc(self) -> str:
-        self._hlc = tick(self._hlc, int(self.now.timestamp() * 1000), self._node)
-        return str(self._hlc)
-
     def _insert_new(self, pending: _Pending) -> None:
-        now, actor, source = self.now_text, self.ctx.actor_id, self.source
-        prospects: list[tuple[Any, ...]] = []
-        events: list[tuple[Any, ...]] = []
-        members: list[tuple[Any, ...]] = []
+        assert self.writer is not None
+        new_id, batch, source, record = self._new_id, self.batch_id, self.source, self.record
+        texts, changed = pending.texts, pending.changed
+        new: list[NewProspect] = []
         effects: list[tuple[Any, ...]] = []
-        ops: list[tuple[Any, ...]] = []
-        index: list[tuple[int, str]] = []
-        new_id = self._new_id
-        stage = Stage.NO_LOAN.value
-        rowid = first_free_rowid(self.conn)
         # In name order, so index pages of names and search rowids are written in runs.
-        ordered = sorted(zip(pending.new_ids, pending.new_rows, strict=True), key=_by_name)
-        record, texts, changed = self.record, pending.texts, pending.changed
-        for pid, r in ordered:
-            fields_text, created_json, names = texts.get(r.row_number, ("", "", None))
-            if pid in changed or not created_json:
-                fields_text, created_json, names = row_text(r), payload(r, record), None
-            established = r.established_on.isoformat() if r.established_on else None
-            prospects.append(
-                (
-                    pid, r.uscc, r.name, r.name_key, r.kind, r.owner_name, r.phone, r.address,
-                    r.district_code, r.street, r.industry_code, r.registered_capital_fen,
-                    established, stage, now, actor, r.notes, now, now, "", 1, rowid,
+        for pid, r in sorted(zip(pending.new_ids, pending.new_rows, strict=True), key=_by_name):
+            fields_text, created_json, names = texts.get(r.row_number, _NO_TEXTS)
+            if pid in changed:
+                # A later row of the file filled it in: what was made ahead is out of date.
+                fields_text, created_json, names = _NO_TEXTS
+            new.append(
+                NewProspect(
+                    r,
+                    pid,
+                    record.rm_id,
+                    record.stage,
+                    ((source, r.external_ref),) if source else (),
+                    (),
+                    fields_text or None,
+                    names,
+                    created_json or None,
                 )
-            )  # fmt: skip
-            events.append((new_id(), pid, None, stage, "", "", actor, now))
-            if source:
-                members.append((new_id(), pid, source, now, r.external_ref))
-            effects.append((new_id(), self.batch_id, pid, "created", source, "", 1, r.row_number))
-            ops.append(
-                (new_id(), "prospect", pid, "create", created_json, None, self._next_hlc(), now)
             )
-            if names is None:
-                names = names_text(self._initials, r.name, r.owner_name)
-            index.append((rowid, joined_text(fields_text, names)))
-            rowid += 1
-        conn = self.conn
-        conn.exec_driver_sql(
-            "INSERT INTO prospects (id, uscc, name, name_key, kind, owner_name, phone, address, "
-            "district_code, street, industry_code, registered_capital_fen, established_on, "
-            "stage, stage_changed_at, assigned_rm_id, notes, created_at, updated_at, "
-            "edited_fields, version, search_rowid) VALUES (" + ",".join("?" * 22) + ")",
-            prospects,
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO stage_events (id, prospect_id, from_stage, to_stage, reason_code, "
-            "reason_text, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            events,
-        )
-        if members:
-            conn.exec_driver_sql(
-                "INSERT INTO source_memberships (id, prospect_id, source_code, added_at, "
-                "external_ref) VALUES (?, ?, ?, ?, ?)",
-                members,
-            )
-        self._effects(effects)
-        self._ops(ops)
-        insert_index_rows(conn, index)
-
-    def _effects(self, rows: list[tuple[Any, ...]]) -> None:
-        self.conn.exec_driver_sql(
-            "INSERT INTO import_effects (id, batch_id, prospect_id, kind, source_code, fields, "
-            "version_after, row_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-
-    def _ops(self, rows: list[tuple[Any, ...]]) -> None:
-        self.conn.exec_driver_sql(
-            "INSERT INTO outbox (op_id, entity, entity_id, kind, payload, base_version, hlc, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+            effects.append((new_id(), batch, pid, "created", source, "", 1, r.row_number))
+        self.writer.create(new)
+        import_rows.insert_effects(self.conn, effects)
 
     def _update_known(self, pending: _Pending) -> None:
         """Fill empty fields and add memberships of known prospects (and of prospects this
         run made in an earlier chunk); each change is an effect and an outbox op."""
-        conn, now, source = self.conn, self.now_text, self.source
-        ids = sorted({t.id for t, _, _, _, _ in pending.merges})
-        current = self._current(ids)
+        assert self.writer is not None
+        new_id, batch, source = self._new_id, self.batch_id, self.source
+        current = self.writer.current(sorted({t.id for t, _, _, _, _ in pending.merges}))
+        fills: list[tuple[str, dict[str, object], str | None, int]] = []
         effects: list[tuple[Any, ...]] = []
-        ops: list[tuple[Any, ...]] = []
-        members: list[tuple[Any, ...]] = []
-        reindex: dict[str, dict[str, Any]] = {}
-        # The updates, one executemany per set of fields filled. A prospect two rows of the
-        # chunk changed is in two of them, run in any order: a field is filled once at most,
-        # and `max` keeps the later version.
-        updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
-        for target, fills, join, row_number, version in pending.merges:
-            values = current[target.id]
-            names = tuple(sorted(fills))
-            updates.setdefault(names, []).append(
-                (*(_stored(fills[n]) for n in names), version, now, target.id)
-            )
-            if fills:
-                values.update(fills)
+        for target, values, join, row_number, version in pending.merges:
+            if values:
+                filled = " ".join(sorted(values))
                 effects.append(
-                    (
-                        self._new_id(), self.batch_id, target.id, "filled", source,
-                        " ".join(names), version, row_number,
-                    )
-                )  # fmt: skip
-                if any(n in _INDEXED for n in names):
-                    reindex[target.id] = values
-            change: dict[str, object] = {n: _wire(v) for n, v in fills.items()}
-            if join:
-                members.append((self._new_id(), target.id, source, now, ""))
-                values["sources"] = sorted({*values["sources"], source})
-                change["sources"] = values["sources"]
-                effects.append(
-                    (
-                        self._new_id(), self.batch_id, target.id, "membership", source, "",
-                        version, row_number,
-                    )
-                )  # fmt: skip
-            ops.append(
-                (
-                    self._new_id(), "prospect", target.id, "update",
-                    json.dumps({"fields": change}, ensure_ascii=False, sort_keys=True),
-                    version - 1, self._next_hlc(), now,
+                    (new_id(), batch, target.id, "filled", source, filled, version, row_number)
                 )
-            )  # fmt: skip
-        for names, rows in updates.items():
-            sets = "".join(f"{n} = ?, " for n in names)
-            conn.exec_driver_sql(
-                f"UPDATE prospects SET {sets}version = max(version, ?), updated_at = ? "
-                "WHERE id = ?",
-                rows,
-            )
-        if members:
-            conn.exec_driver_sql(
-                "INSERT INTO source_memberships (id, prospect_id, source_code, added_at, "
-                "external_ref) VALUES (?, ?, ?, ?, ?)",
-                members,
-            )
-        self._effects(effects)
-        self._ops(ops)
-        if reindex:
-            search.write_rows(
-                conn,
-                [
-                    (
-                        pid,
-                        index_body(
-                            self._initials,
-                            tuple(v.get(n) for n in _INDEXED),
-                            v.get("name") or "",
-                            v.get("owner_name") or "",
-                        ),
-                    )
-                    for pid, v in reindex.items()
-                ],
-            )
+            if join:
+                effects.append(
+                    (new_id(), batch, target.id, "membership", source, "", version, row_number)
+                )
+            fills.append((target.id, values, source if join else None, version))
+        self.writer.fill(fills, current)
+        import_rows.insert_effects(self.conn, effects)
 
-    def _current(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """The text of prospects about to change (for their index rows) and their lists."""
-        result: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            marks = ",".join("?" * len(part))
-            for r in self.conn.exec_driver_sql(
-                f"SELECT id, {', '.join(_INDEXED)} FROM prospects WHERE id IN ({marks})",
-                tuple(part),
-            ).all():
-                result[r[0]] = {**dict(zip(_INDEXED, r[1:], strict=True)), "sources": []}
-            for pid, code in self.conn.exec_driver_sql(
-                f"SELECT prospect_id, source_code FROM source_memberships "
-                f"WHERE prospect_id IN ({marks})",
-                tuple(part),
-            ).all():
-                result[pid]["sources"].append(code)
-        return result
+
+_NO_TEXTS: Final[tuple[None, None, None]] = (None, None, None)
 
 
 def _by_name(pair: tuple[str, CleanRow]) -> str:
