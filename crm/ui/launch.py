@@ -8,7 +8,6 @@ in a message box in the user's language, never as a traceback.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes.util
 import gc
 import logging
@@ -27,7 +26,6 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
-    SignalInstance,
 )
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
@@ -192,9 +190,17 @@ def preload_ui(first_page: str) -> None:
 class ServiceLoader(QObject):
     """Loads the services behind a window opened from the book's first look.
 
-    Its thread waits for the window's first frame (loading is Python work that would hold
-    the interpreter while the list paints), at most SERVICES_AT_THE_LATEST_MS, or until
+    The loading waits for the window's first frame (it is Python work that would hold the
+    interpreter while the list paints), at most SERVICES_AT_THE_LATEST_MS, or until
     something asks the UiContext for the services, whichever comes first.
+
+    It runs on the task runner's pool for work that waits (``TaskRunner.waiting``), not on
+    a reader: tasks on the readers may themselves be waiting for the services
+    (``UiContext.services``), and with every reader taken by one of them the loading would
+    never start. The services are attached on that thread, not handed to the UI thread as
+    a result: the UI thread may be the one waiting for them. A failure is attached too
+    (whoever waits is told), then delivered as the task's error: a bug goes to the crash
+    handler, and ``failed`` tells the launcher either way.
     """
 
     failed = Signal(object)
@@ -206,35 +212,32 @@ class ServiceLoader(QObject):
         self.ui = ui
         self.path = path
         self.go = threading.Event()
+        self._ended = threading.Event()
         ui.wanted = self.go.set
-        self._thread = threading.Thread(target=self._run, name="crm-services", daemon=True)
 
     def start(self) -> None:
-        self._thread.start()
+        # Owned by this loader (whose parent is the window): a window closed while the
+        # services load hears nothing back.
+        self.ui.tasks.waiting(self, self._run, lambda _none: self.loaded.emit(), self.failed.emit)
 
     def join(self, timeout: float | None = None) -> None:
-        """Wait for the thread to end (it ends once the services are attached)."""
-        self._thread.join(timeout)
+        """Wait for the loading to end (it ends once the services are attached)."""
+        self._ended.wait(timeout)
 
     def _run(self) -> None:
-        self.go.wait(SERVICES_AT_THE_LATEST_MS / 1000)
         try:
-            from crm.services.container import open_services
+            self.go.wait(SERVICES_AT_THE_LATEST_MS / 1000)
+            try:
+                from crm.services.container import open_services
 
-            services = open_services(self.path)
-        except BaseException as exc:  # handed to the UI thread, never lost in a thread
-            self.ui.attach(None, exc)
-            self._tell(self.failed, exc)
-            return
-        freeze_startup_objects()
-        self.ui.attach(services)
-        self._tell(self.loaded)
-
-    def _tell(self, signal: SignalInstance, *args: object) -> None:
-        # The window (this object's parent) may be gone already: closed while the services
-        # loaded. Then nobody is listening.
-        with contextlib.suppress(RuntimeError):
-            signal.emit(*args)
+                services = open_services(self.path)
+            except BaseException as exc:
+                self.ui.attach(None, exc)
+                raise
+            freeze_startup_objects()
+            self.ui.attach(services)
+        finally:
+            self._ended.set()
 
 
 def freeze_startup_objects() -> None:

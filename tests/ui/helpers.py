@@ -15,9 +15,8 @@ def record_phone_call(
 ) -> None:
     """A finalized phone call today, through the service, covering ``checklist_items``."""
     from crm.domain.visits import VisitDraft
-    from crm.services.visits import VisitService
 
-    visits = VisitService(ui.services.ctx)
+    visits = ui.services.visits
     start = visits.start_record(prospect_id)
     visits.finalize(
         start.id,

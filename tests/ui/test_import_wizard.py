@@ -110,9 +110,8 @@ def test_the_columns_are_saved_as_a_named_preset_for_the_list(
     wizard.next()
     wizard.columns_page.preset_edit.setText("百行进万企格式")
     wizard.columns_page.save_button.click()
-    from crm.services.imports import ImportService
 
-    service = ImportService(ui.services.ctx)
+    service = ui.services.imports
     qtbot.waitUntil(lambda: bool(service.mappings("park")), timeout=TIMEOUT)
     saved = service.mappings("park")
     assert [m.name for m in saved] == ["百行进万企格式"]
@@ -222,9 +221,9 @@ def test_possible_duplicates_are_confirmed_or_kept_apart_in_their_dialog(
         [1, "佛山市南海区华兴五金制品厂", "", "何老板", "", "佛山市南海区", "", ""],
         [2, "佛山市顺德区美嘉家具有限公司", "", "", "", "佛山市顺德区", "", ""],
     ]
-    from crm.services.imports import ImportRequest, ImportService
+    from crm.services.imports import ImportRequest
 
-    service = ImportService(ui.services.ctx)
+    service = ui.services.imports
     service.run(ImportRequest(write_csv(tmp_path / "d.csv", rows), source_code="rural"))
     dialog = DuplicatesDialog(ui)
     qtbot.addWidget(dialog)

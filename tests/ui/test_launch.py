@@ -6,10 +6,11 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QLocale, QThreadPool
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -227,6 +228,65 @@ def test_a_crash_is_logged_and_shown(tmp_path, monkeypatch, caplog):
     assert "unhandled exception" in caplog.text
 
 
+def _boom(message: str) -> None:
+    raise RuntimeError(message)
+
+
+def test_an_exception_in_a_worker_thread_reaches_the_crash_handler(
+    tmp_path, monkeypatch, caplog, qtbot
+):
+    # Shown in the crash dialog on the UI thread (no widget is made off it), and logged.
+    shown: list[tuple[str, bool]] = []
+
+    def exec_(box: QMessageBox) -> int:
+        shown.append((box.detailedText(), threading.current_thread() is threading.main_thread()))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    previous = threading.excepthook
+    handler = CrashHandler(tmp_path / "crm.log")
+    handler.install()
+    try:
+        with caplog.at_level(logging.CRITICAL):
+            # A plain thread: threading.excepthook.
+            worker = threading.Thread(target=_boom, args=("boom in a thread",), name="a-worker")
+            worker.start()
+            worker.join()
+            qtbot.waitUntil(lambda: len(shown) == 1, timeout=5000)
+            # Python run by Qt on one of its threads: sys.excepthook, called on that thread.
+            pool = QThreadPool()
+            pool.start(lambda: _boom("boom in a Qt thread"))
+            pool.waitForDone()
+            qtbot.waitUntil(lambda: len(shown) == 2, timeout=5000)
+    finally:
+        handler.uninstall()
+    assert threading.excepthook is previous
+    assert "RuntimeError: boom in a thread" in shown[0][0]
+    assert "RuntimeError: boom in a Qt thread" in shown[1][0]
+    assert all(on_ui_thread for _text, on_ui_thread in shown)
+    assert "unhandled exception in thread a-worker" in caplog.text
+
+
+def test_a_crash_reported_twice_is_shown_once(tmp_path, monkeypatch, qtbot):
+    # The launcher and its window both hear the task runner's ``crashed``.
+    from crm.ui.common.tasks import TaskRunner
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.detailedText()) or 0)
+    handler = CrashHandler(tmp_path / "crm.log")
+    tasks = TaskRunner()
+    tasks.crashed.connect(handler.show)
+    tasks.crashed.connect(handler.show)
+    failed: list[BaseException] = []
+    tasks.write(tasks, lambda: _boom("boom in a task"), None, failed.append)
+    qtbot.waitUntil(lambda: bool(failed), timeout=5000)
+    assert len(shown) == 1 and "RuntimeError: boom in a task" in shown[0]
+    # A later crash is shown again.
+    tasks.write(tasks, lambda: _boom("boom again"), None, failed.append)
+    qtbot.waitUntil(lambda: len(failed) == 2, timeout=5000)
+    assert len(shown) == 2 and "boom again" in shown[1]
+
+
 def test_window_remembers_its_page(qtbot, ui):
     first = MainWindow(ui)
     qtbot.addWidget(first)
@@ -268,3 +328,39 @@ def test_asking_for_the_services_before_the_first_frame_loads_them_at_once(tmp_p
     # Its thread still says "loaded" after attaching: it must be done before `loader` goes.
     loader.join(10)
     services.close()
+
+
+def test_the_services_load_while_every_reader_waits_for_them(tmp_path, qtbot):
+    # Tasks on the readers that need the services wait for them; the loading must not wait
+    # for a free reader behind them.
+    from crm.domain.query import ProspectFilter
+    from crm.services.first_look import first_look
+    from crm.ui.common.context import StartupData, UiContext
+    from crm.ui.common.tasks import TaskRunner
+    from crm.ui.launch import ServiceLoader
+
+    path = tmp_path / "book.db"
+    build_demo(path, prospects=30, seed=2)
+    look = first_look(path, 200)
+    assert look is not None
+    tasks = TaskRunner(readers=2)
+    ui = UiContext(
+        None,
+        AppSettings(tmp_path / "s.ini"),
+        tasks,
+        StartupData(look.user, look.users, look.districts),
+        db_path=path,
+        first_look=look,
+    )
+    counted: list[int] = []
+    for _ in range(3):
+        tasks.read(tasks, lambda: ui.services.prospects.count(ProspectFilter()), counted.append)
+    loaded: list[bool] = []
+    loader = ServiceLoader(ui, path)
+    loader.loaded.connect(lambda: loaded.append(True))
+    loader.start()
+    qtbot.waitUntil(lambda: len(counted) == 3 and bool(loaded), timeout=10_000)
+    assert counted == [30, 30, 30]
+    loader.join(10)
+    tasks.wait()
+    ui.services.close()

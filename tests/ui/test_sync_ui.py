@@ -12,12 +12,14 @@ from pathlib import Path
 import keyring
 import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import text
 
 from crm.resources import resource_root
 from crm.services.sync import SyncState, SyncStatus
 from crm.sync.engine import Progress
 from crm.sync.errors import unreachable
+from crm.ui.common.tasks import TaskRunner
 from crm.ui.sync.conflicts import ConflictsView
 from crm.ui.sync.controller import SyncView
 from crm.ui.sync.indicator import SyncIndicator
@@ -41,6 +43,14 @@ def ring() -> Iterator[None]:
     keyring.set_keyring(MemoryKeyring())
     yield
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def tasks(qapp: QApplication) -> Iterator[TaskRunner]:
+    runner = TaskRunner()
+    yield runner
+    runner.wait()
+    QApplication.processEvents()
 
 
 @pytest.fixture(params=["en", "zh_CN"])
@@ -114,9 +124,9 @@ def test_indicator_shows_every_state(qtbot, language: str) -> None:
     assert clicked == ["sign-in", "sync"]
 
 
-def test_sign_in_dialog_registers_with_head_office(qtbot, ho: Server, tmp_path, language):
+def test_sign_in_dialog_registers_with_head_office(qtbot, ho: Server, tmp_path, language, tasks):
     device = Device(tmp_path / "d.db", ho.url, "wangfang")
-    dialog = SignInDialog(device.sync.sign_in, server=ho.url, username="wangfang")
+    dialog = SignInDialog(device.sync.sign_in, tasks, server=ho.url, username="wangfang")
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.password.setText("wrong-password")
@@ -133,7 +143,9 @@ def test_sign_in_dialog_registers_with_head_office(qtbot, ho: Server, tmp_path, 
     device.close()
 
 
-def test_conflicts_page_shows_both_versions_and_resolves(qtbot, ho: Server, tmp_path, language):
+def _two_conflicts(ho: Server, tmp_path: Path) -> tuple[Device, Device]:
+    """Two computers of one RM that changed the same prospect offline: on ``a``, a merged
+    note and a refused stage move."""
     ho.ho.store.clear()
     ho.ho._epoch = None
     seed_people(ho.admin)
@@ -154,7 +166,14 @@ def test_conflicts_page_shows_both_versions_and_resolves(qtbot, ho: Server, tmp_
     b.prospects.change_stage(pid, "dropped", "other_bank", "已在他行获得授信")
     b.run()
     a.run()
-    view = ConflictsView(a.sync)
+    return a, b
+
+
+def test_conflicts_page_shows_both_versions_and_resolves(
+    qtbot, ho: Server, tmp_path, language, tasks
+):
+    a, b = _two_conflicts(ho, tmp_path)
+    view = ConflictsView(a.sync, tasks)
     qtbot.addWidget(view)
     view.resize(900, 560)
     view.show()
@@ -184,5 +203,47 @@ def test_conflicts_page_shows_both_versions_and_resolves(qtbot, ho: Server, tmp_
     view.grab().save(str(SHOTS / f"sync-conflicts-{language}.png"))
     view.dismiss_button.click()
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=5000)
+    a.close()
+    b.close()
+
+
+def test_a_failed_resolution_gives_the_buttons_back_and_says_why(
+    qtbot, ho: Server, tmp_path, tasks, monkeypatch
+):
+    a, b = _two_conflicts(ho, tmp_path)
+    told: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "warning",
+        lambda _parent, _title, message, *_rest: told.append(message) or QMessageBox.Ok,
+    )
+    changed: list[bool] = []
+    view = ConflictsView(a.sync, tasks)
+    qtbot.addWidget(view)
+    view.changed.connect(lambda: changed.append(True))
+    view.show()
+    view.reload()
+    qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=5000)
+    view.table.selectRow(0)
+    chosen = view.current()
+    assert chosen is not None and view.dismiss_button.isEnabled()
+    # The conflict goes behind the view's back (as if another window had resolved and
+    # cleared it): resolving it now fails on the writer thread.
+    with a.db.transaction() as s:
+        s.execute(text("DELETE FROM sync_conflicts WHERE id = :id"), {"id": chosen.id})
+    view.dismiss_button.click()
+    assert not view.dismiss_button.isEnabled()  # while the write runs
+    qtbot.waitUntil(lambda: bool(told), timeout=5000)
+    assert "no conflict with id" in told[0].lower()
+    buttons = (view.accept_button, view.resend_button, view.dismiss_button)
+    assert view.accept_button.isEnabled() and view.dismiss_button.isEnabled()
+    # And the list as it is now: the conflict that went is no longer offered.
+    qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=5000)
+    assert view.current() is not None and view.current().id != chosen.id
+    assert all(button.isEnabled() for button in buttons if button is not view.resend_button)
+    assert not changed
+    view.dismiss_button.click()
+    qtbot.waitUntil(lambda: view.table.rowCount() == 0, timeout=5000)
+    assert changed == [True] and len(told) == 1
     a.close()
     b.close()

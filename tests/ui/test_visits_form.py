@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
 
 from crm.domain.visits import VisitDraft
-from crm.services.visits import VisitService
 from crm.ui.common.context import UiContext, load_startup
 from crm.ui.common.settings import AppSettings
 from crm.ui.common.tasks import TaskRunner
@@ -81,7 +80,7 @@ def test_a_record_autosaves_as_a_draft(qtbot, rm_ui: UiContext, book: Book, host
     qtbot.keyClicks(dialog.form.need_amount, "80")
     qtbot.waitUntil(lambda: "saved" in dialog.state.text().lower(), timeout=5000)
     wait_idle(qtbot, rm_ui)
-    saved = VisitService(rm_ui.services.ctx).get(dialog.detail.id)
+    saved = rm_ui.services.visits.get(dialog.detail.id)
     assert saved.draft.people_met == "王总"
     assert saved.draft.need_amount_fen == 80 * 1_000_000  # 80 万元
     dialog._dirty = False
@@ -125,7 +124,7 @@ def test_finalizing_shows_what_is_missing_then_locks_the_record(
     assert dialog.form.people_met.isReadOnly() and not dialog.form.kind.isEnabled()
     assert dialog.amend_button.isVisible() and not dialog.finalize_button.isVisible()
     assert "hash" in dialog.banner.text()
-    visits = VisitService(rm_ui.services.ctx)
+    visits = rm_ui.services.visits
     summary = visits.for_prospect(book.ids["huaxing"])
     assert summary.last_contact_on == rm_ui.today()
     assert summary.checklist.done == 1
@@ -136,7 +135,7 @@ def test_a_finalized_record_is_amended_not_edited(
     qtbot, rm_ui: UiContext, book: Book, host: QWidget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    visits = VisitService(rm_ui.services.ctx)
+    visits = rm_ui.services.visits
     start = visits.start_record(book.ids["huaxing"])
     final = visits.finalize(
         start.id,
@@ -170,7 +169,7 @@ def test_a_finalized_record_is_amended_not_edited(
 def test_planning_on_a_holiday_warns_and_a_make_up_day_is_a_working_day(
     qtbot, rm_ui: UiContext, book: Book, host: QWidget
 ) -> None:
-    reference = VisitService(rm_ui.services.ctx).form_reference()
+    reference = rm_ui.services.visits.form_reference()
     dialog = PlanDialog(
         rm_ui, reference, host, prospect_id=book.ids["huaxing"], day=date(2026, 10, 2)
     )
@@ -189,7 +188,7 @@ def test_planning_on_a_holiday_warns_and_a_make_up_day_is_a_working_day(
 
 
 def test_a_plan_is_made_from_the_dialog(qtbot, rm_ui: UiContext, book: Book, host: QWidget) -> None:
-    reference = VisitService(rm_ui.services.ctx).form_reference()
+    reference = rm_ui.services.visits.form_reference()
     dialog = PlanDialog(rm_ui, reference, host)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -204,7 +203,7 @@ def test_a_plan_is_made_from_the_dialog(qtbot, rm_ui: UiContext, book: Book, hos
     type_text(dialog.purpose, "贷后回访")
     with qtbot.waitSignal(dialog.planned, timeout=5000):
         dialog.save()
-    lines = VisitService(rm_ui.services.ctx).between(target, target)
+    lines = rm_ui.services.visits.between(target, target)
     assert [(v.prospect_id, v.start_time, v.purpose) for v in lines] == [
         (book.ids["meijia"], "14:30", "贷后回访")
     ]
@@ -215,7 +214,7 @@ def test_the_prospect_panel_shows_rhythm_checklist_and_history(
 ) -> None:
     from crm.ui.visits.prospect_panel import ProspectVisitsPanel
 
-    visits = VisitService(rm_ui.services.ctx)
+    visits = rm_ui.services.visits
     start = visits.start_record(book.ids["meijia"])
     visits.finalize(
         start.id,

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from crm.demo.builder import build_demo
 from crm.services.container import open_services
-from crm.services.visits import VisitService
 from crm.ui.calendar.page import CalendarPage
 from crm.ui.common.context import UiContext, load_startup
 from crm.ui.common.i18n import install_translators, remove_translators
@@ -109,7 +108,7 @@ def _one(db: Path, sql: str) -> str:
 
 def test_visit_dialogs(window: MainWindow, demo_db: Path, language: str, qtbot) -> None:
     ui = window.ui
-    visits = VisitService(ui.services.ctx)
+    visits = ui.services.visits
     reference = visits.form_reference()
     final = _one(
         demo_db,

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm.domain.holidays import DayKind
-from crm.services.calendar_export import export_ics
-from crm.services.visits import DistrictGroup, VisitDetail, VisitLine, VisitService
+from crm.services.visits import DistrictGroup, VisitDetail, VisitLine
 from crm.ui.calendar.common import CalendarData
 from crm.ui.calendar.day_view import DayView
 from crm.ui.calendar.month_view import MonthView
@@ -58,7 +57,7 @@ class CalendarPage(Page):
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ui, parent)
         self.setObjectName("calendarPage")
-        self.service = VisitService(ui.services.ctx)
+        self.service = ui.services.visits
         self.view = "month"
         self.anchor = ui.today()
         self.data: CalendarData | None = None
@@ -356,11 +355,11 @@ class CalendarPage(Page):
         if path.suffix.lower() != ".ics":
             path = path.with_suffix(".ics")
         scope = self.scope.scope()
-        ctx = self.ui.services.ctx
+        calendar = self.ui.services.calendar
         name = self.tr("Visits: {who}").format(who=scope.label) if scope.label else ""
         self.ui.tasks.read(
             self,
-            lambda: export_ics(ctx, path, scope.rm_ids, name=name),
+            lambda: calendar.export_ics(path, scope.rm_ids, name=name),
             lambda count: self.message.emit(
                 self.tr(
                     "{count} visits exported to {path}. Import the file in Outlook or a "

@@ -2,18 +2,30 @@
 
 Following qutebrowser's misc/crashsignal.py and utils/qtlog.py: an excepthook logs every
 unhandled exception and shows a dialog instead of a silent exit, and Qt's own messages are
-routed into Python logging.
+routed into Python logging. An exception that ends a worker thread (``threading.excepthook``)
+or escapes on one (Qt calling Python there) is logged on that thread and shown by the same
+dialog on the UI thread: no widget is ever made off it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    QObject,
+    QTimer,
+    QtMsgType,
+    Signal,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from crm.domain.errors import DomainError, Message
@@ -41,19 +53,35 @@ def show_error(parent: QWidget | None, error: DomainError, title: str | None = N
     QMessageBox.warning(parent, title or app_title(), said(error))
 
 
+class _Relay(QObject):
+    # An exception from another thread, delivered (queued) on the thread that made the relay.
+    raised = Signal(object)
+
+
 class CrashHandler:
-    """Logs unhandled exceptions and shows them in a dialog (once at a time)."""
+    """Logs unhandled exceptions and shows them in a dialog (once at a time).
+
+    Made on the UI thread: exceptions from other threads are handed to it there.
+    """
 
     def __init__(self, log_file: Path | None = None) -> None:
         self.log_file = log_file
         self._showing = False
+        self._last: BaseException | None = None
         self._previous = sys.excepthook
+        self._previous_threading = threading.excepthook
+        self._relay = _Relay()
+        self._relay.raised.connect(self.report)
 
     def install(self) -> None:
+        self._previous = sys.excepthook
+        self._previous_threading = threading.excepthook
         sys.excepthook = self.excepthook
+        threading.excepthook = self.thread_excepthook
 
     def uninstall(self) -> None:
         sys.excepthook = self._previous
+        threading.excepthook = self._previous_threading
 
     def excepthook(
         self,
@@ -61,10 +89,41 @@ class CrashHandler:
         value: BaseException,
         tb: TracebackType | None,
     ) -> None:
-        if issubclass(kind, KeyboardInterrupt):
+        if issubclass(kind, KeyboardInterrupt) and _on_ui_thread():
             QCoreApplication.quit()
             return
+        if not _on_ui_thread():
+            # Qt called Python on a worker thread and it raised (a slot, a QRunnable).
+            self._from_thread(threading.current_thread().name, value, kind, tb)
+            return
         log.critical("unhandled exception", exc_info=(kind, value, tb))
+        self.report(value)
+
+    def thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
+        """An exception ended a ``threading.Thread``: logged here, shown on the UI thread."""
+        if args.exc_type is SystemExit:
+            return  # a thread's way to end, as threading's own hook treats it
+        name = args.thread.name if args.thread is not None else "?"
+        self._from_thread(name, args.exc_value, args.exc_type, args.exc_traceback)
+
+    def _from_thread(
+        self,
+        name: str,
+        value: BaseException | None,
+        kind: type[BaseException],
+        tb: TracebackType | None,
+    ) -> None:
+        if value is None:
+            log.critical("unhandled %s in thread %s", kind.__name__, name)
+            return
+        log.critical("unhandled exception in thread %s", name, exc_info=(kind, value, tb))
+        # Queued to the relay's (the UI) thread. When the app is quitting the relay may be
+        # gone: the log has it.
+        with contextlib.suppress(RuntimeError):
+            self._relay.raised.emit(value)
+
+    def report(self, value: BaseException) -> None:
+        """Show an exception nobody handled (on the UI thread; logged already)."""
         if isinstance(value, DomainError):
             # A known problem nobody caught: tell it plainly rather than as a crash.
             if QApplication.instance() is not None:
@@ -74,9 +133,11 @@ class CrashHandler:
 
     def show(self, error: BaseException) -> None:
         """The crash dialog for a bug (also used for failures in background tasks)."""
-        if self._showing or QApplication.instance() is None:
+        if self._showing or QApplication.instance() is None or error is self._last:
+            # The launcher and the window both hear the task runner: one dialog per error.
             return
         self._showing = True
+        self._last = error
         try:
             details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
             box = QMessageBox(QApplication.activeWindow())
@@ -101,6 +162,17 @@ class CrashHandler:
             box.exec()
         finally:
             self._showing = False
+            # Kept until the signal that brought it has reached every slot, not for longer
+            # (it holds the frames of its traceback).
+            QTimer.singleShot(0, self._forget)
+
+    def _forget(self) -> None:
+        self._last = None
+
+
+def _on_ui_thread() -> bool:
+    # The app's QApplication lives on Python's main thread (run_gui makes it there).
+    return threading.current_thread() is threading.main_thread()
 
 
 _QT_LEVELS = {

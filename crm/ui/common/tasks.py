@@ -1,9 +1,13 @@
 """Running database work off the UI thread (after Anki's QueryOp / CollectionOp).
 
 ``TaskRunner.read`` runs a function on a small reader pool; ``TaskRunner.write`` runs it on a
-single writer thread, so writes happen one at a time in the order asked. Either way the
+single writer thread, so writes happen one at a time in the order asked;
+``TaskRunner.waiting`` runs work that waits on something other than the database (head
+office over the network, the window's first frame) on a pool of its own. Either way the
 result (or the exception) is handed back on the UI thread to callbacks that belong to an
 ``owner`` widget; when the owner has been destroyed meanwhile, the result is dropped.
+
+This is the UI's one way to run work off its thread: no widget starts a thread itself.
 
 Known errors (``DomainError``: a refused move, a locked database) go to ``on_error`` when
 given, else to a message box; anything else is a bug and goes to the crash handler.
@@ -26,6 +30,8 @@ log = logging.getLogger(__name__)
 
 # How long a task may run before the busy indicator shows (Anki shows its cursor at 300 ms).
 BUSY_DELAY_MS = 300
+# Threads for work that waits (see TaskRunner.waiting): the services loader, a sign-in.
+WAITERS = 4
 
 
 @dataclass
@@ -33,6 +39,7 @@ class _Pending:
     owner: QObject
     on_done: Callable[[Any], None] | None
     on_error: Callable[[BaseException], None] | None
+    quiet: bool = False  # not shown as busy (see TaskRunner.waiting)
 
 
 class _Job(QRunnable):
@@ -76,6 +83,8 @@ class TaskRunner(QObject):
         self._readers.setMaxThreadCount(readers)
         self._writer = QThreadPool(self)
         self._writer.setMaxThreadCount(1)
+        self._waiters = QThreadPool(self)
+        self._waiters.setMaxThreadCount(WAITERS)
         self._tokens = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
         self._owners: dict[int, set[int]] = {}
@@ -108,12 +117,34 @@ class TaskRunner(QObject):
         """Run ``fn`` on the single writer thread (writes never overtake each other)."""
         return self._start(self._writer, owner, fn, on_done, on_error)
 
+    def waiting(
+        self,
+        owner: QObject,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> int:
+        """Run ``fn``, which mostly waits on something else than the database, on a pool of
+        its own: it neither holds one of the readers nor makes the writes queue behind it.
+
+        For head office over the network (sign-in: up to a minute when it is slow) and for
+        loading the services behind a window opened from the first look (it waits for the
+        first frame, and tasks on the readers may be waiting for it). Not shown as busy:
+        what waits here says so itself ("Signing in…"). What ``fn`` writes to the database
+        must be small and its own transaction.
+        """
+        return self._start(self._waiters, owner, fn, on_done, on_error, quiet=True)
+
     def pending(self) -> int:
         return len(self._pending)
 
     def wait(self, msecs: int = 10_000) -> bool:
         """Block until every running task has finished (at shutdown and in tests)."""
-        ok = self._readers.waitForDone(msecs) and self._writer.waitForDone(msecs)
+        ok = (
+            self._readers.waitForDone(msecs)
+            and self._writer.waitForDone(msecs)
+            and self._waiters.waitForDone(msecs)
+        )
         return bool(ok)
 
     # -- internals -------------------------------------------------------------------------
@@ -125,16 +156,18 @@ class TaskRunner(QObject):
         fn: Callable[[], Any],
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None] | None,
+        *,
+        quiet: bool = False,
     ) -> int:
         token = next(self._tokens)
-        self._pending[token] = _Pending(owner, on_done, on_error)
+        self._pending[token] = _Pending(owner, on_done, on_error, quiet)
         key = id(owner)
         if key not in self._owners:
             self._owners[key] = set()
             if owner is not self:  # the runner's own tasks end with it
                 owner.destroyed.connect(lambda *_args, k=key: self._forget_owner(k))
         self._owners[key].add(token)
-        if not self._busy_timer.isActive() and not self._busy:
+        if not quiet and not self._busy_timer.isActive() and not self._busy:
             self._busy_timer.start()
         pool.start(_Job(self, token, fn))
         return token
@@ -176,13 +209,16 @@ class TaskRunner(QObject):
         if pending.on_error is not None:
             pending.on_error(payload)
 
+    def _working(self) -> bool:
+        return any(not p.quiet for p in self._pending.values())
+
     def _show_busy(self) -> None:
-        if self._pending and not self._busy:
+        if self._working() and not self._busy:
             self._busy = True
             self.busyChanged.emit(True)
 
     def _update_busy(self) -> None:
-        if self._pending:
+        if self._working():
             return
         self._busy_timer.stop()
         if self._busy:

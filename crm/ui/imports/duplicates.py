@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from crm.domain.errors import DomainError
 from crm.i18n import describe
-from crm.services.imports import FlagInfo, ImportService
+from crm.services.imports import FlagInfo
 from crm.ui.common.context import UiContext
 
 
@@ -27,7 +27,7 @@ class DuplicatesDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("importDuplicates")
         self.ui = ui
-        self.service = ImportService(ui.services.ctx)
+        self.service = ui.services.imports
         self.flags: list[FlagInfo] = []
         self.setWindowTitle(self.tr("Possible duplicates from imports"))
         self.resize(820, 460)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QByteArray, QSize, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
-from crm.services.imports import FileInfo, ImportRequest, ImportResult, ImportService
+from crm.services.imports import FileInfo, ImportRequest, ImportResult
 from crm.ui.common.context import UiContext
 from crm.ui.imports.pages import ColumnsPage, FilePage, request_for
 from crm.ui.imports.run_pages import ImportPage, PreviewPage
@@ -33,7 +33,7 @@ class ImportWizard(QWizard):
         super().__init__(parent)
         self.setObjectName("importWizard")
         self.ui = ui
-        self.service = ImportService(ui.services.ctx)
+        self.service = ui.services.imports
         self.info: FileInfo | None = None
         self.setWindowTitle(self.tr("Import a list"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)

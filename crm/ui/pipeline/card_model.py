@@ -27,7 +27,6 @@ from PySide6.QtCore import (
 from crm.domain.query import ProspectFilter, Sort, SortColumn
 from crm.domain.stages import Stage
 from crm.services.records import ProspectRow
-from crm.services.visits import VisitService
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
 from crm.ui.stages.dialog import MoveItem
@@ -107,7 +106,7 @@ class CardModel(QAbstractListModel):
         self._fetching = False
         self.exhausted = True
         self.loading = False
-        self._visits = VisitService(ui.services.ctx)
+        self._visits = ui.services.visits
 
     @property
     def column_sort(self) -> Sort:

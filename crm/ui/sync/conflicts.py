@@ -1,16 +1,15 @@
 """The conflicts page: what head office merged or refused, with both versions side by side,
-and a way to resolve each (keep head office's, send mine again, or dismiss)."""
+and a way to resolve each (keep head office's, send mine again, or dismiss). Loading runs on
+the task runner's readers, a resolution on its writer."""
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,17 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.domain.errors import Message
+from crm.domain.errors import DomainError, Message
 from crm.domain.money import format_wan
 from crm.i18n import describe, language
 from crm.resources import drop_reasons, industry, label, stage_labels
 from crm.services.sync import ConflictInfo, SyncService
+from crm.ui.common.errors import show_error
+from crm.ui.common.tasks import TaskRunner
 
 ZONE = ZoneInfo("Asia/Shanghai")
-
-
-class _Relay(QObject):
-    loaded = Signal(object)
 
 
 class ConflictsView(QWidget):
@@ -43,13 +40,12 @@ class ConflictsView(QWidget):
 
     changed = Signal()
 
-    def __init__(self, sync: SyncService, parent: QWidget | None = None) -> None:
+    def __init__(self, sync: SyncService, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("syncConflicts")
         self.sync = sync
+        self.tasks = tasks
         self.items: list[ConflictInfo] = []
-        self._relay = _Relay(self)
-        self._relay.loaded.connect(self._show)
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("Sync conflicts"), self)
         title.setObjectName("pageTitle")
@@ -121,11 +117,7 @@ class ConflictsView(QWidget):
     # -- loading -----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self._background(self.sync.conflicts, self._relay.loaded.emit)
-
-    @staticmethod
-    def _background(fn: Callable[[], Any], then: Callable[[Any], None]) -> None:
-        threading.Thread(target=lambda: then(fn()), daemon=True).start()
+        self.tasks.read(self, self.sync.conflicts, self._show)
 
     def _show(self, items: object) -> None:
         self.items = list(items) if isinstance(items, list) else []
@@ -265,13 +257,26 @@ class ConflictsView(QWidget):
         if c is None:
             return
         self._enable(False)
+        sync, conflict_id = self.sync, c.id
 
         def work() -> list[ConflictInfo]:
-            self.sync.resolve(c.id, how)
-            return self.sync.conflicts()
+            sync.resolve(conflict_id, how)
+            return sync.conflicts()
 
-        self._background(work, self._relay.loaded.emit)
+        self.tasks.write(self, work, self._resolved, self._resolve_failed)
+
+    def _resolved(self, items: list[ConflictInfo]) -> None:
+        self._show(items)
         self.changed.emit()
+
+    def _resolve_failed(self, error: BaseException) -> None:
+        # The buttons back as the chosen conflict allows, the reason told (a bug has been
+        # shown by the crash handler), and the list as it is now: the conflict may have
+        # been resolved elsewhere meanwhile.
+        self._selected()
+        if isinstance(error, DomainError):
+            show_error(self, error)
+        self.reload()
 
 
 # Internal parts of a record people do not need to compare (the stage history is shown in

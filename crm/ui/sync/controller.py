@@ -1,6 +1,7 @@
 """The bridge between the plain-Python sync scheduler and Qt (after Electrum's
 QtEventListener): the scheduler's callbacks arrive on its thread and are re-emitted as a
-Qt signal, which Qt delivers on the UI thread."""
+Qt signal, which Qt delivers on the UI thread. Its own work at start-up (reading the book's
+sync status) runs on the window's task runner."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from crm.services.sync import SyncService, SyncState, SyncStatus
+from crm.ui.common.tasks import TaskRunner
 
 INTERVAL_S = 300.0
 
@@ -27,10 +29,15 @@ class SyncController(QObject):
     signedIn = Signal()
 
     def __init__(
-        self, sync: SyncService, parent: QObject | None = None, interval: float = INTERVAL_S
+        self,
+        sync: SyncService,
+        tasks: TaskRunner,
+        parent: QObject | None = None,
+        interval: float = INTERVAL_S,
     ) -> None:
         super().__init__(parent)
         self.sync = sync
+        self.tasks = tasks
         self.interval = interval
         self.scheduler = sync.scheduler(self._on_state, interval=interval)
         self.started = False
@@ -39,10 +46,9 @@ class SyncController(QObject):
 
     def start(self) -> None:
         """Sync at start-up and every few minutes, if this computer is registered."""
-        threading.Thread(target=self._initial, daemon=True).start()
+        self.tasks.read(self, self._status, self._initial)
 
-    def _initial(self) -> None:
-        status = self._status()
+    def _initial(self, status: SyncStatus | None) -> None:
         self._emit(SyncView(None, status))
         if status is not None and status.configured:
             self._start_scheduler()

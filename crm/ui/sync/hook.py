@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from crm.services.sync import SyncService
 from crm.ui.sync.controller import SyncController, SyncView
 from crm.ui.sync.indicator import SyncIndicator
 from crm.ui.sync.sign_in import SignInDialog
@@ -18,8 +17,8 @@ CONFLICTS_PAGE = "sync_conflicts"
 
 def install_sync(window: Any, *, start: bool = True) -> SyncController:
     """Wire sync into ``window`` (a crm.ui.shell MainWindow); returns the controller."""
-    service = SyncService(window.ui.services.ctx)
-    controller = SyncController(service, window)
+    service = window.ui.services.sync
+    controller = SyncController(service, window.ui.tasks, window)
     indicator = SyncIndicator(window.status)
     for placeholder in (
         getattr(window.status, "connection", None),
@@ -48,6 +47,7 @@ def install_sync(window: Any, *, start: bool = True) -> SyncController:
         user = window.ui.user
         dialog = SignInDialog(
             service.sign_in,
+            window.ui.tasks,
             server=service.server_url() or "",
             username=user.username if user else "",
             parent=window,

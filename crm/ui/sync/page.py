@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from crm.services.sync import SyncService
 from crm.ui.common.context import UiContext
 from crm.ui.shell.page import Page
 from crm.ui.sync.conflicts import ConflictsView
@@ -18,7 +17,7 @@ class ConflictsPage(Page):
         super().__init__(ui, parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
-        self.view = ConflictsView(SyncService(ui.services.ctx), self)
+        self.view = ConflictsView(ui.services.sync, ui.tasks, self)
         self.view.changed.connect(lambda: ui.events.prospectsChanged.emit([]))
         layout.addWidget(self.view)
 

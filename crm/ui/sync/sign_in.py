@@ -1,16 +1,16 @@
 """First-run sign-in: register this computer with head office (server, user, password).
 
 The password is sent once over https to get a device token, which goes to the OS keyring;
-the password itself is never stored.
+the password itself is never stored. The request runs on the task runner's pool for work
+that waits (it may take up to a minute when head office is slow), never on the UI thread.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,10 +23,7 @@ from PySide6.QtWidgets import (
 
 from crm.domain.errors import DomainError
 from crm.i18n import describe
-
-
-class _Relay(QObject):
-    done = Signal(object)  # None on success, else the error
+from crm.ui.common.tasks import TaskRunner
 
 
 class SignInDialog(QDialog):
@@ -35,6 +32,7 @@ class SignInDialog(QDialog):
     def __init__(
         self,
         submit: Callable[[str, str, str], Any],
+        tasks: TaskRunner,
         server: str = "",
         username: str = "",
         parent: QWidget | None = None,
@@ -43,8 +41,7 @@ class SignInDialog(QDialog):
         self.setObjectName("syncSignIn")
         self.setWindowTitle(self.tr("Sign in to head office"))
         self.submit = submit
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._finished)
+        self.tasks = tasks
         layout = QVBoxLayout(self)
         intro = QLabel(
             self.tr(
@@ -97,23 +94,19 @@ class SignInDialog(QDialog):
             self.password.text(),
         )
 
-        def work() -> None:
-            try:
-                self.submit(server, user, password)
-            except DomainError as exc:
-                self._relay.done.emit(exc)
-            except Exception as exc:  # shown, not swallowed
-                self._relay.done.emit(exc)
-            else:
-                self._relay.done.emit(None)
+        submit = self.submit
+        # A refusal (wrong password, head office unreachable) comes back to _failed; a bug
+        # also goes to the crash handler first.
+        self.tasks.waiting(
+            self, lambda: submit(server, user, password), self._signed_in, self._failed
+        )
 
-        threading.Thread(target=work, daemon=True).start()
-
-    def _finished(self, error: object) -> None:
+    def _signed_in(self, _user: object) -> None:
         self.buttons.setEnabled(True)
-        if error is None:
-            self.accept()
-            return
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
         self.password.clear()
         if isinstance(error, DomainError):
             self.message.setText(describe(error))

@@ -14,7 +14,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
-from crm.services.today import TodayService, TodaySummary
+from crm.services.today import TodaySummary
 from crm.services.visits import VisitLine
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import app_title
@@ -35,7 +35,7 @@ class DueNotifier(QObject):
         super().__init__(page)
         self.ui = ui
         self.page = page
-        self.service = TodayService(ui.services.ctx)
+        self.service = ui.services.today
         self.tray: QSystemTrayIcon | None = None
         self._announced: set[str] = set()
         self._overdue: set[str] | None = None

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.services.today import DueProspect, StalledChecklist, TodayService, TodaySummary
+from crm.services.today import DueProspect, StalledChecklist, TodaySummary
 from crm.services.visits import VisitLine
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
@@ -100,7 +100,7 @@ class TodayPage(Page):
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ui, parent)
         self.setObjectName("todayPage")
-        self.service = TodayService(ui.services.ctx)
+        self.service = ui.services.today
         self.summary: TodaySummary | None = None
         self._generation = 0
         self._stale = False

@@ -45,7 +45,7 @@ def announce(ui: UiContext, prospect_id: str) -> None:
 
 
 def service(ui: UiContext) -> VisitService:
-    return VisitService(ui.services.ctx)
+    return ui.services.visits
 
 
 def _show_dialog(

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from crm.domain.errors import DomainError
 from crm.domain.visits import InvalidVisit
 from crm.i18n import describe
-from crm.services.visits import FormReference, VisitDetail, VisitService
+from crm.services.visits import FormReference, VisitDetail
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import show_error
@@ -52,7 +52,7 @@ class VisitDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("visitDialog")
         self.ui = ui
-        self.service = VisitService(ui.services.ctx)
+        self.service = ui.services.visits
         self.detail = detail
         self._dirty = False
         self._saving = False

@@ -31,7 +31,7 @@ from crm.domain.errors import DomainError
 from crm.domain.holidays import DayKind
 from crm.domain.visits import InvalidVisit, VisitDraft
 from crm.i18n import describe
-from crm.services.visits import FormReference, ProspectBrief, VisitDetail, VisitService
+from crm.services.visits import FormReference, ProspectBrief, VisitDetail
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
 from crm.ui.common.labels import stage as stage_name
@@ -63,7 +63,7 @@ class PlanDialog(QDialog):
         self.setObjectName("planDialog")
         self.ui = ui
         self.reference = reference
-        self.service = VisitService(ui.services.ctx)
+        self.service = ui.services.visits
         self.visit = visit
         self.prospect: ProspectBrief | None = None
         # A day given by the caller (a calendar cell) is kept; else the due date is offered.

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.services.visits import ProspectVisits, VisitLine, VisitService
+from crm.services.visits import ProspectVisits, VisitLine
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
 from crm.ui.visits import labels
@@ -36,7 +36,7 @@ class ProspectVisitsPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("panel")
         self.ui = ui
-        self.service = VisitService(ui.services.ctx)
+        self.service = ui.services.visits
         self.prospect_id: str | None = None
         self.data: ProspectVisits | None = None
         self._generation = 0
