@@ -10,7 +10,6 @@ well under 30 s.
 
 from __future__ import annotations
 
-import operator
 import os
 import random
 import re
@@ -29,15 +28,17 @@ from zoneinfo import ZoneInfo
 
 from crm import resources
 from crm.demo.visits import CLOCK, TICK_COLUMNS, VISIT_COLUMNS, VisitDrawer
+from crm.domain.clock import utcnow
+from crm.domain.importing import initials
+from crm.domain.search_text import fields_text
 from crm.domain.stages import add_months
-from crm.domain.text import normalise_name, to_halfwidth
+from crm.domain.text import normalise_name
 from crm.domain.uscc import ALPHABET, check_character
 from crm.services import visit_rules
 from crm.services.context import DEFAULT_ZONE
 from crm.services.outbox import DEVICE_KEY
 from crm.services.users import CURRENT_USER_KEY
-from crm.store import search
-from crm.store.engine import raw_connect
+from crm.store import bulk_load
 from crm.store.migrate import open_database
 from crm.store.models import (
     AppMeta,
@@ -53,6 +54,7 @@ from crm.store.models import (
     User,
 )
 from crm.store.models_visit import CadenceRule, ChecklistArea, ChecklistItem
+from crm.store.prospect_writer import COLUMNS
 
 T = TypeVar("T")
 BATCH = 5000
@@ -137,30 +139,6 @@ def _weighted(entries: Sequence[dict[str, Any]], key: str = "value") -> Weighted
     return Weighted(
         [e if key == "*" else e[key] for e in entries], [float(e.get("weight", 1)) for e in entries]
     )
-
-
-def _bulk(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Insert rows through the driver: at 100k rows SQLAlchemy's per-row bind processing
-    is a third of the run. Values are converted exactly as the column types would."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    sql = (
-        f"INSERT INTO {table.__tablename__} ({', '.join(columns)}) "
-        f"VALUES ({', '.join('?' for _ in columns)})"
-    )
-    conn.exec_driver_sql(sql, [tuple(_db_value(r[c]) for c in columns) for r in rows])
-
-
-def _db_value(value: Any) -> Any:
-    # Every demo timestamp is already UTC, so this is what UTCDateTime would store.
-    if isinstance(value, date):
-        return (
-            value.isoformat(timespec="microseconds")
-            if isinstance(value, datetime)
-            else (value.isoformat())
-        )
-    return value
 
 
 def _uuid7(rng: random.Random, when: datetime) -> str:
@@ -248,7 +226,7 @@ class _Vocab:
     def initials(self, word: str) -> str:
         cached = self._initials.get(word)
         if cached is None:
-            cached = self._initials[word] = search.initials(word)
+            cached = self._initials[word] = initials(word)
         return cached
 
 
@@ -428,32 +406,15 @@ def build_demo(
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     db, _ = open_database(path, create=True)
     # The book's today is the RM's, in Shanghai (the app's default zone), not the machine's.
-    day = today or datetime.now(ZoneInfo(DEFAULT_ZONE)).date()
+    day = today or utcnow().astimezone(ZoneInfo(DEFAULT_ZONE)).date()
     b = _Builder(seed, day)
     folder = tempfile.mkdtemp(prefix=".demo-", dir=path.parent)
     try:
-        with db.engine.connect() as conn:
-            # A demo build may lose everything on a crash (it is rebuilt); random UUID keys
-            # touch pages all over the B-trees, so a large cache saves most of the I/O.
-            raw: Any = conn.connection.driver_connection
-            raw.execute("PRAGMA synchronous = OFF")
-            # Rows are consistent by construction; checking each foreign key costs a lookup.
-            raw.execute("PRAGMA foreign_keys = OFF")
-            # Pages go straight to the file, not once to the WAL and again at checkpoint.
-            raw.execute("PRAGMA journal_mode = OFF")
-            raw.execute("PRAGMA cache_size = -262144")
-            conn.begin()
-            # Building secondary indexes once, after the load, is several times cheaper
-            # than updating them row by row.
-            indexes = conn.exec_driver_sql(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-            ).all()
-            for name, _ in indexes:
-                conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        with bulk_load.loading(db) as (conn, raw):
             users, rms, signed_in = _people(conn, b)
-            _bulk(
+            bulk_load.insert_rows(
                 conn,
-                District,
+                District.__tablename__,
                 [
                     {"code": d["code"], "name": d["name_zh"], "name_en": d["name_en"]}
                     for d in b.v.districts
@@ -461,10 +422,13 @@ def build_demo(
             )
             # Cadence rules and checklist templates as head office ships them.
             seeds = visit_rules.seed_rows()
-            _bulk(conn, CadenceRule, seeds["cadence_rules"])
-            _bulk(conn, ChecklistArea, seeds["checklist_areas"])
-            _bulk(conn, ChecklistItem, seeds["checklist_items"])
-            _bulk(conn, AppMeta, seeds["app_meta"])
+            for model, key in (
+                (CadenceRule, "cadence_rules"),
+                (ChecklistArea, "checklist_areas"),
+                (ChecklistItem, "checklist_items"),
+                (AppMeta, "app_meta"),
+            ):
+                bulk_load.insert_rows(conn, model.__tablename__, seeds[key])
             jobs = [
                 _Job(seed, k, min(BATCH, prospects - start), day, rms, folder)
                 for k, start in enumerate(range(0, prospects, BATCH))
@@ -472,30 +436,20 @@ def build_demo(
             taken: set[str] = set()
             done, loans, visits = 0, 0, 0
             for chunk in _chunks(jobs):
-                _store(conn, raw, chunk, taken)
+                bulk_load.copy_spill(conn, raw, chunk.spill, _TABLES, _renames(chunk, taken))
                 done += len(chunk.names)
                 loans += chunk.loans
                 visits += chunk.visits
                 if progress:
                     progress(done, prospects)
-            _bulk(
+            bulk_load.insert_rows(
                 conn,
-                AppMeta,
+                AppMeta.__tablename__,
                 [
                     {"key": CURRENT_USER_KEY, "value": signed_in[0]},
                     {"key": DEVICE_KEY, "value": _uuid7(b.rng, b.now)},
                 ],
             )
-            for _, sql in indexes:
-                conn.exec_driver_sql(sql)
-            conn.commit()
-            raw.execute("PRAGMA journal_mode = WAL")
-            raw.execute("PRAGMA foreign_keys = ON")
-        with db.engine.connect() as conn:
-            # Statistics let the planner pick the right index for each filter from the start;
-            # sampling (as PRAGMA optimize does) is enough and skips reading every index.
-            conn.exec_driver_sql("PRAGMA analysis_limit = 2000")
-            conn.exec_driver_sql("ANALYZE")
     finally:
         db.close()
         shutil.rmtree(folder, ignore_errors=True)
@@ -592,39 +546,14 @@ def _people(conn: Any, b: _Builder) -> tuple[int, list[tuple[str, str]], tuple[s
             "created_at": created,
         }
     )
-    _bulk(conn, Team, teams)
-    _bulk(conn, User, users)
+    bulk_load.insert_rows(conn, Team.__tablename__, teams)
+    bulk_load.insert_rows(conn, User.__tablename__, users)
     assert signed_in is not None
     return len(users), rms, signed_in
 
 
-# Columns of the rows ``_generate`` draws, in the order of its tuples.
-PROSPECT_COLUMNS = (
-    "id",
-    "uscc",
-    "name",
-    "name_key",
-    "kind",
-    "owner_name",
-    "phone",
-    "address",
-    "district_code",
-    "street",
-    "industry_code",
-    "registered_capital_fen",
-    "established_on",
-    "stage",
-    "stage_changed_at",
-    "assigned_rm_id",
-    "notes",
-    "last_contact_on",
-    "next_visit_due",
-    "created_at",
-    "updated_at",
-    "edited_fields",
-    "search_rowid",
-    "version",
-)
+# Columns of the rows ``_generate`` draws: the prospect writer's, in its order.
+PROSPECT_COLUMNS = COLUMNS
 _EVENT_COLUMNS = (
     "id",
     "prospect_id",
@@ -667,8 +596,6 @@ _LOAN_COLUMNS = (
     "status",
     "created_at",
 )
-# The prospects' search index bodies, by index rowid (``prospects.search_rowid``).
-_SEARCH = "search_bodies"
 # Every table a chunk fills, in the order the writer copies them (prospects first).
 _TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (Prospect.__tablename__, PROSPECT_COLUMNS),
@@ -681,8 +608,6 @@ _TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("visits", VISIT_COLUMNS),
     ("checklist_ticks", TICK_COLUMNS),
 )
-_AT_NAME = PROSPECT_COLUMNS.index("name")
-_AT_SEARCH_ROWID = PROSPECT_COLUMNS.index("search_rowid")
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _AMOUNTS = tuple(n * 10_000 * 100 for n in (30, 50, 80, 100, 150, 200, 300))
 _TERMS = (12, 12, 24, 36)
@@ -710,37 +635,14 @@ def _chunk_job(job: _Job) -> _Chunk:
     b = _Builder(job.seed, job.today, job.chunk)
     tables, bodies, names = _generate(b, job.count, job.rms, job.chunk * BATCH + 1)
     spill = Path(job.folder) / f"chunk-{job.chunk:05d}.db"
-    _write_spill(spill, tables, bodies)
+    bulk_load.write_spill(spill, _TABLES, tables, bodies)
     loans = len(tables[Loan.__tablename__])
     return _Chunk(str(spill), names, loans, len(tables["visits"]))
 
 
-def _write_spill(
-    target: Path, tables: dict[str, list[tuple[Any, ...]]], bodies: list[tuple[int, str]]
-) -> None:
-    target.unlink(missing_ok=True)
-    conn = raw_connect(target)
-    try:
-        conn.execute("PRAGMA journal_mode = OFF")
-        conn.execute("PRAGMA synchronous = OFF")
-        conn.execute("BEGIN")
-        for table, cols in (*_TABLES, (_SEARCH, ("rid", "body"))):
-            rows = bodies if table == _SEARCH else tables[table]
-            # Untyped columns and no constraints: the copy into the real table types and
-            # checks every value; binding here costs half as much without them.
-            conn.execute(f"CREATE TABLE {table} ({', '.join(cols)})")
-            conn.executemany(
-                f"INSERT INTO {table} VALUES ({', '.join('?' * len(cols))})",
-                rows,
-            )
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
-
-
-def _store(conn: Any, raw: Any, chunk: _Chunk, taken: set[str]) -> None:
-    """Copy a chunk's rows in, its names made unique across chunks (ATTACH needs the
-    transaction closed)."""
+def _renames(chunk: _Chunk, taken: set[str]) -> list[tuple[int, str, str]]:
+    """The chunk's prospects whose names earlier chunks took: (rowid in the chunk, old
+    name, new name)."""
     renamed: list[tuple[int, str, str]] = []
     for i, name in enumerate(chunk.names):
         if name in taken:
@@ -748,46 +650,7 @@ def _store(conn: Any, raw: Any, chunk: _Chunk, taken: set[str]) -> None:
             renamed.append((i + 1, name, new))
             name = new
         taken.add(name)
-    conn.commit()
-    raw.execute("ATTACH DATABASE ? AS spill", (chunk.spill,))
-    try:
-        raw.execute("PRAGMA spill.journal_mode = OFF")
-        if renamed:
-            _apply_renames(conn, renamed)
-        for table, cols in _TABLES:
-            columns = ", ".join(cols)
-            conn.exec_driver_sql(
-                f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM spill.{table}"
-            )
-        conn.exec_driver_sql(
-            f"INSERT INTO main.{search.TABLE} (rowid, body) SELECT rid, body FROM spill.{_SEARCH}"
-        )
-        conn.commit()
-    finally:
-        raw.execute("DETACH DATABASE spill")
-    Path(chunk.spill).unlink(missing_ok=True)
-
-
-def _apply_renames(conn: Any, renamed: list[tuple[int, str, str]]) -> None:
-    """Give renamed prospects (rowid in the chunk, old name, new name) their new names in
-    the spilled rows and index bodies; a body starts with its name's tokens."""
-    # Spilled rows were inserted in chunk order, so a row's rowid is its place in the chunk.
-    rowids = ", ".join(str(rowid) for rowid, _, _ in renamed)
-    bodies = dict(
-        conn.exec_driver_sql(
-            f"SELECT rowid, body FROM spill.{_SEARCH} WHERE rowid IN ({rowids})"
-        ).all()
-    )
-    conn.exec_driver_sql(
-        "UPDATE spill.prospects SET name = ?, name_key = ? WHERE rowid = ?",
-        [(new, normalise_name(new), rowid) for rowid, _, new in renamed],
-    )
-    # The initials of the base name still find it (the number is its own token).
-    changed: list[tuple[str, int]] = []
-    for rowid, old, new in renamed:
-        rest = bodies[rowid][len(_tokens(old)) :]
-        changed.append((_tokens(new) + rest, rowid))
-    conn.exec_driver_sql(f"UPDATE spill.{_SEARCH} SET body = ? WHERE rowid = ?", changed)
+    return renamed
 
 
 class _Bodies:
@@ -824,22 +687,9 @@ class _Bodies:
         return " ".join([p for p in pieces if p])
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
 def _tokens(value: str | None) -> str:
-    """``search.search_body((value,))``: each run of word characters as its overlapping
-    bigrams followed by its last character."""
-    if not value:
-        return ""
-    out: list[str] = []
-    for run in _NOT_WORD.split(to_halfwidth(value).lower()):
-        if len(run) > 1:
-            out.append(" ".join(map(operator.add, run, run[1:])))
-            out.append(run[-1])
-        elif run:
-            out.append(run)
-    return " ".join(out)
+    """The search text of one field, by the one builder."""
+    return fields_text((value,)) if value else ""
 
 
 def _generate(
@@ -989,8 +839,8 @@ def _generate(
                 created,
                 seen if seen_ms > created_ms else created,
                 "",
-                rowid,
                 1 + len(history),
+                rowid,
             )
         )
         if rm is not None:

@@ -30,6 +30,7 @@ from crm.domain.cadence import CadenceFacts, due_date
 from crm.domain.holidays import HolidayCalendar
 from crm.domain.visits import HASHED_FIELDS, chain_hash_values
 from crm.services import visit_rules
+from crm.store import due_dates
 
 VISIT_COLUMNS = (
     "id",
@@ -147,8 +148,10 @@ class VisitDrawer:
         self.amend_reasons = list(v["amend_reasons"])
         self.draft_notes = list(v["draft_notes"])
         self.amounts = [n * 1_000_000 for n in (30, 50, 100, 150, 200, 300)]
-        self.rules = visit_rules.default_cadence().rules
-        self.calendar = HolidayCalendar(visit_rules.package_years())
+        # The rules and calendar the prospect writer's due dates come from (a new book
+        # holds the shipped defaults).
+        self.rules = due_dates.default_cadence().rules
+        self.calendar = HolidayCalendar(due_dates.package_years())
         self.checklist_codes = [i.code for i in visit_rules.default_checklists().items]
         items = visit_rules.due_diligence_items()
         # Two to four items of a phase checked on a site visit, every such set formatted once.
@@ -248,7 +251,13 @@ class VisitDrawer:
                 target = (due or today) + timedelta(days=int(rng.random() * 9) - 6)
                 if target < today:  # caught up on within the next fortnight
                     target = today + timedelta(days=int(rng.random() * 15))
-                plan_day = self.calendar.next_workday(min(target, today + timedelta(days=45)))
+                # A visit meant for today stays today, even on a day off: the book opened on
+                # a weekend or a holiday has work on Today too.
+                plan_day = (
+                    today
+                    if target == today
+                    else self.calendar.next_workday(min(target, today + timedelta(days=45)))
+                )
         if plan_day is not None and last is not None and plan_day <= last:
             plan_day = None  # a plan missed before the last visit would have been that visit
         prev = ""
