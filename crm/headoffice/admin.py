@@ -4,37 +4,26 @@ the shared pool. Every action is audited (ids and counts, never customer data)."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm.headoffice import security
-from crm.headoffice.db import Tx, utcnow
+from crm.headoffice import ownership, security, seed
+from crm.headoffice.db import Store, Tx, audit
 from crm.headoffice.models import Audit, Device, HoTeam, HoUser, Record
-from crm.headoffice.service import HeadOffice, _dumps, _iso
+from crm.headoffice.seed import new_id
+from crm.headoffice.service import HeadOffice
+from crm.headoffice.wire import dumps, headoffice_hlc, iso
 from crm.sync import protocol as P
 
 ROLES = ("rm", "lead", "admin")
-LOAD_BATCH = 2000
 
 
 class AdminError(Exception):
     """A refused administrative action (shown to the administrator as is)."""
-
-
-def new_id() -> str:
-    """A UUIDv7-like time-ordered id (the domain's ids come from the devices)."""
-    from crm.domain.ids import new_id as domain_new_id
-
-    return domain_new_id()
-
-
-def audit(s: Session, actor: str, action: str, target: str, detail: dict[str, Any]) -> None:
-    s.add(Audit(at=utcnow(), actor=actor, action=action, target=target, detail=_dumps(detail)))
 
 
 @dataclass
@@ -43,7 +32,7 @@ class Admin:
     actor: str = "admin-cli"
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         return self.ho.store
 
     # -- directory ---------------------------------------------------------------------------
@@ -59,7 +48,7 @@ class Admin:
                 team_id=None,
                 prospect_id=None,
                 pool=True,
-                data=_dumps(data),
+                data=dumps(data),
                 hlcs="{}",
                 version=1,
                 deleted=False,
@@ -70,7 +59,7 @@ class Admin:
             tx.session.add(rec)
             tx.session.flush()
         else:
-            rec.data = _dumps(data)
+            rec.data = dumps(data)
             rec.version += 1
             rec.updated_at = tx.now
         rec.seq = tx.log(entity, rid, None, None, pool=True)
@@ -235,8 +224,8 @@ class Admin:
                     "id": d.id,
                     "user_id": d.user_id,
                     "name": d.name,
-                    "registered_at": _iso(d.registered_at),
-                    "last_seen_at": _iso(d.last_seen_at) if d.last_seen_at else None,
+                    "registered_at": iso(d.registered_at),
+                    "last_seen_at": iso(d.last_seen_at) if d.last_seen_at else None,
                     "revoked": d.revoked_at is not None,
                 }
                 for d in s.scalars(select(Device).order_by(Device.registered_at))
@@ -262,7 +251,7 @@ class Admin:
                     raise AdminError(f"no prospect {key}")
                 if rec.owner_id == (user.id if user else None) and rec.pool == (user is None):
                     continue
-                self.ho.reassign(tx, rec, user, _admin_hlc(tx.now))
+                ownership.reassign(tx, rec, user, headoffice_hlc(tx.now))
                 moved += 1
             audit(s, self.actor, "prospect.assign", user.id if user else "pool", {"count": moved})
         return moved
@@ -276,80 +265,13 @@ class Admin:
             ).scalar_one_or_none()
             if rec is None:
                 raise AdminError(f"no prospect {key}")
-            self.ho.delete(tx, rec)
+            ownership.delete(tx, rec)
             audit(tx.session, self.actor, "prospect.delete", rec.id, {})
 
     def pool_import(self, rows: Iterable[dict[str, Any]]) -> dict[str, int]:
         """Push new enterprises into the shared pool (线上首贷服务专区); a known USCC is
         skipped, never duplicated."""
-        added = skipped = 0
-        with self.store.write() as tx:
-            s = tx.session
-            for row in rows:
-                name = str(row.get("name") or "").strip()
-                if not name:
-                    skipped += 1
-                    continue
-                uscc = str(row.get("uscc") or "").strip().upper() or None
-                if (
-                    uscc
-                    and s.execute(
-                        select(Record.id).where(
-                            Record.entity == "prospect",
-                            Record.uscc == uscc,
-                            Record.deleted.is_(False),
-                        )
-                    ).first()
-                ):
-                    skipped += 1
-                    continue
-                pid = str(row.get("id") or new_id())
-                at = _iso(tx.now)
-                data = {k: v for k, v in row.items() if k in P.PROSPECT_FIELDS}
-                data.update(
-                    name=name,
-                    uscc=uscc,
-                    kind=row.get("kind") or "enterprise",
-                    stage="no_loan",
-                    stage_changed_at=at,
-                    rm_id=None,
-                    created_at=at,
-                    sources=sorted({*(row.get("sources") or []), "shared_pool"}),
-                    tags=list(row.get("tags") or []),
-                    history=[
-                        {
-                            "id": new_id(),
-                            "from": None,
-                            "to": "no_loan",
-                            "reason_code": "",
-                            "reason": "",
-                            "by": None,
-                            "at": at,
-                        }
-                    ],
-                )
-                s.add(
-                    Record(
-                        entity="prospect",
-                        id=pid,
-                        ord=P.entity_order("prospect"),
-                        owner_id=None,
-                        team_id=None,
-                        prospect_id=pid,
-                        pool=True,
-                        uscc=uscc,
-                        data=_dumps(data),
-                        hlcs=_dumps(dict.fromkeys(data, _admin_hlc(tx.now))),
-                        version=1,
-                        deleted=False,
-                        seq=tx.log("prospect", pid, None, None, pool=True),
-                        created_at=tx.now,
-                        updated_at=tx.now,
-                    )
-                )
-                added += 1
-            audit(s, self.actor, "pool.import", "", {"added": added, "skipped": skipped})
-        return {"added": added, "skipped": skipped}
+        return seed.pool_import(self.store, self.actor, rows)
 
     # -- reference data ----------------------------------------------------------------------
 
@@ -369,67 +291,7 @@ class Admin:
     def load_records(self, records: Iterable[dict[str, Any]]) -> int:
         """Insert records as a device's snapshot would carry them (``protocol`` Record
         shape), in batches; directory records (team, user) also become accounts."""
-        total = 0
-        for batch in _batches(records, LOAD_BATCH):
-            with self.store.write() as tx:
-                s = tx.session
-                rows: list[dict[str, Any]] = []
-                for r in batch:
-                    entity, rid, data = r["entity"], r["id"], r["data"]
-                    if entity == "team":
-                        s.add(
-                            HoTeam(
-                                id=rid,
-                                name=data["name"],
-                                branch=data.get("branch", ""),
-                                created_at=tx.now,
-                            )
-                        )
-                        s.flush()
-                    elif entity == "user":
-                        s.add(
-                            HoUser(
-                                id=rid,
-                                username=data["username"],
-                                display_name=data["display_name"],
-                                role=data["role"],
-                                team_id=data.get("team_id"),
-                                phone=data.get("phone", ""),
-                                password_hash=r.get("password_hash", ""),
-                                active=bool(data.get("active", True)),
-                                failed_logins=0,
-                                created_at=tx.now,
-                            )
-                        )
-                    pool = bool(r.get("pool", entity in ("team", "user", "reference")))
-                    text = _dumps(data)
-                    rows.append(
-                        {
-                            "entity": entity,
-                            "id": rid,
-                            "ord": P.entity_order(entity),
-                            "owner_id": r.get("owner_id"),
-                            "team_id": r.get("team_id"),
-                            "prospect_id": r.get("prospect_id"),
-                            "pool": pool,
-                            "uscc": data.get("uscc") if entity == "prospect" else None,
-                            "data": text,
-                            "hlcs": _dumps(dict.fromkeys(data, r.get("hlc", "0"))),
-                            "version": int(r.get("version", 1)),
-                            "deleted": False,
-                            "seq": tx.log(
-                                entity, rid, r.get("owner_id"), r.get("team_id"), pool=pool
-                            ),
-                            "created_at": tx.now,
-                            "updated_at": tx.now,
-                        }
-                    )
-                s.flush()
-                s.execute(insert(Record), rows)
-                total += len(rows)
-        with self.store.write() as tx:
-            audit(tx.session, self.actor, "records.load", "", {"count": total})
-        return total
+        return seed.load_records(self.store, self.actor, records)
 
     def record_counts(self) -> dict[str, int]:
         with self.store.read() as s:
@@ -444,7 +306,7 @@ class Admin:
         with self.store.read() as s:
             return [
                 {
-                    "at": _iso(a.at),
+                    "at": iso(a.at),
                     "actor": a.actor,
                     "action": a.action,
                     "target": a.target,
@@ -465,22 +327,6 @@ def _user_data(
         "phone": phone,
         "active": active,
     }
-
-
-def _admin_hlc(now: datetime) -> str:
-    """An HLC for head office's own edits: its wall clock, node 'headoffice'."""
-    return f"{int(now.timestamp() * 1000):013d}-0000-headoffice"
-
-
-def _batches(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 __all__ = ["Admin", "AdminError", "audit"]

@@ -18,7 +18,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
 
 from crm.headoffice.db import Store
-from crm.headoffice.service import ApiError, HeadOffice, now_ms
+from crm.headoffice.errors import ApiError
+from crm.headoffice.service import HeadOffice
+from crm.headoffice.wire import now_ms
 from crm.sync import protocol as P
 
 log = logging.getLogger("crm.headoffice")

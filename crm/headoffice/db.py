@@ -5,6 +5,8 @@ PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), allocate sequence numbers from it an
 back before committing: writers are serialised by that one row, so a reader that sees
 sequence *n* has already seen every change below *n*. Reads run in one snapshot
 (REPEATABLE READ on PostgreSQL; a read transaction is a snapshot in SQLite's WAL mode).
+An administrative action or a device registration writes its audit line (``audit``) in the
+action's transaction.
 """
 
 from __future__ import annotations
@@ -13,20 +15,30 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.headoffice.models import SCHEMA_VERSION, SEQ_COUNTER, Base, Change, Counter, Meta
+from crm.domain import clock
+from crm.headoffice.models import (
+    SCHEMA_VERSION,
+    SEQ_COUNTER,
+    Audit,
+    Base,
+    Change,
+    Counter,
+    Meta,
+)
+from crm.headoffice.wire import dumps
 
 EPOCH_KEY = "epoch"
 SCHEMA_KEY = "schema_version"
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return clock.utcnow()  # the wall clock, or the day CRM_CLOCK sets (crm.domain.clock)
 
 
 def normalise_url(url: str) -> str:
@@ -109,6 +121,12 @@ class Tx:
             }
         )
         return seq
+
+
+def audit(s: Session, actor: str, action: str, target: str, detail: dict[str, Any]) -> None:
+    """A line of the audit trail, in the action's own transaction (ids and counts only,
+    never customer data)."""
+    s.add(Audit(at=utcnow(), actor=actor, action=action, target=target, detail=dumps(detail)))
 
 
 class Store:

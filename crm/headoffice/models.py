@@ -2,7 +2,7 @@
 
 A generic record store carries every synced entity (entity, id, owner, team, JSON data,
 per-field HLCs, version, deleted), so new kinds of records (visits, checklist ticks) flow
-without a schema change here; prospects get entity-specific rules in ``rules.py``.
+without a schema change here; prospects get entity-specific rules in ``prospects.py``.
 """
 
 from __future__ import annotations

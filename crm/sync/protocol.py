@@ -13,7 +13,10 @@ Shapes (all JSON objects):
 - ``push``: ``{ops: [Op]}`` → ``{results: [Result], server_time_ms}``; an ``Op`` is
   ``{op_id, entity, entity_id, kind, payload, base_version, hlc, created_at}`` and a
   ``Result`` is ``{op_id, status, code?, message?, params?, duplicate_of?, superseded?,
-  record?}`` with ``status`` one of applied / duplicate / rejected.
+  record?}`` with ``status`` one of applied / duplicate / rejected. The op (``Op``) and
+  each kind's payload (``ProspectCreate``, ``StageChange``, ``LoanCreate``, … below, see
+  ``payload_model``) are pydantic models: an op that does not fit is rejected on its own
+  with code ``invalid``, the reason in ``message`` and the places in ``invalid_fields``.
 - ``pull?since=SEQ&limit=N``: ``{changes: [Change], cursor, more, epoch}``; a ``Change``
   is ``{seq, entity, id, op, record?}`` with ``op`` upsert / remove (left this device's
   scope) / delete.
@@ -31,7 +34,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Final
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from crm.domain.prospect import ProspectKind
+from crm.domain.stages import Stage
 
 PROTOCOL_VERSION: Final = 1
 PROTOCOL_MIN: Final = 1
@@ -88,27 +108,6 @@ COMPOSITE_KEYS: Final[dict[str, tuple[str, ...]]] = {
 }
 # Op kinds that remove the record (delete wins over any concurrent edit).
 DELETE_KINDS: Final = frozenset({"delete", "cancel"})
-# Prospect fields an ``update`` op may change (stage and owner change by command only).
-PROSPECT_FIELDS: Final = frozenset(
-    {
-        "name",
-        "kind",
-        "uscc",
-        "owner_name",
-        "phone",
-        "address",
-        "district_code",
-        "street",
-        "industry_code",
-        "registered_capital_fen",
-        "established_on",
-        "notes",
-        "tags",
-        "sources",
-        "last_contact_on",
-        "next_visit_due",
-    }
-)
 REFERENCE_KINDS: Final = frozenset({"catalogue", "checklists", "cadence", "holidays", "criteria"})
 
 # Error codes of refused requests (HTTP status, code): the client turns each into a message.
@@ -144,13 +143,13 @@ def canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def op_hash(op: dict[str, Any]) -> str:
+def op_hash(op: Mapping[str, Any]) -> str:
     """What makes an op itself: a retry must carry the same hash as the first attempt."""
     fields = {k: op.get(k) for k in ("op_id", "entity", "entity_id", "kind", "payload", "hlc")}
     return hashlib.sha256(canonical(fields)).hexdigest()
 
 
-def record_key(entity: str, entity_id: str, payload: dict[str, Any]) -> str:
+def record_key(entity: str, entity_id: str, payload: Mapping[str, Any]) -> str:
     """The server's key of the record an op is about."""
     parts = COMPOSITE_KEYS.get(entity)
     if parts and all(payload.get(p) for p in parts):
@@ -179,3 +178,377 @@ def parse_after(token: str | None) -> tuple[int, str] | None:
     if not order.isdigit():
         raise ValueError("bad snapshot position")
     return int(order), key
+
+
+# -- ops and their payloads ------------------------------------------------------------------
+#
+# What a device pushes, as head office reads it: the op itself (``Op``) and, for each kind of
+# op, a model of its payload. An op or payload that does not fit is rejected on its own
+# (R_INVALID, the reason in the message) and nothing of it is stored; the other ops of the
+# push go on. Values must have their JSON type exactly (no "5" for 5, no 1.0 for 1).
+# A prospect keeps only its known fields (``PROSPECT_FIELDS``: stage and owner change by
+# command only), so other keys of a prospect payload are ignored; a child record (contact,
+# loan, visit, checklist tick, or a kind head office does not know yet) is stored as sent, so
+# its known fields are checked and the others kept.
+
+MAX_ID: Final = 36  # ids are UUIDs: ops, prospects, users, stage events
+MAX_NAME: Final = 40  # entity names and op kinds
+MAX_KEY: Final = 120  # a record's key (a composite key joins its parts with "/")
+MAX_CODE: Final = 80  # codes: checklist items
+MAX_USCC: Final = 18
+# The text form of a hybrid logical clock (crm.domain.hlc): wall-clock milliseconds, logical
+# counter, node. Head office compares these as strings, which needs the fixed widths.
+HLC_PATTERN: Final = r"^[0-9]{13}-[0-9a-f]{4}-\S{1,64}$"
+_HLC = re.compile(HLC_PATTERN)
+
+
+def _iso_date(text: str) -> str:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("not a date (YYYY-MM-DD)") from None
+    if len(text) != 10:
+        raise ValueError("not a date (YYYY-MM-DD)")
+    return text
+
+
+def _iso_datetime(text: str) -> str:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError("not an ISO 8601 date and time") from None
+    return text
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
+
+
+def _stage(text: str) -> str:
+    if text not in _STAGES:
+        raise ValueError(f"not a stage (one of {', '.join(_STAGES)})")
+    return text
+
+
+def _prospect_kind(text: str) -> str:
+    if text not in _KINDS:
+        raise ValueError(f"not a kind of prospect (one of {', '.join(_KINDS)})")
+    return text
+
+
+def _hlc(text: str) -> str:
+    if not _HLC.match(text):
+        raise ValueError("not a hybrid logical clock (MILLIS-LOGICAL-NODE)")
+    return text
+
+
+_STAGES: Final = tuple(s.value for s in Stage)
+_KINDS: Final = tuple(k.value for k in ProspectKind)
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID)]
+Key = Annotated[str, StringConstraints(min_length=1, max_length=MAX_KEY)]
+Word = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CODE)]
+NonBlank = Annotated[str, AfterValidator(_not_blank)]
+IsoDate = Annotated[str, AfterValidator(_iso_date)]
+IsoDateTime = Annotated[str, AfterValidator(_iso_datetime)]
+StageName = Annotated[str, AfterValidator(_stage)]
+Fen = Annotated[int, Field(ge=0)]
+
+
+class Op(BaseModel):
+    """One op as a device pushes it (its payload is checked by ``parse_payload``)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+    op_id: Id
+    entity: Word
+    entity_id: Key
+    kind: Word
+    payload: dict[str, Any]
+    hlc: Annotated[str, AfterValidator(_hlc)]
+    created_at: IsoDateTime | None = None
+    base_version: int | None = None
+
+    @field_validator("entity_id")
+    @classmethod
+    def _prospect_id(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("entity") == "prospect" and len(value) > MAX_ID:
+            raise ValueError(f"a prospect's id has at most {MAX_ID} characters")
+        return value
+
+
+class Payload(BaseModel):
+    """An op's payload: exact JSON types; keys the model does not name are ignored."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+    def sent(self) -> dict[str, Any]:
+        """The fields the payload carried, as sent (with a child record's unknown ones)."""
+        return self.model_dump(exclude_unset=True, by_alias=True)
+
+
+class ProspectFields(Payload):
+    """A prospect's fields a device may set, each optional (an update sends what changed)."""
+
+    name: NonBlank | None = None
+    kind: Annotated[str, AfterValidator(_prospect_kind)] | None = None
+    uscc: Annotated[str, StringConstraints(max_length=MAX_USCC)] | None = None
+    owner_name: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    district_code: str | None = None
+    street: str | None = None
+    industry_code: str | None = None
+    registered_capital_fen: Fen | None = None
+    established_on: IsoDate | None = None
+    notes: str | None = None
+    tags: list[str] | None = None
+    sources: list[str] | None = None
+    last_contact_on: IsoDate | None = None
+    next_visit_due: IsoDate | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, value: str | None) -> str:
+        if value is None:
+            raise ValueError("a prospect needs a name")
+        return value
+
+    def known(self) -> dict[str, Any]:
+        """The prospect fields sent (``PROSPECT_FIELDS`` only), as sent."""
+        return self.model_dump(exclude_unset=True, include=set(PROSPECT_FIELDS))
+
+
+# Prospect fields an ``update`` op may change (stage and owner change by command only).
+PROSPECT_FIELDS: Final = frozenset(ProspectFields.model_fields)
+
+
+class ProspectCreate(ProspectFields):
+    """``create``: a new prospect in the device user's book (or an RM's of their team)."""
+
+    name: NonBlank
+    stage: StageName | None = None
+    rm_id: Id | None = None
+    # The id of the prospect's first stage event on the device: head office's event keeps it.
+    event_id: Id | None = None
+
+
+class ProspectUpdate(Payload):
+    """``update``: the fields that changed."""
+
+    fields: ProspectFields
+
+
+class StageChange(Payload):
+    """``stage``: a command ``{from, to, reason}`` checked against head office's stage."""
+
+    from_: StageName = Field(alias="from")
+    to: StageName
+    event_id: Id | None = None
+    reason_code: str | None = None
+    reason: str | None = None
+
+
+class Assign(Payload):
+    """``assign``: give the prospect to an RM (None, back to the pool, is head office's)."""
+
+    rm_id: Id | None
+    note: str | None = None
+
+
+class Claim(Payload):
+    """``claim``: take a prospect from the shared pool (only one RM wins)."""
+
+
+class Removal(Payload):
+    """``delete`` / ``cancel``: the record goes (delete wins over concurrent edits)."""
+
+    reason: str | None = None
+    prospect_id: Id | None = None
+
+
+class ChildFields(Payload):
+    """A record under a prospect, stored as sent: its known fields are checked, others kept."""
+
+    model_config = ConfigDict(extra="allow")
+
+    prospect_id: Id | None = None
+
+
+class ContactFields(ChildFields):
+    name: NonBlank | None = None
+    title: str | None = None
+    phone: str | None = None
+    is_primary: bool | None = None
+    notes: str | None = None
+
+
+class ContactCreate(ContactFields):
+    prospect_id: Id
+    name: NonBlank
+
+
+class LoanFields(ChildFields):
+    product_code: str | None = None
+    amount_fen: Fen | None = None
+    rate_bp: Annotated[int, Field(ge=0)] | None = None
+    start_date: IsoDate | None = None
+    maturity_date: IsoDate | None = None
+    status: str | None = None
+
+
+class LoanCreate(LoanFields):
+    """A recorded loan: head office counts it (amount, first start date) for stage gates."""
+
+    prospect_id: Id
+    amount_fen: Fen
+    rate_bp: Annotated[int, Field(ge=0)]
+    start_date: IsoDate
+    maturity_date: IsoDate
+
+
+class VisitFields(ChildFields):
+    id: Id | None = None
+    rm_id: Id | None = None
+    status: str | None = None
+    kind: str | None = None
+    visit_on: IsoDate | None = None
+    start_time: str | None = None
+    place: str | None = None
+    purpose: str | None = None
+    companions: str | None = None
+    people_met: str | None = None
+    operating_state: str | None = None
+    repayment_source: str | None = None
+    growth_prospects: str | None = None
+    need_amount_fen: Fen | None = None
+    need_purpose: str | None = None
+    need_timing: str | None = None
+    due_diligence: str | list[str] | None = None
+    checklist_items: str | list[str] | None = None
+    credit_auth: bool | None = None
+    credit_auth_on: IsoDate | None = None
+    next_steps: str | None = None
+    next_visit_on: IsoDate | None = None
+    amends_id: Id | None = None
+    amend_reason: str | None = None
+    finalized_at: IsoDateTime | None = None
+    finalized_by: Id | None = None
+    content_hash: str | None = None
+    prev_hash: str | None = None
+
+
+class VisitPlan(VisitFields):
+    """``plan``: a visit scheduled on a day."""
+
+    prospect_id: Id
+    visit_on: IsoDate
+
+
+class VisitFinal(VisitFields):
+    """``finalize`` / ``amend``: a visit record that never changes afterwards."""
+
+    prospect_id: Id
+    visit_on: IsoDate
+    status: Literal["final"]
+
+
+class ChecklistTickFields(ChildFields):
+    item_code: Code | None = None
+    visit_id: Id | None = None
+    ticked_at: IsoDateTime | None = None
+
+
+class ChecklistTick(ChecklistTickFields):
+    """``tick``: a checklist item done (keyed by prospect and item, see COMPOSITE_KEYS)."""
+
+    prospect_id: Id
+    item_code: Code
+
+
+# The payload of each op kind a device sends about a prospect.
+PROSPECT_PAYLOADS: Final[Mapping[str, type[Payload]]] = {
+    "create": ProspectCreate,
+    "update": ProspectUpdate,
+    "stage": StageChange,
+    "assign": Assign,
+    "claim": Claim,
+    "delete": Removal,
+    "cancel": Removal,
+}
+# A child record's fields, by entity; the kinds that make a record need more (its parent and
+# what defines it). Any other kind changes fields; a delete kind (DELETE_KINDS) removes it.
+CHILD_FIELDS: Final[Mapping[str, type[ChildFields]]] = {
+    "contact": ContactFields,
+    "loan": LoanFields,
+    "visit": VisitFields,
+    "checklist_tick": ChecklistTickFields,
+}
+CHILD_PAYLOADS: Final[Mapping[str, Mapping[str, type[ChildFields]]]] = {
+    "contact": {"create": ContactCreate},
+    "loan": {"create": LoanCreate},
+    "visit": {"plan": VisitPlan, "finalize": VisitFinal, "amend": VisitFinal},
+    "checklist_tick": {"tick": ChecklistTick},
+}
+
+
+class PayloadError(ValueError):
+    """An op, or its payload, that does not fit its model: ``reason`` says where and why,
+    ``fields`` names the places (dotted paths)."""
+
+    def __init__(self, reason: str, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.fields = fields
+
+
+def parse_op(op: Mapping[str, Any]) -> Op:
+    """The op, checked (its payload is checked by ``parse_payload``)."""
+    try:
+        return Op.model_validate(op)
+    except ValidationError as exc:
+        raise _payload_error("malformed op", exc) from None
+
+
+def payload_model(entity: str, kind: str) -> type[Payload] | None:
+    """The model of an op's payload; None for a prospect op of a kind head office does not
+    know (a child record takes any kind: it changes fields)."""
+    if kind in DELETE_KINDS:
+        return Removal
+    if entity == "prospect":
+        return PROSPECT_PAYLOADS.get(kind)
+    return CHILD_PAYLOADS.get(entity, {}).get(kind) or CHILD_FIELDS.get(entity, ChildFields)
+
+
+def child_body(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A child record's fields: the payload itself, or its ``fields`` object when it has one."""
+    fields = payload.get("fields")
+    return fields if isinstance(fields, Mapping) else payload
+
+
+def parse_payload(entity: str, kind: str, payload: Mapping[str, Any]) -> Payload:
+    """An op's payload as its model; ``PayloadError`` if it does not fit (or the kind of a
+    prospect op is unknown)."""
+    model = payload_model(entity, kind)
+    if model is None:
+        raise PayloadError(f"unknown op kind {kind!r} for a {entity}")
+    body = payload if entity == "prospect" or model is Removal else child_body(payload)
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise _payload_error(f"invalid {entity} {kind} payload", exc) from None
+
+
+def _payload_error(what: str, exc: ValidationError) -> PayloadError:
+    places: list[str] = []
+    problems: list[str] = []
+    for error in exc.errors(include_url=False, include_input=False):
+        place = ".".join(str(part) for part in error["loc"]) or "payload"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        places.append(place)
+        problems.append(f"{place}: {message}")
+    shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
+    return PayloadError(f"{what}: {shown}", tuple(places))
