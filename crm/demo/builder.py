@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from crm import resources
 from crm.demo.visits import CLOCK, TICK_COLUMNS, VISIT_COLUMNS, VisitDrawer
 from crm.domain.clock import utcnow
-from crm.domain.importing import initials
+from crm.domain.importing import PlainInitials, initials, plain_initials
 from crm.domain.search_text import fields_text
 from crm.domain.stages import add_months
 from crm.domain.text import normalise_name
@@ -203,6 +203,7 @@ class _Vocab:
         self.number_range = addr["number_range"]
         self.floor_range = addr["floor_range"]
         self._initials: dict[str, str] = {}
+        self._plain: PlainInitials | None = None
         self._clusters: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._pieces: dict[str, list[str]] = {}
 
@@ -228,6 +229,15 @@ class _Vocab:
         if cached is None:
             cached = self._initials[word] = initials(word)
         return cached
+
+    def name_initials(self, name: str) -> str:
+        """The initials every writer indexes for a whole name (a phrase can change a
+        character's reading, so pieces' initials put together may differ): from the small
+        tables where they answer, else the whole phrase match."""
+        if self._plain is None:
+            self._plain = plain_initials()
+        found = self._plain(name)
+        return initials(name) if found is None else found
 
 
 def _street_short(street: str) -> str:
@@ -717,8 +727,8 @@ def _generate(
         kind = "rural" if roll < 0.04 else "individual" if roll < 0.30 else "enterprise"
         district = v.district_pick.pick(rng)
         street = _one(random, district["streets"])
-        name, name_letters, division, entity = b.name_and_industry(kind, district, street)
-        owner, owner_letters = b.person()
+        name, _, division, entity = b.name_and_industry(kind, district, street)
+        owner, _ = b.person()
         stage = b.stage_pick.pick(rng)
         # A customer's first loan comes after it entered the pool, which comes after it was
         # registered; strategic clients have been customers for over a year.
@@ -883,7 +893,8 @@ def _generate(
                 (uuid7(rng, created_ms), pid, other, v.roles.pick(rng), b.mobile(), 0, "", created)
             )
         fields = (name, owner, address, street, notes, uscc, phone)
-        bodies.append((rowid, bodies_of.body(fields, (name_letters, owner_letters))))
+        letters = (v.name_initials(name), v.name_initials(owner))
+        bodies.append((rowid, bodies_of.body(fields, letters)))
         names.append(name)
     tables = {
         Prospect.__tablename__: rows,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
 from crm.domain.prospect import EDITABLE_FIELDS
@@ -18,8 +18,14 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
 
 
 def wire(value: object) -> object:
-    """A value as a payload carries it (dates, and datetimes, as ISO text)."""
-    return value.isoformat() if isinstance(value, date) else value
+    """A value as a payload carries it: a date as ISO text, a timestamp as ISO text in UTC
+    to the microsecond (visits hash this text: it must never change)."""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def encode(payload: dict[str, Any]) -> str:

@@ -6,11 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from crm.domain.errors import DomainError
-from crm.domain.ids import new_id
 from crm.services.context import Context, NotFound
-from crm.services.outbox import record
-from crm.services.visit_rules import refresh_due
-from crm.store.models import Loan, Prospect
+from crm.store.loan_writer import LoanWriter, NewLoan
+from crm.store.models import Prospect
 
 
 @dataclass(frozen=True)
@@ -42,35 +40,13 @@ def record_loan(ctx: Context, prospect_id: str, draft: LoanDraft) -> str:
         p = s.get(Prospect, prospect_id)
         if p is None:
             raise NotFound("prospect", prospect_id)
-        loan = Loan(
-            id=new_id(),
-            prospect_id=p.id,
-            product_code=draft.product_code,
-            amount_fen=draft.amount_fen,
-            rate_bp=draft.rate_bp,
-            start_date=draft.start_date,
-            maturity_date=draft.maturity_date,
-            status="active",
-            created_at=ctx.now(),
+        return LoanWriter(s, ctx.now(), ctx.zone).record(
+            NewLoan(
+                p.id,
+                draft.product_code,
+                draft.amount_fen,
+                draft.rate_bp,
+                draft.start_date,
+                draft.maturity_date,
+            )
         )
-        s.add(loan)
-        s.flush()
-        # A first drawdown starts the post-loan visit clock.
-        refresh_due(s, ctx, [p.id])
-        record(
-            s,
-            ctx,
-            entity="loan",
-            entity_id=loan.id,
-            kind="create",
-            payload={
-                "prospect_id": p.id,
-                "product_code": draft.product_code,
-                "amount_fen": draft.amount_fen,
-                "rate_bp": draft.rate_bp,
-                "start_date": draft.start_date.isoformat(),
-                "maturity_date": draft.maturity_date.isoformat(),
-            },
-            base_version=None,
-        )
-        return loan.id

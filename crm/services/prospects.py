@@ -19,7 +19,6 @@ from crm.domain.query import ProspectFilter, Sort
 from crm.domain.stages import DropReason, Stage, StageFacts, check_move
 from crm.services import reference
 from crm.services.context import Context, NotFound
-from crm.services.outbox import record
 from crm.services.records import (
     ContactInfo,
     DuplicateUSCC,
@@ -30,9 +29,9 @@ from crm.services.records import (
     StageChange,
     StaleEdit,
 )
-from crm.store import queries
+from crm.store import contact_writer, queries
+from crm.store.contact_writer import NewContact
 from crm.store.models import (
-    Contact,
     Prospect,
     StageEvent,
     User,
@@ -367,29 +366,6 @@ def add_contact(
         p = s.get(Prospect, prospect_id)
         if p is None:
             raise NotFound("prospect", prospect_id)
-        c = Contact(
-            id=new_id(),
-            prospect_id=p.id,
-            name=name.strip(),
-            title=title.strip(),
-            phone=clean_phone,
-            is_primary=primary,
-            created_at=ctx.now(),
-        )
-        s.add(c)
-        record(
-            s,
-            ctx,
-            entity="contact",
-            entity_id=c.id,
-            kind="create",
-            payload={
-                "prospect_id": p.id,
-                "name": c.name,
-                "title": c.title,
-                "phone": c.phone,
-                "is_primary": primary,
-            },
-            base_version=None,
-        )
-        return ContactInfo(c.id, c.name, c.title, c.phone, c.is_primary)
+        info = NewContact(p.id, name.strip(), title.strip(), clean_phone, primary)
+        contact_id = contact_writer.add(s, ctx.now(), info)
+        return ContactInfo(contact_id, info.name, info.title, info.phone, info.is_primary)

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.domain.errors import DomainError, Message
+from crm.domain.wire import wire
 from crm.services.context import Context, NotFound
 from crm.services.outbox import record
 from crm.store.engine import Database
@@ -382,14 +383,6 @@ def _pending(s: Session, entity_id: str) -> bool:
 # -- seeding a head office from a book (the demo's local head office, benchmarks) ------------
 
 
-def _wire(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="microseconds")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
 def export_book(db: Database, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
     """Every team, user and prospect (with its children) of a local database as head-office
     records, parents first, a batch at a time (memory stays flat)."""
@@ -456,7 +449,7 @@ def export_book(db: Database, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
                         "reason_code": e.reason_code,
                         "reason": e.reason_text,
                         "by": e.changed_by,
-                        "at": _wire(e.changed_at),
+                        "at": wire(e.changed_at),
                     }
                 )
             children: list[dict[str, Any]] = []
@@ -477,16 +470,16 @@ def export_book(db: Database, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
             out: list[dict[str, Any]] = []
             for p in prospects:
                 data = {
-                    name: _wire(getattr(p, name))
+                    name: wire(getattr(p, name))
                     for name in sorted(P.PROSPECT_FIELDS)
                     if name not in ("tags", "sources") and hasattr(p, name)
                 }
                 data.update(
                     stage=p.stage,
-                    stage_changed_at=_wire(p.stage_changed_at),
+                    stage_changed_at=wire(p.stage_changed_at),
                     rm_id=p.assigned_rm_id,
-                    created_at=_wire(p.created_at),
-                    updated_at=_wire(p.updated_at),
+                    created_at=wire(p.created_at),
+                    updated_at=wire(p.updated_at),
                     tags=sorted(tags.get(p.id, [])),
                     sources=sorted(sources.get(p.id, [])),
                     history=history.get(p.id, []),
@@ -517,7 +510,7 @@ def _group(rows: Any) -> dict[str, list[str]]:
 def _child(
     entity: str, row: Any, owner: dict[str, str | None], team_of: dict[str, str | None]
 ) -> dict[str, Any]:
-    data = {c.name: _wire(getattr(row, c.key)) for c in row.__table__.columns}
+    data = {c.name: wire(getattr(row, c.key)) for c in row.__table__.columns}
     rm = owner.get(row.prospect_id)
     return {
         "entity": entity,

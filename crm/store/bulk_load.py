@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from crm.domain.search_text import fields_text
+from crm.domain.importing import initials
+from crm.domain.search_text import INDEXED_FIELDS, fields_text, joined, names_text
 from crm.domain.text import normalise_name
 from crm.store import search
 from crm.store.engine import Database
@@ -139,22 +140,22 @@ def copy_spill(
 
 
 def _rename(conn: Connection, renamed: list[tuple[int, str, str]]) -> None:
-    """Give renamed prospects their new names in the spilled rows and search bodies (a body
-    starts with its name's text)."""
+    """Give renamed prospects their new names in the spilled rows, and the search text of
+    the new name (its initials included) in the spilled bodies."""
     # Spilled rows were inserted in chunk order, so a row's rowid is its place in the chunk.
-    rowids = ", ".join(str(rowid) for rowid, _, _ in renamed)
-    bodies: dict[int, str] = dict(
-        conn.exec_driver_sql(
-            f"SELECT rowid, body FROM spill.{SPILLED_SEARCH} WHERE rowid IN ({rowids})"
-        ).all()
-    )
+    new_names = {rowid: new for rowid, _, new in renamed}
+    marks = ", ".join(str(rowid) for rowid in new_names)
+    fields = ", ".join(INDEXED_FIELDS)
+    spilled = conn.exec_driver_sql(
+        f"SELECT rowid, search_rowid, {fields} FROM spill.prospects WHERE rowid IN ({marks})"
+    ).all()
     conn.exec_driver_sql(
         "UPDATE spill.prospects SET name = ?, name_key = ? WHERE rowid = ?",
-        [(new, normalise_name(new), rowid) for rowid, _, new in renamed],
+        [(new, normalise_name(new), rowid) for rowid, new in new_names.items()],
     )
-    # The initials of the base name still find it (the number is its own token).
     changed: list[tuple[str, int]] = []
-    for rowid, old, new in renamed:
-        rest = bodies[rowid][len(fields_text((old,))) :]
-        changed.append((fields_text((new,)) + rest, rowid))
-    conn.exec_driver_sql(f"UPDATE spill.{SPILLED_SEARCH} SET body = ? WHERE rowid = ?", changed)
+    for rowid, search_rowid, *values in spilled:
+        values[0] = name = new_names[rowid]
+        letters = names_text(initials(name), initials(values[1] or ""))
+        changed.append((joined(fields_text(values), letters), search_rowid))
+    conn.exec_driver_sql(f"UPDATE spill.{SPILLED_SEARCH} SET body = ? WHERE rid = ?", changed)
