@@ -9,7 +9,7 @@ fixed lists, never from user input.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 from sqlalchemy import Connection, Row
@@ -109,35 +109,6 @@ def source_codes(conn: Connection, prospect_id: str) -> list[str]:
     ]
 
 
-def unsent_creates(conn: Connection, ids: Sequence[str]) -> set[str]:
-    """Which of these prospects' creation still waits in the outbox (head office never
-    heard of them)."""
-    found: set[str] = set()
-    for part in _in_chunks(ids):
-        for (pid,) in conn.exec_driver_sql(
-            f"SELECT entity_id FROM outbox WHERE entity = 'prospect' AND kind = 'create' "
-            f"AND entity_id IN ({_marks(part)})",
-            tuple(part),
-        ).all():
-            found.add(pid)
-    return found
-
-
-def texts_of(
-    conn: Connection, ids: Sequence[str], columns: Sequence[str]
-) -> list[Row[*tuple[Any, ...]]]:
-    """(id, *columns) of these prospects: the texts their search index rows are made of."""
-    rows: list[Row[*tuple[Any, ...]]] = []
-    for part in _in_chunks(ids):
-        rows.extend(
-            conn.exec_driver_sql(
-                f"SELECT id, {', '.join(columns)} FROM prospects WHERE id IN ({_marks(part)})",
-                tuple(part),
-            ).all()
-        )
-    return rows
-
-
 def merge_rows(
     conn: Connection, kept: str, gone: str, columns: Sequence[str]
 ) -> tuple[Row[*tuple[Any, ...]], Row[*tuple[Any, ...]]]:
@@ -151,67 +122,3 @@ def merge_rows(
     ).one()
     return keep_row, gone_row
 
-
-# --------------------------------------------------------------------------- writing
-
-
-def remove_membership(conn: Connection, prospect_id: str, source_code: str) -> None:
-    conn.exec_driver_sql(
-        "DELETE FROM source_memberships WHERE prospect_id = ? AND source_code = ?",
-        (prospect_id, source_code),
-    )
-
-
-def add_membership(
-    conn: Connection, membership_id: str, prospect_id: str, source_code: str, added_at: str
-) -> None:
-    conn.exec_driver_sql(
-        "INSERT INTO source_memberships (id, prospect_id, source_code, added_at, "
-        "external_ref) VALUES (?, ?, ?, ?, '')",
-        (membership_id, prospect_id, source_code, added_at),
-    )
-
-
-def set_fields(conn: Connection, prospect_id: str, values: Mapping[str, object]) -> None:
-    """Set these columns of the prospect (its version is moved on by ``set_version``)."""
-    sets = ", ".join(f"{n} = ?" for n in values)
-    conn.exec_driver_sql(
-        f"UPDATE prospects SET {sets} WHERE id = ?",
-        (*values.values(), prospect_id),
-    )
-
-
-def set_version(conn: Connection, prospect_id: str, version: int, updated_at: str) -> None:
-    conn.exec_driver_sql(
-        "UPDATE prospects SET version = ?, updated_at = ? WHERE id = ?",
-        (version, updated_at, prospect_id),
-    )
-
-
-def fill_fields(
-    conn: Connection,
-    prospect_id: str,
-    values: Mapping[str, object],
-    version: int,
-    updated_at: str,
-) -> None:
-    """Set these columns (maybe none), the version and the time of change in one UPDATE."""
-    sets = "".join(f"{n} = ?, " for n in values)
-    conn.exec_driver_sql(
-        f"UPDATE prospects SET {sets}version = ?, updated_at = ? WHERE id = ?",
-        (*values.values(), version, updated_at, prospect_id),
-    )
-
-
-def delete_outbox_ops(conn: Connection, ids: Sequence[str]) -> None:
-    """Every queued outbox op of these prospects."""
-    for part in _in_chunks(ids):
-        conn.exec_driver_sql(
-            f"DELETE FROM outbox WHERE entity = 'prospect' AND entity_id IN ({_marks(part)})",
-            tuple(part),
-        )
-
-
-def delete_prospects(conn: Connection, ids: Sequence[str]) -> None:
-    for part in _in_chunks(ids):
-        conn.exec_driver_sql(f"DELETE FROM prospects WHERE id IN ({_marks(part)})", tuple(part))

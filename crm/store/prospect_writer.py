@@ -96,6 +96,8 @@ INSERT_TAGS: Final = insert_sql("prospect_tags", TAG_COLUMNS)
 
 # Fields whose text the search index holds, in the order it joins them.
 INDEXED: Final = search_text.INDEXED_FIELDS
+
+
 class ProspectValues(Protocol):
     """The editable values of a prospect, checked and normalised (a form's
     `CleanProspect`, an import's `CleanRow`)."""
@@ -519,6 +521,113 @@ class ProspectWriter:
         p.updated_at = self.now
         return base
 
+    # -- taking an import back, merging a duplicate -------------------------------------------
+
+    def take_back(
+        self, pid: str, emptied: Mapping[str, object], left: Sequence[str], base: int
+    ) -> None:
+        """Undo what an import did to a known prospect: the fields it filled emptied, the
+        lists it added the prospect to left; one update op for head office."""
+        conn = self.conn
+        for code in left:
+            conn.exec_driver_sql(
+                "DELETE FROM source_memberships WHERE prospect_id = ? AND source_code = ?",
+                (pid, code),
+            )
+        change: dict[str, object] = dict(emptied)
+        if left:
+            change["sources"] = sorted(self._sources_of(pid))
+        self._update(pid, emptied, base + 1)
+        if self.queue:
+            _outbox.insert_many(conn, [self._op(pid, "update", encode({"fields": change}), base)])
+        if any(n in INDEXED for n in emptied):
+            self._reindex([pid])
+
+    def absorb(self, kept: str, fills: Mapping[str, object], joined: Sequence[str]) -> None:
+        """Complete a prospect with a duplicate's values (its empty fields, and the lists
+        the duplicate was on); the duplicate is removed with `remove_created`."""
+        base = int(
+            self.conn.exec_driver_sql(
+                "SELECT version FROM prospects WHERE id = ?", (kept,)
+            ).scalar_one()
+        )
+        have = set(self._sources_of(kept))
+        self._update(kept, fills, base + 1)
+        moved = [code for code in joined if code not in have]
+        if moved:
+            self.conn.exec_driver_sql(
+                INSERT_MEMBERS, [(self.ids(), kept, code, self.now_text, "") for code in moved]
+            )
+        change: dict[str, object] = {n: wire(v) for n, v in fills.items()}
+        if moved:
+            change["sources"] = sorted(have | set(moved))
+        if self.queue:
+            ops = [self._op(kept, "update", encode({"fields": change}), base)]
+            _outbox.insert_many(self.conn, ops)
+        self._reindex([kept])
+
+    def remove_created(self, ids: Sequence[str]) -> None:
+        """Remove prospects an import made. Head office hears of it only if it knew them:
+        the create ops still waiting go, and nothing is sent for those."""
+        if not ids:
+            return
+        conn = self.conn
+        search.delete_many(conn, ids)
+        unsent: set[str] = set()
+        versions: dict[str, int] = {}
+        for part in _chunks(ids):
+            marks = ",".join("?" * len(part))
+            unsent.update(
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT entity_id FROM outbox WHERE entity = 'prospect' AND kind = 'create' "
+                    f"AND entity_id IN ({marks})",
+                    part,
+                ).all()
+            )
+            versions.update(
+                (r[0], int(r[1]))
+                for r in conn.exec_driver_sql(
+                    f"SELECT id, version FROM prospects WHERE id IN ({marks})", part
+                ).all()
+            )
+        for part in _chunks(sorted(unsent)):
+            conn.exec_driver_sql(
+                "DELETE FROM outbox WHERE entity = 'prospect' AND entity_id IN "
+                f"({','.join('?' * len(part))})",
+                part,
+            )
+        if self.queue:
+            ops = [
+                self._op(pid, "delete", encode({}), version)
+                for pid, version in versions.items()
+                if pid not in unsent
+            ]
+            _outbox.insert_many(conn, ops)
+        for part in _chunks(list(ids)):
+            conn.exec_driver_sql(
+                f"DELETE FROM prospects WHERE id IN ({','.join('?' * len(part))})", part
+            )
+
+    def _update(self, pid: str, values: Mapping[str, object], version: int) -> None:
+        sets = "".join(f"{n} = ?, " for n in values)
+        self.conn.exec_driver_sql(
+            f"UPDATE prospects SET {sets}version = ?, updated_at = ? WHERE id = ?",
+            (*(_stored(v) for v in values.values()), version, self.now_text, pid),
+        )
+
+    def _sources_of(self, pid: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.exec_driver_sql(
+                "SELECT source_code FROM source_memberships WHERE prospect_id = ?", (pid,)
+            ).all()
+        ]
+
+    def _reindex(self, ids: Sequence[str]) -> None:
+        rows = self.current(ids)
+        search.write_rows(self.conn, [(pid, self.body(v)) for pid, v in rows.items()])
+
     # -- what head office sent ---------------------------------------------------------------
 
     def replicate(
@@ -570,5 +679,33 @@ class ProspectWriter:
         )
         search.write_rows(self.conn, [(pid, body) for pid, body in bodies if pid not in rowid_of])
 
+    def release_usccs(self, usccs: Mapping[str, str]) -> None:
+        """Prospects holding a USCC head office gives another (code → that one's id) give
+        it up."""
+        codes = list(usccs)
+        for part in _chunks(codes):
+            marks = ",".join("?" * len(part))
+            clash = self.conn.exec_driver_sql(
+                f"SELECT id, uscc FROM prospects WHERE uscc IN ({marks})", part
+            ).all()
+            freed = [(pid,) for pid, code in clash if usccs.get(str(code)) != pid]
+            if freed:
+                self.conn.exec_driver_sql("UPDATE prospects SET uscc = NULL WHERE id = ?", freed)
+
+    def remove_local(self, ids: Sequence[str]) -> int:
+        """Remove prospects from this book only (deleted at head office, or out of this
+        device's scope); returns how many were here."""
+        search.delete_rows(self.conn, list(ids))
+        removed = 0
+        for part in _chunks(list(ids)):
+            found = self.conn.execute(delete(Prospect).where(Prospect.id.in_(part)))
+            removed += found.rowcount or 0
+        return removed
+
     def body(self, values: Mapping[str, Any]) -> str:
         return body_of(values, self._letters)
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterable[tuple[str, ...]]:
+    for start in range(0, len(items), size):
+        yield tuple(items[start : start + size])

@@ -29,7 +29,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from crm.domain.clock import utcnow
 from crm.domain.ids import new_id
 from crm.domain.text import normalise_name
-from crm.store import search
 from crm.store.indexes_down import indexes_down, record_indexes_down
 from crm.store.models import (
     AppMeta,
@@ -417,10 +416,7 @@ class Applier:
         if not ids:
             return stats
         if entity == "prospect":
-            search.delete_rows(self.conn, list(ids))
-            for chunk in _chunks(list(ids)):
-                result = self.conn.execute(delete(Prospect).where(Prospect.id.in_(chunk)))
-                stats.removed += result.rowcount or 0
+            stats.removed += self.writer.remove_local(ids)
         elif entity in TABLES:
             table = _table(entity)
             parts = self.composite_keys.get(entity) or ("id",)
@@ -665,16 +661,7 @@ class Applier:
     def _release_usccs(self, usccs: dict[str, str]) -> None:
         """Another local prospect holding an incoming USCC gives it up (its own state, or a
         conflict explaining the duplicate, follows)."""
-        codes = list(usccs)
-        for chunk in _chunks(codes):
-            clash = self.conn.exec_driver_sql(
-                f"SELECT id, uscc FROM prospects WHERE uscc IN ({_marks(chunk)})", tuple(chunk)
-            ).all()
-            for pid, code in clash:
-                if usccs.get(str(code)) != pid:
-                    self.conn.execute(
-                        _t(Prospect).update().where(Prospect.id == pid).values(uscc=None)
-                    )
+        self.writer.release_usccs(usccs)
 
     def _sources(self, records: list[dict[str, Any]], existing: set[str], now: str) -> None:
         have: dict[str, set[str]] = {}

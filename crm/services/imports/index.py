@@ -54,10 +54,3 @@ def index_body(initials: Initials, values: Sequence[str | None], name: str, owne
 joined_text = search_text.joined
 outbox_json = encode
 
-
-def delete_index_rows(conn: object, prospect_ids: Sequence[str]) -> None:
-    """Remove prospects from the index before they are deleted (undo of an import)."""
-    # Imported here: the worker processes that import this module never load the store.
-    from crm.store.search import delete_many
-
-    delete_many(conn, prospect_ids)

@@ -9,8 +9,6 @@ someone added visits, loans or contacts to it), so nobody's later work is thrown
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -18,12 +16,10 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from crm.domain.errors import DomainError
-from crm.domain.ids import new_id
 from crm.services.context import Context, NotFound
-from crm.services.imports.index import Initials, delete_index_rows, index_body
-from crm.services.outbox import record
-from crm.store import import_undo, search
+from crm.store import import_undo
 from crm.store.models_import import DuplicateFlag, ImportBatch
+from crm.store.prospect_writer import ProspectWriter
 
 # Rows an import itself writes for a prospect it creates; any other row pointing at such a
 # prospect is somebody's later work.
@@ -47,7 +43,6 @@ _EMPTY: Final = {
     "established_on": None,
     "notes": "",
 }
-_INDEXED: Final = ("name", "owner_name", "address", "street", "notes", "uscc", "phone")
 MAX_NAMED: Final = 5
 
 
@@ -93,7 +88,8 @@ def undo_batch(ctx: Context, batch_id: str) -> UndoResult:
         _refuse_changed(conn, after, current, created)
         created_set = set(created)
         live_created = [pid for pid in created if pid in current]
-        _delete_created(s, conn, ctx, live_created)
+        writer = ProspectWriter(s, ctx.now(), ctx.actor_id, ctx.zone)
+        writer.remove_created(live_created)
         removed = 0
         emptied = 0
         touched = sorted({pid for pid, _ in joined} | set(filled) - created_set, key=str)
@@ -101,38 +97,13 @@ def undo_batch(ctx: Context, batch_id: str) -> UndoResult:
         for pid in touched:
             sources = [src for p, src in joined if p == pid]
             names = sorted(filled.get(pid, set()))
-            for src in sources:
-                import_undo.remove_membership(conn, pid, src)
-                removed += 1
-            change: dict[str, object] = {}
-            if names:
-                emptied_values = {n: _EMPTY[n] for n in names}
-                import_undo.set_fields(conn, pid, emptied_values)
-                change.update(emptied_values)
-                emptied += len(names)
-            if sources:
-                change["sources"] = sorted(import_undo.source_codes(conn, pid))
-            base = current[pid]
-            import_undo.set_version(conn, pid, base + 1, _stamp(ctx))
-            record(
-                s,
-                ctx,
-                entity="prospect",
-                entity_id=pid,
-                kind="update",
-                payload={"fields": change},
-                base_version=base,
-            )
-        _reindex(conn, [pid for pid in touched if set(filled.get(pid, ())) & set(_INDEXED)])
+            writer.take_back(pid, {n: _EMPTY[n] for n in names}, sources, current[pid])
+            removed += len(sources)
+            emptied += len(names)
+        writer.finish()
         batch.status = "undone"
         batch.undone_at = ctx.now()
         return UndoResult(batch_id, len(live_created), removed, emptied)
-
-
-def _stamp(ctx: Context) -> str:
-    from datetime import UTC
-
-    return ctx.now().astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _refuse_changed(
@@ -155,33 +126,6 @@ def _refuse_changed(
             count=len(changed),
             names=import_undo.names(conn, changed[:MAX_NAMED]),
         )
-
-
-def _delete_created(s: Session, conn: Connection, ctx: Context, ids: list[str]) -> None:
-    """Delete prospects an import made; head office hears of it only if it knew them."""
-    if not ids:
-        return
-    delete_index_rows(conn, ids)
-    unsent = import_undo.unsent_creates(conn, ids)
-    versions = import_undo.versions(conn, [pid for pid in ids if pid not in unsent])
-    import_undo.delete_outbox_ops(conn, sorted(unsent))
-    for pid, version in versions.items():
-        record(
-            s, ctx, entity="prospect", entity_id=pid, kind="delete", payload={},
-            base_version=version,
-        )  # fmt: skip
-    import_undo.delete_prospects(conn, ids)
-
-
-def _reindex(conn: Connection, ids: Sequence[str]) -> None:
-    if not ids:
-        return
-    initials = Initials()
-    rows = [
-        (r[0], index_body(initials, tuple(r[1:]), r[1] or "", r[2] or ""))
-        for r in import_undo.texts_of(conn, ids, _INDEXED)
-    ]
-    search.write_rows(conn, rows)
 
 
 # --------------------------------------------------------------------------- duplicates
@@ -225,23 +169,7 @@ def _merge_into(s: Session, conn: Connection, ctx: Context, gone: str, kept: str
         for i, name in enumerate(columns)
         if keep_row[i + 2] in (None, "") and gone_row[i] not in (None, "") and name not in edited
     }
-    have = set(import_undo.source_codes(conn, kept))
-    moved = [code for code in import_undo.source_codes(conn, gone) if code not in have]
-    version = int(keep_row[0])
-    import_undo.fill_fields(conn, kept, fills, version + 1, _stamp(ctx))
-    for code in moved:
-        import_undo.add_membership(conn, new_id(), kept, code, _stamp(ctx))
-    change: dict[str, object] = dict(fills)
-    if moved:
-        change["sources"] = sorted(have | set(moved))
-    record(
-        s,
-        ctx,
-        entity="prospect",
-        entity_id=kept,
-        kind="update",
-        payload={"fields": json.loads(json.dumps(change, default=str))},
-        base_version=version,
-    )
-    _delete_created(s, conn, ctx, [gone])
-    _reindex(conn, [kept])
+    writer = ProspectWriter(s, ctx.now(), ctx.actor_id, ctx.zone)
+    writer.absorb(kept, fills, import_undo.source_codes(conn, gone))
+    writer.remove_created([gone])
+    writer.finish()
