@@ -11,32 +11,23 @@ and ``verify`` walks every chain.
 
 from __future__ import annotations
 
-from dataclasses import fields
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from crm.domain.ids import new_id
 from crm.domain.visits import (
-    HASHED_FIELDS,
     InvalidVisit,
     VisitDraft,
     VisitKind,
     VisitRefused,
     VisitStatus,
-    chain_hash,
     check_draft,
-    codes_of,
-    codes_text,
     finalize_problems,
 )
 from crm.services import visit_rules
-from crm.services.outbox import record
 from crm.services.visit_reading import (
     FINAL,
-    MICROSECOND,
     OPEN_STATUSES,
     OPEN_VISIT,
     CalendarRange,
@@ -55,7 +46,8 @@ from crm.services.visit_reading import (
     scoped,
     to_line,
 )
-from crm.store.models_visit import ChecklistTick, Visit
+from crm.store.models_visit import Visit
+from crm.store.visit_writer import VisitWriter
 
 __all__ = [
     "FINAL",
@@ -78,49 +70,6 @@ __all__ = [
 ]
 
 
-def _apply(v: Visit, d: VisitDraft) -> None:
-    for f in fields(d):
-        value = getattr(d, f.name)
-        if f.name in ("due_diligence", "checklist_items"):
-            value = codes_text(value)
-        setattr(v, f.name, value)
-
-
-def hashed_record(v: Visit) -> dict[str, object]:
-    return {name: getattr(v, name) for name in HASHED_FIELDS}
-
-
-def _wire(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _plan_payload(v: Visit) -> dict[str, Any]:
-    return {
-        name: _wire(getattr(v, name))
-        for name in (
-            "prospect_id",
-            "rm_id",
-            "status",
-            "kind",
-            "visit_on",
-            "start_time",
-            "place",
-            "purpose",
-            "companions",
-        )
-    }
-
-
-def _final_payload(v: Visit) -> dict[str, Any]:
-    data = {name: _wire(value) for name, value in hashed_record(v).items()}
-    data.update(content_hash=v.content_hash, prev_hash=v.prev_hash, status=v.status)
-    return data
-
-
 class VisitService(VisitReading):
     """Every visit use case: the reads of ``VisitReading`` and the writes below."""
 
@@ -132,32 +81,9 @@ class VisitService(VisitReading):
         with self.ctx.db.transaction() as s:
             visit_rules.seed_defaults(s)
             p = self._prospect(s, prospect_id)
-            now = self.ctx.now()
-            v = Visit(
-                id=new_id(),
-                prospect_id=p.id,
-                rm_id=rm_id or p.assigned_rm_id or self.ctx.actor_id,
-                status=VisitStatus.PLANNED.value,
-                created_at=now,
-                updated_at=now,
-                version=1,
-                content_hash="",
-                prev_hash="",
-            )
-            _apply(v, clean)
-            if not v.place:
-                v.place = p.address
-            s.add(v)
-            s.flush()
-            record(
-                s,
-                self.ctx,
-                entity="visit",
-                entity_id=v.id,
-                kind="plan",
-                payload=_plan_payload(v),
-                base_version=None,
-            )
+            writer = self._writer(s)
+            v = writer.plan(p, rm_id or p.assigned_rm_id or self.ctx.actor_id, clean)
+            writer.finish()
             return self._detail(s, v)
 
     def update_plan(
@@ -167,25 +93,9 @@ class VisitService(VisitReading):
         clean = check_draft(draft)
         with self.ctx.db.transaction() as s:
             v = self._open_visit(s, visit_id, expected_version)
-            before = _plan_payload(v)
-            for name in ("visit_on", "kind", "start_time", "place", "purpose", "companions"):
-                setattr(v, name, getattr(clean, name))
-            after = _plan_payload(v)
-            changed = {k: val for k, val in after.items() if before[k] != val}
-            if changed:
-                base = v.version
-                v.version += 1
-                v.updated_at = self.ctx.now()
-                record(
-                    s,
-                    self.ctx,
-                    entity="visit",
-                    entity_id=v.id,
-                    kind="reschedule",
-                    payload=changed,
-                    base_version=base,
-                )
-            s.flush()
+            writer = self._writer(s)
+            writer.update_plan(v, clean)
+            writer.finish()
             return self._detail(s, v)
 
     def reschedule(
@@ -209,16 +119,9 @@ class VisitService(VisitReading):
         """Remove a planned visit or an abandoned draft (never a finalized record)."""
         with self.ctx.db.transaction() as s:
             v = self._open_visit(s, visit_id, None)
-            record(
-                s,
-                self.ctx,
-                entity="visit",
-                entity_id=v.id,
-                kind="cancel",
-                payload={"prospect_id": v.prospect_id},
-                base_version=v.version,
-            )
-            s.delete(v)
+            writer = self._writer(s)
+            writer.cancel(v)
+            writer.finish()
 
     # -- recording --------------------------------------------------------------------------
 
@@ -228,23 +131,10 @@ class VisitService(VisitReading):
         """A new record of a visit that was not planned (or a call), as a draft."""
         with self.ctx.db.transaction() as s:
             p = self._prospect(s, prospect_id)
-            now = self.ctx.now()
-            v = Visit(
-                id=new_id(),
-                prospect_id=p.id,
-                rm_id=p.assigned_rm_id or self.ctx.actor_id,
-                status=VisitStatus.DRAFT.value,
-                created_at=now,
-                updated_at=now,
-                version=1,
-                content_hash="",
-                prev_hash="",
-            )
-            _apply(v, check_draft(VisitDraft(visit_on=day or self.ctx.today(), kind=kind)))
-            if kind == VisitKind.SITE.value:
-                v.place = p.address
-            s.add(v)
-            s.flush()
+            clean = check_draft(VisitDraft(visit_on=day or self.ctx.today(), kind=kind))
+            writer = self._writer(s)
+            v = writer.start_record(p, p.assigned_rm_id or self.ctx.actor_id, clean)
+            writer.finish()
             return self._detail(s, v)
 
     def save_draft(
@@ -258,11 +148,9 @@ class VisitService(VisitReading):
             )
             if draft_of(v) == clean and v.status == VisitStatus.DRAFT.value:
                 return self._detail(s, v)
-            _apply(v, clean)
-            v.status = VisitStatus.DRAFT.value
-            v.version += 1
-            v.updated_at = self.ctx.now()
-            s.flush()
+            writer = self._writer(s)
+            writer.save_draft(v, clean)
+            writer.finish()
             return self._detail(s, v)
 
     def finalize(self, visit_id: str, draft: VisitDraft | None = None) -> VisitDetail:
@@ -277,39 +165,9 @@ class VisitService(VisitReading):
             problems = finalize_problems(clean, self.ctx.today(), amendment=v.amends_id is not None)
             if problems:
                 raise InvalidVisit(problems)
-            _apply(v, clean)
-            previous = s.execute(
-                select(Visit.content_hash, Visit.finalized_at)
-                .where(Visit.prospect_id == v.prospect_id, Visit.status == FINAL)
-                .order_by(Visit.finalized_at.desc(), Visit.id.desc())
-                .limit(1)
-            ).first()
-            now = self.ctx.now().astimezone(UTC)
-            if previous is not None and previous.finalized_at >= now:
-                now = previous.finalized_at + MICROSECOND  # a clock set back keeps the order
-            v.finalized_at = now
-            v.finalized_by = self.ctx.actor_id
-            v.prev_hash = previous.content_hash if previous is not None else ""
-            v.content_hash = chain_hash(hashed_record(v), v.prev_hash)
-            v.status = FINAL
-            base = v.version
-            v.version += 1
-            v.updated_at = now
-            s.flush()
-            record(
-                s,
-                self.ctx,
-                entity="visit",
-                entity_id=v.id,
-                kind="amend" if v.amends_id else "finalize",
-                payload=_final_payload(v),
-                base_version=base,
-            )
-            self._tick(s, v)
-            self._contact(s, v)
-            if v.next_visit_on is not None:
-                self._schedule_next(s, v)
-            visit_rules.refresh_due(s, self.ctx, [v.prospect_id])
+            writer = self._writer(s)
+            writer.finalize(v, clean)
+            writer.finish()
             return self._detail(s, v)
 
     def amend(self, visit_id: str) -> VisitDetail:
@@ -327,24 +185,11 @@ class VisitService(VisitReading):
             if open_one is not None:
                 return self._detail(s, self._visit(s, open_one))
             latest = self._effective(s, root_id)
-            now = self.ctx.now()
-            a = Visit(
-                id=new_id(),
-                prospect_id=v.prospect_id,
-                rm_id=v.rm_id,
-                status=VisitStatus.DRAFT.value,
-                amends_id=root_id,
-                created_at=now,
-                updated_at=now,
-                version=1,
-                content_hash="",
-                prev_hash="",
-            )
             content = draft_of(latest)
             content.amend_reason = ""
-            _apply(a, content)
-            s.add(a)
-            s.flush()
+            writer = self._writer(s)
+            a = writer.start_amendment(v, root_id, content)
+            writer.finish()
             return self._detail(s, a)
 
     # -- internals of the writes -----------------------------------------------------------
@@ -363,123 +208,6 @@ class VisitService(VisitReading):
             )
         return v
 
-    def _tick(self, s: Session, v: Visit) -> None:
-        """Checklist items covered in a finalized visit become the prospect's ticks."""
-        have = set(self._ticks(s, v.prospect_id))
-        for code in codes_of(v.checklist_items):
-            if code in have:
-                continue
-            s.add(
-                ChecklistTick(
-                    prospect_id=v.prospect_id,
-                    item_code=code,
-                    visit_id=v.id,
-                    ticked_at=v.finalized_at,
-                    ticked_by=self.ctx.actor_id,
-                )
-            )
-            record(
-                s,
-                self.ctx,
-                entity="checklist_tick",
-                entity_id=v.prospect_id,
-                kind="tick",
-                payload={
-                    "prospect_id": v.prospect_id,
-                    "item_code": code,
-                    "visit_id": v.id,
-                    "ticked_at": _wire(v.finalized_at),
-                },
-                base_version=None,
-            )
-        s.flush()
-
-    def _contact(self, s: Session, v: Visit) -> None:
-        """The prospect's last contact: the latest day of its effective finalized records."""
-        p = self._prospect(s, v.prospect_id)
-        original = self._visit(s, v.amends_id) if v.amends_id else None
-        if original is not None and p.last_contact_on == original.visit_on:
-            # The amendment may move the day this prospect was last contacted: recount.
-            amended = aliased(Visit)
-            newer = (
-                select(amended.id)
-                .where(
-                    amended.amends_id == func.coalesce(Visit.amends_id, Visit.id),
-                    amended.status == FINAL,
-                    amended.finalized_at > Visit.finalized_at,
-                )
-                .exists()
-            )
-            latest = s.scalar(
-                select(func.max(Visit.visit_on)).where(
-                    Visit.prospect_id == p.id, Visit.status == FINAL, ~newer
-                )
-            )
-            p.last_contact_on = latest
-        elif p.last_contact_on is None or v.visit_on > p.last_contact_on:
-            p.last_contact_on = v.visit_on
-        s.flush()
-
-    def _schedule_next(self, s: Session, v: Visit) -> None:
-        """The record's next visit date becomes a planned visit (moving the next planned one
-        if there is one already)."""
-        assert v.next_visit_on is not None
-        today = self.ctx.today()
-        planned = s.scalar(
-            select(Visit)
-            .where(
-                Visit.prospect_id == v.prospect_id,
-                Visit.status == VisitStatus.PLANNED.value,
-                Visit.visit_on >= today,
-                Visit.id != v.id,
-            )
-            .order_by(Visit.visit_on)
-            .limit(1)
-        )
-        now = self.ctx.now()
-        if planned is not None:
-            if planned.visit_on != v.next_visit_on:
-                base = planned.version
-                planned.visit_on = v.next_visit_on
-                planned.version += 1
-                planned.updated_at = now
-                record(
-                    s,
-                    self.ctx,
-                    entity="visit",
-                    entity_id=planned.id,
-                    kind="reschedule",
-                    payload={"visit_on": planned.visit_on.isoformat()},
-                    base_version=base,
-                )
-            return
-        if v.next_visit_on < today:
-            return
-        n = Visit(
-            id=new_id(),
-            prospect_id=v.prospect_id,
-            rm_id=v.rm_id,
-            status=VisitStatus.PLANNED.value,
-            kind=v.kind,
-            visit_on=v.next_visit_on,
-            start_time="",
-            place=v.place,
-            purpose=v.next_steps[:500],
-            companions="",
-            created_at=now,
-            updated_at=now,
-            version=1,
-            content_hash="",
-            prev_hash="",
-        )
-        s.add(n)
-        s.flush()
-        record(
-            s,
-            self.ctx,
-            entity="visit",
-            entity_id=n.id,
-            kind="plan",
-            payload=_plan_payload(n),
-            base_version=None,
-        )
+    def _writer(self, s: Session) -> VisitWriter:
+        """The one writer of visits, over this transaction's session and clock."""
+        return VisitWriter(s, self.ctx.now(), self.ctx.actor_id, self.ctx.zone)
