@@ -3,10 +3,32 @@ reads or writes the developer's real settings, logs or databases."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A CRM_CLOCK that is not a date stops the run here, saying why, before any test."""
+    from crm.domain.clock import ClockSettingError, check_clock
+
+    try:
+        check_clock()
+    except ClockSettingError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """Say when the run is on another day than the wall clock's (CRM_CLOCK)."""
+    from crm.domain.clock import CLOCK_VARIABLE, SHANGHAI, utcnow
+
+    value = os.environ.get(CLOCK_VARIABLE, "").strip()
+    if not value:
+        return None
+    start = utcnow().astimezone(SHANGHAI)
+    return f"{CLOCK_VARIABLE}={value}: the clock reads {start:%Y-%m-%d %H:%M %a} in Shanghai"
 
 
 @pytest.fixture(autouse=True)

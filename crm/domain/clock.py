@@ -40,14 +40,15 @@ MORNING: Final = time(9, 0)
 class ClockSettingError(DomainError):
     """CRM_CLOCK holds something that is not an ISO date or date-time."""
 
-    def __init__(self, value: str) -> None:
-        super().__init__(
-            "clock.bad_setting",
-            "{variable}={value} is not a date or a date-time: give it in ISO form, "
-            "e.g. 2026-10-01 or 2026-10-01T09:30:00+08:00",
-            variable=CLOCK_VARIABLE,
-            value=repr(value),
-        )
+
+def _bad_setting(value: str) -> ClockSettingError:
+    return ClockSettingError(
+        "clock.bad_setting",
+        "{variable}={value} is not a date or a date-time: give it in ISO form, "
+        "e.g. 2026-10-01 or 2026-10-01T09:30:00+08:00",
+        variable=CLOCK_VARIABLE,
+        value=repr(value),
+    )
 
 
 def parse_clock(value: str) -> datetime:
@@ -59,7 +60,7 @@ def parse_clock(value: str) -> datetime:
             return datetime.combine(day, MORNING, SHANGHAI).astimezone(UTC)
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ClockSettingError(value) from None
+        raise _bad_setting(value) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHANGHAI)
     return moment.astimezone(UTC)
@@ -99,12 +100,12 @@ _SHIFT, _BAD_SETTING = _from_environment()
 def check_clock() -> None:
     """Raise ClockSettingError when CRM_CLOCK is set to something that is not a date."""
     if _BAD_SETTING is not None:
-        raise ClockSettingError(_BAD_SETTING)
+        raise _bad_setting(_BAD_SETTING)
 
 
 def utcnow() -> datetime:
     """Now, timezone-aware in UTC (shifted when CRM_CLOCK is set); timestamps are stored in
     UTC and shown in the user's zone."""
     if _BAD_SETTING is not None:
-        raise ClockSettingError(_BAD_SETTING)
+        raise _bad_setting(_BAD_SETTING)
     return datetime.now(UTC) + _SHIFT

@@ -79,7 +79,7 @@ def _t(model: Any) -> Table:
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    return utcnow()
 
 
 # -- values in their stored form --------------------------------------------------------------

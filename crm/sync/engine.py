@@ -20,12 +20,13 @@ from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, delete, func, select, text
 from sqlalchemy.orm import Session
 
+from crm.domain.clock import utcnow
 from crm.domain.errors import DomainError
 from crm.domain.ids import new_id
 from crm.store import meta, search
@@ -135,7 +136,7 @@ def device_id(db: Database) -> str:
 
 
 def utc_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return utcnow().isoformat(timespec="seconds")
 
 
 class SyncEngine:
@@ -149,7 +150,7 @@ class SyncEngine:
         schema: str = "",
         progress: Callable[[Progress], None] | None = None,
         cancel: threading.Event | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utcnow,
         page: int | None = None,
     ) -> None:
         self.db = db

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import uvicorn
 from keyring.backend import KeyringBackend
 from sqlalchemy import select
 
+from crm.domain.clock import utcnow
 from crm.domain.prospect import ProspectDraft
 from crm.headoffice.admin import Admin
 from crm.headoffice.app import BodyLimit, create_app
@@ -58,13 +59,14 @@ class MemoryKeyring(KeyringBackend):
 
 
 class Clock:
-    """A device's wall clock: real time plus an offset the test sets."""
+    """A device's wall clock: the app's clock (the wall clock, or CRM_CLOCK's) plus an
+    offset the test sets."""
 
     def __init__(self, offset: timedelta = timedelta(0)) -> None:
         self.offset = offset
 
     def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
+        return utcnow() + self.offset
 
 
 @dataclass

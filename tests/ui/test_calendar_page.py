@@ -11,7 +11,7 @@ from icalendar import Calendar
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from crm.domain.holidays import HolidayCalendar
+from crm.domain.holidays import DayKind, HolidayCalendar
 from crm.domain.visits import VisitDraft
 from crm.services.calendar_export import uid
 from crm.services.visit_rules import package_years
@@ -33,6 +33,16 @@ def working_day_after(day: date) -> date:
     while not CAL.is_workday(current) or current.weekday() >= 5:
         current += timedelta(days=1)
     return current
+
+
+def working_day_before_a_weekend(day: date) -> tuple[date, date]:
+    """A working day after ``day`` whose week ends in an ordinary weekend (its Saturday not
+    a make-up working day nor a holiday, which the calendar names differently), and that
+    Saturday: both in one row of the month."""
+    first = working_day_after(day)
+    while CAL.kind(first + timedelta(days=5 - first.weekday())) is not DayKind.WEEKEND:
+        first = working_day_after(first)
+    return first, first + timedelta(days=5 - first.weekday())
 
 
 @pytest.fixture
@@ -108,8 +118,7 @@ def test_dropping_on_a_weekend_asks_first(
     rm_ui: UiContext,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    first = working_day_after(rm_ui.today())
-    saturday = first + timedelta(days=(5 - first.weekday()) % 7 or 7)
+    first, saturday = working_day_before_a_weekend(rm_ui.today())
     plan = visits.plan(book.ids["huaxing"], VisitDraft(visit_on=first))
     page.show_month(first)
     wait_idle(qtbot, rm_ui)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -113,7 +113,7 @@ def test_start_up_notification_degrades_to_the_status_bar_offscreen(qtbot, ui: U
 
 def test_a_visit_about_to_start_is_announced_once(qtbot, page: TodayPage, ui: UiContext) -> None:
     assert page.notifier is not None
-    now = datetime.now(ui.zone).replace(second=0, microsecond=0)
+    now = ui.services.ctx.now().astimezone(ui.zone).replace(second=0, microsecond=0)
     if now.hour >= 23:
         pytest.skip("too close to midnight for a visit later today")
     soon = (now + timedelta(minutes=10)).strftime("%H:%M")

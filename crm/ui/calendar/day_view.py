@@ -36,7 +36,7 @@ class DayView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dayView")
-        self.day = date.today()
+        self.day = fmt.today()
         self.groups: list[DistrictGroup] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -65,7 +65,7 @@ class MonthView(QWidget):
         self.setObjectName("monthView")
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.month = date.today().replace(day=1)
+        self.month = fmt.today().replace(day=1)
         self.data: CalendarData | None = None
         self.chips: list[tuple[QRectF, VisitLine]] = []
         self.more: list[tuple[QRectF, date]] = []

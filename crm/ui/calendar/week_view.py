@@ -57,7 +57,7 @@ class WeekView(QWidget):
         self.setObjectName("weekView")
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.start = week_start(date.today())
+        self.start = week_start(fmt.today())
         self.data: CalendarData | None = None
         self.chips: list[tuple[QRectF, VisitLine]] = []
         self.drag: Drag | None = None

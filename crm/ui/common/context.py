@@ -11,13 +11,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
 
+from crm.domain.clock import utcnow
 from crm.domain.query import ProspectFilter, Sort
 from crm.ui.common.fmt import DEFAULT_ZONE
 from crm.ui.common.settings import AppSettings
@@ -136,7 +137,7 @@ class UiContext:
 
     def today(self) -> date:
         if self._services is None:
-            return datetime.now(DEFAULT_ZONE).date()
+            return utcnow().astimezone(DEFAULT_ZONE).date()
         return self._services.ctx.today()
 
     def user_by_id(self, user_id: str | None) -> UserInfo | None:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, QTime
 
 from crm import i18n as core_i18n
+from crm.domain.clock import utcnow
 from crm.domain.money import FEN_PER_WAN, format_wan, format_yuan
 
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
@@ -32,6 +33,12 @@ def integer(value: int) -> str:
 
 def qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
+
+
+def today() -> date:
+    """The user's day by the app's clock (CRM_CLOCK honoured), for a widget that shows
+    something before its page hands it the context's day (``UiContext.today``)."""
+    return utcnow().astimezone(DEFAULT_ZONE).date()
 
 
 def day(value: date | None) -> str:

@@ -76,7 +76,7 @@ class VisitForm(QWidget):
         self.reference = reference
         self.template = reference.checklists
         due_diligence = reference.due_diligence
-        self.today = date.today()
+        self.today = fmt.today()
         self.amendment = False
         self._loading = False
         self._shown_problems: set[str] = set()
