@@ -7,8 +7,8 @@ from datetime import date
 
 from crm.domain.errors import DomainError
 from crm.services.context import Context, NotFound
+from crm.store import prospect_reads
 from crm.store.loan_writer import LoanWriter, NewLoan
-from crm.store.models import Prospect
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def check_loan(draft: LoanDraft) -> None:
 def record_loan(ctx: Context, prospect_id: str, draft: LoanDraft) -> str:
     check_loan(draft)
     with ctx.db.transaction() as s:
-        p = s.get(Prospect, prospect_id)
+        p = prospect_reads.plain(s, prospect_id)
         if p is None:
             raise NotFound("prospect", prospect_id)
         return LoanWriter(s, ctx.now(), ctx.zone).record(

@@ -9,9 +9,6 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-
 from crm.domain.errors import DomainError
 from crm.domain.ids import new_id
 from crm.domain.prospect import EDITABLE_FIELDS, CleanProspect, ProspectDraft, validate
@@ -29,14 +26,13 @@ from crm.services.records import (
     StageChange,
     StaleEdit,
 )
-from crm.store import contact_writer, queries
+from crm.store import contact_writer, prospect_reads, queries
 from crm.store.contact_writer import NewContact
 from crm.store.models import (
     Prospect,
-    StageEvent,
-    User,
 )
 from crm.store.prospect_writer import NewProspect, ProspectWriter
+from crm.store.unit_of_work import Session
 
 PAGE_SIZE = 200
 EDITABLE = EDITABLE_FIELDS
@@ -163,7 +159,7 @@ class ProspectService:
 
     def find_by_uscc(self, uscc: str) -> str | None:
         with self.ctx.db.reading() as s:
-            return s.scalar(select(Prospect.id).where(Prospect.uscc == uscc))
+            return prospect_reads.id_by_uscc(s, uscc)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -207,11 +203,11 @@ class ProspectService:
     def assign(self, prospect_ids: Sequence[str], rm_id: str | None, note: str = "") -> int:
         """Give prospects to an RM (None: unassign); returns how many changed hands."""
         with self.ctx.db.transaction() as s:
-            if rm_id is not None and s.get(User, rm_id) is None:
+            if rm_id is not None and not prospect_reads.user_exists(s, rm_id):
                 raise NotFound("user", rm_id)
             writer = self._writer(s)
             moved = 0
-            for p in s.scalars(select(Prospect).where(Prospect.id.in_(prospect_ids))):
+            for p in prospect_reads.many(s, prospect_ids):
                 moved += writer.assign(p, rm_id, note)
             writer.finish()
             return moved
@@ -222,11 +218,7 @@ class ProspectService:
         with self.ctx.db.transaction() as s:
             writer = self._writer(s)
             added = 0
-            for p in s.scalars(
-                select(Prospect)
-                .where(Prospect.id.in_(prospect_ids))
-                .options(selectinload(Prospect.tags))
-            ):
+            for p in prospect_reads.many(s, prospect_ids, tags=True):
                 added += writer.tag(p, tag)
             writer.finish()
             return added
@@ -319,18 +311,7 @@ class ProspectService:
         )
 
     def _load(self, s: Session, prospect_id: str) -> Prospect:
-        p = s.scalar(
-            select(Prospect)
-            .where(Prospect.id == prospect_id)
-            .options(
-                selectinload(Prospect.tags),
-                selectinload(Prospect.sources),
-                selectinload(Prospect.contacts),
-                selectinload(Prospect.loans),
-                selectinload(Prospect.stage_events).selectinload(StageEvent.user),
-                selectinload(Prospect.assigned_rm),
-            )
-        )
+        p = prospect_reads.load(s, prospect_id)
         if p is None:
             raise NotFound("prospect", prospect_id)
         return p
@@ -341,9 +322,9 @@ class ProspectService:
     def _refuse_duplicate(self, s: Session, uscc: str | None, own_id: str | None) -> None:
         if uscc is None:
             return
-        other = s.execute(select(Prospect.id, Prospect.name).where(Prospect.uscc == uscc)).first()
-        if other is not None and other.id != own_id:
-            raise DuplicateUSCC(uscc, other.id, other.name)
+        other = prospect_reads.holder_of_uscc(s, uscc)
+        if other is not None and other[0] != own_id:
+            raise DuplicateUSCC(uscc, other[0], other[1])
 
 
 def drop_reason_codes() -> tuple[str, ...]:
@@ -363,7 +344,7 @@ def add_contact(
 
     clean_phone = check_phone(phone, "contact_phone")
     with ctx.db.transaction() as s:
-        p = s.get(Prospect, prospect_id)
+        p = prospect_reads.plain(s, prospect_id)
         if p is None:
             raise NotFound("prospect", prospect_id)
         info = NewContact(p.id, name.strip(), title.strip(), clean_phone, primary)

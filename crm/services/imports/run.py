@@ -20,9 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import Connection
-from sqlalchemy.orm import Session
-
 from crm.domain.errors import DomainError, Message
 from crm.domain.importing import CleanRow, RowCleaner
 from crm.domain.prospect import FieldError
@@ -34,6 +31,7 @@ from crm.services.imports.index import (
 from crm.services.imports.prepare import CHUNK, NewRecord, Prepared
 from crm.store import import_rows, search
 from crm.store.prospect_writer import NewProspect, ProspectWriter
+from crm.store.unit_of_work import Connection, Session
 
 __all__ = [
     "CHUNK",

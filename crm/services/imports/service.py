@@ -13,13 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from crm import resources
 from crm.domain.errors import DomainError, Message
@@ -59,9 +56,10 @@ from crm.services.imports.run import (
     new_record,
 )
 from crm.services.imports.undo import UndoResult, resolve_flag, undo_batch
-from crm.store.models import District, Prospect
-from crm.store.models_import import DuplicateFlag, ImportBatch, ImportMapping
+from crm.store import import_log
+from crm.store.models_import import ImportBatch, ImportMapping
 from crm.store.page_cache import page_cache
+from crm.store.unit_of_work import Session
 
 __all__ = [
     "FIELDS",
@@ -217,10 +215,7 @@ class ImportService:
         if not name:
             return None
         with self.ctx.db.reading() as s:
-            stmt = select(ImportMapping).where(ImportMapping.name == name)
-            if source_code:
-                stmt = stmt.where(ImportMapping.source_code == source_code)
-            found = [_mapping_info(m) for m in s.scalars(stmt)]
+            found = [_mapping_info(m) for m in import_log.mappings(s, source_code, name)]
         if not found:
             raise DomainError(
                 "import.no_mapping",
@@ -263,7 +258,7 @@ class ImportService:
             request = ImportRequest(**{**request.__dict__, "source_code": source})
         preset = self._preset(request.source_code, request.mapping_name)
         with self.ctx.db.reading() as s:
-            districts = tuple((d.code, d.name) for d in s.scalars(select(District)))
+            districts = import_log.districts(s)
         record = None if dry_run else new_record(self.ctx, source)
         today = self.ctx.today()
         layout = open_layout(request, preset)
@@ -364,27 +359,19 @@ class ImportService:
         return code
 
     def _same_file(self, s: Session, digest: str) -> tuple[BatchInfo, ...]:
-        stmt = (
-            select(ImportBatch)
-            .where(ImportBatch.file_sha256 == digest, ImportBatch.status == "done")
-            .order_by(ImportBatch.started_at.desc())
-        )
-        return tuple(_batch_info(b) for b in s.scalars(stmt))
+        return tuple(_batch_info(b) for b in import_log.same_file(s, digest))
 
     def _begin(
         self, s: Session, request: ImportRequest, info: FileInfo, digest: str, source: str | None
     ) -> str:
-        from crm.domain.ids import new_id
-
-        batch = ImportBatch(
-            id=new_id(),
+        return import_log.begin_batch(
+            s,
             source_code=source or "",
             file_name=info.file_name[:300],
             file_sha256=digest,
             sheet_name=info.sheet[:100],
             mapping_name=(request.mapping_name or "")[:100],
             user_id=self.ctx.actor_id,
-            status="running",
             file_format=info.format,
             encoding=info.encoding,
             header_row=info.header_row,
@@ -393,25 +380,10 @@ class ImportService:
                 ensure_ascii=False,
             ),
             started_at=self.ctx.now(),
-            finished_at=None,
-            undone_at=None,
         )
-        s.add(batch)
-        s.flush()
-        return batch.id
 
     def _finish(self, s: Session, batch_id: str, counts: Counts) -> None:
-        batch = s.get(ImportBatch, batch_id)
-        assert batch is not None
-        batch.status = "done"
-        batch.finished_at = self.ctx.now()
-        batch.rows_total = counts.rows
-        batch.created = counts.created
-        batch.merged = counts.merged
-        batch.flagged = counts.flagged
-        batch.rejected = counts.rejected
-        batch.unchanged = counts.unchanged
-        batch.skipped = counts.skipped
+        import_log.finish_batch(s, batch_id, self.ctx.now(), asdict(counts))
 
     def save_rejected(
         self, result: ImportResult, target: Path, describe: Callable[[Any], str] = str
@@ -444,12 +416,11 @@ class ImportService:
 
     def batches(self, limit: int = 50) -> list[BatchInfo]:
         with self.ctx.db.reading() as s:
-            stmt = select(ImportBatch).order_by(ImportBatch.started_at.desc()).limit(limit)
-            return [_batch_info(b) for b in s.scalars(stmt)]
+            return [_batch_info(b) for b in import_log.batches(s, limit)]
 
     def batch(self, batch_id: str) -> BatchInfo:
         with self.ctx.db.reading() as s:
-            found = s.get(ImportBatch, batch_id)
+            found = import_log.batch(s, batch_id)
             if found is None:
                 raise NotFound("import", batch_id)
             return _batch_info(found)
@@ -464,10 +435,7 @@ class ImportService:
 
     def mappings(self, source_code: str | None = None) -> list[MappingInfo]:
         with self.ctx.db.reading() as s:
-            stmt = select(ImportMapping).order_by(ImportMapping.source_code, ImportMapping.name)
-            if source_code is not None:
-                stmt = stmt.where(ImportMapping.source_code == source_code)
-            return [_mapping_info(m) for m in s.scalars(stmt)]
+            return [_mapping_info(m) for m in import_log.mappings(s, source_code)]
 
     def save_mapping(
         self,
@@ -478,65 +446,35 @@ class ImportService:
         header_row: int | None = None,
     ) -> MappingInfo:
         """Save (or replace) a named mapping for a source list."""
-        from crm.domain.ids import new_id
-
         self._source(source_code)
         name = name.strip()
         if not name:
             raise DomainError("import.mapping_name", "a mapping needs a name")
         columns = {h: (f or "") for h, f in zip(headers, fields, strict=True) if h.strip()}
         with self.ctx.db.transaction() as s:
-            found = s.scalar(
-                select(ImportMapping).where(
-                    ImportMapping.source_code == source_code, ImportMapping.name == name
-                )
+            found = import_log.save_mapping(
+                s, source_code, name, columns, header_row, self.ctx.now()
             )
-            if found is None:
-                found = ImportMapping(id=new_id(), source_code=source_code, name=name[:100])
-                s.add(found)
-            found.mapping = json.dumps(columns, ensure_ascii=False)
-            found.header_row = header_row
-            found.updated_at = self.ctx.now()
-            s.flush()
             return _mapping_info(found)
 
     def delete_mapping(self, mapping_id: str) -> None:
         with self.ctx.db.transaction() as s:
-            s.execute(delete(ImportMapping).where(ImportMapping.id == mapping_id))
+            import_log.delete_mapping(s, mapping_id)
 
     # -- possible duplicates ---------------------------------------------------------------
 
     def flags(self, status: str | None = "open", limit: int = 500) -> list[FlagInfo]:
-        from sqlalchemy.orm import aliased
-
-        new, old = aliased(Prospect), aliased(Prospect)
         with self.ctx.db.reading() as s:
-            stmt = (
-                select(DuplicateFlag, new.name, old.name)
-                .join(new, new.id == DuplicateFlag.prospect_id)
-                .join(old, old.id == DuplicateFlag.candidate_id)
-                .order_by(DuplicateFlag.created_at.desc())
-                .limit(limit)
-            )
-            if status is not None:
-                stmt = stmt.where(DuplicateFlag.status == status)
             return [
                 FlagInfo(
                     f.id, f.prospect_id, n, f.candidate_id, c, f.status, f.batch_id, f.created_at
                 )
-                for f, n, c in s.execute(stmt).all()
+                for f, n, c in import_log.flags(s, status, limit)
             ]
 
     def open_flag_count(self) -> int:
         with self.ctx.db.reading() as s:
-            return int(
-                s.scalar(
-                    select(func.count())
-                    .select_from(DuplicateFlag)
-                    .where(DuplicateFlag.status == "open")
-                )
-                or 0
-            )
+            return import_log.open_flag_count(s)
 
     def confirm_duplicate(self, flag_id: str) -> str:
         """The flagged prospect is the candidate: merge it in (empty fields, lists) and

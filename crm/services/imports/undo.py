@@ -12,14 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy import Connection
-from sqlalchemy.orm import Session
-
 from crm.domain.errors import DomainError
 from crm.services.context import Context, NotFound
-from crm.store import import_undo
-from crm.store.models_import import DuplicateFlag, ImportBatch
+from crm.store import import_log, import_undo
 from crm.store.prospect_writer import ProspectWriter
+from crm.store.unit_of_work import Connection, Session
 
 # Rows an import itself writes for a prospect it creates; any other row pointing at such a
 # prospect is somebody's later work.
@@ -60,7 +57,7 @@ class UndoResult:
 
 def undo_batch(ctx: Context, batch_id: str) -> UndoResult:
     with ctx.db.transaction(bulk=True) as s:
-        batch = s.get(ImportBatch, batch_id)
+        batch = import_log.batch(s, batch_id)
         if batch is None:
             raise NotFound("import", batch_id)
         if batch.status != "done":
@@ -101,8 +98,7 @@ def undo_batch(ctx: Context, batch_id: str) -> UndoResult:
             removed += len(sources)
             emptied += len(names)
         writer.finish()
-        batch.status = "undone"
-        batch.undone_at = ctx.now()
+        import_log.mark_undone(batch, ctx.now())
         return UndoResult(batch_id, len(live_created), removed, emptied)
 
 
@@ -135,14 +131,13 @@ def resolve_flag(ctx: Context, flag_id: str, *, confirm: bool) -> str:
     """Settle a possible duplicate: `confirm` merges the flagged prospect into the one it
     looked like (empty fields filled, lists joined) and deletes it; otherwise both stay."""
     with ctx.db.transaction() as s:
-        flag = s.get(DuplicateFlag, flag_id)
+        flag = import_log.flag(s, flag_id)
         if flag is None:
             raise NotFound("duplicate", flag_id)
         if flag.status != "open":
             raise UndoRefused("import.flag_settled", "this possible duplicate was already settled")
-        flag.resolved_at = ctx.now()
         if not confirm:
-            flag.status = "split"
+            import_log.settle_flag(flag, "split", ctx.now())
             return flag.prospect_id
         conn = s.connection()
         kept, gone = flag.candidate_id, flag.prospect_id
@@ -155,7 +150,7 @@ def resolve_flag(ctx: Context, flag_id: str, *, confirm: bool) -> str:
                     "the two records cannot be merged automatically: the newer one already "
                     "has visits, loans or contacts; merge them by hand",
                 )
-        flag.status = "confirmed"
+        import_log.settle_flag(flag, "confirmed", ctx.now())
         _merge_into(s, conn, ctx, gone, kept)
         return kept
 
