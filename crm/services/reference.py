@@ -9,15 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from crm import resources
 from crm.domain.prospect import Catalogues
 from crm.domain.stages import StrategicCriteria
 from crm.services.context import Context
 from crm.services.records import DistrictInfo
-from crm.store.models import District
+from crm.store import reference_queries
+from crm.store.unit_of_work import Session
 
 
 @lru_cache(maxsize=1)
@@ -76,12 +74,9 @@ def stalled_days() -> int:
 
 
 def district_codes(session: Session) -> list[str]:
-    return list(session.scalars(select(District.code)))
+    return reference_queries.district_codes(session)
 
 
 def districts(ctx: Context) -> list[DistrictInfo]:
     with ctx.db.reading() as s:
-        return [
-            DistrictInfo(d.code, d.name, d.name_en)
-            for d in s.scalars(select(District).order_by(District.code))
-        ]
+        return [DistrictInfo(*d) for d in reference_queries.districts(s)]

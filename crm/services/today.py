@@ -10,29 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
-
 from crm.domain.cadence import overdue_days
-from crm.domain.stages import Stage
 from crm.services import visit_rules
 from crm.services.container import Services
 from crm.services.context import Context, NotFound
-from crm.services.visits import (
-    OPEN_VISIT,
-    VisitLine,
-    line_select,
-    open_visits_of,
-    scoped,
-    to_line,
-)
-from crm.store import today_queries
-from crm.store.models import District, Prospect, User
-from crm.store.models_visit import Visit
+from crm.services.visits import VisitLine, to_line
+from crm.store import today_queries, user_queries, visit_queries
+from crm.store.unit_of_work import Session
 
 LIST_LIMIT = 200
 # A page of each list `crm visits due` prints (the whole book's overdue list runs to tens
@@ -118,35 +106,6 @@ class DueReport:
     limit: int | None
 
 
-_RM = User.__table__.alias("rm")
-
-
-def _due_select() -> Select[*tuple[Any, ...]]:
-    return (
-        select(
-            Prospect.id,
-            Prospect.name,
-            Prospect.stage,
-            Prospect.assigned_rm_id,
-            _RM.c.display_name,
-            Prospect.district_code,
-            District.name,
-            Prospect.phone,
-            Prospect.last_contact_on,
-            Prospect.next_visit_due,
-        )
-        .outerjoin(_RM, _RM.c.id == Prospect.assigned_rm_id)
-        .outerjoin(District, District.code == Prospect.district_code)
-        .where(Prospect.stage != Stage.DROPPED.value)
-    )
-
-
-def _prospect_scope(stmt: Select[*tuple[Any, ...]], scope: Scope) -> Select[*tuple[Any, ...]]:
-    if scope.rm_ids is None:
-        return stmt
-    return stmt.where(Prospect.assigned_rm_id.in_(list(scope.rm_ids)))
-
-
 class TodayService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -158,18 +117,14 @@ class TodayService:
         if user_id is None:
             return Scope(None)
         with self.ctx.db.reading() as s:
-            user = s.get(User, user_id)
+            user = user_queries.person(s, user_id)
             if user is None:
                 raise NotFound("user", user_id)
             if user.role == "rm":
                 return Scope((user.id,), user.display_name)
             if user.role == "lead" and user.team_id:
-                members = s.scalars(
-                    select(User.id)
-                    .where(User.team_id == user.team_id, User.active.is_(True))
-                    .order_by(User.id)
-                )
-                return Scope(tuple(members), user.team.name if user.team else "")
+                members = user_queries.active_members(s, user.team_id)
+                return Scope(members, user_queries.team_name(s, user.team_id) or "")
             return Scope(None)
 
     # -- Today ------------------------------------------------------------------------------
@@ -279,57 +234,22 @@ class TodayService:
         today = day or self.ctx.today()
         cutoff = today - timedelta(days=days)
         entered_before = datetime.combine(cutoff + timedelta(days=1), time(), self.ctx.zone)
-        stmt = _prospect_scope(
-            _due_select().where(
-                (Prospect.last_contact_on <= cutoff)
-                | (
-                    Prospect.last_contact_on.is_(None)
-                    & (Prospect.stage_changed_at < entered_before.astimezone(UTC))
-                )
-            ),
-            scope,
-        ).order_by(Prospect.last_contact_on.is_not(None), Prospect.last_contact_on, Prospect.name)
-        if limit is not None:
-            stmt = stmt.limit(limit)
         with self.ctx.db.reading() as s:
-            return self._due_rows(s, stmt, today)
+            rows = today_queries.no_contact_rows(s, scope.rm_ids, cutoff, entered_before, limit)
+            return self._due_rows(s, rows, today)
 
     # -- internals --------------------------------------------------------------------------
 
-    @staticmethod
-    def _count(stmt: Select[*tuple[Any, ...]], s: Session) -> int:
-        return int(s.execute(stmt).scalar_one())
-
     def _planned(self, s: Session, scope: Scope, day: date) -> list[VisitLine]:
-        stmt = scoped(
-            line_select().where(Visit.visit_on == day, OPEN_VISIT, Visit.amends_id.is_(None)),
-            scope.rm_ids,
-        ).order_by(Visit.start_time == "", Visit.start_time, Prospect.district_code, Prospect.name)
-        return [to_line(r) for r in s.execute(stmt)]
+        return [to_line(r) for r in today_queries.planned_lines(s, scope.rm_ids, day)]
 
     def _late_visits(
         self, s: Session, scope: Scope, day: date, limit: int | None, offset: int = 0
     ) -> list[VisitLine]:
-        stmt = scoped(
-            line_select().where(OPEN_VISIT, Visit.visit_on < day),
-            scope.rm_ids,
-            by_index=False,
-        ).order_by(Visit.visit_on, Visit.start_time, Prospect.name, Visit.id)
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        if offset:
-            stmt = stmt.offset(offset)
-        return [to_line(r) for r in s.execute(stmt)]
+        return [to_line(r) for r in today_queries.late_lines(s, scope.rm_ids, day, limit, offset)]
 
     def _late_count(self, s: Session, scope: Scope, day: date) -> int:
-        return self._count(
-            scoped(
-                select(func.count()).select_from(Visit).where(OPEN_VISIT, Visit.visit_on < day),
-                scope.rm_ids,
-                by_index=False,
-            ),
-            s,
-        )
+        return today_queries.late_count(s, scope.rm_ids, day)
 
     def _due_list(
         self,
@@ -356,15 +276,15 @@ class TodayService:
         rows: dict[str, DueProspect] = {}
         for start in range(0, len(shown), 500):
             chunk = shown[start : start + 500]
-            for row in self._due_rows(s, _due_select().where(Prospect.id.in_(chunk)), today):
+            for row in self._due_rows(s, today_queries.due_rows(s, chunk), today):
                 rows[row.id] = row
         return [rows[i] for i in shown if i in rows], count
 
     def _due_rows(
-        self, s: Session, stmt: Select[*tuple[Any, ...]], today: date
+        self, s: Session, rows: Sequence[Sequence[Any]], today: date
     ) -> list[DueProspect]:
-        rows = s.execute(stmt).all()
-        planned = open_visits_of(s, [r[0] for r in rows])
+        """Due rows as the store reads them, with each prospect's next planned visit."""
+        planned = visit_queries.open_visit_days(s, [r[0] for r in rows])
         return [
             DueProspect(
                 id=r[0],
@@ -400,14 +320,7 @@ class TodayService:
         threshold = datetime.combine(today - timedelta(days=after_days), time(), self.ctx.zone)
         shown = today_queries.stalled_checklists(s, scope.rm_ids, total, threshold, limit)
         count = shown[0][3] if shown else 0
-        names = {
-            pid: (name, rm_name)
-            for pid, name, rm_name in s.execute(
-                select(Prospect.id, Prospect.name, _RM.c.display_name)
-                .outerjoin(_RM, _RM.c.id == Prospect.assigned_rm_id)
-                .where(Prospect.id.in_([pid for pid, _, _, _ in shown]))
-            )
-        }
+        names = today_queries.names_and_rms(s, [pid for pid, _, _, _ in shown])
         result: list[StalledChecklist] = []
         for pid, since, n, _all in shown:
             since_day = visit_rules.local_day(since, self.ctx.zone)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from crm.domain.errors import DomainError
 from crm.services.context import Context, NotFound
-from crm.services.outbox import meta_get, meta_set
 from crm.services.records import UserInfo
-from crm.store.models import Team, User
+from crm.store import meta, user_queries
+from crm.store.user_queries import UserRow
 
 CURRENT_USER_KEY = "current_user"
 
@@ -22,10 +20,8 @@ class TeamInfo:
     branch: str
 
 
-def _info(u: User) -> UserInfo:
-    return UserInfo(
-        u.id, u.username, u.display_name, u.role, u.team_id, u.team.name if u.team else None
-    )
+def _info(u: UserRow) -> UserInfo:
+    return UserInfo(u.id, u.username, u.display_name, u.role, u.team_id, u.team_name)
 
 
 class UserService:
@@ -34,21 +30,15 @@ class UserService:
 
     def all(self, *, role: str | None = None) -> list[UserInfo]:
         with self.ctx.db.reading() as s:
-            stmt = select(User).where(User.active.is_(True)).order_by(User.display_name)
-            if role:
-                stmt = stmt.where(User.role == role)
-            return [_info(u) for u in s.scalars(stmt)]
+            return [_info(u) for u in user_queries.active_users(s, role)]
 
     def teams(self) -> list[TeamInfo]:
         with self.ctx.db.reading() as s:
-            return [
-                TeamInfo(t.id, t.name, t.branch)
-                for t in s.scalars(select(Team).order_by(Team.name))
-            ]
+            return [TeamInfo(*t) for t in user_queries.teams(s)]
 
     def by_username(self, username: str) -> UserInfo:
         with self.ctx.db.reading() as s:
-            u = s.scalar(select(User).where(User.username == username))
+            u = user_queries.by_username(s, username)
             if u is None:
                 raise DomainError("user.unknown", "no user called {username}", username=username)
             return _info(u)
@@ -56,15 +46,15 @@ class UserService:
     def current(self) -> UserInfo | None:
         """The user signed in on this device, if any."""
         with self.ctx.db.reading() as s:
-            user_id = meta_get(s, CURRENT_USER_KEY)
-            u = s.get(User, user_id) if user_id else None
+            user_id = meta.get(s, CURRENT_USER_KEY)
+            u = user_queries.by_id(s, user_id) if user_id else None
             return _info(u) if u else None
 
     def sign_in(self, user_id: str) -> UserInfo:
         with self.ctx.db.transaction() as s:
-            u = s.get(User, user_id)
+            u = user_queries.by_id(s, user_id)
             if u is None:
                 raise NotFound("user", user_id)
-            meta_set(s, CURRENT_USER_KEY, u.id)
+            meta.put(s, CURRENT_USER_KEY, u.id)
             self.ctx.actor_id = u.id
             return _info(u)

@@ -10,9 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, aliased
-
 from crm.domain.cadence import overdue_days
 from crm.domain.holidays import DayInfo, HolidayCalendar
 from crm.domain.visits import (
@@ -25,19 +22,16 @@ from crm.domain.visits import (
     VisitDraft,
     VisitStatus,
     checklist_progress,
-    codes_of,
     verify_chain,
 )
 from crm.services import visit_rules
 from crm.services.context import Context, NotFound
-from crm.store import visit_queries
-from crm.store.models import District, Prospect, User
-from crm.store.models_visit import ChecklistTick, Visit
+from crm.store import user_queries, visit_queries
+from crm.store.unit_of_work import Session
+from crm.store.visit_queries import VisitedProspect, VisitRecord
 
 FINAL = VisitStatus.FINAL.value
 OPEN_STATUSES = (VisitStatus.PLANNED.value, VisitStatus.DRAFT.value)
-# Planned or drafted, not finalized (in the form that reads the partial index of open visits).
-OPEN_VISIT = visit_queries.OPEN_VISIT
 MICROSECOND = timedelta(microseconds=1)
 
 
@@ -181,74 +175,10 @@ class VerifyReport:
 
 # -- reading helpers ------------------------------------------------------------------------
 
-_RM = aliased(User)
 
-
-def line_select() -> Select[*tuple[Any, ...]]:
-    return (
-        select(
-            Visit.id,
-            Visit.prospect_id,
-            Prospect.name.label("prospect_name"),
-            Prospect.district_code,
-            District.name.label("district_name"),
-            Prospect.street,
-            Prospect.address,
-            Visit.rm_id,
-            _RM.display_name.label("rm_name"),
-            Visit.status,
-            Visit.kind,
-            Visit.visit_on,
-            Visit.start_time,
-            Visit.place,
-            Visit.purpose,
-            Visit.companions,
-            Visit.amends_id,
-            Visit.version,
-        )
-        .join(Prospect, Prospect.id == Visit.prospect_id)
-        .outerjoin(District, District.code == Prospect.district_code)
-        .outerjoin(_RM, _RM.id == Visit.rm_id)
-    )
-
-
-def to_line(row: Any) -> VisitLine:
+def to_line(row: Sequence[Any]) -> VisitLine:
+    """A visit line as the store reads it (``visit_queries.line_select``)."""
     return VisitLine(*row)
-
-
-def scoped(
-    stmt: Select[*tuple[Any, ...]], rm_ids: Sequence[str] | None, *, by_index: bool = True
-) -> Select[*tuple[Any, ...]]:
-    """Only these RMs' visits. ``by_index=False`` when another index is far more selective
-    than the RM's (such as the partial index of the few open visits)."""
-    if rm_ids is None:
-        return stmt
-    return stmt.where(visit_queries.rm_in(rm_ids, by_index=by_index))
-
-
-def draft_of(v: Visit) -> VisitDraft:
-    return VisitDraft(
-        visit_on=v.visit_on,
-        kind=v.kind,
-        start_time=v.start_time,
-        place=v.place,
-        purpose=v.purpose,
-        companions=v.companions,
-        people_met=v.people_met,
-        operating_state=v.operating_state,
-        repayment_source=v.repayment_source,
-        growth_prospects=v.growth_prospects,
-        need_amount_fen=v.need_amount_fen,
-        need_purpose=v.need_purpose,
-        need_timing=v.need_timing,
-        due_diligence=codes_of(v.due_diligence),
-        checklist_items=codes_of(v.checklist_items),
-        credit_auth=v.credit_auth,
-        credit_auth_on=v.credit_auth_on,
-        next_steps=v.next_steps,
-        next_visit_on=v.next_visit_on,
-        amend_reason=v.amend_reason,
-    )
 
 
 class VisitReading:
@@ -282,7 +212,7 @@ class VisitReading:
 
     def get(self, visit_id: str) -> VisitDetail:
         with self.ctx.db.reading() as s:
-            return self._detail(s, self._visit(s, visit_id))
+            return self._detail(s, visit_id)
 
     def between(
         self, start: date, end: date, rm_ids: Sequence[str] | None = None
@@ -290,13 +220,7 @@ class VisitReading:
         """Visits from ``start`` to ``end`` inclusive (originals only; amendments are part
         of the record they amend), in day and time order."""
         with self.ctx.db.reading() as s:
-            stmt = scoped(
-                line_select().where(
-                    Visit.visit_on >= start, Visit.visit_on <= end, Visit.amends_id.is_(None)
-                ),
-                rm_ids,
-            ).order_by(Visit.visit_on, Visit.start_time == "", Visit.start_time, Prospect.name)
-            return [to_line(r) for r in s.execute(stmt)]
+            return [to_line(r) for r in visit_queries.lines_between(s, start, end, rm_ids)]
 
     def calendar_range(
         self, start: date, end: date, rm_ids: Sequence[str] | None = None, per_day: int = 8
@@ -309,12 +233,7 @@ class VisitReading:
             picked = visit_queries.calendar_picks(s, start, end, rm_ids, per_day)
             counts = {day: n for _, day, n in picked}
             ids = [vid for vid, _, _ in picked]
-            lines: list[VisitLine] = []
-            for first in range(0, len(ids), 500):
-                lines.extend(
-                    to_line(r)
-                    for r in s.execute(line_select().where(Visit.id.in_(ids[first : first + 500])))
-                )
+            lines = [to_line(r) for r in visit_queries.lines_of(s, ids)]
         lines.sort(key=lambda v: (v.visit_on, v.start_time == "", v.start_time, v.prospect_name))
         return CalendarRange(start, end, lines, counts)
 
@@ -361,33 +280,7 @@ class VisitReading:
         if not wanted:
             return []
         with self.ctx.db.reading() as s:
-            found = {
-                r.id: ProspectBrief(
-                    r.id,
-                    r.name,
-                    r.address,
-                    r.district_name,
-                    r.stage,
-                    r.rm_name,
-                    r.last_contact_on,
-                    r.next_visit_due,
-                )
-                for r in s.execute(
-                    select(
-                        Prospect.id,
-                        Prospect.name,
-                        Prospect.address,
-                        District.name.label("district_name"),
-                        Prospect.stage,
-                        _RM.display_name.label("rm_name"),
-                        Prospect.last_contact_on,
-                        Prospect.next_visit_due,
-                    )
-                    .outerjoin(District, District.code == Prospect.district_code)
-                    .outerjoin(_RM, _RM.id == Prospect.assigned_rm_id)
-                    .where(Prospect.id.in_(wanted))
-                )
-            }
+            found = {r[0]: ProspectBrief(*r) for r in visit_queries.prospect_briefs(s, wanted)}
         if not found and ids:
             raise NotFound("prospect", wanted[0])
         return [found[i] for i in wanted if i in found]
@@ -396,14 +289,7 @@ class VisitReading:
         """The prospect page's visits panel: rhythm, next plan, history and checklist."""
         with self.ctx.db.reading() as s:
             p = self._prospect(s, prospect_id)
-            history = [
-                to_line(r)
-                for r in s.execute(
-                    line_select()
-                    .where(Visit.prospect_id == prospect_id)
-                    .order_by(Visit.visit_on.desc(), Visit.created_at.desc())
-                )
-            ]
+            history = [to_line(r) for r in visit_queries.prospect_history(s, prospect_id)]
             today = self.ctx.today()
             upcoming = [h for h in history if h.status in OPEN_STATUSES and h.amends_id is None]
             ahead = [h for h in upcoming if h.visit_on >= today]
@@ -433,15 +319,9 @@ class VisitReading:
             codes = template.codes()
             total = len(codes)
             done: dict[str, int] = dict.fromkeys(prospect_ids, 0)
-            ids = list(prospect_ids)
-            for start in range(0, len(ids), 500):
-                for pid, code in s.execute(
-                    select(ChecklistTick.prospect_id, ChecklistTick.item_code).where(
-                        ChecklistTick.prospect_id.in_(ids[start : start + 500])
-                    )
-                ):
-                    if code in codes:
-                        done[pid] += 1
+            for pid, code in visit_queries.ticked_codes(s, prospect_ids):
+                if code in codes:
+                    done[pid] += 1
             return {pid: (n, total) for pid, n in done.items()}
 
     # -- integrity --------------------------------------------------------------------------
@@ -472,18 +352,13 @@ class VisitReading:
     def _describe(self, s: Session, findings: list[ChainFinding]) -> list[VerifyFinding]:
         result: list[VerifyFinding] = []
         for f in findings:
-            row = s.execute(
-                select(Prospect.name, Visit.visit_on)
-                .select_from(Visit)
-                .join(Prospect, Prospect.id == Visit.prospect_id)
-                .where(Visit.id == f.visit_id)
-            ).first()
+            row = visit_queries.visit_day_and_prospect_name(s, f.visit_id)
             result.append(
                 VerifyFinding(
                     f.visit_id,
                     f.prospect_id,
-                    row.name if row else "",
-                    row.visit_on if row else None,
+                    row[0] if row else "",
+                    row[1] if row else None,
                     f.problem.value,
                 )
             )
@@ -491,56 +366,45 @@ class VisitReading:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _prospect(self, s: Session, prospect_id: str) -> Prospect:
-        p = s.get(Prospect, prospect_id)
+    def _prospect(self, s: Session, prospect_id: str) -> VisitedProspect:
+        p = visit_queries.visited_prospect(s, prospect_id)
         if p is None:
             raise NotFound("prospect", prospect_id)
         return p
 
-    def _visit(self, s: Session, visit_id: str) -> Visit:
-        v = s.get(Visit, visit_id)
+    def _visit(self, s: Session, visit_id: str) -> VisitRecord:
+        """The visit as it is now in this transaction (read again after each write)."""
+        v = visit_queries.visit_record(s, visit_id)
         if v is None:
             raise NotFound("visit", visit_id)
         return v
 
-    def _effective(self, s: Session, root_id: str) -> Visit:
+    def _effective(self, s: Session, root_id: str) -> VisitRecord:
         """The latest finalized version of a record: its last amendment, or itself."""
-        latest = s.scalar(
-            select(Visit)
-            .where(Visit.amends_id == root_id, Visit.status == FINAL)
-            .order_by(Visit.finalized_at.desc())
-            .limit(1)
-        )
+        latest = visit_queries.latest_final_amendment(s, root_id)
         return latest or self._visit(s, root_id)
 
     def _ticks(
         self, s: Session, prospect_id: str, *, except_visit: str | None = None
     ) -> dict[str, date]:
-        rows = s.execute(
-            select(ChecklistTick.item_code, ChecklistTick.ticked_at, ChecklistTick.visit_id).where(
-                ChecklistTick.prospect_id == prospect_id
-            )
-        )
+        rows = visit_queries.checklist_ticks(s, prospect_id)
         return {
             code: visit_rules.local_day(at, self.ctx.zone)
             for code, at, vid in rows
             if except_visit is None or vid != except_visit
         }
 
-    def _detail(self, s: Session, v: Visit) -> VisitDetail:
-        line = to_line(s.execute(line_select().where(Visit.id == v.id)).one())
+    def _detail(self, s: Session, visit_id: str) -> VisitDetail:
+        """The visit as it is now in this transaction, with its amendments and prospect."""
+        v = self._visit(s, visit_id)
+        line = to_line(visit_queries.line_of(s, v.id))
         root_id = v.amends_id or v.id
-        amendments = tuple(
-            to_line(r)
-            for r in s.execute(
-                line_select().where(Visit.amends_id == root_id).order_by(Visit.created_at)
-            )
-        )
+        amendments = tuple(to_line(r) for r in visit_queries.amendment_lines(s, root_id))
         p = self._prospect(s, v.prospect_id)
-        finalizer = s.get(User, v.finalized_by) if v.finalized_by else None
+        finalizer = user_queries.person(s, v.finalized_by) if v.finalized_by else None
         return VisitDetail(
             line=line,
-            draft=draft_of(v),
+            draft=v.draft,
             content_hash=v.content_hash,
             prev_hash=v.prev_hash,
             finalized_at=v.finalized_at,
@@ -553,20 +417,3 @@ class VisitReading:
             prospect_due=p.next_visit_due,
             covered_before=self._ticks(s, v.prospect_id, except_visit=v.id),
         )
-
-
-def open_visits_of(s: Session, prospect_ids: Sequence[str]) -> dict[str, date]:
-    """The earliest planned (or drafted) visit day of each prospect that has one."""
-    result: dict[str, date] = {}
-    ids = list(prospect_ids)
-    for start in range(0, len(ids), 500):
-        stmt = (
-            select(Visit.prospect_id, func.min(Visit.visit_on))
-            .where(
-                Visit.prospect_id.in_(ids[start : start + 500]),
-                OPEN_VISIT,
-            )
-            .group_by(Visit.prospect_id)
-        )
-        result.update({pid: day for pid, day in s.execute(stmt)})
-    return result

@@ -20,9 +20,6 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
-
 from crm import resources
 from crm.domain.cadence import CadenceTable
 from crm.domain.holidays import parse_year_table
@@ -33,8 +30,7 @@ from crm.domain.visits import (
     parse_due_diligence,
 )
 from crm.services.context import Context
-from crm.services.outbox import meta_get, meta_set
-from crm.store import due_dates
+from crm.store import due_dates, visit_rules_store
 
 # The due-date rules live with the writers that use them; use cases read them from here.
 from crm.store.due_dates import DUE_SOON_KEY as DUE_SOON_KEY
@@ -43,12 +39,8 @@ from crm.store.due_dates import default_cadence as default_cadence
 from crm.store.due_dates import holiday_calendar as holiday_calendar
 from crm.store.due_dates import local_day as local_day
 from crm.store.due_dates import package_years as package_years
-from crm.store.models_visit import CadenceRule as CadenceRow
-from crm.store.models_visit import ChecklistArea as AreaRow
-from crm.store.models_visit import ChecklistItem as ItemRow
-from crm.store.models_visit import HolidayYear as HolidayRow
-
-STALLED_KEY = "checklist.stalled_after_days"
+from crm.store.unit_of_work import Session
+from crm.store.visit_rules_store import STALLED_KEY as STALLED_KEY
 
 # -- defaults shipped with the app -------------------------------------------------------------
 
@@ -80,7 +72,7 @@ class HolidayYearInfo:
 
 
 def holiday_years(session: Session) -> list[HolidayYearInfo]:
-    rows = {r.year: r for r in session.scalars(select(HolidayRow))}
+    published = visit_rules_store.holiday_years_published(session)
     cal = holiday_calendar(session)
     return [
         HolidayYearInfo(
@@ -88,7 +80,7 @@ def holiday_years(session: Session) -> list[HolidayYearInfo]:
             table.source,
             len(table.holidays),
             len(table.workdays),
-            rows[year].published_at if year in rows else None,
+            published.get(year),
         )
         for year, table in sorted(cal.years.items())
     ]
@@ -97,7 +89,6 @@ def holiday_years(session: Session) -> list[HolidayYearInfo]:
 def store_holiday_year(session: Session, ctx: Context, data: Mapping[str, Any], source: str) -> int:
     """Keep head office's table for a year (replacing an earlier one); returns the year."""
     table = parse_year_table(data, source)
-    row = session.get(HolidayRow, table.year)
     text = json.dumps(
         {
             "year": table.year,
@@ -110,15 +101,7 @@ def store_holiday_year(session: Session, ctx: Context, data: Mapping[str, Any], 
         },
         ensure_ascii=False,
     )
-    if row is None:
-        session.add(
-            HolidayRow(
-                year=table.year, data=text, source=table.source[:100], published_at=ctx.now()
-            )
-        )
-    else:
-        row.data, row.source, row.published_at = text, table.source[:100], ctx.now()
-    session.flush()
+    visit_rules_store.save_holiday_year(session, table.year, text, table.source[:100], ctx.now())
     return table.year
 
 
@@ -126,72 +109,30 @@ def store_holiday_year(session: Session, ctx: Context, data: Mapping[str, Any], 
 
 
 def store_cadence(session: Session, table: CadenceTable) -> None:
-    session.execute(delete(CadenceRow))
-    for rule in table.rules.values():
-        session.add(
-            CadenceRow(
-                stage=rule.stage, every_days=rule.every_days, first_after_days=rule.first_after_days
-            )
-        )
-    meta_set(session, DUE_SOON_KEY, str(table.due_soon_days))
-    session.flush()
+    visit_rules_store.replace_cadence(session, table)
 
 
 def checklists(session: Session) -> ChecklistTemplate:
     """The checklist template in force (the database's, else the shipped default)."""
-    from crm.domain.visits import ChecklistArea, ChecklistItem
-
-    areas = list(session.scalars(select(AreaRow).order_by(AreaRow.position)))
-    if not areas:
+    stored = visit_rules_store.stored_checklists(session)
+    if stored is None:
         return default_checklists()
-    items = session.scalars(
-        select(ItemRow).where(ItemRow.active.is_(True)).order_by(ItemRow.position)
-    )
-    stalled = meta_get(session, STALLED_KEY)
+    areas, items, stalled = stored
     return ChecklistTemplate(
-        tuple(ChecklistArea(a.code, a.name_zh, a.name_en, a.position) for a in areas),
-        tuple(ChecklistItem(i.code, i.area, i.text_zh, i.text_en, i.position) for i in items),
-        int(stalled) if stalled else default_checklists().stalled_after_days,
+        areas, items, int(stalled) if stalled else default_checklists().stalled_after_days
     )
 
 
 def store_checklists(session: Session, template: ChecklistTemplate) -> None:
     """Replace the template; items no longer listed stay (ticks point at them), inactive."""
-    session.execute(delete(AreaRow))
-    for area in template.areas:
-        session.add(
-            AreaRow(
-                code=area.code, name_zh=area.name_zh, name_en=area.name_en, position=area.position
-            )
-        )
-    existing = {i.code: i for i in session.scalars(select(ItemRow))}
-    for old in existing.values():
-        old.active = False
-    for item in template.items:
-        row = existing.get(item.code)
-        if row is None:
-            session.add(
-                ItemRow(
-                    code=item.code,
-                    area=item.area,
-                    text_zh=item.text_zh,
-                    text_en=item.text_en,
-                    position=item.position,
-                    active=True,
-                )
-            )
-        else:
-            row.area, row.text_zh, row.text_en = item.area, item.text_zh, item.text_en
-            row.position, row.active = item.position, True
-    meta_set(session, STALLED_KEY, str(template.stalled_after_days))
-    session.flush()
+    visit_rules_store.replace_checklists(session, template)
 
 
 def seed_defaults(session: Session) -> None:
     """Copy the shipped defaults into an empty database (once)."""
-    if session.scalar(select(func.count()).select_from(CadenceRow)) == 0:
+    if visit_rules_store.cadence_rule_count(session) == 0:
         store_cadence(session, default_cadence())
-    if session.scalar(select(func.count()).select_from(AreaRow)) == 0:
+    if visit_rules_store.checklist_area_count(session) == 0:
         store_checklists(session, default_checklists())
 
 

@@ -2,7 +2,8 @@
 and every prospect's next visit due recomputed after them.
 
 What ``crm visits holidays|cadence|checklists|recompute-due`` call: each owns its
-transaction (the rules themselves, as queries over a session, are in ``visit_rules``).
+transaction (the rules themselves, read and kept over a session, are in ``visit_rules``;
+their statements in ``crm.store.visit_rules_store``).
 """
 
 from __future__ import annotations

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from crm.domain.visits import (
     InvalidVisit,
     VisitDraft,
@@ -29,7 +26,6 @@ from crm.services import visit_rules
 from crm.services.visit_reading import (
     FINAL,
     OPEN_STATUSES,
-    OPEN_VISIT,
     CalendarRange,
     DistrictGroup,
     FormReference,
@@ -40,19 +36,16 @@ from crm.services.visit_reading import (
     VisitDetail,
     VisitLine,
     VisitReading,
-    draft_of,
-    line_select,
-    open_visits_of,
-    scoped,
     to_line,
 )
-from crm.store.models_visit import Visit
+from crm.store import visit_queries
+from crm.store.unit_of_work import Session
+from crm.store.visit_queries import VisitRecord
 from crm.store.visit_writer import VisitWriter
 
 __all__ = [
     "FINAL",
     "OPEN_STATUSES",
-    "OPEN_VISIT",
     "CalendarRange",
     "DistrictGroup",
     "FormReference",
@@ -63,9 +56,6 @@ __all__ = [
     "VisitDetail",
     "VisitLine",
     "VisitService",
-    "line_select",
-    "open_visits_of",
-    "scoped",
     "to_line",
 ]
 
@@ -82,9 +72,9 @@ class VisitService(VisitReading):
             visit_rules.seed_defaults(s)
             p = self._prospect(s, prospect_id)
             writer = self._writer(s)
-            v = writer.plan(p, rm_id or p.assigned_rm_id or self.ctx.actor_id, clean)
+            visit_id = writer.plan(p.id, rm_id or p.assigned_rm_id or self.ctx.actor_id, clean)
             writer.finish()
-            return self._detail(s, v)
+            return self._detail(s, visit_id)
 
     def update_plan(
         self, visit_id: str, draft: VisitDraft, expected_version: int | None = None
@@ -94,9 +84,9 @@ class VisitService(VisitReading):
         with self.ctx.db.transaction() as s:
             v = self._open_visit(s, visit_id, expected_version)
             writer = self._writer(s)
-            writer.update_plan(v, clean)
+            writer.update_plan(v.id, clean)
             writer.finish()
-            return self._detail(s, v)
+            return self._detail(s, v.id)
 
     def reschedule(
         self,
@@ -107,7 +97,7 @@ class VisitService(VisitReading):
     ) -> VisitDetail:
         """Move a visit to another day (and time): what a drag in the calendar does."""
         with self.ctx.db.reading() as s:
-            current = draft_of(self._visit(s, visit_id))
+            current = self._visit(s, visit_id).draft
         current.visit_on = day
         if start_time is not None:
             current.start_time = start_time
@@ -120,7 +110,7 @@ class VisitService(VisitReading):
         with self.ctx.db.transaction() as s:
             v = self._open_visit(s, visit_id, None)
             writer = self._writer(s)
-            writer.cancel(v)
+            writer.cancel(v.id)
             writer.finish()
 
     # -- recording --------------------------------------------------------------------------
@@ -133,9 +123,9 @@ class VisitService(VisitReading):
             p = self._prospect(s, prospect_id)
             clean = check_draft(VisitDraft(visit_on=day or self.ctx.today(), kind=kind))
             writer = self._writer(s)
-            v = writer.start_record(p, p.assigned_rm_id or self.ctx.actor_id, clean)
+            visit_id = writer.start_record(p.id, p.assigned_rm_id or self.ctx.actor_id, clean)
             writer.finish()
-            return self._detail(s, v)
+            return self._detail(s, visit_id)
 
     def save_draft(
         self, visit_id: str, draft: VisitDraft, expected_version: int | None = None
@@ -146,12 +136,12 @@ class VisitService(VisitReading):
             clean = check_draft(
                 draft, visit_rules.due_diligence_codes(), visit_rules.checklists(s).codes()
             )
-            if draft_of(v) == clean and v.status == VisitStatus.DRAFT.value:
-                return self._detail(s, v)
+            if v.draft == clean and v.status == VisitStatus.DRAFT.value:
+                return self._detail(s, v.id)
             writer = self._writer(s)
-            writer.save_draft(v, clean)
+            writer.save_draft(v.id, clean)
             writer.finish()
-            return self._detail(s, v)
+            return self._detail(s, v.id)
 
     def finalize(self, visit_id: str, draft: VisitDraft | None = None) -> VisitDetail:
         """Make the record final: complete, hashed into the chain, and never edited again."""
@@ -160,15 +150,15 @@ class VisitService(VisitReading):
             v = self._open_visit(s, visit_id, None)
             template = visit_rules.checklists(s)
             clean = check_draft(
-                draft or draft_of(v), visit_rules.due_diligence_codes(), template.codes()
+                draft or v.draft, visit_rules.due_diligence_codes(), template.codes()
             )
             problems = finalize_problems(clean, self.ctx.today(), amendment=v.amends_id is not None)
             if problems:
                 raise InvalidVisit(problems)
             writer = self._writer(s)
-            writer.finalize(v, clean)
+            writer.finalize(v.id, clean)
             writer.finish()
-            return self._detail(s, v)
+            return self._detail(s, v.id)
 
     def amend(self, visit_id: str) -> VisitDetail:
         """A draft correcting a finalized record, filled with what the record says now."""
@@ -179,22 +169,20 @@ class VisitService(VisitReading):
                     "visit.amend_open", "only a finalized record is amended; edit this one instead"
                 )
             root_id = v.amends_id or v.id
-            open_one = s.scalar(
-                select(Visit.id).where(Visit.amends_id == root_id, Visit.status != FINAL)
-            )
+            open_one = visit_queries.open_amendment_id(s, root_id)
             if open_one is not None:
-                return self._detail(s, self._visit(s, open_one))
+                return self._detail(s, open_one)
             latest = self._effective(s, root_id)
-            content = draft_of(latest)
+            content = latest.draft
             content.amend_reason = ""
             writer = self._writer(s)
-            a = writer.start_amendment(v, root_id, content)
+            amendment_id = writer.start_amendment(v.id, root_id, content)
             writer.finish()
-            return self._detail(s, a)
+            return self._detail(s, amendment_id)
 
     # -- internals of the writes -----------------------------------------------------------
 
-    def _open_visit(self, s: Session, visit_id: str, expected_version: int | None) -> Visit:
+    def _open_visit(self, s: Session, visit_id: str, expected_version: int | None) -> VisitRecord:
         v = self._visit(s, visit_id)
         if v.status == FINAL:
             raise VisitRefused(

@@ -1,8 +1,12 @@
-"""Today's tuned queries: prospects due for contact (ids, counts) and stalled checklists.
+"""Today's queries: the day's planned visits and the late ones, prospects due for contact
+(ids, counts, then the rows shown), prospects not contacted for a while, and stalled
+checklists.
 
-Each list is one walk of a covering index, named in the statement (``INDEXED BY``): the
-planner would otherwise pick a one-column index and read every row of a stage. ``rm_ids``
-is whose book (None: the whole book); days are the user's calendar days.
+The long lists are one walk of a covering index, named in the statement (``INDEXED BY``):
+the planner would otherwise pick a one-column index and read every row of a stage.
+``rm_ids`` is whose book (None: the whole book); days are the user's calendar days. A due
+row is (id, name, stage, RM id, RM name, district code, district name, phone, last contact,
+next due); a visit line is as ``crm.store.visit_queries.line_select`` reads it.
 """
 
 from __future__ import annotations
@@ -11,8 +15,13 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy import Select, TextClause, bindparam, func, select, text
 from sqlalchemy.orm import Session
+
+from crm.domain.stages import Stage
+from crm.store.models import District, Prospect, User
+from crm.store.models_visit import Visit
+from crm.store.visit_queries import OPEN_VISIT, line_select, scoped
 
 # The days [first, last] of the next contact due (either end open).
 DueWindow = tuple[date | None, date | None]
@@ -123,3 +132,111 @@ def stalled_checklists(
         (str(r[0]), datetime.fromisoformat(str(r[1])), int(r[2]), int(r[3]))
         for r in s.execute(stmt, params)
     ]
+
+
+# -- visits -----------------------------------------------------------------------------------
+
+
+def planned_lines(s: Session, rm_ids: Sequence[str] | None, day: date) -> Sequence[tuple[Any, ...]]:
+    """The open visits (originals) planned for ``day``: timed first, then by district and
+    prospect."""
+    stmt = scoped(
+        line_select().where(Visit.visit_on == day, OPEN_VISIT, Visit.amends_id.is_(None)),
+        rm_ids,
+    ).order_by(Visit.start_time == "", Visit.start_time, Prospect.district_code, Prospect.name)
+    return s.execute(stmt).all()
+
+
+def late_lines(
+    s: Session, rm_ids: Sequence[str] | None, day: date, limit: int | None, offset: int = 0
+) -> Sequence[tuple[Any, ...]]:
+    """Open visits planned before ``day``, oldest first (a page with ``limit``)."""
+    stmt = scoped(
+        line_select().where(OPEN_VISIT, Visit.visit_on < day),
+        rm_ids,
+        by_index=False,
+    ).order_by(Visit.visit_on, Visit.start_time, Prospect.name, Visit.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
+    return s.execute(stmt).all()
+
+
+def late_count(s: Session, rm_ids: Sequence[str] | None, day: date) -> int:
+    """How many open visits were planned before ``day``."""
+    stmt = scoped(
+        select(func.count()).select_from(Visit).where(OPEN_VISIT, Visit.visit_on < day),
+        rm_ids,
+        by_index=False,
+    )
+    return int(s.execute(stmt).scalar_one())
+
+
+# -- prospects' rows --------------------------------------------------------------------------
+
+_RM = User.__table__.alias("rm")
+
+
+def _due_select() -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            Prospect.id,
+            Prospect.name,
+            Prospect.stage,
+            Prospect.assigned_rm_id,
+            _RM.c.display_name,
+            Prospect.district_code,
+            District.name,
+            Prospect.phone,
+            Prospect.last_contact_on,
+            Prospect.next_visit_due,
+        )
+        .outerjoin(_RM, _RM.c.id == Prospect.assigned_rm_id)
+        .outerjoin(District, District.code == Prospect.district_code)
+        .where(Prospect.stage != Stage.DROPPED.value)
+    )
+
+
+def due_rows(s: Session, prospect_ids: Sequence[str]) -> Sequence[tuple[Any, ...]]:
+    """The due rows of these prospects (dropped ones left out), in no particular order."""
+    return s.execute(_due_select().where(Prospect.id.in_(list(prospect_ids)))).all()
+
+
+def no_contact_rows(
+    s: Session,
+    rm_ids: Sequence[str] | None,
+    last_contact_by: date,
+    entered_before: datetime,
+    limit: int | None,
+) -> Sequence[tuple[Any, ...]]:
+    """Due rows of prospects last contacted on or before ``last_contact_by``, or never
+    contacted and in their stage since before ``entered_before``: never contacted first,
+    then longest silence first."""
+    stmt = _due_select().where(
+        (Prospect.last_contact_on <= last_contact_by)
+        | (
+            Prospect.last_contact_on.is_(None)
+            & (Prospect.stage_changed_at < entered_before.astimezone(UTC))
+        )
+    )
+    if rm_ids is not None:
+        stmt = stmt.where(Prospect.assigned_rm_id.in_(list(rm_ids)))
+    stmt = stmt.order_by(
+        Prospect.last_contact_on.is_not(None), Prospect.last_contact_on, Prospect.name
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return s.execute(stmt).all()
+
+
+def names_and_rms(s: Session, prospect_ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+    """prospect id -> (name, RM's name) of these prospects."""
+    return {
+        pid: (name, rm_name)
+        for pid, name, rm_name in s.execute(
+            select(Prospect.id, Prospect.name, _RM.c.display_name)
+            .outerjoin(_RM, _RM.c.id == Prospect.assigned_rm_id)
+            .where(Prospect.id.in_(list(prospect_ids)))
+        )
+    }

@@ -1,17 +1,38 @@
-"""Visit reads tuned by hand: the conditions that steer SQLite to the right index, a
-calendar range's first visits of each day with the days' counts, and the finalized records
-in chain order for verifying the hash chains."""
+"""Visit reads: the rows the calendar, the lists, a visit's page and the chain check show,
+with the conditions that steer SQLite to the right index (tuned by hand), a calendar range's
+first visits of each day with the days' counts, and the finalized records in chain order for
+verifying the hash chains.
+
+A visit line is the columns of ``crm.services.visit_reading.VisitLine`` in its order
+(`line_select`); a visit's own row comes out as a `VisitRecord` (a copy: the visit writer
+makes every change).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, CursorResult, bindparam, literal_column, text
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    CursorResult,
+    Select,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session, aliased
 
-from crm.store.models_visit import Visit
+from crm.domain.visits import VisitDraft, VisitStatus, codes_of
+from crm.store.models import District, Prospect, User
+from crm.store.models_visit import ChecklistTick, Visit
+
+FINAL = VisitStatus.FINAL.value
 
 # Planned or drafted, not finalized: written with the literal, so that SQLite uses the
 # partial index ix_visits_open_visit_on (a bound parameter would not match its WHERE).
@@ -84,3 +105,298 @@ def reopened_visits(conn: Connection) -> list[tuple[str, str]]:
             "SELECT id, prospect_id FROM visits WHERE status != 'final' AND content_hash != ''"
         )
     ]
+
+
+# -- visit lines ------------------------------------------------------------------------------
+
+_RM = aliased(User)
+
+# Ids go into IN (…) this many at a time.
+CHUNK = 500
+
+
+def line_select() -> Select[*tuple[Any, ...]]:
+    """A visit line's columns (``VisitLine``'s fields, in order) with its prospect, district
+    and RM."""
+    return (
+        select(
+            Visit.id,
+            Visit.prospect_id,
+            Prospect.name.label("prospect_name"),
+            Prospect.district_code,
+            District.name.label("district_name"),
+            Prospect.street,
+            Prospect.address,
+            Visit.rm_id,
+            _RM.display_name.label("rm_name"),
+            Visit.status,
+            Visit.kind,
+            Visit.visit_on,
+            Visit.start_time,
+            Visit.place,
+            Visit.purpose,
+            Visit.companions,
+            Visit.amends_id,
+            Visit.version,
+        )
+        .join(Prospect, Prospect.id == Visit.prospect_id)
+        .outerjoin(District, District.code == Prospect.district_code)
+        .outerjoin(_RM, _RM.id == Visit.rm_id)
+    )
+
+
+def scoped(
+    stmt: Select[*tuple[Any, ...]], rm_ids: Sequence[str] | None, *, by_index: bool = True
+) -> Select[*tuple[Any, ...]]:
+    """Only these RMs' visits. ``by_index=False`` when another index is far more selective
+    than the RM's (such as the partial index of the few open visits)."""
+    if rm_ids is None:
+        return stmt
+    return stmt.where(rm_in(rm_ids, by_index=by_index))
+
+
+def lines_between(
+    s: Session, start: date, end: date, rm_ids: Sequence[str] | None
+) -> Sequence[tuple[Any, ...]]:
+    """Visit lines from ``start`` to ``end`` inclusive (originals only), in day and time
+    order."""
+    stmt = scoped(
+        line_select().where(
+            Visit.visit_on >= start, Visit.visit_on <= end, Visit.amends_id.is_(None)
+        ),
+        rm_ids,
+    ).order_by(Visit.visit_on, Visit.start_time == "", Visit.start_time, Prospect.name)
+    return s.execute(stmt).all()
+
+
+def lines_of(s: Session, visit_ids: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The lines of these visits (in no particular order)."""
+    ids = list(visit_ids)
+    lines: list[tuple[Any, ...]] = []
+    for first in range(0, len(ids), CHUNK):
+        lines.extend(s.execute(line_select().where(Visit.id.in_(ids[first : first + CHUNK]))))
+    return lines
+
+
+def line_of(s: Session, visit_id: str) -> tuple[Any, ...]:
+    """The line of a visit that exists."""
+    return s.execute(line_select().where(Visit.id == visit_id)).one()
+
+
+def amendment_lines(s: Session, root_id: str) -> Sequence[tuple[Any, ...]]:
+    """The amendments of the record ``root_id``, oldest first."""
+    stmt = line_select().where(Visit.amends_id == root_id).order_by(Visit.created_at)
+    return s.execute(stmt).all()
+
+
+def prospect_history(s: Session, prospect_id: str) -> Sequence[tuple[Any, ...]]:
+    """Every visit line of a prospect, newest first (amendments included)."""
+    stmt = (
+        line_select()
+        .where(Visit.prospect_id == prospect_id)
+        .order_by(Visit.visit_on.desc(), Visit.created_at.desc())
+    )
+    return s.execute(stmt).all()
+
+
+def open_visit_days(s: Session, prospect_ids: Sequence[str]) -> dict[str, date]:
+    """The earliest planned (or drafted) visit day of each prospect that has one."""
+    result: dict[str, date] = {}
+    ids = list(prospect_ids)
+    for start in range(0, len(ids), CHUNK):
+        stmt = (
+            select(Visit.prospect_id, func.min(Visit.visit_on))
+            .where(
+                Visit.prospect_id.in_(ids[start : start + CHUNK]),
+                OPEN_VISIT,
+            )
+            .group_by(Visit.prospect_id)
+        )
+        result.update({pid: day for pid, day in s.execute(stmt)})
+    return result
+
+
+# -- a visit's own row ------------------------------------------------------------------------
+
+_HELD = "crm.rows_held"
+
+
+def hold(s: Session, row: object) -> None:
+    """Keep ``row`` in the session's identity map for the rest of the unit of work.
+
+    The identity map holds an unchanged row only weakly: a use case that reads a visit as a
+    copy and then has the writer change it, or reads it again after the writer made it,
+    would otherwise read the row from the database a second time."""
+    held: dict[int, object] = s.info.setdefault(_HELD, {})
+    held[id(row)] = row
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """A visit's row as the use cases read it: a copy taken when read (the visit writer
+    makes every change; read again after one)."""
+
+    id: str
+    prospect_id: str
+    rm_id: str | None
+    status: str
+    version: int
+    amends_id: str | None
+    draft: VisitDraft
+    content_hash: str
+    prev_hash: str
+    finalized_at: datetime | None
+    finalized_by: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def draft_of(v: Visit) -> VisitDraft:
+    """The content of a visit row as a (new) draft."""
+    return VisitDraft(
+        visit_on=v.visit_on,
+        kind=v.kind,
+        start_time=v.start_time,
+        place=v.place,
+        purpose=v.purpose,
+        companions=v.companions,
+        people_met=v.people_met,
+        operating_state=v.operating_state,
+        repayment_source=v.repayment_source,
+        growth_prospects=v.growth_prospects,
+        need_amount_fen=v.need_amount_fen,
+        need_purpose=v.need_purpose,
+        need_timing=v.need_timing,
+        due_diligence=codes_of(v.due_diligence),
+        checklist_items=codes_of(v.checklist_items),
+        credit_auth=v.credit_auth,
+        credit_auth_on=v.credit_auth_on,
+        next_steps=v.next_steps,
+        next_visit_on=v.next_visit_on,
+        amend_reason=v.amend_reason,
+    )
+
+
+def _record(v: Visit) -> VisitRecord:
+    return VisitRecord(
+        id=v.id,
+        prospect_id=v.prospect_id,
+        rm_id=v.rm_id,
+        status=v.status,
+        version=v.version,
+        amends_id=v.amends_id,
+        draft=draft_of(v),
+        content_hash=v.content_hash,
+        prev_hash=v.prev_hash,
+        finalized_at=v.finalized_at,
+        finalized_by=v.finalized_by,
+        created_at=v.created_at,
+        updated_at=v.updated_at,
+    )
+
+
+def visit_record(s: Session, visit_id: str) -> VisitRecord | None:
+    """The visit ``visit_id`` (from the session's identity map when this transaction has
+    it already), or None."""
+    v = s.get(Visit, visit_id)
+    if v is None:
+        return None
+    hold(s, v)
+    return _record(v)
+
+
+def latest_final_amendment(s: Session, root_id: str) -> VisitRecord | None:
+    """The last finalized amendment of the record ``root_id``, if any."""
+    latest = s.scalar(
+        select(Visit)
+        .where(Visit.amends_id == root_id, Visit.status == FINAL)
+        .order_by(Visit.finalized_at.desc())
+        .limit(1)
+    )
+    return _record(latest) if latest is not None else None
+
+
+def open_amendment_id(s: Session, root_id: str) -> str | None:
+    """The amendment of the record ``root_id`` not yet finalized, if there is one."""
+    found = s.scalar(select(Visit.id).where(Visit.amends_id == root_id, Visit.status != FINAL))
+    return str(found) if found is not None else None
+
+
+def visit_day_and_prospect_name(s: Session, visit_id: str) -> tuple[str, date] | None:
+    """(prospect's name, visit day) of a visit, if it exists."""
+    row = s.execute(
+        select(Prospect.name, Visit.visit_on)
+        .select_from(Visit)
+        .join(Prospect, Prospect.id == Visit.prospect_id)
+        .where(Visit.id == visit_id)
+    ).first()
+    return (row.name, row.visit_on) if row else None
+
+
+# -- the prospect side ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitedProspect:
+    """What the visit use cases read of a prospect's row (a copy taken when read)."""
+
+    id: str
+    stage: str
+    assigned_rm_id: str | None
+    last_contact_on: date | None
+    next_visit_due: date | None
+
+
+def visited_prospect(s: Session, prospect_id: str) -> VisitedProspect | None:
+    """The prospect ``prospect_id`` (from the identity map when this transaction has it
+    already), or None."""
+    p = s.get(Prospect, prospect_id)
+    if p is None:
+        return None
+    hold(s, p)
+    return VisitedProspect(p.id, p.stage, p.assigned_rm_id, p.last_contact_on, p.next_visit_due)
+
+
+def prospect_briefs(s: Session, prospect_ids: Sequence[str]) -> Sequence[tuple[Any, ...]]:
+    """(id, name, address, district name, stage, RM's name, last contact, next due) of
+    these prospects, as a planning dialog shows them."""
+    stmt = (
+        select(
+            Prospect.id,
+            Prospect.name,
+            Prospect.address,
+            District.name.label("district_name"),
+            Prospect.stage,
+            _RM.display_name.label("rm_name"),
+            Prospect.last_contact_on,
+            Prospect.next_visit_due,
+        )
+        .outerjoin(District, District.code == Prospect.district_code)
+        .outerjoin(_RM, _RM.id == Prospect.assigned_rm_id)
+        .where(Prospect.id.in_(list(prospect_ids)))
+    )
+    return s.execute(stmt).all()
+
+
+def checklist_ticks(s: Session, prospect_id: str) -> list[tuple[str, datetime, str | None]]:
+    """(item code, ticked at, visit id) of every checklist tick of a prospect."""
+    stmt = select(ChecklistTick.item_code, ChecklistTick.ticked_at, ChecklistTick.visit_id).where(
+        ChecklistTick.prospect_id == prospect_id
+    )
+    return [(code, at, vid) for code, at, vid in s.execute(stmt)]
+
+
+def ticked_codes(s: Session, prospect_ids: Sequence[str]) -> list[tuple[str, str]]:
+    """(prospect id, item code) of every checklist tick of these prospects."""
+    ids = list(prospect_ids)
+    found: list[tuple[str, str]] = []
+    for start in range(0, len(ids), CHUNK):
+        found.extend(
+            (pid, code)
+            for pid, code in s.execute(
+                select(ChecklistTick.prospect_id, ChecklistTick.item_code).where(
+                    ChecklistTick.prospect_id.in_(ids[start : start + CHUNK])
+                )
+            )
+        )
+    return found

@@ -15,6 +15,10 @@ writers tick the same clock.
 Drafts stay on the device until they are finalized (a half-written record is not evidence
 of anything): starting, autosaving and opening an amendment queue nothing.
 
+Each write takes the visit (or prospect) by id, or as the row when the caller holds it, and
+a new visit comes back as its id: the use cases hold ids and read copies
+(``crm.store.visit_queries``), never rows.
+
 Nothing else in the code base INSERTs or UPDATEs a visit made on this device (the sync
 download stores what head office sent: crm/store/replica.py).
 """
@@ -44,6 +48,7 @@ from crm.store import outbox as _outbox
 from crm.store.models import Prospect
 from crm.store.models_visit import ChecklistTick, Visit
 from crm.store.prospect_writer import ProspectWriter, stored_time
+from crm.store.visit_queries import hold
 
 FINAL: Final = VisitStatus.FINAL.value
 PLANNED: Final = VisitStatus.PLANNED.value
@@ -158,6 +163,26 @@ class VisitWriter:
             **values,
         )
 
+    def _visit(self, v: Visit | str) -> Visit:
+        """The row of a visit given by id (from the session's identity map when this
+        transaction has read it) or as the row."""
+        if isinstance(v, Visit):
+            return v
+        row = self.session.get(Visit, v)
+        if row is None:
+            raise LookupError(f"no visit with id {v}")
+        hold(self.session, row)
+        return row
+
+    def _prospect(self, p: Prospect | str) -> Prospect:
+        if isinstance(p, Prospect):
+            return p
+        row = self.session.get(Prospect, p)
+        if row is None:
+            raise LookupError(f"no prospect with id {p}")
+        hold(self.session, row)
+        return row
+
     @staticmethod
     def _bump(v: Visit, at: datetime) -> int:
         base = v.version
@@ -167,20 +192,24 @@ class VisitWriter:
 
     # -- planning ----------------------------------------------------------------------------
 
-    def plan(self, p: Prospect, rm_id: str | None, draft: VisitDraft) -> Visit:
-        """Schedule a visit (at the prospect's address unless the draft names a place)."""
+    def plan(self, prospect: Prospect | str, rm_id: str | None, draft: VisitDraft) -> str:
+        """Schedule a visit (at the prospect's address unless the draft names a place);
+        returns its id."""
+        p = self._prospect(prospect)
         v = self._new(p.id, rm_id, PLANNED)
         apply_draft(v, draft)
         if not v.place:
             v.place = p.address
         self.session.add(v)
         self.session.flush()
+        hold(self.session, v)
         self._queue("visit", v.id, "plan", plan_payload(v), None)
-        return v
+        return v.id
 
-    def update_plan(self, v: Visit, draft: VisitDraft) -> bool:
+    def update_plan(self, visit: Visit | str, draft: VisitDraft) -> bool:
         """Change when, where and why of an open visit; False when nothing changed. Only
         what changed is sent."""
+        v = self._visit(visit)
         before = plan_payload(v)
         for name in RESCHEDULED:
             setattr(v, name, getattr(draft, name))
@@ -192,45 +221,54 @@ class VisitWriter:
         self.session.flush()
         return bool(changed)
 
-    def cancel(self, v: Visit) -> None:
+    def cancel(self, visit: Visit | str) -> None:
         """Remove a planned visit or an abandoned draft."""
+        v = self._visit(visit)
         self._queue("visit", v.id, "cancel", {"prospect_id": v.prospect_id}, v.version)
         self.session.delete(v)
 
     # -- drafts (local until finalized) ------------------------------------------------------
 
-    def start_record(self, p: Prospect, rm_id: str | None, draft: VisitDraft) -> Visit:
-        """A new record as a draft (a site visit at the prospect's address)."""
+    def start_record(self, prospect: Prospect | str, rm_id: str | None, draft: VisitDraft) -> str:
+        """A new record as a draft (a site visit at the prospect's address); returns its
+        id."""
+        p = self._prospect(prospect)
         v = self._new(p.id, rm_id, DRAFT)
         apply_draft(v, draft)
         if draft.kind == VisitKind.SITE.value:
             v.place = p.address
         self.session.add(v)
         self.session.flush()
-        return v
+        hold(self.session, v)
+        return v.id
 
-    def save_draft(self, v: Visit, draft: VisitDraft) -> None:
+    def save_draft(self, visit: Visit | str, draft: VisitDraft) -> None:
         """Keep what the form holds (a planned visit becomes a draft)."""
+        v = self._visit(visit)
         apply_draft(v, draft)
         v.status = DRAFT
         self._bump(v, self.now)
         self.session.flush()
 
-    def start_amendment(self, original: Visit, root_id: str, content: VisitDraft) -> Visit:
-        """A draft correcting the finalized record ``root_id``, filled with ``content``."""
+    def start_amendment(self, visit: Visit | str, root_id: str, content: VisitDraft) -> str:
+        """A draft correcting the finalized record ``root_id`` (of which ``visit`` is the
+        record or an amendment), filled with ``content``; returns its id."""
+        original = self._visit(visit)
         a = self._new(original.prospect_id, original.rm_id, DRAFT, amends_id=root_id)
         apply_draft(a, content)
         self.session.add(a)
         self.session.flush()
-        return a
+        hold(self.session, a)
+        return a.id
 
     # -- finalizing --------------------------------------------------------------------------
 
-    def finalize(self, v: Visit, draft: VisitDraft) -> None:
+    def finalize(self, visit: Visit | str, draft: VisitDraft) -> None:
         """Make the record final: its content, its place in the prospect's hash chain, its
         op (``finalize``, or ``amend`` for an amendment), the checklist items it covered,
         the prospect's last contact, the next visit it asks for and the due date."""
         s = self.session
+        v = self._visit(visit)
         apply_draft(v, draft)
         previous = s.execute(
             select(Visit.content_hash, Visit.finalized_at)
