@@ -265,9 +265,9 @@ class _Builder:
     """Draws one chunk of the book; each chunk has its own generator seeded by (seed, chunk)
     so chunks can be drawn in parallel processes and still give the same database.
 
-    Draws use ``random()`` scaled to a range rather than ``choice``/``randint`` (a tenth of
-    the cost), and days and timestamps are kept as the text SQLite stores, each day's text
-    computed once: at 100,000 prospects per-row ``datetime`` objects cost seconds.
+    Draws use ``random()`` scaled to a range rather than ``choice``/``randint`` (far
+    cheaper a draw), and days and timestamps are kept as the text SQLite stores, each day's
+    text computed once: per-row ``datetime`` objects add up over a 100,000-prospect book.
     """
 
     def __init__(self, seed: int, today: date, chunk: int | str = "people") -> None:

@@ -37,9 +37,8 @@ _log = logging.getLogger(__name__)
 
 
 # The page size of a new book (an existing one keeps its own; only VACUUM outside WAL mode
-# could change it). With 16 KiB pages a 100,000-prospect book's many indexes are a level
-# shallower, and an import of 50,000 rows into it wrote about 15% faster than with
-# SQLite's default 4 KiB (tests/benchmarks/bench_import.py).
+# could change it). With 16 KiB pages a large book's many indexes are a level shallower
+# than with SQLite's default 4 KiB, so a bulk write touches fewer pages and ends sooner.
 PAGE_SIZE = 16384
 
 
@@ -99,9 +98,9 @@ class Database:
 
         `bulk`: a write of thousands of rows (an import). SQLite copies the write-ahead log
         into the database file, with a flush to disk, in the commit that takes the log past
-        1,000 pages: for a bulk write, most of what it wrote, and half a second or more of its
-        commit. A bulk commit leaves that copy to a background thread, so the rows are in, and
-        the user told, sooner; `settle` and `close` wait for it.
+        1,000 pages: for a bulk write, most of what it wrote, and a large part of its commit.
+        A bulk commit leaves that copy to a background thread, so the rows are in, and the
+        user told, sooner; `settle` and `close` wait for it.
         """
         if bulk:
             with self._bulk_transaction() as session:

@@ -1,6 +1,6 @@
 """Opening a user's database safely: check it, back it up, upgrade it.
 
-Start-up must not pay for Alembic when nothing is to do (≈0.16 s), so the schema revision
+Start-up must not pay for importing Alembic when nothing is to do, so the schema revision
 is read with one query and compared with the revision files' names; Alembic is imported
 only to create or upgrade. A database from a newer version, a corrupt file or a locked file
 is reported and left untouched: the checks before any upgrade only read.

@@ -35,8 +35,8 @@ _STAGE_ORDER = case(
 
 
 # Above this many text matches a page sorted by name is found faster by walking the name
-# index than by sorting every match (五金: 22k matches, 42 → 7 ms; a rare name: the reverse).
-# The same holds for a page sorted by RM, walked RM by RM (section C, 40k rows: 118 → 1 ms).
+# index than by sorting every match; below it, sorting the few matches wins. The same holds
+# for a page sorted by RM, walked RM by RM.
 SCAN_IN_ORDER_FROM = 2000
 
 
@@ -198,8 +198,8 @@ def page(
     """``limit`` rows from ``offset``; with ``after`` (a list sorted by name only: the name
     and id of a row already shown), the rows that follow that row, from ``offset`` on.
 
-    Paging by ``after`` seeks the name index wherever the row is (0.4 ms); an offset walks
-    it from the top (230 ms for the last page of a 100,000-prospect book)."""
+    Paging by ``after`` seeks the name index wherever the row is; an offset walks it from
+    the top, so each page deeper into a large book takes longer."""
     if after is not None and sort.column is not SortColumn.NAME:
         raise ValueError("paging after a row needs the list sorted by name")
     params = _fts_params(flt)

@@ -2,11 +2,11 @@
 
 DESIGN.md asks for FTS5 with the trigram tokenizer, but trigram ``MATCH`` needs three
 characters and 2-character searches (五金, 陶瓷) are the common case; a trigram ``LIKE``
-is a full scan (34 ms for one column of 100k rows here). So the index holds each text as
-overlapping character bigrams (``五金制品`` → ``五金 金制 制品 品``) under FTS5's
+is a full scan of the table, too slow to run as the user types. So the index holds each
+text as overlapping character bigrams (``五金制品`` → ``五金 金制 制品 品``) under FTS5's
 ``unicode61`` tokenizer: a query of n ≥ 2 characters is the phrase of its n−1 bigrams,
 which matches exactly the rows containing that substring, and a single character is a
-prefix query. Every search is an index look-up (≈2 ms on 100k prospects).
+prefix query. Every search is an index look-up, however large the book.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ def search_body(fields: Sequence[str | None], name_initials: Iterable[str] = ())
     """The indexed text: bigrams of every field and of the names' pinyin initials, made by
     the one builder (`crm.domain.search_text`).
 
-    Initials are passed in computed (``initials``): pypinyin costs ~0.2 ms a name, so bulk
-    loaders build them from their own vocabulary instead.
+    Initials are passed in computed (``initials``): pypinyin is too slow to run on every
+    name of a bulk write, so bulk loaders build them from their own vocabulary instead.
     """
     return search_text.search_text(fields, name_initials)
 
@@ -85,7 +85,8 @@ def matching_rowids_sql() -> str:
 
 
 def probe(conn: Connection, expression: str, cap: int) -> int:
-    """How many prospects match, counting no further than ``cap`` (cheap: ≈1 ms)."""
+    """How many prospects match, counting no further than ``cap`` (cheap enough to ask
+    before choosing how to read a page)."""
     sql = f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH :q LIMIT :cap)"
     return int(conn.execute(text(sql), {"q": expression, "cap": cap}).scalar_one())
 
@@ -169,11 +170,10 @@ def begin_bulk(conn: Connection) -> int | None:
 
     By default FTS5 writes a segment per MiB of pending terms and merges segments as it
     goes, so a large import rewrites much of the index it has just written. With merging
-    off, each term list is written about once: the index's share of importing 50,000 rows
-    fell from 1.7 s to 0.9 s here, searches afterwards were as fast (7 ms for five words,
-    against 7.7 ms), and `end_bulk` turns merging back on for the writes that follow.
-    Pending terms are flushed at 2 MiB: 8 MiB saved no time, and its memory serves the
-    import better as page cache. Both settings are stored in the index's config table inside this
+    off, each term list is written about once, searches afterwards are no slower, and
+    `end_bulk` turns merging back on for the writes that follow. Pending terms are flushed
+    at 2 MiB: a larger buffer saves no time, and the memory serves the import better as
+    page cache. Both settings are stored in the index's config table inside this
     transaction, so a rollback undoes them with everything else.
     """
     before = conn.exec_driver_sql(f"SELECT v FROM {TABLE}_config WHERE k = 'automerge'").scalar()

@@ -61,10 +61,10 @@ class HeadOfficeClient:
         headers = {
             P.PROTOCOL_HEADER: str(protocol),
             "User-Agent": f"FirstLoanCRM/{__version__} ({platform.system()})",
-            # Pages of records shrink ~5× with gzip, which a branch's line needs; on this
-            # computer (the demo's head office, tests) compressing costs more than it saves:
-            # fetching a 135 MB first download over loopback took 10.8–12.8 s with gzip
-            # and 8.5–9.7 s without (head office's CPU for compressing, ours for inflating).
+            # Pages of records shrink several times over with gzip, which a branch's line
+            # needs. On this computer (the demo's head office, tests) nothing crosses a
+            # network, so compressing only costs: head office's CPU to compress, ours to
+            # inflate.
             "Accept-Encoding": "identity"
             if _is_loopback(urlsplit(self.url).hostname or "")
             else "gzip",

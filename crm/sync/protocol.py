@@ -66,9 +66,9 @@ MAX_CLOCK_SKEW_MS: Final = 5 * 60 * 1000
 
 PUSH_BATCH: Final = 500
 PULL_PAGE: Final = 1000
-# A first download's page: ~5 MB for a book of visits and prospects. Fewer, larger pages
-# mean fewer round trips and commits (2,000 took 15% longer on loopback); each is applied
-# in one transaction of ~0.5 s, so a user's edit meanwhile waits no longer than that.
+# A first download's page. Fewer, larger pages mean fewer round trips and commits; but each
+# is applied in one transaction, which a user's edit meanwhile waits for, so a page must
+# stay small enough to apply in a moment.
 SNAPSHOT_PAGE: Final = 5000
 MAX_PAGE: Final = 5000
 # A snapshot page also ends once its records reach this many characters of JSON, so the

@@ -61,7 +61,7 @@ XCB_LIBRARIES = {
 EXIT_NO_DISPLAY = 3
 EXIT_DATABASE = 1
 PROGRESS_DELAY_MS = 300
-UI_SWITCH_INTERVAL_S = 0.002  # Python's default is 0.005; 0.0005 slowed the page fetches
+UI_SWITCH_INTERVAL_S = 0.002  # Python's default is 0.005; much shorter starves the page fetches
 # A window opened from the book's first look gets its services after its first paint, and
 # at the latest this long after it was shown.
 SERVICES_AT_THE_LATEST_MS = 1000
@@ -166,7 +166,7 @@ def prepare_application(language: str | None, settings: AppSettings) -> tuple[QA
 def preload_ui(first_page: str) -> None:
     """Import the window and its first page in the background while the database opens.
 
-    Importing them costs about half a second; done on the UI thread it would freeze the
+    Importing them takes long enough that, done on the UI thread, it would hold back the
     first frame. Only modules are loaded here: no widget is made off the UI thread. The
     other pages load when first shown.
     """
@@ -178,7 +178,8 @@ def preload_ui(first_page: str) -> None:
     from crm.ui.shell.page import default_pages
 
     # The reference lists and labels the filter bar and the list show (parsed and made once,
-    # then cached): ≈40 ms the UI thread would otherwise spend building the window.
+    # then cached): made here, they are work the UI thread does not do while it builds the
+    # window.
     for load in (resources.sources, resources.tags, resources.stage_labels, industry_choices):
         load()
 
@@ -244,8 +245,8 @@ def freeze_startup_objects() -> None:
     """Take what start-up made out of the cyclic collector's sight.
 
     Modules, classes, Qt wrappers and the ORM's mappings (about 100,000 objects) live as long
-    as the app; every full collection would walk them again, ≈60 ms that freeze a frame when
-    it falls while the user scrolls. Frozen, they are never collected: garbage among them
+    as the app; every full collection would walk them again, long enough to freeze a frame
+    when it falls while the user scrolls. Frozen, they are never collected: garbage among them
     stays, a few kilobytes at most.
     """
     gc.freeze()

@@ -4,10 +4,10 @@ making what the writes need from the row alone (its search text and its outbox p
 Cleaning is most of an import's Python work and needs nothing from the database, so the
 rows of a large file are cleaned in a worker process while the importing process matches
 and writes the blocks before them: cleaning then overlaps SQLite's writes on a second
-core. A small file is cleaned in process, since a worker takes a few tenths of a second
-to start.
+core. A small file is cleaned in process, since starting a worker would cost more than
+it saves.
 
-Nothing here loads SQLAlchemy or pypinyin's dictionaries (60 MB), so a worker starts fast
+Nothing here loads SQLAlchemy or pypinyin's large dictionaries, so a worker starts fast
 and stays small. It is sent small tables that give the pinyin initials of most names
 (`PlainInitials`); the importing process, which has pypinyin's dictionaries loaded
 already, makes the rest (names holding a heteronym phrase such as 银行).
@@ -345,7 +345,8 @@ class Prepared:
     fraction: float = 0.0
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Rows go through the pipe as plain tuples: half the pickle of slotted objects.
+        # Rows go through the pipe as plain tuples: they pickle much smaller than slotted
+        # objects.
         rows = list(map(_ROW_VALUES, self.rows))
         return (
             _prepared,

@@ -83,12 +83,12 @@ __all__ = [
 
 # SQLite's page cache while an import runs (KiB). A larger cache writes faster (fewer
 # dirty pages spilled to the log and written again), but the import's memory must stay
-# within twice what reading the file takes (the reader holds a whole sheet). 18 MB, with
-# the search index's pending terms cut from 8 to 2 MiB (crm.store.search.begin_bulk),
-# peaked no higher than 12 MB did with 8 MiB; 30 MB peaked 12 MB higher.
+# within twice what reading the file takes (the reader holds a whole sheet). This size,
+# with the search index's pending terms kept small (crm.store.search.begin_bulk), keeps the
+# peak where a smaller cache with more pending terms had it; a larger cache raised it.
 IMPORT_CACHE_KIB = 18_000
 # A text file is read as the import goes, not held whole, so its import can give SQLite more
-# cache: 64 MB imported 100,000 CSV rows in 8.2-8.3 s, against 8.6-9.0 s with 18 MB.
+# cache, and writes faster for it.
 STREAM_IMPORT_CACHE_KIB = 64_000
 
 

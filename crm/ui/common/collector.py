@@ -1,10 +1,10 @@
 """Full garbage collections while the user is not scrolling the list.
 
-A full collection walks every object the cyclic collector tracks (about 20,000 once the app
-has run a while, start-up's are frozen: see ``launch.freeze_startup_objects``), 10-30 ms
-on a shared machine. Left to Python, one starts whenever enough objects have outlived
-younger collections, which in the prospect list means every few thousand laid-out cells:
-in the middle of a scroll, where it makes a frame late. Here Python keeps its quick young
+A full collection walks every object the cyclic collector tracks (start-up's are frozen:
+see ``launch.freeze_startup_objects``), which takes longer than a frame. Left to Python,
+one starts whenever enough objects have outlived younger collections, which in the
+prospect list means every few thousand laid-out cells: in the middle of a scroll, where it
+makes a frame late. Here Python keeps its quick young
 collections, and the full ones wait until the list has not painted for a moment.
 """
 

@@ -2,8 +2,8 @@
 
 The stock delegate lays out each cell's text (script runs, font fallback for the CJK
 names, elision) on every paint, and asks the model seven roles through a C++ to Python
-crossing first: about 90 µs a cell, 18 ms for a screen of rows, twice a frame while
-scrolling. Most cells repeat a few texts (stages, RMs, districts, industries, days), so here
+crossing first: for a screen of rows that is more than a frame's time while scrolling.
+Most cells repeat a few texts (stages, RMs, districts, industries, days), so here
 each (text, width) is elided and laid out once into a ``QStaticText`` and drawn from then
 on. Where each part of a cell goes (panel, dot, text) is asked of the style once per column
 shape, so a cell looks as the stock delegate would draw it.

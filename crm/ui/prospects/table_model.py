@@ -10,8 +10,8 @@ Scrolling to the end of a 100,000-prospect book leaves 100,000 rows here, so eac
 as one flat tuple of strings, dates and flags (the row's fields, then its display texts),
 made on the worker that read the page. Such a tuple holds nothing the cyclic garbage
 collector follows, so the collector stops tracking it the first time it looks at it: the
-rows add no work to the collections that run while the user scrolls (a full collection
-over 100,000 row objects took 100-250 ms, a frozen frame).
+rows add no work to the collections that run while the user scrolls. As objects, every full
+collection would walk all of them, long enough to freeze a frame.
 """
 
 from __future__ import annotations
@@ -367,7 +367,7 @@ class ProspectTableModel(QAbstractTableModel):
         flt, sort, limit = self._filter, self._sort, self.page_size
         ui, shape = self.ui, self._shaper.rows
         # Sorted by name, the next page is sought right after the last row (an index seek);
-        # an offset would walk the index from the top, 0.2 s deep in a large book.
+        # an offset would walk the index from the top, slower the deeper the user scrolls.
         after: tuple[str, str] | None = None
         skip = offset
         if sort.column is SortColumn.NAME and self._rows:
