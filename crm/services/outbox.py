@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from crm.services.context import Context
 from crm.store import outbox as _outbox
 from crm.store.meta import DEVICE_KEY as DEVICE_KEY
@@ -14,8 +12,8 @@ from crm.store.meta import HLC_KEY as HLC_KEY
 from crm.store.meta import device_id as device_id
 from crm.store.meta import get as meta_get
 from crm.store.meta import put as meta_set
-from crm.store.models import OutboxOp
 from crm.store.outbox import pending_count as pending_count
+from crm.store.unit_of_work import Session
 
 __all__ = [
     "DEVICE_KEY",
@@ -37,9 +35,10 @@ def record(
     kind: str,
     payload: dict[str, Any],
     base_version: int | None,
-) -> OutboxOp:
-    """Queue one operation; the caller's transaction commits it together with the change."""
-    return _outbox.record(
+) -> str:
+    """Queue one operation; the caller's transaction commits it together with the change.
+    Returns the op's id."""
+    op = _outbox.record(
         session,
         ctx.now(),
         entity=entity,
@@ -48,3 +47,4 @@ def record(
         payload=payload,
         base_version=base_version,
     )
+    return op.op_id

@@ -15,28 +15,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from crm.domain.errors import DomainError, Message
 from crm.domain.wire import wire
 from crm.services.context import Context, NotFound
-from crm.services.outbox import record
+from crm.services.outbox import pending_count, record
+from crm.store import book_export, sync_state
 from crm.store.engine import Database
 from crm.store.indexes_down import put_back_indexes
 from crm.store.migrate import head_revision
-from crm.store.models import (
-    Contact,
-    Loan,
-    OutboxOp,
-    Prospect,
-    ProspectTag,
-    SourceMembership,
-    StageEvent,
-    Team,
-    User,
-)
-from crm.store.models_sync import SyncConflict
+from crm.store.sync_state import ConflictRow
+from crm.store.unit_of_work import Session
 from crm.sync import credentials, errors
 from crm.sync import protocol as P
 from crm.sync.client import HeadOfficeClient, check_url
@@ -131,19 +119,12 @@ class SyncService:
         with self.db.reading() as s:
             server = meta_get(s, SERVER_KEY)
             last = meta_get(s, LAST_OK_KEY)
-            pending = _count(s, OutboxOp)
-            open_conflicts = int(
-                s.execute(
-                    select(func.count())
-                    .select_from(SyncConflict)
-                    .where(SyncConflict.resolved_at.is_(None))
-                ).scalar_one()
-            )
+            pending = pending_count(s)
+            open_conflicts = sync_state.open_conflict_count(s)
             user_id = meta_get(s, USER_KEY)
             cursor = meta_get(s, CURSOR_KEY)
             downloading = meta_get(s, SNAPSHOT_KEY) is not None
-            user = s.get(User, user_id) if user_id else None
-            user_name = user.display_name if user is not None else ""
+            user_name = (sync_state.user_name(s, user_id) if user_id else None) or ""
             device = meta_get(s, DEVICE_KEY) or ""
         token = credentials.load_token(server, device) if server and device else None
         return SyncStatus(
@@ -192,7 +173,7 @@ class SyncService:
             meta_set(s, SERVER_KEY, url)
             if user.get("id"):
                 meta_set(s, USER_KEY, str(user["id"]))
-                if s.get(User, user["id"]) is not None:
+                if sync_state.knows_user(s, user["id"]):
                     meta_set(s, CURRENT_USER_KEY, str(user["id"]))
         return dict(user)
 
@@ -237,7 +218,7 @@ class SyncService:
         """After the first download the signed-in user exists locally: make it current."""
         with self.db.transaction() as s:
             user_id = meta_get(s, USER_KEY)
-            if user_id and s.get(User, user_id) is not None:
+            if user_id and sync_state.knows_user(s, user_id):
                 if meta_get(s, CURRENT_USER_KEY) != user_id:
                     meta_set(s, CURRENT_USER_KEY, user_id)
                 self.ctx.actor_id = user_id
@@ -259,7 +240,7 @@ class SyncService:
         """Ask head office for a prospect of the shared pool; only one RM wins (sync to
         know: the winner keeps it, the others see it leave with a conflict saying so)."""
         with self.db.transaction() as s:
-            p = s.get(Prospect, prospect_id)
+            p = sync_state.prospect_state(s, prospect_id)
             if p is None:
                 raise NotFound("prospect", prospect_id)
             record(
@@ -276,17 +257,8 @@ class SyncService:
 
     def conflicts(self, *, include_resolved: bool = False) -> list[ConflictInfo]:
         with self.db.reading() as s:
-            stmt = select(SyncConflict).order_by(SyncConflict.created_at.desc())
-            if not include_resolved:
-                stmt = stmt.where(SyncConflict.resolved_at.is_(None))
-            rows = list(s.scalars(stmt.limit(1000)))
-            names = dict(
-                s.execute(
-                    select(Prospect.id, Prospect.name).where(
-                        Prospect.id.in_({_prospect_of(c) for c in rows})
-                    )
-                ).all()
-            )
+            rows = sync_state.conflicts(s, include_resolved=include_resolved, limit=1000)
+            names = sync_state.prospect_names(s, {_prospect_of(c) for c in rows})
             return [_info(c, names) for c in rows]
 
     def resolve(self, conflict_id: str, resolution: str) -> None:
@@ -295,7 +267,7 @@ class SyncService:
         if resolution not in RESOLUTIONS:
             raise DomainError("sync.resolution", "unknown resolution {name}", name=resolution)
         with self.db.transaction() as s:
-            c = s.get(SyncConflict, conflict_id)
+            c = sync_state.conflict(s, conflict_id)
             if c is None:
                 raise NotFound("conflict", conflict_id)
             if c.resolved_at is not None:
@@ -304,21 +276,19 @@ class SyncService:
                 self._accept(s, c)
             elif resolution == RESEND:
                 self._resend(s, c)
-            c.resolved_at = self.ctx.now()
-            c.resolution = resolution
+            sync_state.mark_resolved(s, conflict_id, self.ctx.now(), resolution)
 
-    def _accept(self, s: Session, c: SyncConflict) -> None:
+    def _accept(self, s: Session, c: ConflictRow) -> None:
         if c.entity == "prospect" and c.kind == "create" and not c.server_payload:
-            p = s.get(Prospect, c.entity_id)
-            if p is not None and not _pending(s, c.entity_id):
-                s.flush()
+            p = sync_state.prospect_state(s, c.entity_id)
+            if p is not None and not sync_state.has_queued(s, c.entity_id):
                 Applier(s.connection()).remove("prospect", [c.entity_id])
 
-    def _resend(self, s: Session, c: SyncConflict) -> None:
+    def _resend(self, s: Session, c: ConflictRow) -> None:
         payload = json.loads(c.local_payload or "{}")
         base: int | None = None
         if c.entity == "prospect":
-            p = s.get(Prospect, c.entity_id)
+            p = sync_state.prospect_state(s, c.entity_id)
             if p is None:
                 raise DomainError(
                     "sync.resend_gone",
@@ -338,7 +308,7 @@ class SyncService:
         )
 
 
-def _prospect_of(c: SyncConflict) -> str:
+def _prospect_of(c: ConflictRow) -> str:
     if c.entity == "prospect":
         return c.entity_id
     try:
@@ -348,7 +318,7 @@ def _prospect_of(c: SyncConflict) -> str:
     return str(data.get("prospect_id", "")) if isinstance(data, dict) else ""
 
 
-def _info(c: SyncConflict, names: dict[str, str]) -> ConflictInfo:
+def _info(c: ConflictRow, names: dict[str, str]) -> ConflictInfo:
     params = json.loads(c.reason or "{}") if c.reason.startswith("{") else {}
     local = json.loads(c.local_payload or "{}")
     server = json.loads(c.server_payload) if c.server_payload else None
@@ -369,17 +339,6 @@ def _info(c: SyncConflict, names: dict[str, str]) -> ConflictInfo:
     )
 
 
-def _count(s: Session, model: Any) -> int:
-    return int(s.execute(select(func.count()).select_from(model)).scalar_one())
-
-
-def _pending(s: Session, entity_id: str) -> bool:
-    return (
-        s.execute(select(OutboxOp.seq).where(OutboxOp.entity_id == entity_id).limit(1)).first()
-        is not None
-    )
-
-
 # -- seeding a head office from a book (the demo's local head office, benchmarks) ------------
 
 
@@ -389,10 +348,10 @@ def export_book(db: Database, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
     with db.reading() as s:
         directory: list[dict[str, Any]] = [
             {"entity": "team", "id": t.id, "data": {"name": t.name, "branch": t.branch}}
-            for t in s.scalars(select(Team))
+            for t in book_export.teams(s)
         ]
         team_of: dict[str, str | None] = {}
-        for u in s.scalars(select(User)):
+        for u in book_export.users(s):
             team_of[u.id] = u.team_id
             directory.append(
                 {
@@ -412,36 +371,34 @@ def export_book(db: Database, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
     last = ""
     while True:
         with db.reading() as s:
-            prospects = list(
-                s.scalars(
-                    select(Prospect).where(Prospect.id > last).order_by(Prospect.id).limit(batch)
-                )
-            )
-            if not prospects:
-                return
-            ids = [p.id for p in prospects]
-            last = ids[-1]
-            tags = _group(
-                s.execute(
-                    select(ProspectTag.prospect_id, ProspectTag.tag_code).where(
-                        ProspectTag.prospect_id.in_(ids)
-                    )
-                ).all()
-            )
-            sources = _group(
-                s.execute(
-                    select(SourceMembership.prospect_id, SourceMembership.source_code).where(
-                        SourceMembership.prospect_id.in_(ids)
-                    )
-                ).all()
-            )
-            history: dict[str, list[dict[str, Any]]] = {}
-            for e in s.scalars(
-                select(StageEvent)
-                .where(StageEvent.prospect_id.in_(ids))
-                .order_by(StageEvent.changed_at)
-            ):
-                history.setdefault(e.prospect_id, []).append(
+            found = book_export.prospect_batch(s, last, batch)
+        if found is None:
+            return
+        last = found.prospects[-1]["id"]
+        owner = {p["id"]: p["assigned_rm_id"] for p in found.prospects}
+        children: list[dict[str, Any]] = []
+        for row in found.children:
+            rec = _child(row, owner, team_of)
+            if row.entity == "checklist_tick":
+                rec["id"] = f"{row.prospect_id}/{row.columns['item_code']}"
+            children.append(rec)
+        out: list[dict[str, Any]] = []
+        for p in found.prospects:
+            pid = p["id"]
+            data = {
+                name: wire(p[name])
+                for name in sorted(P.PROSPECT_FIELDS)
+                if name not in ("tags", "sources") and name in p
+            }
+            data.update(
+                stage=p["stage"],
+                stage_changed_at=wire(p["stage_changed_at"]),
+                rm_id=p["assigned_rm_id"],
+                created_at=wire(p["created_at"]),
+                updated_at=wire(p["updated_at"]),
+                tags=sorted(found.tags.get(pid, [])),
+                sources=sorted(found.sources.get(pid, [])),
+                history=[
                     {
                         "id": e.id,
                         "from": e.from_stage,
@@ -451,70 +408,34 @@ def export_book(db: Database, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
                         "by": e.changed_by,
                         "at": wire(e.changed_at),
                     }
-                )
-            children: list[dict[str, Any]] = []
-            owner = {p.id: p.assigned_rm_id for p in prospects}
-            for model, entity in ((Contact, "contact"), (Loan, "loan")):
-                for row in s.scalars(select(model).where(model.prospect_id.in_(ids))):
-                    children.append(_child(entity, row, owner, team_of))
-            from crm.store.models_visit import ChecklistTick, Visit
-
-            for row in s.scalars(
-                select(Visit).where(Visit.prospect_id.in_(ids)).order_by(Visit.id)
-            ):
-                children.append(_child("visit", row, owner, team_of))
-            for tick in s.scalars(select(ChecklistTick).where(ChecklistTick.prospect_id.in_(ids))):
-                rec = _child("checklist_tick", tick, owner, team_of)
-                rec["id"] = f"{tick.prospect_id}/{tick.item_code}"
-                children.append(rec)
-            out: list[dict[str, Any]] = []
-            for p in prospects:
-                data = {
-                    name: wire(getattr(p, name))
-                    for name in sorted(P.PROSPECT_FIELDS)
-                    if name not in ("tags", "sources") and hasattr(p, name)
+                    for e in found.history.get(pid, [])
+                ],
+            )
+            rm = p["assigned_rm_id"]
+            out.append(
+                {
+                    "entity": "prospect",
+                    "id": pid,
+                    "owner_id": rm,
+                    "team_id": team_of.get(rm) if rm else None,
+                    "prospect_id": pid,
+                    "pool": rm is None,
+                    "version": p["version"],
+                    "data": data,
                 }
-                data.update(
-                    stage=p.stage,
-                    stage_changed_at=wire(p.stage_changed_at),
-                    rm_id=p.assigned_rm_id,
-                    created_at=wire(p.created_at),
-                    updated_at=wire(p.updated_at),
-                    tags=sorted(tags.get(p.id, [])),
-                    sources=sorted(sources.get(p.id, [])),
-                    history=history.get(p.id, []),
-                )
-                out.append(
-                    {
-                        "entity": "prospect",
-                        "id": p.id,
-                        "owner_id": p.assigned_rm_id,
-                        "team_id": team_of.get(p.assigned_rm_id) if p.assigned_rm_id else None,
-                        "prospect_id": p.id,
-                        "pool": p.assigned_rm_id is None,
-                        "version": p.version,
-                        "data": data,
-                    }
-                )
+            )
         yield from out
         yield from children
 
 
-def _group(rows: Any) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for key, value in rows:
-        out.setdefault(key, []).append(value)
-    return out
-
-
 def _child(
-    entity: str, row: Any, owner: dict[str, str | None], team_of: dict[str, str | None]
+    row: book_export.ChildRow, owner: dict[str, str | None], team_of: dict[str, str | None]
 ) -> dict[str, Any]:
-    data = {c.name: wire(getattr(row, c.key)) for c in row.__table__.columns}
+    data = {name: wire(value) for name, value in row.columns.items()}
     rm = owner.get(row.prospect_id)
     return {
-        "entity": entity,
-        "id": str(getattr(row, "id", "")),
+        "entity": row.entity,
+        "id": row.id,
         "owner_id": rm,
         "team_id": team_of.get(rm) if rm else None,
         "prospect_id": row.prospect_id,

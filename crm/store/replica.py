@@ -15,8 +15,10 @@ block and are indexed with ``search.bulk_insert``; known ones are re-indexed wit
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -29,6 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from crm.domain.clock import utcnow
 from crm.domain.ids import new_id
 from crm.domain.text import normalise_name
+from crm.store.engine import Database, checkpoints_held
 from crm.store.indexes_down import indexes_down, record_indexes_down
 from crm.store.models import (
     AppMeta,
@@ -870,3 +873,25 @@ def take_down_indexes(conn: Connection) -> int:
 
 def indexes_are_down(conn: Connection) -> bool:
     return bool(indexes_down(conn))
+
+
+@contextmanager
+def download_writer(db: Database) -> Iterator[Connection]:
+    """The one connection a first download writes its pages with, each in its own
+    transaction (``begin()``, which takes the write lock up front).
+
+    SQLite copies the write-ahead log into the database (a checkpoint, with a flush to
+    disk each side) once the log passes 1,000 pages, so after every page of a download:
+    27 times for a book of 20,000 prospects, rewriting the pages of tables and indexes
+    that every page touches again. This connection holds that back until the last page
+    is written, then checkpoints once. A download stopped part-way leaves a long log,
+    which the next checkpoint (or SQLite on opening the file) takes in as usual.
+    """
+    with db.engine.connect() as conn, checkpoints_held(conn):
+        conn.execution_options(crm_write=True)
+        try:
+            yield conn
+        finally:
+            with contextlib.suppress(Exception):
+                driver: Any = conn.connection.driver_connection
+                driver.execute("PRAGMA wal_checkpoint(PASSIVE)")

@@ -6,6 +6,10 @@ and are answered as duplicates); each pulled page is applied in the transaction 
 advances the cursor; a first download (snapshot) remembers its position after every page.
 The next page downloads while one is applied (``_pages``), so memory stays bounded by two
 pages whatever the size of the book.
+
+Every op is checked against the protocol's models (those head office parses each pushed op
+through) before it goes up: one that does not fit is not sent; it becomes a conflict here
+with the reason, and the ops behind it go up as usual.
 """
 
 from __future__ import annotations
@@ -23,17 +27,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, delete, func, select, text
-from sqlalchemy.orm import Session
-
 from crm.domain.clock import utcnow
 from crm.domain.errors import DomainError
-from crm.domain.ids import new_id
-from crm.store import meta, search
-from crm.store.engine import Database, checkpoints_held, translate_errors
+from crm.store import meta, search, sync_state
+from crm.store.engine import Database, translate_errors
 from crm.store.indexes_down import put_back_indexes
-from crm.store.models import OutboxOp, Prospect
-from crm.store.models_sync import SyncConflict, SyncSeen
+from crm.store.outbox import pending_count
+from crm.store.replica import download_writer
+from crm.store.sync_state import QueuedOp
+from crm.store.unit_of_work import Connection, Session
 from crm.sync import errors
 from crm.sync import protocol as P
 from crm.sync.client import HeadOfficeClient, decode
@@ -67,6 +69,9 @@ SYNC_KEYS = (
     LAST_OK_KEY,
     RESNAPSHOT_KEY,
 )
+# The reason given for an outbox op whose payload text is not JSON (in the protocol's words,
+# like the reasons its models give).
+NOT_JSON = "malformed op: payload: not JSON"
 
 
 Position = TypeVar("Position")
@@ -198,7 +203,7 @@ class SyncEngine:
         with self.db.transaction() as s:
             summary.finished_at = utc_iso()
             meta_set(s, LAST_OK_KEY, summary.finished_at)
-            summary.pending = _count(s, OutboxOp)
+            summary.pending = pending_count(s)
             summary.cursor = int(meta_get(s, CURSOR_KEY) or 0)
         summary.seconds = time.perf_counter() - started
         log.info(
@@ -228,7 +233,7 @@ class SyncEngine:
                 meta_set(s, EPOCH_KEY, epoch)
                 meta_del(s, CURSOR_KEY)
                 meta_del(s, SNAPSHOT_KEY)
-                s.execute(delete(SyncSeen))
+                sync_state.forget_seen(s)
             server_ms = hello.get("server_time_ms")
             if isinstance(server_ms, int):
                 meta.receive_remote(s, server_ms, self.clock())
@@ -240,43 +245,61 @@ class SyncEngine:
 
     def _push(self, summary: SyncSummary) -> None:
         with self.db.reading() as s:
-            total = _count(s, OutboxOp)
+            total = pending_count(s)
         last_seq = 0
+        done = 0
         while True:
             self._check_cancel()
             with self.db.reading() as s:
-                ops = list(
-                    s.scalars(
-                        select(OutboxOp)
-                        .where(OutboxOp.seq > last_seq)
-                        .order_by(OutboxOp.seq)
-                        .limit(P.PUSH_BATCH)
-                    )
-                )
-                seqs = [o.seq for o in ops]
-                wire = [
-                    {
-                        "op_id": o.op_id,
-                        "entity": o.entity,
-                        "entity_id": o.entity_id,
-                        "kind": o.kind,
-                        "payload": json.loads(o.payload),
-                        "base_version": o.base_version,
-                        "hlc": o.hlc,
-                        "created_at": o.created_at.isoformat(timespec="microseconds"),
-                    }
-                    for o in ops
-                ]
+                ops = sync_state.queued_ops(s, last_seq, P.PUSH_BATCH)
             if not ops:
                 return
-            last_seq = seqs[-1]
-            answer = self.client.push(wire)
-            results = answer.get("results")
-            if not isinstance(results, list) or len(results) != len(seqs):
-                raise errors.server_failed(502)
-            self._settle(seqs, wire, results, summary)
-            summary.pushed += len(seqs)
-            self.progress(Progress("push", summary.pushed, total))
+            last_seq = ops[-1].seq
+            seqs: list[int] = []
+            wire: list[dict[str, Any]] = []
+            unfit: list[tuple[int, dict[str, Any], P.PayloadError]] = []
+            for o in ops:
+                sent, problem = _wire(o)
+                if problem is None:
+                    seqs.append(o.seq)
+                    wire.append(sent)
+                else:
+                    unfit.append((o.seq, sent, problem))
+            if unfit:
+                # Head office would refuse them anyway: they become conflicts here, and
+                # the ops behind them go up.
+                self._refuse(unfit, summary)
+                done += len(unfit)
+            if wire:
+                answer = self.client.push(wire)
+                results = answer.get("results")
+                if not isinstance(results, list) or len(results) != len(seqs):
+                    raise errors.server_failed(502)
+                self._settle(seqs, wire, results, summary)
+                summary.pushed += len(seqs)
+                done += len(seqs)
+            self.progress(Progress("push", done, total))
+
+    def _refuse(
+        self, unfit: list[tuple[int, dict[str, Any], P.PayloadError]], summary: SyncSummary
+    ) -> None:
+        """Ops that do not fit the protocol's models leave the outbox unsent, each as a
+        rejected conflict with the reason, the way head office would have answered them."""
+        now = self.clock()
+        with self.db.transaction() as s:
+            for seq, sent, problem in unfit:
+                log.warning("op %s not sent: %s", sent["op_id"], problem.reason)
+                result = {
+                    "op_id": sent["op_id"],
+                    "status": P.REJECTED,
+                    "code": P.R_INVALID,
+                    "message": problem.reason,
+                    "invalid_fields": list(problem.fields),
+                    "sent": False,
+                }
+                self._conflict(s, sent, result, "rejected", now)
+                sync_state.drop_queued(s, seq)
+                summary.rejected += 1
 
     def _settle(
         self,
@@ -307,10 +330,9 @@ class SyncEngine:
                     summary.applied += 1
                 if isinstance(result.get("record"), dict):
                     to_apply.append(result["record"])
-                s.execute(delete(OutboxOp).where(OutboxOp.seq == seq))
+                sync_state.drop_queued(s, seq)
             if to_apply:
                 # Head office's version replaces the refused local change.
-                s.flush()
                 Applier(conn).apply(to_apply)
 
     def _conflict(
@@ -328,25 +350,25 @@ class SyncEngine:
         }
         if outcome == "merged":
             params["fields"] = ", ".join(sorted(result.get("superseded") or {}))
+        code = str(result.get("code") or (P.MERGED if outcome == "merged" else ""))
+        if code == P.R_INVALID and result.get("message"):
+            # The protocol's reason is the whole explanation of an op that does not fit.
+            params["reason"] = str(result["message"])
         record = result.get("record")
-        s.add(
-            SyncConflict(
-                id=new_id(),
-                op_id=sent["op_id"],
-                entity=sent["entity"],
-                entity_id=sent["entity_id"],
-                kind=sent["kind"],
-                outcome=outcome,
-                code=str(result.get("code") or (P.MERGED if outcome == "merged" else "")),
-                reason=json.dumps(params, ensure_ascii=False, default=str),
-                local_payload=json.dumps(sent["payload"], ensure_ascii=False),
-                server_payload=json.dumps(record.get("data"), ensure_ascii=False)
-                if isinstance(record, dict)
-                else "",
-                created_at=now,
-                resolved_at=None,
-                resolution="",
-            )
+        sync_state.add_conflict(
+            s,
+            op_id=sent["op_id"],
+            entity=sent["entity"],
+            entity_id=sent["entity_id"],
+            kind=sent["kind"],
+            outcome=outcome,
+            code=code,
+            reason=json.dumps(params, ensure_ascii=False, default=str),
+            local_payload=json.dumps(sent["payload"], ensure_ascii=False),
+            server_payload=json.dumps(record.get("data"), ensure_ascii=False)
+            if isinstance(record, dict)
+            else "",
+            created_at=now,
         )
 
     # -- first download -------------------------------------------------------------------------
@@ -374,7 +396,7 @@ class SyncEngine:
         beginning = state is None
         with (
             _young_collections_only(),
-            self._download_writer() as conn,
+            download_writer(self.db) as conn,
             contextlib.closing(self._pages(fetch, start, following)) as pages,
         ):
             for page in pages:
@@ -408,27 +430,6 @@ class SyncEngine:
                         meta_set(conn, CURSOR_KEY, str(as_of))
                 summary.pulled += stats.upserted
                 self.progress(Progress("download", done, max(total, done)))
-
-    @contextmanager
-    def _download_writer(self) -> Iterator[Connection]:
-        """The one connection a first download writes its pages with, each in its own
-        transaction (``begin()``, which takes the write lock up front).
-
-        SQLite copies the write-ahead log into the database (a checkpoint, with a flush to
-        disk each side) once the log passes 1,000 pages, so after every page of a download:
-        27 times for a book of 20,000 prospects, rewriting the pages of tables and indexes
-        that every page touches again. This connection holds that back until the last page
-        is written, then checkpoints once. A download stopped part-way leaves a long log,
-        which the next checkpoint (or SQLite on opening the file) takes in as usual.
-        """
-        with self.db.engine.connect() as conn, checkpoints_held(conn):
-            conn.execution_options(crm_write=True)
-            try:
-                yield conn
-            finally:
-                with contextlib.suppress(Exception):
-                    driver: Any = conn.connection.driver_connection
-                    driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     # -- pull ------------------------------------------------------------------------------------
 
@@ -521,28 +522,21 @@ class SyncEngine:
         """The record left this device while it had unsent changes: they become conflicts
         (kept, shown to the user) instead of ops head office would refuse anyway."""
         now = self.clock()
-        for op in list(
-            s.scalars(select(OutboxOp).where(OutboxOp.entity == entity, OutboxOp.entity_id == key))
-        ):
-            s.add(
-                SyncConflict(
-                    id=new_id(),
-                    op_id=op.op_id,
-                    entity=op.entity,
-                    entity_id=op.entity_id,
-                    kind=op.kind,
-                    outcome="removed",
-                    code="removed",
-                    reason="{}",
-                    local_payload=op.payload,
-                    server_payload="",
-                    created_at=now,
-                    resolved_at=None,
-                    resolution="",
-                )
+        for op in sync_state.queued_for(s, entity, key):
+            sync_state.add_conflict(
+                s,
+                op_id=op.op_id,
+                entity=op.entity,
+                entity_id=op.entity_id,
+                kind=op.kind,
+                outcome="removed",
+                code="removed",
+                reason="{}",
+                local_payload=op.payload,
+                server_payload="",
+                created_at=now,
             )
-            s.delete(op)
-        s.flush()
+            sync_state.drop_queued(s, op.seq)
 
     # -- sanity ----------------------------------------------------------------------------------
 
@@ -550,12 +544,12 @@ class SyncEngine:
         """Compare what this device holds with what head office says it should (prospects);
         a difference schedules a full download at the next sync."""
         with self.db.reading() as s:
-            if _count(s, OutboxOp):
+            if pending_count(s):
                 return
         answer = self.client.counts("prospect")
         server = int(answer.get("counts", {}).get("prospect", 0))
         with self.db.transaction() as s:
-            local = int(s.execute(select(func.count()).select_from(Prospect)).scalar_one())
+            local = sync_state.prospect_count(s)
             summary.counts_ok = local == server
             if not summary.counts_ok:
                 summary.mismatches.append(str(errors.count_mismatch("prospect", local, server)))
@@ -563,28 +557,39 @@ class SyncEngine:
                 meta_set(s, RESNAPSHOT_KEY, "1")
 
 
-def _count(s: Session, model: Any) -> int:
-    return int(s.execute(select(func.count()).select_from(model)).scalar_one())
+def _wire(o: QueuedOp) -> tuple[dict[str, Any], P.PayloadError | None]:
+    """An outbox op as it goes up, and why it does not fit the protocol's models (the ones
+    head office parses every op through), if it does not."""
+    problem: P.PayloadError | None = None
+    payload: Any
+    try:
+        payload = json.loads(o.payload)
+    except ValueError:
+        payload = o.payload
+        problem = P.PayloadError(NOT_JSON, ("payload",))
+    sent = {
+        "op_id": o.op_id,
+        "entity": o.entity,
+        "entity_id": o.entity_id,
+        "kind": o.kind,
+        "payload": payload,
+        "base_version": o.base_version,
+        "hlc": o.hlc,
+        "created_at": o.created_at.isoformat(timespec="microseconds"),
+    }
+    if problem is None:
+        try:
+            op = P.parse_op(sent)
+            P.parse_payload(op.entity, op.kind, op.payload)
+        except P.PayloadError as exc:
+            problem = exc
+    return sent, problem
 
 
 def wipe(db: Database) -> None:
     """Remove every customer record and pending change (a revoked device)."""
     with db.transaction() as s:
-        conn = s.connection()
-        for table in (
-            "checklist_ticks",
-            "visits",
-            "duplicate_flags",
-            "import_effects",
-            "import_batches",
-        ):
-            conn.execute(text(f"DELETE FROM {table}"))
-        conn.execute(delete(Prospect))
-        conn.execute(text(f"DELETE FROM {search.TABLE}"))
-        put_back_indexes(conn)
-        conn.execute(delete(OutboxOp))
-        conn.execute(delete(SyncConflict))
-        conn.execute(delete(SyncSeen))
+        sync_state.wipe_book(s.connection())
         for key in SYNC_KEYS:
             meta_del(s, key)
         # A new identity: a revoked device id never comes back.

@@ -169,6 +169,11 @@ def conflict_message(code: str, params: dict[str, Any]) -> Message:
         return Message("Head office does not know this record.")
     if code == P.R_ROLE:
         return Message("Your role does not allow this change.")
+    if code == P.R_INVALID:
+        return Message(
+            "The change does not fit the sync protocol and was not applied: {reason}",
+            reason=params.get("reason", ""),
+        )
     if code == P.MERGED:
         return Message(
             "Someone changed the same fields later; their values were kept: {fields}",

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection
-
 from crm.store import replica
 from crm.store.replica import (
     DEFAULT_ZONE,
@@ -18,6 +16,7 @@ from crm.store.replica import (
     take_down_indexes,
     utc_text,
 )
+from crm.store.unit_of_work import Connection
 from crm.sync import protocol as P
 
 __all__ = [
