@@ -37,6 +37,8 @@ def encode(payload: dict[str, Any]) -> str:
 # the prospect writer gives the first stage event. JSON escapes every quote inside a value,
 # so this text can only be the key itself.
 EVENT_ID_HOLE: Final = '"event_id": null'
+
+
 def create_payload(
     values: object,
     stage: str,
@@ -48,7 +50,5 @@ def create_payload(
     """The op that creates a prospect at head office, with the id of its first stage event
     (head office keeps the same id). Without ``event_id`` it carries EVENT_ID_HOLE."""
     body: dict[str, object] = {name: wire(getattr(values, name)) for name in EDITABLE_FIELDS}
-    body.update(
-        stage=stage, rm_id=rm_id, tags=list(tags), sources=list(sources), event_id=event_id
-    )
+    body.update(stage=stage, rm_id=rm_id, tags=list(tags), sources=list(sources), event_id=event_id)
     return encode(body)

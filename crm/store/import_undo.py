@@ -121,4 +121,3 @@ def merge_rows(
         f"SELECT {', '.join(columns)} FROM prospects WHERE id = ?", (gone,)
     ).one()
     return keep_row, gone_row
-

@@ -1,7 +1,8 @@
 """Issue 4's figures: importing lists into the 100,000-prospect demo database.
 
-- a 50,000-row, 15-column .xlsx imported (target ≤ 4× the time python-calamine alone takes
-  to read the same file, measured in this run);
+- a 50,000-row, 15-column .xlsx imported (target ≤ 1.5× the floor: python-calamine reading
+  the same file plus bare SQLite writes of the rows the import wrote, both measured in this
+  run; also printed beside the reader alone);
 - a 100,000-row CSV imported (target ≤ 10 s);
 - peak memory of the .xlsx import (target ≤ 2× the reader's own peak on the same file);
 - the same .xlsx imported again into the book it made (no target: an RM's weekly case).
@@ -435,17 +436,11 @@ def main() -> None:
         report(
             f"import {XLSX_ROWS:,}-row .xlsx into {DEMO:,}",
             best["seconds"],
-            read_s,
-            "s ",
-            "ratio ≤ 4",
-        )
-        report(
-            "  same, beside reader + bare SQLite writes",
-            best["seconds"],
             read_s + floor["seconds"],
             "s ",
-            f"(bare writes {floor['seconds']:.2f} s)",
+            f"ratio ≤ 1.5 (floor: reader + bare writes {floor['seconds']:.2f} s)",
         )
+        report("  same, beside the reader alone", best["seconds"], read_s, "s ", "")
         report(
             "  peak memory (RSS growth) vs reader alone",
             max(r["peak_kb"] for r in runs) / 1024,

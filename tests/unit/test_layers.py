@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +71,20 @@ def test_import_contracts_hold() -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Statements and index hints that only the store may hold (DESIGN.md "SQL lives in the
+# store"); head office keeps its own storage.
+_STORE_ONLY = re.compile(r"exec_driver_sql|\bPRAGMA\b|INDEXED BY|\btext\(\s*[\"'f]")
+
+
+def test_sql_lives_in_the_store() -> None:
+    found = []
+    for path in sorted((ROOT / "crm").rglob("*.py")):
+        part = path.relative_to(ROOT / "crm").parts[0]
+        if part in ("store", "headoffice"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if _STORE_ONLY.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)

@@ -53,4 +53,3 @@ def index_body(initials: Initials, values: Sequence[str | None], name: str, owne
 
 joined_text = search_text.joined
 outbox_json = encode
-
