@@ -226,7 +226,10 @@ class Loan(Base):
         CheckConstraint("amount_fen > 0", name="amount_positive"),
         CheckConstraint("rate_bp >= 0", name="rate_not_negative"),
         CheckConstraint("maturity_date >= start_date", name="maturity_after_start"),
-        CheckConstraint("status IN ('active', 'repaid', 'overdue')", name="status"),
+        CheckConstraint(
+            "status IN ('active', 'repaid', 'overdue', 'renewed', 'not_renewed')", name="status"
+        ),
+        CheckConstraint("balance_fen IS NULL OR balance_fen >= 0", name="balance_not_negative"),
     )
     id: Mapped[str] = _id()
     prospect_id: Mapped[str] = mapped_column(
@@ -239,6 +242,18 @@ class Loan(Base):
     maturity_date: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime]
+    # The credit line granted, when the loan draws on one (may exceed the amount drawn).
+    credit_line_fen: Mapped[int | None] = mapped_column(Integer)
+    # How it is repaid: a code of the catalogue's repayment options (equal_installments, …).
+    repayment_mode: Mapped[str] = mapped_column(String(24), default="")
+    # What is still owed; None until a first repayment (then the whole amount was owed).
+    balance_fen: Mapped[int | None] = mapped_column(Integer)
+    # A renewal (续贷) is a new loan linked to the one it replaces.
+    renewed_from_id: Mapped[str | None] = mapped_column(ForeignKey("loans.id"), index=True)
+    # How the loan ended at maturity (renewed, repaid, not_renewed) and why, in words.
+    outcome_reason: Mapped[str] = mapped_column(Text, default="")
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime | None]
 
 
 class OutboxOp(Base):
@@ -259,4 +274,9 @@ class OutboxOp(Base):
 
 # Feature tables live in their own modules; importing them here puts them in the metadata
 # that Alembic and the schema test compare against.
-from crm.store import models_import, models_sync, models_visit  # noqa: E402, F401
+from crm.store import (  # noqa: E402, F401
+    models_import,
+    models_products,
+    models_sync,
+    models_visit,
+)
