@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypeVar
@@ -235,9 +236,16 @@ class _Vocab:
         character's reading, so pieces' initials put together may differ): from the small
         tables where they answer, else the whole phrase match."""
         if self._plain is None:
-            self._plain = plain_initials()
+            self._plain = _plain_initials()
         found = self._plain(name)
         return initials(name) if found is None else found
+
+
+@cache
+def _plain_initials() -> PlainInitials:
+    # Made once per worker process, not once per chunk: building the tables reads
+    # pypinyin's dictionaries.
+    return plain_initials()
 
 
 def _street_short(street: str) -> str:
