@@ -179,8 +179,8 @@ def upsert_sql(
 
 
 def plain_insert_sql(table: Table, names: Sequence[str]) -> str:
-    """``INSERT`` of ``names``, for rows known to be new: SQLite inserts them a third faster
-    than through an upsert (60,000 visits: 2.6 s against 3.9 s here)."""
+    """``INSERT`` of ``names``, for rows known to be new: SQLite inserts them faster than
+    through an upsert, which must look for a row to update first."""
     cols = ", ".join(_qi(n) for n in names)
     marks = ", ".join("?" for _ in names)
     return f"INSERT INTO {_qi(table.name)} ({cols}) VALUES ({marks})"
@@ -847,9 +847,9 @@ def take_down_indexes(conn: Connection) -> int:
     """Drop the book tables' secondary indexes for a first download into an empty book;
     returns how many.
 
-    Keeping 23 indexes up to date row by row was about a third of SQLite's work in a first
-    download of 20,000 prospects (≈1.2 s of 3.8 s of CPU here); building them all once from
-    the loaded tables takes ≈0.5 s, and the download writes a quarter less. Unique indexes
+    Keeping the secondary indexes up to date row by row is a large share of SQLite's work
+    in a first download; building them once from the loaded tables costs much less, and
+    the download writes fewer pages. Unique indexes
     stay: they are constraints. The statements that make them again are kept in app_meta in
     the same transaction, so a download that stops part-way, even by a crash, leaves the
     record of what ``put_back_indexes`` must rebuild.

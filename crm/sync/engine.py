@@ -602,12 +602,11 @@ def _young_collections_only() -> Iterator[None]:
     """No full runs of Python's cycle collector while pages are parsed and applied.
 
     A page parses into half a million dicts and lists that live until it is applied, so
-    full collections came often and rescanned the pages held and everything else alive
-    (≈0.3–0.6 s of CPU in a first download of 20,000 prospects), for nothing: parsed JSON
-    holds no cycles and reference counting frees each page once applied. Young collections
-    go on, and free the cycles each statement leaves (they hold its rows: with no
-    collection at all a download peaked 115 MB higher). Process-wide, so only for as long
-    as the pages last.
+    full collections came often and rescanned the pages held and everything else alive,
+    for nothing: parsed JSON holds no cycles and reference counting frees each page once
+    applied. Young collections go on, since they free the cycles each statement leaves
+    (they hold its rows; without them memory grows with the download). Process-wide, so
+    only for as long as the pages last.
     """
     thresholds = gc.get_threshold()
     gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
@@ -618,8 +617,8 @@ def _young_collections_only() -> Iterator[None]:
 
 
 def _load_pinyin() -> threading.Thread:
-    """Load the pinyin tables a first download indexes names with (≈0.8 s) in a helper
-    thread, while this one waits for head office's first answers."""
+    """Load the pinyin tables a first download indexes names with in a helper thread,
+    while this one waits for head office's first answers (loading them is not free)."""
     thread = threading.Thread(target=search.initials, args=("",), name="sync-pinyin", daemon=True)
     thread.start()
     return thread
