@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from crm import resources
 from crm.demo.visits import CLOCK, TICK_COLUMNS, VISIT_COLUMNS, VisitDrawer
 from crm.domain.clock import utcnow
+from crm.domain.ids import uuid7_text
 from crm.domain.importing import PlainInitials, initials, plain_initials
 from crm.domain.search_text import fields_text
 from crm.domain.stages import add_months
@@ -148,15 +149,8 @@ def _uuid7(rng: random.Random, when: datetime) -> str:
 
 
 def _uuid7_ms(rng: random.Random, millis: int) -> str:
-    """``_uuid7`` for a moment given in epoch milliseconds: 48 bits of time, version 7,
-    12 random bits, variant 0b10 and 62 random bits, formatted field by field."""
-    bits = rng.getrandbits(74)
-    millis &= 0xFFFF_FFFF_FFFF
-    low = bits & 0x3FFF_FFFF_FFFF_FFFF
-    return (
-        f"{millis >> 16:08x}-{millis & 0xFFFF:04x}-7{bits >> 62:03x}-"
-        f"{0x8000 | (low >> 48):04x}-{low & 0xFFFF_FFFF_FFFF:012x}"
-    )
+    """``_uuid7`` for a moment given in epoch milliseconds."""
+    return uuid7_text(millis, rng.getrandbits(74))
 
 
 class _Vocab:
