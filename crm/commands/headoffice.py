@@ -208,7 +208,7 @@ def pool_rows(path: Path, source: str | None) -> Iterator[dict[str, Any]]:
     import tempfile
 
     from crm.services.container import open_services
-    from crm.services.imports import ImportRequest
+    from crm.services.imports.service import ImportRequest
 
     with tempfile.TemporaryDirectory() as folder:
         services = open_services(Path(folder) / "pool.db", create=True)

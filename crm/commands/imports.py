@@ -124,8 +124,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             return _fail(usage, EXIT_UNREADABLE)
         return _import(args)
     except DomainError as exc:
-        from crm.services.imports import UnknownSource
         from crm.services.imports.files import ImportFileError
+        from crm.services.imports.service import UnknownSource
 
         status = EXIT_UNREADABLE if isinstance(exc, ImportFileError | UnknownSource) else 1
         if args.json:
@@ -157,7 +157,7 @@ class _Progress:
 
 def _import(args: argparse.Namespace) -> int:
     from crm.i18n import describe, msg
-    from crm.services.imports import ImportRequest
+    from crm.services.imports.service import ImportRequest
 
     services = _services(args)
     service = services.imports

@@ -19,7 +19,7 @@ from crm.store.migrate import OpenReport, open_database
 
 if TYPE_CHECKING:
     from crm.services.calendar_export import CalendarExportService
-    from crm.services.imports import ImportService
+    from crm.services.imports.service import ImportService
     from crm.services.prospects import ProspectService
     from crm.services.sync import SyncService
     from crm.services.today import TodayService
@@ -62,7 +62,7 @@ class Services:
 
     @cached_property
     def imports(self) -> ImportService:
-        from crm.services.imports import ImportService
+        from crm.services.imports.service import ImportService
 
         return ImportService(self.ctx)
 

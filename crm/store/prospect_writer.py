@@ -168,20 +168,12 @@ def _stored(value: object) -> object:
 
 
 class _Letters:
-    """Pinyin initials of names, each name made once (owners' names repeat a lot)."""
-
-    def __init__(self) -> None:
-        self._known: dict[str, str] = {}
+    """Pinyin initials of names (``initials`` keeps the recent ones: owners' names repeat;
+    a bulk write's company names hardly ever do, so caching them all would only hold
+    memory)."""
 
     def __call__(self, name: str) -> str:
-        if not name:
-            return ""
-        found = self._known.get(name)
-        if found is None:
-            found = initials(name)
-            if len(self._known) < 50_000:
-                self._known[name] = found
-        return found
+        return initials(name) if name else ""
 
     def text(self, name: str, owner: str) -> str:
         return search_text.names_text(self(name), self(owner))

@@ -265,7 +265,7 @@ def read_only(path: Path) -> dict[str, float]:
 
 def import_file(path: Path, db: Path) -> dict[str, float]:
     from crm.services.container import open_services
-    from crm.services.imports import ImportRequest, ImportService
+    from crm.services.imports.service import ImportRequest, ImportService
 
     services = open_services(db)
     service = ImportService(services.ctx)
@@ -406,7 +406,7 @@ def _child(kind: str, *paths: Path, kib: int = 0) -> dict[str, float]:
 
 
 def main() -> None:
-    from crm.services.imports import IMPORT_CACHE_KIB, STREAM_IMPORT_CACHE_KIB
+    from crm.services.imports.service import IMPORT_CACHE_KIB, STREAM_IMPORT_CACHE_KIB
 
     CACHE.mkdir(parents=True, exist_ok=True)
     xlsx, csv_path, demo = xlsx_fixture(), csv_fixture(), demo_database()

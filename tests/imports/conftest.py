@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from crm.demo.builder import build_demo
 from crm.domain.prospect import ProspectDraft
 from crm.services.container import Services, open_services
-from crm.services.imports import ImportService
+from crm.services.imports.service import ImportService
 
 
 @pytest.fixture(scope="session")

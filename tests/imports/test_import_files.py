@@ -11,8 +11,8 @@ from legacy_xls import write_encrypted_xlsx, write_xls
 from lists import HEADERS, TITLE, counts, sample_rows, table_digest, uscc, write_csv, write_xlsx
 from ods import write_ods
 
-from crm.services.imports import ImportRequest, ImportService
 from crm.services.imports.files import ImportFileError, detect_encoding, open_table
+from crm.services.imports.service import ImportRequest, ImportService
 
 EXPECTED = {"rows": 4, "created": 2, "merged": 1, "rejected": 1}
 

@@ -20,8 +20,8 @@ from lists import (
 from crm.domain.prospect import ProspectDraft
 from crm.domain.query import ProspectFilter, Sort
 from crm.services.container import Services
-from crm.services.imports import ImportRequest, ImportService, UnknownSource
 from crm.services.imports.run import ImportCancelled
+from crm.services.imports.service import ImportRequest, ImportService, UnknownSource
 from crm.services.imports.undo import UndoRefused
 
 TABLES = ("prospects", "source_memberships", "stage_events", "outbox", "duplicate_flags")

@@ -18,7 +18,6 @@ from lists import sample_rows, table_digest, uscc, write_csv
 from crm.domain.prospect import ProspectDraft
 from crm.domain.query import ProspectFilter, Sort
 from crm.services.container import Services, open_services
-from crm.services.imports import ImportRequest, ImportResult, ImportService
 from crm.services.imports.prepare import (
     Job,
     PrepareWorker,
@@ -28,6 +27,7 @@ from crm.services.imports.prepare import (
     prepare_block,
 )
 from crm.services.imports.run import ImportCancelled, ImportRun, NewShare, new_record
+from crm.services.imports.service import ImportRequest, ImportResult, ImportService
 
 SOURCE = "visit_campaign"
 

@@ -24,7 +24,7 @@ from crm.domain.importing import (
     parse_phones,
 )
 from crm.domain.prospect import FieldError
-from crm.services.imports import vocabulary
+from crm.services.imports.service import vocabulary
 
 TODAY = date(2026, 11, 23)
 

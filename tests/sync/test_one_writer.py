@@ -18,7 +18,7 @@ from crm.domain.prospect import ProspectDraft
 from crm.domain.uscc import make_uscc
 from crm.services.container import Services, open_services
 from crm.services.context import Context
-from crm.services.imports import ImportRequest
+from crm.services.imports.service import ImportRequest
 from crm.store import due_dates
 from crm.store.models import OutboxOp, StageEvent
 from crm.store.prospect_writer import body_of

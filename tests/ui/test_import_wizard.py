@@ -199,7 +199,7 @@ def test_every_page_renders_in_both_languages(
         w.next()
     qtbot.waitUntil(w.import_page.isComplete, timeout=TIMEOUT)
     save(w, "4-import", language)
-    from crm.services.imports import ImportRequest
+    from crm.services.imports.service import ImportRequest
     from crm.ui.imports.duplicates import DuplicatesDialog
 
     rows = [[1, "佛山市南海区华兴五金制品厂", "", "何老板", "", "佛山市南海区", "", ""]]
@@ -221,7 +221,7 @@ def test_possible_duplicates_are_confirmed_or_kept_apart_in_their_dialog(
         [1, "佛山市南海区华兴五金制品厂", "", "何老板", "", "佛山市南海区", "", ""],
         [2, "佛山市顺德区美嘉家具有限公司", "", "", "", "佛山市顺德区", "", ""],
     ]
-    from crm.services.imports import ImportRequest
+    from crm.services.imports.service import ImportRequest
 
     service = ui.services.imports
     service.run(ImportRequest(write_csv(tmp_path / "d.csv", rows), source_code="rural"))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from crm.domain.clock import utcnow
 from crm.domain.uscc import make_uscc
 from crm.services.container import Services, open_services
-from crm.services.imports import ImportRequest
+from crm.services.imports.service import ImportRequest
 from crm.ui.common.context import UiContext, load_startup
 from crm.ui.common.settings import AppSettings
 from crm.ui.common.tasks import TaskRunner

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from crm.domain.errors import DomainError
 from crm.i18n import describe
-from crm.services.imports import FlagInfo
+from crm.services.imports.service import FlagInfo
 from crm.ui.common.context import UiContext
 
 

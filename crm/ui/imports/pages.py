@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from crm.domain.errors import DomainError
 from crm.i18n import describe
-from crm.services.imports import FIELDS, FileInfo, ImportRequest
+from crm.services.imports.service import FIELDS, FileInfo, ImportRequest
 from crm.ui.imports import labels
 
 if TYPE_CHECKING:

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from crm.i18n import describe
-from crm.services.imports import ImportResult
 from crm.services.imports.run import ImportCancelled
+from crm.services.imports.service import ImportResult
 from crm.ui.imports import labels
 from crm.ui.imports.pages import WizardPage, error_text
 from crm.ui.imports.worker import ImportJob

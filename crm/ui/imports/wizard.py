@@ -14,7 +14,7 @@ from PySide6.QtCore import QByteArray, QSize, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
-from crm.services.imports import FileInfo, ImportRequest, ImportResult
+from crm.services.imports.service import FileInfo, ImportRequest, ImportResult
 from crm.ui.common.context import UiContext
 from crm.ui.imports.pages import ColumnsPage, FilePage, request_for
 from crm.ui.imports.run_pages import ImportPage, PreviewPage
