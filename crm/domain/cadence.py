@@ -2,8 +2,12 @@
 
 Head office sets the rhythm per stage (the defaults ship in resources/data/cadence.json):
 a no-loan prospect every 30 days; a first-loan customer a post-loan visit within 15 days
-of the first drawdown, then every 90 days; a strategic client every 90 days. Dropped
-prospects have no rhythm.
+of the first drawdown, then every 90 days; a strategic client every 90 days. A dropped
+prospect has a rhythm only for the drop reasons that have a rule (``dropped:REASON``): one
+with no financing need now is revisited on a long cycle (180 days by default), counted from
+the later of its last contact and the drop. A customer dropped (with a team lead's
+confirmation) while a loan is still outstanding stays in post-loan care: the first-loan
+rhythm.
 
 The interval counts calendar days from the last contact (or, for a prospect never
 contacted, from the day it entered the reserve pool). A deadline that falls on a day off
@@ -20,9 +24,15 @@ from typing import Any
 
 from crm.domain.errors import DomainError
 from crm.domain.holidays import HolidayCalendar
-from crm.domain.stages import Stage
+from crm.domain.stages import DropReason, Stage
 
 MAX_INTERVAL_DAYS = 366
+DROPPED_PREFIX = "dropped:"
+
+
+def drop_rule_key(reason_code: str) -> str:
+    """The key of the revisit rule of prospects dropped for ``reason_code``."""
+    return DROPPED_PREFIX + reason_code
 
 
 class InvalidCadence(DomainError):
@@ -31,6 +41,7 @@ class InvalidCadence(DomainError):
 
 @dataclass(frozen=True)
 class CadenceRule:
+    # A stage, or ``dropped:REASON`` for prospects dropped for that reason.
     stage: str
     every_days: int
     # Days after the first drawdown by which the post-loan visit is due (first-loan only).
@@ -45,14 +56,20 @@ class CadenceFacts:
     entered_on: date
     # The start date of the prospect's first loan, if it has one.
     first_drawdown: date | None = None
+    # Why a dropped prospect was dropped (its last drop's reason code).
+    drop_reason: str | None = None
+    # A loan of the prospect is still outstanding (active or overdue).
+    active_loan: bool = False
 
 
 def due_date(
     facts: CadenceFacts, rules: Mapping[str, CadenceRule], calendar: HolidayCalendar
 ) -> date | None:
     """The day by which the next contact is due; None when the stage has no rhythm."""
+    if facts.stage == Stage.DROPPED.value:
+        return _dropped_due(facts, rules, calendar)
     rule = rules.get(facts.stage)
-    if rule is None or facts.stage == Stage.DROPPED.value:
+    if rule is None:
         return None
     last = facts.last_contact
     if (
@@ -64,6 +81,24 @@ def due_date(
     else:
         deadline = (last or facts.entered_on) + timedelta(days=rule.every_days)
     return calendar.next_workday(deadline)
+
+
+def _dropped_due(
+    facts: CadenceFacts, rules: Mapping[str, CadenceRule], calendar: HolidayCalendar
+) -> date | None:
+    if facts.active_loan and Stage.FIRST_LOAN.value in rules:
+        return due_date(
+            CadenceFacts(
+                Stage.FIRST_LOAN.value, facts.last_contact, facts.entered_on, facts.first_drawdown
+            ),
+            rules,
+            calendar,
+        )
+    rule = rules.get(drop_rule_key(facts.drop_reason)) if facts.drop_reason else None
+    if rule is None:
+        return None
+    start = max(facts.last_contact or facts.entered_on, facts.entered_on)
+    return calendar.next_workday(start + timedelta(days=rule.every_days))
 
 
 def overdue_days(due: date | None, today: date) -> int:
@@ -85,13 +120,18 @@ def parse_rules(data: Mapping[str, Any]) -> CadenceTable:
     """Head office's cadence table (JSON)::
 
     {"rules": [{"stage": "no_loan", "every_days": 30},
-               {"stage": "first_loan", "every_days": 90, "first_after_days": 15}, ...],
+               {"stage": "first_loan", "every_days": 90, "first_after_days": 15},
+               {"stage": "dropped:no_need", "every_days": 180}, ...],
      "due_soon_days": 7}
+
+    A ``dropped:REASON`` rule (REASON a drop reason) sets when prospects dropped for it are
+    revisited; dropped prospects of other reasons have no rhythm.
     """
     raw = data.get("rules")
     if not isinstance(raw, list) or not raw:
         raise InvalidCadence("cadence.no_rules", "the cadence table has no rules")
     stages = {s.value for s in Stage if s != Stage.DROPPED}
+    stages |= {drop_rule_key(r.value) for r in DropReason}
     rules: dict[str, CadenceRule] = {}
     for n, entry in enumerate(raw, 1):
         if not isinstance(entry, dict):

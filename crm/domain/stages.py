@@ -59,6 +59,9 @@ class StageFacts:
     first_loan_date: date | None
     total_credit_fen: int
     today: date
+    # Loans still outstanding (active or overdue): a customer with one stays in post-loan
+    # care and is not dropped without a team lead's confirmation.
+    active_loans: int = 0
 
 
 class StageMoveRefused(DomainError):
@@ -78,6 +81,7 @@ GATE_LOAN = "loan"
 GATE_STRATEGIC = "strategic"
 GATE_REASON = "reason"
 GATE_DROP_REASON = "drop_reason"
+GATE_ACTIVE_LOAN = "active_loan"
 
 # Moves never allowed whatever the facts: the customer must pass through first-loan.
 _SKIPS = frozenset({(Stage.NO_LOAN, Stage.STRATEGIC), (Stage.DROPPED, Stage.STRATEGIC)})
@@ -109,8 +113,12 @@ def check_move(
     criteria: StrategicCriteria,
     reason_code: str | None = None,
     reason_text: str = "",
+    lead_confirmed: bool = False,
 ) -> None:
-    """Raise `StageMoveRefused` unless moving from `current` to `target` is allowed now."""
+    """Raise `StageMoveRefused` unless moving from `current` to `target` is allowed now.
+
+    ``lead_confirmed``: a team lead confirmed dropping a customer whose loans are still
+    outstanding (the caller checks that the one confirming is a lead)."""
     if current == target:
         raise StageMoveRefused(
             "stage.same", "the prospect is already at stage {stage}", gate=GATE_SAME, stage=current
@@ -126,6 +134,14 @@ def check_move(
     has_text = bool(reason_text.strip())
     if target == Stage.DROPPED:
         _check_drop_reason(reason_code, has_text)
+        if facts.active_loans > 0 and not lead_confirmed:
+            raise StageMoveRefused(
+                "stage.drop_active_loan",
+                "a customer with {count} loan(s) outstanding stays in post-loan care: close "
+                "the loans first, or have a team lead confirm the drop",
+                gate=GATE_ACTIVE_LOAN,
+                count=facts.active_loans,
+            )
         return
     if is_backward(current, target) and not has_text:
         raise StageMoveRefused("stage.reason_back", "moving back needs a reason", gate=GATE_REASON)

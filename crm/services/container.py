@@ -20,6 +20,7 @@ from crm.store.migrate import OpenReport, open_database
 if TYPE_CHECKING:
     from crm.services.calendar_export import CalendarExportService
     from crm.services.imports.service import ImportService
+    from crm.services.loans import LoanService
     from crm.services.prospects import ProspectService
     from crm.services.sync import SyncService
     from crm.services.today import TodayService
@@ -47,6 +48,12 @@ class Services:
         from crm.services.prospects import ProspectService
 
         return ProspectService(self.ctx)
+
+    @cached_property
+    def loans(self) -> LoanService:
+        from crm.services.loans import LoanService
+
+        return LoanService(self.ctx)
 
     @cached_property
     def visits(self) -> VisitService:

@@ -1,14 +1,47 @@
-"""Recording loans: the fact that lets a prospect become a first-loan customer."""
+"""Loans and renewals (续贷): record a loan, correct it before head office has it, repay it,
+mark it overdue, renew it, record how it ended; and the renewal reminders due.
+
+Recording a prospect's first loan is the fact that lets it become a first-loan customer.
+Each change is one transaction that queues its op for head office (crm/store/loan_writer).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
 
-from crm.domain.errors import DomainError
+from crm import resources
+from crm.domain.errors import DomainError, Message
+from crm.domain.money import format_yuan
+from crm.domain.renewals import due_reminder, parse_reminder_days, schedule
+from crm.services import visit_rules
 from crm.services.context import Context, NotFound
-from crm.store import prospect_reads
-from crm.store.loan_writer import LoanWriter, NewLoan
+from crm.store import loan_queries, prospect_reads
+from crm.store.loan_writer import LoanWriter, NewLoan, outstanding
+from crm.store.models import Loan
+from crm.store.unit_of_work import Session
+
+# Statuses of a loan that is still owed.
+OUTSTANDING = ("active", "overdue")
+# How a loan can end at maturity without a renewal (a renewal is `LoanService.renew`).
+OUTCOMES = ("repaid", "not_renewed")
+# A loan's status in words (for messages; the UI has its own labels).
+STATUS_NAMES = {
+    "active": Message("in repayment"),
+    "repaid": Message("repaid in full"),
+    "overdue": Message("past due"),
+    "renewed": Message("renewed"),
+    "not_renewed": Message("not renewed"),
+}
+_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+_MODE = re.compile(r"^[a-z0-9_]{1,24}$")
+
+
+class LoanRefused(DomainError):
+    """A loan change the rules refuse (already synced, already closed, more than owed)."""
 
 
 @dataclass(frozen=True)
@@ -18,6 +51,64 @@ class LoanDraft:
     start_date: date
     maturity_date: date
     product_code: str = ""
+    credit_line_fen: int | None = None
+    repayment_mode: str = ""
+
+
+@dataclass(frozen=True)
+class LoanRecord:
+    id: str
+    prospect_id: str
+    product_code: str
+    amount_fen: int
+    credit_line_fen: int | None
+    rate_bp: int
+    start_date: date
+    maturity_date: date
+    repayment_mode: str
+    status: str
+    # What is still owed (the amount until a first repayment; 0 once closed).
+    balance_fen: int
+    renewed_from_id: str | None
+    outcome_reason: str
+    closed_on: date | None
+    # Head office does not have it yet: its terms may still be corrected.
+    editable: bool
+    # The prospect's stage now (a first loan offers the move to first-loan customer).
+    prospect_stage: str
+
+
+@dataclass(frozen=True)
+class RenewalDue:
+    """An active loan maturing within the window, with its renewal reminder."""
+
+    loan_id: str
+    prospect_id: str
+    prospect_name: str
+    rm_id: str | None
+    rm_name: str | None
+    product_code: str
+    maturity: date
+    # Days to maturity (negative once past it).
+    days_left: int
+    # The reminder due (days before maturity: 90, 60, 30, 7), None before the first.
+    reminder: int | None
+    reminder_on: date | None
+    # The RM has been in contact since the reminder's day.
+    handled: bool
+    # Days the reminder has waited for action (0 on its day and once handled).
+    overdue_days: int
+    balance_fen: int
+
+    @property
+    def needs_action(self) -> bool:
+        return self.reminder is not None and not self.handled
+
+
+@lru_cache(maxsize=1)
+def reminder_days() -> tuple[int, ...]:
+    """The renewal reminder days in force (resources/data/renewals.json), longest first."""
+    return parse_reminder_days(resources.load_json("data", "renewals.json"))
 
 
 def check_loan(draft: LoanDraft) -> None:
@@ -32,21 +123,279 @@ def check_loan(draft: LoanDraft) -> None:
             maturity=draft.maturity_date.isoformat(),
             start=draft.start_date.isoformat(),
         )
+    if draft.credit_line_fen is not None and draft.credit_line_fen < draft.amount_fen:
+        raise DomainError("loan.credit_line", "the credit line is less than the amount drawn")
+    if draft.product_code and not _CODE.match(draft.product_code):
+        raise DomainError("loan.product", "'{code}' is not a product code", code=draft.product_code)
+    if draft.repayment_mode and not _MODE.match(draft.repayment_mode):
+        raise DomainError(
+            "loan.repayment_mode",
+            "'{mode}' is not a repayment mode (lower-case letters, digits and _)",
+            mode=draft.repayment_mode,
+        )
+
+
+def _new(prospect_id: str, draft: LoanDraft) -> NewLoan:
+    return NewLoan(
+        prospect_id,
+        draft.product_code,
+        draft.amount_fen,
+        draft.rate_bp,
+        draft.start_date,
+        draft.maturity_date,
+        draft.credit_line_fen,
+        draft.repayment_mode,
+    )
+
+
+class LoanService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, loan_id: str) -> LoanRecord:
+        with self.ctx.db.reading() as s:
+            return self._records(s, [self._load(s, loan_id)])[0]
+
+    def of_prospect(self, prospect_id: str) -> list[LoanRecord]:
+        """A prospect's loans, oldest first."""
+        with self.ctx.db.reading() as s:
+            if prospect_reads.plain(s, prospect_id) is None:
+                raise NotFound("prospect", prospect_id)
+            return self._records(s, loan_queries.of_prospect(s, prospect_id))
+
+    def renewals_due(
+        self, days: int = 90, day: date | None = None, rm_ids: Sequence[str] | None = None
+    ) -> list[RenewalDue]:
+        """Active loans maturing within ``days`` of ``day`` (and those past maturity, still
+        active), soonest first, each with its renewal reminder; ``rm_ids``: those RMs' books
+        only (None: everyone's)."""
+        if days < 0:
+            raise DomainError("renewals.days", "the window must not be negative")
+        today = day or self.ctx.today()
+        wanted = reminder_days()
+        with self.ctx.db.reading() as s:
+            cal = visit_rules.holiday_calendar(s)
+            rows = loan_queries.maturing(s, today + timedelta(days=days), rm_ids)
+        due: list[RenewalDue] = []
+        for r in rows:
+            reminder = due_reminder(r.maturity_date, today, wanted, cal, r.last_contact_on)
+            due.append(
+                RenewalDue(
+                    loan_id=r.loan_id,
+                    prospect_id=r.prospect_id,
+                    prospect_name=r.prospect_name,
+                    rm_id=r.rm_id,
+                    rm_name=r.rm_name,
+                    product_code=r.product_code,
+                    maturity=r.maturity_date,
+                    days_left=(r.maturity_date - today).days,
+                    reminder=None if reminder is None else reminder.days_before,
+                    reminder_on=None if reminder is None else reminder.on,
+                    handled=reminder is not None and reminder.handled,
+                    overdue_days=0 if reminder is None else reminder.overdue_days,
+                    balance_fen=r.amount_fen if r.balance_fen is None else r.balance_fen,
+                )
+            )
+        return due
+
+    def reminders(self, maturity: date) -> list[tuple[int, date]]:
+        """Every renewal reminder of a loan maturing on ``maturity``: (days before, day shown)."""
+        with self.ctx.db.reading() as s:
+            cal = visit_rules.holiday_calendar(s)
+        return schedule(maturity, reminder_days(), cal)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def record(self, prospect_id: str, draft: LoanDraft) -> LoanRecord:
+        """Record a loan granted to a prospect (its first lets it become a first-loan
+        customer)."""
+        check_loan(draft)
+        with self.ctx.db.transaction() as s:
+            if prospect_reads.plain(s, prospect_id) is None:
+                raise NotFound("prospect", prospect_id)
+            loan_id = self._writer(s).record(_new(prospect_id, draft))
+            return self._records(s, [self._load(s, loan_id)])[0]
+
+    def edit(self, loan_id: str, draft: LoanDraft) -> LoanRecord:
+        """Correct a loan's terms; only while head office does not have it yet."""
+        check_loan(draft)
+        with self.ctx.db.transaction() as s:
+            loan = self._load(s, loan_id)
+            if not loan_queries.unsent(s, [loan.id]):
+                raise LoanRefused(
+                    "loan.synced",
+                    "this loan has already been sent to head office and can no longer be "
+                    "edited here: record a repayment or a renewal, or ask head office to "
+                    "correct it",
+                )
+            self._open(loan)
+            self._writer(s).edit(
+                loan,
+                {
+                    "product_code": draft.product_code,
+                    "amount_fen": draft.amount_fen,
+                    "credit_line_fen": draft.credit_line_fen,
+                    "rate_bp": draft.rate_bp,
+                    "start_date": draft.start_date,
+                    "maturity_date": draft.maturity_date,
+                    "repayment_mode": draft.repayment_mode,
+                },
+            )
+            return self._records(s, [loan])[0]
+
+    def repay(self, loan_id: str, amount_fen: int, on: date | None = None) -> LoanRecord:
+        """A repayment, in part or in full (which closes the loan as repaid)."""
+        day = on or self.ctx.today()
+        with self.ctx.db.transaction() as s:
+            loan = self._load(s, loan_id)
+            self._open(loan)
+            owed = outstanding(loan)
+            if amount_fen <= 0:
+                raise DomainError("loan.repay_amount", "a repayment must be more than zero")
+            if amount_fen > owed:
+                raise LoanRefused(
+                    "loan.repay_too_much",
+                    "a repayment of {amount} is more than the {owed} still owed",
+                    amount=format_yuan(amount_fen),
+                    owed=format_yuan(owed),
+                )
+            self._check_day(loan, day)
+            self._writer(s).repay(loan, amount_fen, day)
+            return self._records(s, [loan])[0]
+
+    def mark_overdue(self, loan_id: str) -> LoanRecord:
+        with self.ctx.db.transaction() as s:
+            loan = self._load(s, loan_id)
+            if loan.status != "active":
+                raise LoanRefused(
+                    "loan.not_active",
+                    "the loan is {status}, not in repayment",
+                    status=STATUS_NAMES[loan.status],
+                )
+            self._writer(s).mark_overdue(loan)
+            return self._records(s, [loan])[0]
+
+    def renew(
+        self,
+        loan_id: str,
+        maturity: date,
+        amount_fen: int | None = None,
+        rate_bp: int | None = None,
+        start: date | None = None,
+        credit_line_fen: int | None = None,
+        repayment_mode: str | None = None,
+        product_code: str | None = None,
+    ) -> LoanRecord:
+        """Renew (续贷) an active loan: a new loan linked to it, starting at its maturity
+        unless said otherwise, for what is still owed at the same rate unless said
+        otherwise; the old loan ends as renewed. An overdue loan is not renewed (a renewal
+        must never hide credit risk). Returns the new loan."""
+        with self.ctx.db.transaction() as s:
+            old = self._load(s, loan_id)
+            if old.status != "active":
+                raise LoanRefused(
+                    "loan.renew_not_active",
+                    "only a loan in repayment can be renewed; this one is {status}",
+                    status=STATUS_NAMES[old.status],
+                )
+            amount = outstanding(old) if amount_fen is None else amount_fen
+            line = credit_line_fen
+            if line is None and old.credit_line_fen is not None and old.credit_line_fen >= amount:
+                line = old.credit_line_fen
+            draft = LoanDraft(
+                amount_fen=amount,
+                rate_bp=old.rate_bp if rate_bp is None else rate_bp,
+                start_date=old.maturity_date if start is None else start,
+                maturity_date=maturity,
+                product_code=old.product_code if product_code is None else product_code,
+                credit_line_fen=line,
+                repayment_mode=old.repayment_mode if repayment_mode is None else repayment_mode,
+            )
+            check_loan(draft)
+            new_id = self._writer(s).renew(old, _new(old.prospect_id, draft))
+            return self._records(s, [self._load(s, new_id)])[0]
+
+    def record_outcome(
+        self, loan_id: str, outcome: str, reason: str = "", on: date | None = None
+    ) -> LoanRecord:
+        """How a loan ended at maturity without a renewal: ``repaid``, or ``not_renewed``
+        with the reason (renewing it is `renew`)."""
+        if outcome not in OUTCOMES:
+            raise DomainError(
+                "loan.outcome",
+                "'{outcome}' is not an outcome: repaid or not_renewed (renewed: renew the loan)",
+                outcome=outcome,
+            )
+        why = reason.strip()
+        if outcome == "not_renewed" and not why:
+            raise DomainError("loan.outcome_reason", "a loan not renewed needs the reason")
+        day = on or self.ctx.today()
+        with self.ctx.db.transaction() as s:
+            loan = self._load(s, loan_id)
+            self._open(loan)
+            self._check_day(loan, day)
+            self._writer(s).close(loan, outcome, why, day)
+            return self._records(s, [loan])[0]
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _writer(self, s: Session) -> LoanWriter:
+        return LoanWriter(s, self.ctx.now(), self.ctx.zone)
+
+    def _load(self, s: Session, loan_id: str) -> Loan:
+        loan = loan_queries.load(s, loan_id)
+        if loan is None:
+            raise NotFound("loan", loan_id)
+        return loan
+
+    def _open(self, loan: Loan) -> None:
+        if loan.status not in OUTSTANDING:
+            raise LoanRefused(
+                "loan.closed",
+                "the loan is closed ({status}): nothing more can be recorded on it",
+                status=STATUS_NAMES[loan.status],
+            )
+
+    def _check_day(self, loan: Loan, day: date) -> None:
+        if day < loan.start_date or day > self.ctx.today():
+            raise DomainError(
+                "loan.day",
+                "{day} is not between the loan's start {start} and today",
+                day=day.isoformat(),
+                start=loan.start_date.isoformat(),
+            )
+
+    def _records(self, s: Session, loans: Sequence[Loan]) -> list[LoanRecord]:
+        unsent = loan_queries.unsent(s, [lo.id for lo in loans])
+        stages = {
+            pid: loan_queries.prospect_stage(s, pid) or ""
+            for pid in {lo.prospect_id for lo in loans}
+        }
+        return [
+            LoanRecord(
+                id=lo.id,
+                prospect_id=lo.prospect_id,
+                product_code=lo.product_code,
+                amount_fen=lo.amount_fen,
+                credit_line_fen=lo.credit_line_fen,
+                rate_bp=lo.rate_bp,
+                start_date=lo.start_date,
+                maturity_date=lo.maturity_date,
+                repayment_mode=lo.repayment_mode,
+                status=lo.status,
+                balance_fen=outstanding(lo),
+                renewed_from_id=lo.renewed_from_id,
+                outcome_reason=lo.outcome_reason,
+                closed_on=lo.closed_on,
+                editable=lo.id in unsent and lo.status in OUTSTANDING,
+                prospect_stage=stages[lo.prospect_id],
+            )
+            for lo in loans
+        ]
 
 
 def record_loan(ctx: Context, prospect_id: str, draft: LoanDraft) -> str:
-    check_loan(draft)
-    with ctx.db.transaction() as s:
-        p = prospect_reads.plain(s, prospect_id)
-        if p is None:
-            raise NotFound("prospect", prospect_id)
-        return LoanWriter(s, ctx.now(), ctx.zone).record(
-            NewLoan(
-                p.id,
-                draft.product_code,
-                draft.amount_fen,
-                draft.rate_bp,
-                draft.start_date,
-                draft.maturity_date,
-            )
-        )
+    """Record a loan (see `LoanService.record`); returns its id."""
+    return LoanService(ctx).record(prospect_id, draft).id

@@ -26,7 +26,7 @@ from crm.services.records import (
     StageChange,
     StaleEdit,
 )
-from crm.store import contact_writer, prospect_reads, queries
+from crm.store import contact_writer, prospect_reads, queries, user_queries
 from crm.store.contact_writer import NewContact
 from crm.store.models import (
     Prospect,
@@ -35,6 +35,8 @@ from crm.store.prospect_writer import NewProspect, ProspectWriter
 from crm.store.unit_of_work import Session
 
 PAGE_SIZE = 200
+# Loan statuses of money still owed: the customer stays in post-loan care.
+OUTSTANDING = ("active", "overdue")
 EDITABLE = EDITABLE_FIELDS
 
 
@@ -229,12 +231,17 @@ class ProspectService:
         target: str,
         reason_code: str | None = None,
         reason_text: str = "",
+        lead_confirmed: bool = False,
     ) -> ProspectDetail:
-        """Ask for a stage move; the gates decide, and a refusal says which gate failed."""
+        """Ask for a stage move; the gates decide, and a refusal says which gate failed.
+
+        ``lead_confirmed``: the acting user, a team lead, confirms dropping a customer whose
+        loans are still outstanding (it stays in post-loan care)."""
         with self.ctx.db.transaction() as s:
+            self._check_lead(s, lead_confirmed)
             p = self._load(s, prospect_id)
             writer = self._writer(s)
-            self._move(writer, p, target, reason_code, reason_text)
+            self._move(writer, p, target, reason_code, reason_text, lead_confirmed)
             writer.finish()
             s.flush()
             writer.refresh_due([p.id])
@@ -246,16 +253,18 @@ class ProspectService:
         target: str,
         reason_code: str | None = None,
         reason_text: str = "",
+        lead_confirmed: bool = False,
     ) -> tuple[list[str], dict[str, DomainError]]:
         """A bulk move: each prospect passes its own gates. Returns (moved, refused by id)."""
         moved: list[str] = []
         refused: dict[str, DomainError] = {}
         with self.ctx.db.transaction() as s:
+            self._check_lead(s, lead_confirmed)
             writer = self._writer(s)
             for pid in prospect_ids:
                 try:
                     p = self._load(s, pid)
-                    self._move(writer, p, target, reason_code, reason_text)
+                    self._move(writer, p, target, reason_code, reason_text, lead_confirmed)
                     moved.append(pid)
                 except DomainError as exc:
                     refused[pid] = exc
@@ -289,6 +298,7 @@ class ProspectService:
         target: str,
         reason_code: str | None,
         reason_text: str,
+        lead_confirmed: bool = False,
     ) -> None:
         check_move(
             Stage(p.stage),
@@ -297,6 +307,7 @@ class ProspectService:
             reference.strategic_criteria(),
             reason_code=reason_code,
             reason_text=reason_text.strip(),
+            lead_confirmed=lead_confirmed,
         )
         writer.move(p, Stage(target).value, reason_code, reason_text.strip())
 
@@ -308,7 +319,19 @@ class ProspectService:
             first_loan_date=first,
             total_credit_fen=sum(lo.amount_fen for lo in active),
             today=self.ctx.today(),
+            active_loans=sum(lo.status in OUTSTANDING for lo in p.loans),
         )
+
+    def _check_lead(self, s: Session, lead_confirmed: bool) -> None:
+        """Only a team lead (or an administrator) confirms dropping a customer with a loan."""
+        if not lead_confirmed:
+            return
+        user = user_queries.by_id(s, self.ctx.actor_id) if self.ctx.actor_id else None
+        if user is None or user.role not in ("lead", "admin"):
+            raise DomainError(
+                "stage.lead_only",
+                "only a team lead can confirm dropping a customer whose loans are outstanding",
+            )
 
     def _load(self, s: Session, prospect_id: str) -> Prospect:
         p = prospect_reads.load(s, prospect_id)

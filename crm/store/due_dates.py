@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 from crm import resources
 from crm.domain.cadence import CadenceFacts, CadenceRule, CadenceTable, due_date, parse_rules
 from crm.domain.holidays import HolidayCalendar, HolidayYear, parse_year_table
+from crm.domain.stages import Stage
 from crm.store import meta
-from crm.store.models import Loan, Prospect
+from crm.store.models import Loan, Prospect, StageEvent
 from crm.store.models_visit import CadenceRule as CadenceRow
 from crm.store.models_visit import HolidayYear as HolidayRow
 
@@ -147,13 +148,18 @@ def refresh_due(
     rules = cadence(session).rules
     cal = holiday_calendar(session)
     changes: list[dict[str, Any]] = []
-    for row in session.execute(stmt):
+    rows = list(session.execute(stmt))
+    dropped = _drop_facts(session, [r.id for r in rows if r.stage == Stage.DROPPED.value])
+    for row in rows:
+        reason, active = dropped.get(row.id, (None, False))
         due = due_date(
             CadenceFacts(
                 row.stage,
                 row.last_contact_on,
                 local_day(row.stage_changed_at, zone),
                 row.first,
+                reason,
+                active,
             ),
             rules,
             cal,
@@ -170,3 +176,28 @@ def refresh_due(
             changes,
         )
     return len(changes)
+
+
+def _drop_facts(session: Executor, prospect_ids: Sequence[str]) -> dict[str, tuple[str, bool]]:
+    """Of dropped prospects: why they were last dropped, and whether a loan of theirs is
+    still outstanding (post-loan care goes on)."""
+    found: dict[str, tuple[str, bool]] = {}
+    for start in range(0, len(prospect_ids), 500):
+        part = prospect_ids[start : start + 500]
+        reasons: dict[str, str] = {}
+        for pid, code in session.execute(
+            select(StageEvent.prospect_id, StageEvent.reason_code)
+            .where(StageEvent.prospect_id.in_(part), StageEvent.to_stage == Stage.DROPPED.value)
+            .order_by(StageEvent.changed_at)
+        ):
+            reasons[pid] = code
+        owing = set(
+            session.execute(
+                select(Loan.prospect_id)
+                .where(Loan.prospect_id.in_(part), Loan.status.in_(("active", "overdue")))
+                .distinct()
+            ).scalars()
+        )
+        for pid in part:
+            found[pid] = (reasons.get(pid, ""), pid in owing)
+    return found
