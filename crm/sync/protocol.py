@@ -397,7 +397,17 @@ class LoanFields(ChildFields):
     rate_bp: Annotated[int, Field(ge=0)] | None = None
     start_date: IsoDate | None = None
     maturity_date: IsoDate | None = None
-    status: str | None = None
+    status: Literal["active", "repaid", "overdue", "renewed", "not_renewed"] | None = None
+    credit_line_fen: Fen | None = None
+    repayment_mode: str | None = None
+    balance_fen: Fen | None = None
+    renewed_from_id: Id | None = None
+    renewed_by_id: Id | None = None
+    outcome_reason: str | None = None
+    closed_on: IsoDate | None = None
+    # A repayment (op ``repay``): how much, on which day.
+    repaid_fen: Fen | None = None
+    repaid_on: IsoDate | None = None
 
 
 class LoanCreate(LoanFields):
