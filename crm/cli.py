@@ -436,6 +436,9 @@ def build_parser() -> argparse.ArgumentParser:
     from crm.commands import visits as visit_commands
 
     visit_commands.register(sub, common)
+    from crm.commands import loans as loan_commands
+
+    loan_commands.register(sub, common)
     from crm.commands import imports as import_commands
 
     import_commands.register(sub, common)

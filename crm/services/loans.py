@@ -165,6 +165,13 @@ class LoanService:
                 raise NotFound("prospect", prospect_id)
             return self._records(s, loan_queries.of_prospect(s, prospect_id))
 
+    def page(
+        self, status: str | None = None, limit: int = 200, offset: int = 0
+    ) -> list[LoanRecord]:
+        """The book's loans (of one status, when given), by maturity."""
+        with self.ctx.db.reading() as s:
+            return self._records(s, loan_queries.page(s, status, limit, offset))
+
     def renewals_due(
         self, days: int = 90, day: date | None = None, rm_ids: Sequence[str] | None = None
     ) -> list[RenewalDue]:

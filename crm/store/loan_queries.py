@@ -24,6 +24,14 @@ def of_prospect(s: Session, prospect_id: str) -> Sequence[Loan]:
     ).all()
 
 
+def page(s: Session, status: str | None, limit: int, offset: int) -> Sequence[Loan]:
+    """The book's loans (of one status, when given), by maturity."""
+    stmt = select(Loan).order_by(Loan.maturity_date, Loan.id).limit(limit).offset(offset)
+    if status is not None:
+        stmt = stmt.where(Loan.status == status)
+    return s.scalars(stmt).all()
+
+
 def unsent(s: Session, loan_ids: Sequence[str]) -> set[str]:
     """Which of these loans head office has not received yet (their create op waits in
     the outbox)."""
