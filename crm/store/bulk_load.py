@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
 
-from crm.domain.importing import initials
+from crm.domain.importing import PlainInitials, initials, plain_initials
 from crm.domain.search_text import INDEXED_FIELDS, fields_text, joined, names_text
 from crm.domain.text import normalise_name
 from crm.store import search
@@ -139,6 +140,18 @@ def copy_spill(
     Path(spill).unlink(missing_ok=True)
 
 
+@cache
+def _plain() -> PlainInitials:
+    return plain_initials()
+
+
+def _initials(name: str) -> str:
+    """A name's initials as every writer indexes them: from the small tables where they
+    answer (a bulk load renames thousands), else by the whole phrase match."""
+    found = _plain()(name)
+    return initials(name) if found is None else found
+
+
 def _rename(conn: Connection, renamed: list[tuple[int, str, str]]) -> None:
     """Give renamed prospects their new names in the spilled rows, and the search text of
     the new name (its initials included) in the spilled bodies."""
@@ -156,6 +169,6 @@ def _rename(conn: Connection, renamed: list[tuple[int, str, str]]) -> None:
     changed: list[tuple[str, int]] = []
     for rowid, search_rowid, *values in spilled:
         values[0] = name = new_names[rowid]
-        letters = names_text(initials(name), initials(values[1] or ""))
+        letters = names_text(_initials(name), _initials(values[1] or ""))
         changed.append((joined(fields_text(values), letters), search_rowid))
     conn.exec_driver_sql(f"UPDATE spill.{SPILLED_SEARCH} SET body = ? WHERE rid = ?", changed)
