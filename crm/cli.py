@@ -447,6 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync_commands.register(sub, common)
     headoffice_commands.register(sub, common)
+    from crm.commands import products as product_commands
+
+    product_commands.register(sub, common)
     return parser
 
 

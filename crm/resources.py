@@ -29,6 +29,8 @@ __all__ = [
     "Section",
     "SourceList",
     "Tag",
+    "catalogue_document",
+    "catalogue_schema",
     "demo_city",
     "demo_districts",
     "demo_names",
@@ -353,6 +355,22 @@ def stage_rules() -> dict[str, Any]:
     """Head office's default stage rules (strategic-client criteria, stalled days)."""
     data = _obj(load_json("data", "stage_rules.json"), "data/stage_rules.json")
     return copy.deepcopy(data)
+
+
+# --------------------------------------------------------------------------- products
+
+
+def catalogue_document() -> dict[str, Any]:
+    """The bundled default product catalogue as published JSON (amounts in yuan): parse it
+    with crm.domain.catalogue.parse_catalogue(document, catalogue_schema())."""
+    return copy.deepcopy(_obj(load_json("data", "catalogue.json"), "data/catalogue.json"))
+
+
+def catalogue_schema() -> dict[str, Any]:
+    """The JSON schema every product catalogue (bundled or published) must fit."""
+    return copy.deepcopy(
+        _obj(load_json("data", "catalogue.schema.json"), "data/catalogue.schema.json")
+    )
 
 
 # --------------------------------------------------------------------------- demo data
