@@ -259,6 +259,35 @@ def cmd_due(args: argparse.Namespace) -> int:
                     ],
                 )
             )
+    if report.renewals:
+        from crm.domain.money import format_yuan
+
+        print(f"\n{msg('Renewals to start')}: {len(report.renewals):,}")
+        print(
+            _table(
+                [
+                    msg("Maturity"),
+                    msg("Days left"),
+                    msg("Reminder"),
+                    msg("Days overdue"),
+                    msg("Prospect"),
+                    msg("RM"),
+                    msg("Balance"),
+                ],
+                [
+                    [
+                        r.maturity.isoformat(),
+                        str(r.days_left),
+                        msg("{days} days", days=r.reminder),
+                        str(r.overdue_days),
+                        r.prospect_name,
+                        r.rm_name or "",
+                        format_yuan(r.balance_fen),
+                    ]
+                    for r in report.renewals
+                ],
+            )
+        )
     longest = max(report.overdue_visit_count, report.overdue_count, report.due_count)
     if report.limit is not None and report.offset + report.limit < longest:
         print(

@@ -4,6 +4,9 @@ Each visit is one event whose UID is the visit's id, so importing a newer export
 the events instead of duplicating them (SEQUENCE is the visit's version). Times are in
 Asia/Shanghai with the zone's definition included; a visit without a time is an all-day
 event. Amendments are not events of their own: they correct a visit already there.
+
+Active loans add all-day events: each renewal reminder (续贷提醒, 90/60/30/7 days before
+maturity, on a working day) and the maturity itself, with stable UIDs too.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from icalendar import Calendar, Event
 from crm.domain.visits import VisitKind, VisitStatus
 from crm.i18n import msg
 from crm.services.context import Context
+from crm.services.loans import LoanService, RenewalEvent
 from crm.services.visits import VisitLine, VisitService
 
 PRODID = "-//FirstLoan CRM//首贷通//ZH"
@@ -55,7 +59,44 @@ def _description(line: VisitLine) -> str:
     return "\n".join(parts)
 
 
-def build_calendar(lines: Sequence[VisitLine], ctx: Context, name: str) -> Calendar:
+def _renewal_event(item: RenewalEvent, stamp: datetime) -> Event:
+    from crm.domain.money import format_yuan
+
+    event = Event()
+    event.add("uid", f"renewal-{item.loan_id}-{item.days_before}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    if item.days_before:
+        event.add(
+            "summary",
+            msg(
+                "Renewal reminder ({days} days): {name}",
+                days=item.days_before,
+                name=item.prospect_name,
+            ),
+        )
+    else:
+        event.add("summary", msg("Loan matures: {name}", name=item.prospect_name))
+    event.add("dtstart", item.on)
+    event.add("dtend", item.on + timedelta(days=1))
+    event.add(
+        "description",
+        msg(
+            "Maturity {day}; balance {balance}",
+            day=item.maturity.isoformat(),
+            balance=format_yuan(item.balance_fen),
+        ),
+    )
+    event.add("status", "CONFIRMED")
+    event.add("categories", [msg("Loan renewal")])
+    return event
+
+
+def build_calendar(
+    lines: Sequence[VisitLine],
+    ctx: Context,
+    name: str,
+    renewals: Sequence[RenewalEvent] = (),
+) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -86,6 +127,8 @@ def build_calendar(lines: Sequence[VisitLine], ctx: Context, name: str) -> Calen
         event.add("status", "CONFIRMED")
         event.add("categories", [msg("Customer visit")])
         cal.add_component(event)
+    for item in renewals:
+        cal.add_component(_renewal_event(item, stamp))
     cal.add_missing_timezones()
     return cal
 
@@ -103,7 +146,8 @@ def export_ics(
     first = start or today - timedelta(days=PAST_DAYS)
     last = end or today + timedelta(days=FUTURE_DAYS)
     lines = VisitService(ctx).between(first, last, rm_ids)
-    cal = build_calendar(lines, ctx, name or msg("FirstLoan CRM visits"))
+    renewals = LoanService(ctx).calendar_events(max(first, today), last, rm_ids)
+    cal = build_calendar(lines, ctx, name or msg("FirstLoan CRM visits"), renewals)
     target.write_bytes(cal.to_ical())
     return len(lines)
 

@@ -105,6 +105,21 @@ class RenewalDue:
         return self.reminder is not None and not self.handled
 
 
+@dataclass(frozen=True)
+class RenewalEvent:
+    """A day in the calendar of an active loan: a renewal reminder, or its maturity."""
+
+    loan_id: str
+    prospect_id: str
+    prospect_name: str
+    rm_id: str | None
+    maturity: date
+    # Days before maturity of the reminder; 0 for the maturity itself.
+    days_before: int
+    on: date
+    balance_fen: int
+
+
 @lru_cache(maxsize=1)
 def reminder_days() -> tuple[int, ...]:
     """The renewal reminder days in force (resources/data/renewals.json), longest first."""
@@ -206,6 +221,36 @@ class LoanService:
                 )
             )
         return due
+
+    def calendar_events(
+        self, first: date, last: date, rm_ids: Sequence[str] | None = None
+    ) -> list[RenewalEvent]:
+        """Renewal reminders and maturities of active loans falling from ``first`` to
+        ``last``, by day."""
+        wanted = reminder_days()
+        with self.ctx.db.reading() as s:
+            cal = visit_rules.holiday_calendar(s)
+            until = last + timedelta(days=max(wanted, default=0))
+            rows = loan_queries.maturing(s, until, rm_ids, since=first)
+        events: list[RenewalEvent] = []
+        for r in rows:
+            balance = r.amount_fen if r.balance_fen is None else r.balance_fen
+            for days, on in [*schedule(r.maturity_date, wanted, cal), (0, r.maturity_date)]:
+                if first <= on <= last:
+                    events.append(
+                        RenewalEvent(
+                            r.loan_id,
+                            r.prospect_id,
+                            r.prospect_name,
+                            r.rm_id,
+                            r.maturity_date,
+                            days,
+                            on,
+                            balance,
+                        )
+                    )
+        events.sort(key=lambda e: (e.on, e.prospect_name, e.loan_id))
+        return events
 
     def reminders(self, maturity: date) -> list[tuple[int, date]]:
         """Every renewal reminder of a loan maturing on ``maturity``: (days before, day shown)."""

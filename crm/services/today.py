@@ -2,8 +2,9 @@
 
 Visits planned today, visits planned earlier and not recorded, prospects whose contact
 rhythm has lapsed, prospects due soon, and first-loan customers whose financial-literacy
-checklist has not moved for a while. Every list is one indexed query; the long ones are
-capped (with their full count) because a page shows the most urgent first.
+checklist has not moved for a while, and loans whose renewal reminder waits for action.
+Every list is one indexed query; the long ones are capped (with their full count) because a
+page shows the most urgent first.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from crm.domain.cadence import overdue_days
 from crm.services import visit_rules
 from crm.services.container import Services
 from crm.services.context import Context, NotFound
+from crm.services.loans import LoanService, RenewalDue, reminder_days
 from crm.services.visits import VisitLine, to_line
 from crm.store import today_queries, user_queries, visit_queries
 from crm.store.unit_of_work import Session
@@ -86,6 +88,8 @@ class TodaySummary:
     stalled_after_days: int
     # Years in the coming weeks with no published holiday table (weekends only).
     unknown_holiday_years: tuple[int, ...]
+    # Loans whose renewal reminder waits for action, the longest waiting first.
+    renewals: tuple[RenewalDue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,8 @@ class DueReport:
     due_count: int
     offset: int
     limit: int | None
+    # Loans whose renewal reminder waits for action, the longest waiting first.
+    renewals: tuple[RenewalDue, ...] = ()
 
 
 class TodayService:
@@ -166,6 +172,7 @@ class TodayService:
                 unknown_holiday_years=cal.unknown_years(
                     today, today + timedelta(days=HOLIDAY_LOOKAHEAD_DAYS)
                 ),
+                renewals=self.renewals(scope, today),
             )
 
     def starting_soon(self, scope: Scope, now: datetime, minutes: int = 15) -> list[VisitLine]:
@@ -224,7 +231,16 @@ class TodayService:
                 due_count=due_count,
                 offset=offset,
                 limit=limit,
+                renewals=self.renewals(scope, today),
             )
+
+    def renewals(self, scope: Scope, day: date | None = None) -> tuple[RenewalDue, ...]:
+        """Loans whose renewal reminder waits for action (a past one too: never lost),
+        the longest waiting first, then the soonest maturity."""
+        window = max(reminder_days(), default=0)
+        due = LoanService(self.ctx).renewals_due(window, day or self.ctx.today(), scope.rm_ids)
+        waiting = [r for r in due if r.needs_action]
+        return tuple(sorted(waiting, key=lambda r: (-r.overdue_days, r.maturity, r.loan_id)))
 
     def no_contact(
         self, scope: Scope, days: int, day: date | None = None, limit: int | None = LIST_LIMIT

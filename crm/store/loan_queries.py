@@ -68,9 +68,12 @@ class MaturingLoan(NamedTuple):
 _RM = User.__table__.alias("rm")
 
 
-def maturing(s: Session, until: date, rm_ids: Sequence[str] | None = None) -> list[MaturingLoan]:
-    """Active loans maturing on or before ``until`` (those past maturity and still active
-    too), soonest first: the range of ix_loans_maturity_date, then each one's prospect."""
+def maturing(
+    s: Session, until: date, rm_ids: Sequence[str] | None = None, since: date | None = None
+) -> list[MaturingLoan]:
+    """Active loans maturing on or before ``until`` (and on or after ``since``, when given;
+    else those past maturity and still active too), soonest first: the range of
+    ix_loans_maturity_date, then each one's prospect."""
     stmt = (
         select(
             Loan.id,
@@ -89,6 +92,8 @@ def maturing(s: Session, until: date, rm_ids: Sequence[str] | None = None) -> li
         .where(Loan.maturity_date <= until, Loan.status == "active")
         .order_by(Loan.maturity_date, Loan.id)
     )
+    if since is not None:
+        stmt = stmt.where(Loan.maturity_date >= since)
     if rm_ids is not None:
         stmt = stmt.where(Prospect.assigned_rm_id.in_(list(rm_ids)))
     return [MaturingLoan(*row) for row in s.execute(stmt)]

@@ -56,12 +56,20 @@
         <translation>调休上班日</translation>
     </message>
     <message>
+        <source>renewal reminder or loan maturity</source>
+        <translation>续贷提醒或贷款到期</translation>
+    </message>
+    <message>
         <source>Drag a visit to another day to reschedule it; double-click to open.</source>
         <translation>拖动拜访到另一天即可改期；双击打开。</translation>
     </message>
     <message>
         <source>{count} visits</source>
         <translation>共 {count} 条拜访</translation>
+    </message>
+    <message>
+        <source>{count} renewal reminders</source>
+        <translation>{count} 条续贷提醒</translation>
     </message>
     <message>
         <source>A finalized record stays on the day it happened.</source>
@@ -237,6 +245,18 @@
     <message>
         <source>+{count} more</source>
         <translation>还有 {count} 条</translation>
+    </message>
+    <message>
+        <source>Renewals {count}</source>
+        <translation>续贷 {count}</translation>
+    </message>
+    <message>
+        <source>Maturity: {name}</source>
+        <translation>贷款到期：{name}</translation>
+    </message>
+    <message>
+        <source>Renewal reminder, {days} days before maturity: {name}</source>
+        <translation>续贷提醒（到期前 {days} 天）：{name}</translation>
     </message>
 </context>
 <context>
@@ -414,6 +434,10 @@
         <translation>辅导清单停滞</translation>
     </message>
     <message>
+        <source>renewals to start</source>
+        <translation>待启动续贷</translation>
+    </message>
+    <message>
         <source>Planned today</source>
         <translation>今日计划</translation>
     </message>
@@ -482,6 +506,34 @@
         <translation>停滞</translation>
     </message>
     <message>
+        <source>Maturity</source>
+        <translation>到期日</translation>
+    </message>
+    <message>
+        <source>Days left</source>
+        <translation>剩余天数</translation>
+    </message>
+    <message>
+        <source>Reminder</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>{days} days before</source>
+        <translation>到期前 {days} 天</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>已等待</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
+    <message>
         <source>Contact overdue</source>
         <translation>联系逾期</translation>
     </message>
@@ -496,6 +548,10 @@
     <message>
         <source>Checklists stalled</source>
         <translation>清单停滞</translation>
+    </message>
+    <message>
+        <source>Renewals</source>
+        <translation>续贷</translation>
     </message>
     <message>
         <source>Record a visit or call…</source>
@@ -528,6 +584,10 @@
     <message>
         <source>Checklists stalled ({count})</source>
         <translation>清单停滞（{count}）</translation>
+    </message>
+    <message>
+        <source>Renewals ({count})</source>
+        <translation>续贷（{count}）</translation>
     </message>
     <message>
         <source>Select a row first.</source>

@@ -1,4 +1,5 @@
-"""What the calendar views share: the loaded range, chips, and dragging a visit."""
+"""What the calendar views share: the loaded range (visits, days, renewal reminders),
+chips, and dragging a visit."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 
 from crm.domain.holidays import DayInfo, DayKind
+from crm.services.loans import RenewalEvent
 from crm.services.visits import VisitLine
 from crm.ui.visits import labels
 
@@ -22,6 +24,8 @@ GRID = QColor("#d5dae1")
 MUTED = QColor("#8a94a3")
 TEXT = QColor("#1d2633")
 OVERDUE = QColor(labels.STATUS_COLOURS["overdue"])
+# Renewal reminders (续贷) and maturities of active loans.
+RENEWAL = QColor("#0f7b6c")
 
 
 @dataclass
@@ -36,12 +40,22 @@ class CalendarData:
     # Visits in all per day, when only the first few of each day were loaded.
     counts: dict[date, int] = field(default_factory=dict)
     by_day: dict[date, list[VisitLine]] = field(default_factory=dict)
+    # Renewal reminders and maturities of active loans falling in the range.
+    renewals: list[RenewalEvent] = field(default_factory=list)
+    renewals_by_day: dict[date, list[RenewalEvent]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         grouped: dict[date, list[VisitLine]] = defaultdict(list)
         for visit in self.visits:
             grouped[visit.visit_on].append(visit)
         self.by_day = dict(grouped)
+        reminders: dict[date, list[RenewalEvent]] = defaultdict(list)
+        for event in self.renewals:
+            reminders[event.on].append(event)
+        self.renewals_by_day = dict(reminders)
+
+    def renewals_of(self, day: date) -> list[RenewalEvent]:
+        return self.renewals_by_day.get(day, [])
 
     def of(self, day: date) -> list[VisitLine]:
         return self.by_day.get(day, [])

@@ -14,10 +14,12 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPe
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from crm.domain.holidays import DayKind
+from crm.services.loans import RenewalEvent
 from crm.services.visits import VisitLine
 from crm.ui.calendar.common import (
     GRID,
     MUTED,
+    RENEWAL,
     TEXT,
     TODAY_BORDER,
     CalendarData,
@@ -69,6 +71,7 @@ class MonthView(QWidget):
         self.data: CalendarData | None = None
         self.chips: list[tuple[QRectF, VisitLine]] = []
         self.more: list[tuple[QRectF, date]] = []
+        self.renewal_marks: list[tuple[QRectF, list[RenewalEvent]]] = []
         self.drag: Drag | None = None
         self._names = weekday_names()
 
@@ -113,7 +116,7 @@ class MonthView(QWidget):
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("white"))
-        self.chips, self.more = [], []
+        self.chips, self.more, self.renewal_marks = [], [], []
         font = QFont(self.font())
         small = QFont(font)
         small.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
@@ -169,6 +172,8 @@ class MonthView(QWidget):
                 painter.drawRect(rect.adjusted(1, 1, -1, -1))
             visits = data.of(day) if data else []
             self._paint_visits(painter, rect, day, visits, line, small)
+            if data is not None and data.renewals_of(day):
+                self._paint_renewals(painter, rect, data.renewals_of(day), line, small)
         if self.drag is not None and self.drag.moving and data is not None:
             ghost = QRectF(
                 self.drag.position.x() - width / 2 + 6, self.drag.position.y() - 8, width - 12, line
@@ -213,6 +218,28 @@ class MonthView(QWidget):
             painter.setFont(self.font())
             self.more.append((more, day))
 
+    def _paint_renewals(
+        self,
+        painter: QPainter,
+        rect: QRectF,
+        events: list[RenewalEvent],
+        line: int,
+        small: QFont,
+    ) -> None:
+        """A mark in the cell's bottom corner: how many renewal reminders (or maturities)
+        fall on the day, the names in its tooltip."""
+        painter.save()
+        painter.setFont(small)
+        painter.setPen(QPen(RENEWAL))
+        mark = QRectF(rect.left() + 4, rect.bottom() - line - 1, rect.width() - 8, line)
+        painter.drawText(
+            mark,
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            self.tr("Renewals {count}").format(count=fmt.integer(len(events))),
+        )
+        painter.restore()
+        self.renewal_marks.append((mark, events))
+
     # -- mouse: select, open, drag -----------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -231,7 +258,10 @@ class MonthView(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self.drag is None:
             visit = self.chip_at(event.position())
-            self.setToolTip(self._tooltip(visit) if visit else "")
+            if visit is not None:
+                self.setToolTip(self._tooltip(visit))
+            else:
+                self.setToolTip(self._renewal_tooltip(event.position()))
             return
         self.drag.position = event.position()
         distance = (self.drag.position - self.drag.origin).manhattanLength()
@@ -269,6 +299,19 @@ class MonthView(QWidget):
         if self.drag is None or not self.drag.moving:
             return None
         return self.day_at(self.drag.position)
+
+    def _renewal_tooltip(self, point: QPointF) -> str:
+        for rect, events in self.renewal_marks:
+            if rect.contains(point):
+                return "\n".join(self._renewal_line(e) for e in events)
+        return ""
+
+    def _renewal_line(self, event: RenewalEvent) -> str:
+        if event.days_before == 0:
+            return self.tr("Maturity: {name}").format(name=event.prospect_name)
+        return self.tr("Renewal reminder, {days} days before maturity: {name}").format(
+            days=event.days_before, name=event.prospect_name
+        )
 
     def _tooltip(self, visit: VisitLine) -> str:
         parts = [visit.prospect_name, labels.kind(visit.kind), labels.status(visit.status)]

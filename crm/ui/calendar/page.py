@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from crm.domain.holidays import DayKind
 from crm.services.visits import DistrictGroup, VisitDetail, VisitLine
-from crm.ui.calendar.common import CalendarData
+from crm.ui.calendar.common import RENEWAL, CalendarData
 from crm.ui.calendar.day_view import DayView
 from crm.ui.calendar.month_view import MonthView
 from crm.ui.calendar.week_view import WeekView
@@ -170,6 +170,7 @@ class CalendarPage(Page):
             + self.tr("public holiday"),
             f"<span style='color:{labels.MAKEUP_COLOUR}'>{labels.work_mark()}</span> "
             + self.tr("make-up working day"),
+            swatch(RENEWAL.name(), self.tr("renewal reminder or loan maturity")),
             self.tr("Drag a visit to another day to reschedule it; double-click to open."),
         ]
         return " &nbsp; ".join(parts)
@@ -228,17 +229,22 @@ class CalendarPage(Page):
         rm_ids = self.scope.scope().rm_ids
         today = self.ui.today()
         service = self.service
+        loans = self.ui.services.loans
         self._set_period(view, anchor, start, end)
 
         def load() -> Loaded:
             calendar = service.calendar()
             days = {info.day: info for info in calendar.span(start, end)}
+            renewals = loans.calendar_events(start, end, rm_ids)
             if view == "day":
                 groups = service.day_plan(anchor, rm_ids)
                 visits = [v for g in groups for v in g.visits]
-                return CalendarData(start, end, today, visits, days), groups
+                return CalendarData(start, end, today, visits, days, renewals=renewals), groups
             shown = service.calendar_range(start, end, rm_ids, PER_DAY[view])
-            return CalendarData(start, end, today, shown.visits, days, shown.counts), None
+            data = CalendarData(
+                start, end, today, shown.visits, days, shown.counts, renewals=renewals
+            )
+            return data, None
 
         self.ui.tasks.read(
             self, load, lambda loaded: self._loaded(generation, view, anchor, loaded)
@@ -265,7 +271,12 @@ class CalendarPage(Page):
             self.banner.show()
         else:
             self.banner.hide()
-        self.message.emit(self.tr("{count} visits").format(count=fmt.integer(data.total())))
+        text = self.tr("{count} visits").format(count=fmt.integer(data.total()))
+        if data.renewals:
+            text += " · " + self.tr("{count} renewal reminders").format(
+                count=fmt.integer(len(data.renewals))
+            )
+        self.message.emit(text)
         self.shown.emit(view)
 
     def _district_name(self, code: str | None, fallback: str | None) -> str:

@@ -1,8 +1,9 @@
 """Today: the page the app opens on. What to do now, most urgent first.
 
 Visits planned today (grouped by district, to go together), visits planned earlier and not
-recorded, prospects whose contact rhythm has lapsed, prospects due soon, and first-loan
-customers whose financial-literacy checklist has stalled. One background read computes it
+recorded, prospects whose contact rhythm has lapsed, prospects due soon, first-loan
+customers whose financial-literacy checklist has stalled, and loans whose renewal reminder
+(续贷) waits for action. One background read computes it
 all; the page refreshes when visits change, when the day changes, and on F5.
 """
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm.services.loans import RenewalDue
 from crm.services.today import DueProspect, StalledChecklist, TodaySummary
 from crm.services.visits import VisitLine
 from crm.ui.common import fmt
@@ -39,6 +41,9 @@ from crm.ui.visits.actions import open_visit, plan_visit, record_visit, visit_ev
 from crm.ui.visits.scope import ScopeBox
 
 OVERDUE_COLOUR = labels.STATUS_COLOURS["overdue"]
+RENEWAL_COLOUR = "#0f7b6c"
+# The lists of the tabs, in their order.
+TAB_KEYS = ("overdue", "late", "soon", "stalled", "renewals")
 
 
 class SummaryCard(QFrame):
@@ -146,6 +151,7 @@ class TodayPage(Page):
             "overdue": SummaryCard(self.tr("prospects overdue for contact"), OVERDUE_COLOUR, self),
             "soon": SummaryCard(self.tr("due for contact soon"), "#b7791f", self),
             "stalled": SummaryCard(self.tr("checklists stalled"), "#6b4fbb", self),
+            "renewals": SummaryCard(self.tr("renewals to start"), RENEWAL_COLOUR, self),
         }
         for card in self.cards.values():
             cards.addWidget(card, 1)
@@ -235,12 +241,37 @@ class TodayPage(Page):
             ],
             self,
         )
+        self.renewals_model = RowsModel(
+            [
+                Column(
+                    self.tr("Maturity"),
+                    lambda r: fmt.day(r.maturity),
+                    lambda r: OVERDUE_COLOUR if r.days_left < 0 else None,
+                ),
+                Column(self.tr("Days left"), lambda r: fmt.days(r.days_left), right=True),
+                Column(
+                    self.tr("Reminder"),
+                    lambda r: self.tr("{days} days before").format(days=r.reminder),
+                ),
+                Column(
+                    self.tr("Waiting"),
+                    lambda r: fmt.days(r.overdue_days) if r.overdue_days else self.tr("today"),
+                    lambda r: OVERDUE_COLOUR if r.overdue_days else RENEWAL_COLOUR,
+                    right=True,
+                ),
+                Column(self.tr("Prospect"), lambda r: r.prospect_name, stretch=True),
+                Column(self.tr("RM"), lambda r: r.rm_name or ""),
+                Column(self.tr("Balance"), lambda r: fmt.money(r.balance_fen), right=True),
+            ],
+            self,
+        )
         self.views: dict[str, QTableView] = {}
         for key, model, caption in (
             ("overdue", self.overdue_model, self.tr("Contact overdue")),
             ("late", self.late_model, self.tr("Not recorded")),
             ("soon", self.soon_model, self.tr("Due soon")),
             ("stalled", self.stalled_model, self.tr("Checklists stalled")),
+            ("renewals", self.renewals_model, self.tr("Renewals")),
         ):
             view = make_table(model, self.tabs)
             view.doubleClicked.connect(lambda index, k=key: self._activate(k, index))
@@ -314,11 +345,13 @@ class TodayPage(Page):
         self.overdue_model.set_rows(summary.overdue)
         self.soon_model.set_rows(summary.due_soon)
         self.stalled_model.set_rows(summary.stalled)
+        self.renewals_model.set_rows(summary.renewals)
         self.cards["planned"].set_count(len(summary.planned))
         self.cards["late"].set_count(summary.overdue_visit_count, len(summary.overdue_visits))
         self.cards["overdue"].set_count(summary.overdue_count, len(summary.overdue))
         self.cards["soon"].set_count(summary.due_soon_count, len(summary.due_soon))
         self.cards["stalled"].set_count(summary.stalled_count, len(summary.stalled))
+        self.cards["renewals"].set_count(len(summary.renewals))
         self.tabs.setTabText(
             0, self.tr("Contact overdue ({count})").format(count=fmt.integer(summary.overdue_count))
         )
@@ -339,6 +372,9 @@ class TodayPage(Page):
             self.tr("Checklists stalled ({count})").format(
                 count=fmt.integer(summary.stalled_count)
             ),
+        )
+        self.tabs.setTabText(
+            4, self.tr("Renewals ({count})").format(count=fmt.integer(len(summary.renewals)))
         )
         if summary.unknown_holiday_years:
             self.banner.setText(labels.unknown_year(summary.unknown_holiday_years[0]))
@@ -381,11 +417,10 @@ class TodayPage(Page):
         if key == "planned":
             self.planned_view.setFocus()
             return
-        order = ["overdue", "late", "soon", "stalled"]
-        self.tabs.setCurrentIndex(order.index(key))
+        self.tabs.setCurrentIndex(TAB_KEYS.index(key))
 
     def _tab_changed(self, index: int) -> None:
-        key = ["overdue", "late", "soon", "stalled"][max(index, 0)]
+        key = TAB_KEYS[max(index, 0)]
         for other, card in self.cards.items():
             card.set_selected(other == key)
         self.plan_selected.setEnabled(key != "late")
@@ -395,7 +430,7 @@ class TodayPage(Page):
 
     def _current(self) -> tuple[str, Any]:
         index = self.tabs.currentIndex()
-        key = ["overdue", "late", "soon", "stalled"][max(index, 0)]
+        key = TAB_KEYS[max(index, 0)]
         view = self.views[key]
         model = view.model()
         assert isinstance(model, RowsModel)
@@ -407,7 +442,7 @@ class TodayPage(Page):
             return row.id
         if isinstance(row, StalledChecklist):
             return row.prospect_id
-        if isinstance(row, VisitLine):
+        if isinstance(row, VisitLine | RenewalDue):
             return row.prospect_id
         return None
 
@@ -421,6 +456,9 @@ class TodayPage(Page):
             record_visit(self.ui, self, row.prospect_id)
         elif isinstance(row, DueProspect):
             plan_visit(self.ui, self, row.id)
+        elif isinstance(row, RenewalDue):
+            # A contact about the renewal handles the reminder.
+            plan_visit(self.ui, self, row.prospect_id)
 
     def _with_selection(self, action: Callable[[Any], None]) -> None:
         _key, row = self._current()

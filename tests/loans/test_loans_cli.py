@@ -1,0 +1,101 @@
+"""`crm loans …` and `crm renewals due`, run as a user runs them: a subprocess on a real
+database file, on a fixed day (CRM_CLOCK=2026-06-15)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crm.domain.prospect import ProspectDraft
+from crm.domain.uscc import make_uscc
+from crm.services.container import open_services
+
+USCC = make_uscc("9", "1", "440605", "000000042").value
+
+
+def crm(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, CRM_LANG=lang, PYTHONUTF8="1", CRM_CLOCK="2026-06-15")
+    env.pop("CRM_CLOCK_STARTED", None)
+    return subprocess.run(
+        [sys.executable, "-m", "crm.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> tuple[str, str]:
+    path = tmp_path / "crm.db"
+    services = open_services(path, create=True)
+    pid = services.prospects.create(
+        ProspectDraft(name="佛山市南海区华兴五金制品厂", uscc=USCC, district_code="440605")
+    ).id
+    services.close()
+    return str(path), pid
+
+
+def test_a_loan_is_recorded_repaid_and_renewed_from_the_command_line(
+    book: tuple[str, str],
+) -> None:
+    db, pid = book
+    added = crm(
+        "loans", "add", USCC, "--product", "basic", "--amount", "80万", "--start",
+        "2025-09-23", "--maturity", "2026-09-23", "--rate", "3.85", "--credit-line",
+        "1,000,000", "--repayment", "interest_monthly", "--db", db, "--json",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    loan = json.loads(added.stdout)
+    assert loan["prospect_id"] == pid and loan["amount"] == 800_000
+    assert loan["credit_line"] == 1_000_000 and loan["rate"] == 3.85
+    assert loan["status"] == "active" and loan["balance"] == 800_000
+
+    repaid = crm("loans", "repay", loan["id"], "--amount", "300000.50", "--db", db, "--json")
+    assert repaid.returncode == 0, repaid.stderr
+    assert json.loads(repaid.stdout)["balance"] == 499_999.5
+
+    listed = crm("loans", "list", pid, "--db", db, "--json")
+    assert [row["id"] for row in json.loads(listed.stdout)] == [loan["id"]]
+
+    due = crm("renewals", "due", "--db", db, "--days", "100", "--json")
+    assert due.returncode == 0, due.stderr
+    [row] = json.loads(due.stdout)
+    assert row["loan_id"] == loan["id"] and row["prospect_id"] == pid
+    assert (row["maturity"], row["days_left"], row["reminder"]) == ("2026-09-23", 100, None)
+    assert row["balance"] == 499_999.5
+
+    renewed = crm("loans", "renew", loan["id"], "--maturity", "2027-09-23", "--db", db, "--json")
+    assert renewed.returncode == 0, renewed.stderr
+    new = json.loads(renewed.stdout)
+    assert new["renewed_from_id"] == loan["id"] and new["start_date"] == "2026-09-23"
+    text = crm("loans", "list", "--db", db, lang="zh_CN")
+    assert "已续贷" in text.stdout and "还款中" in text.stdout
+
+
+def test_a_refused_action_exits_1_and_a_wrong_usage_2(book: tuple[str, str]) -> None:
+    db, pid = book
+    args = ["loans", "add", pid, "--product", "basic", "--start", "2026-06-01"]
+    bad_amount = crm(*args, "--amount", "lots", "--maturity", "2027-06-01", "--rate", "4",
+                     "--db", db)  # fmt: skip
+    assert bad_amount.returncode == 2 and "lots" in bad_amount.stderr
+    bad_date = crm(*args, "--amount", "5万", "--maturity", "someday", "--rate", "4", "--db", db)
+    assert bad_date.returncode == 2
+    backwards = crm(*args, "--amount", "5万", "--maturity", "2026-05-01", "--rate", "4",
+                    "--db", db, lang="zh_CN")  # fmt: skip
+    assert backwards.returncode == 1
+    assert "早于起始日" in backwards.stderr
+    assert "Traceback" not in backwards.stderr
+    added = crm(*args, "--amount", "5万", "--maturity", "2027-06-01", "--rate", "4", "--db", db)
+    assert added.returncode == 0, added.stderr
+    assert "first_loan" in added.stdout
+    loan_id = added.stdout.split()[added.stdout.split().index("basic") - 1]
+    too_much = crm("loans", "repay", loan_id, "--amount", "6万", "--db", db)
+    assert too_much.returncode == 1 and "more than" in too_much.stderr
+    missing = crm("loans", "repay", "no-such-loan", "--amount", "1", "--db", db)
+    assert missing.returncode == 1 and "no loan" in missing.stderr
