@@ -160,15 +160,16 @@ def _rename(conn: Connection, renamed: list[tuple[int, str, str]]) -> None:
     marks = ", ".join(str(rowid) for rowid in new_names)
     fields = ", ".join(INDEXED_FIELDS)
     spilled = conn.exec_driver_sql(
-        f"SELECT rowid, search_rowid, {fields} FROM spill.prospects WHERE rowid IN ({marks})"
+        f"SELECT rowid, {fields} FROM spill.prospects WHERE rowid IN ({marks})"
     ).all()
     conn.exec_driver_sql(
         "UPDATE spill.prospects SET name = ?, name_key = ? WHERE rowid = ?",
         [(new, normalise_name(new), rowid) for rowid, new in new_names.items()],
     )
     changed: list[tuple[str, int]] = []
-    for rowid, search_rowid, *values in spilled:
+    for rowid, *values in spilled:
         values[0] = name = new_names[rowid]
         letters = names_text(_initials(name), _initials(values[1] or ""))
-        changed.append((joined(fields_text(values), letters), search_rowid))
-    conn.exec_driver_sql(f"UPDATE spill.{SPILLED_SEARCH} SET body = ? WHERE rid = ?", changed)
+        changed.append((joined(fields_text(values), letters), rowid))
+    # The bodies were spilled in the same order as the rows: the same rowid.
+    conn.exec_driver_sql(f"UPDATE spill.{SPILLED_SEARCH} SET body = ? WHERE rowid = ?", changed)
