@@ -821,6 +821,7 @@ def _generate(
             last_contact,
             address,
             f"{title}{owner}",
+            reason if stage == "dropped" else None,
         )
         last_contact = drawn.last_contact
         visit_rows.extend(drawn.visits)

@@ -218,10 +218,14 @@ class VisitDrawer:
         last_contact: date | None,
         place: str,
         people: str,
+        drop_reason: str | None = None,
     ) -> DrawnVisits:
         rng, today = self.rng, self.today
         last = self.last_contact(stage, created_day, last_contact)
-        due = due_date(CadenceFacts(stage, last, stage_day, first_day), self.rules, self.calendar)
+        # The prospect writer's rule: a prospect dropped for a reason with a revisit rule
+        # (no need for now) comes due again.
+        facts = CadenceFacts(stage, last, stage_day, first_day, drop_reason)
+        due = due_date(facts, self.rules, self.calendar)
         visits: list[tuple[Any, ...]] = []
         ticks: list[tuple[Any, ...]] = []
         if rm is None:
