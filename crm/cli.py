@@ -463,7 +463,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from crm.domain.errors import DomainError
 
     try:
-        return func(args)
+        status = func(args)
+        # Written out here, where a reader that went away (`crm … | head -1`) is caught.
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        return _reader_gone()
     except CliError as exc:
         print(f"crm: {exc}", file=sys.stderr)
         return exc.status
@@ -473,6 +478,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"crm: {msg('interrupted')}", file=sys.stderr)
         return 130
+    except OSError as exc:
+        # A file the command was given that the system refuses (no permission, a folder,
+        # a device gone): the user's to fix, so a message, not a traceback.
+        if exc.filename is None:
+            raise
+        print(f"crm: {_os_error(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+# What a shell reports for a command killed by SIGPIPE (128 + 13).
+EXIT_PIPE_CLOSED = 141
+
+
+def _reader_gone() -> int:
+    """The program reading our output stopped (`| head`): stop quietly, as Unix tools do.
+    Output still buffered goes nowhere, so Python's flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return EXIT_PIPE_CLOSED
+
+
+def _os_error(exc: OSError) -> str:
+    path = str(exc.filename)
+    if isinstance(exc, IsADirectoryError):
+        return msg("{path} is a folder, not a file", path=path)
+    if isinstance(exc, PermissionError):
+        return msg("{path} cannot be opened: permission denied", path=path)
+    if isinstance(exc, FileNotFoundError):
+        return msg("there is no file or folder {path}", path=path)
+    return msg("{path}: {problem}", path=path, problem=exc.strerror or type(exc).__name__)
 
 
 def _detected() -> str:

@@ -171,6 +171,10 @@ def _import(args: argparse.Namespace) -> int:
     )
     if args.save_mapping and not args.source:
         return _fail(msg("--save-mapping needs --source: mappings are kept per list"), 2)
+    if args.rejected:
+        # Before the import: a path that cannot take the file must not be found after the
+        # rows are in the book.
+        service.check_rejected_target(Path(args.rejected))
     progress = _Progress(not args.json and sys.stderr.isatty())
     try:
         result = service.run(request, dry_run=args.dry_run, progress=progress)

@@ -52,6 +52,14 @@ _OWNER_MAX: Final = 100
 _ADDRESS_MAX: Final = 300
 _STREET_MAX: Final = 100
 _REF_MAX: Final = 100
+# Fields whose text is kept as the file has it, and the longest the store holds: a longer
+# one rejects its row (cutting it would store something the file does not say).
+_LIMITS: Final = {
+    "owner_name": _OWNER_MAX,
+    "address": _ADDRESS_MAX,
+    "street": _STREET_MAX,
+    "external_ref": _REF_MAX,
+}
 
 # Lines under or above a table that are notes, not enterprises.
 _NOTE_LINE = re.compile(
@@ -517,6 +525,11 @@ class RowCleaner:
             except FieldError as exc:
                 problems.append(exc)
 
+        texts = {field_name: self._text(cells, field_name) for field_name in _LIMITS}
+        for field_name, limit in _LIMITS.items():
+            if len(texts[field_name]) > limit:
+                problems.append(_too_long(field_name, len(texts[field_name]), limit))
+
         if problems:
             return problems
 
@@ -526,7 +539,7 @@ class RowCleaner:
             district_code = self.lookups.district(district_text)
             if district_code is None:
                 extra_notes.append(self._labelled("district", district_text))
-        address = self._text(cells, "address")[:_ADDRESS_MAX]
+        address = texts["address"]
         if district_code is None and address:
             district_code = self.lookups.district(address)
         if district_code is None and uscc is not None:
@@ -552,16 +565,16 @@ class RowCleaner:
             name_key=name if key == name else key,
             kind=kind,
             uscc=uscc.value if uscc else None,
-            owner_name=self._text(cells, "owner_name")[:_OWNER_MAX],
+            owner_name=texts["owner_name"],
             phone=phone,
             address=address,
             district_code=district_code,
-            street=self._text(cells, "street")[:_STREET_MAX],
+            street=texts["street"],
             industry_code=industry_code,
             registered_capital_fen=capital,
             established_on=established,
             notes=notes,
-            external_ref=self._text(cells, "external_ref")[:_REF_MAX],
+            external_ref=texts["external_ref"],
         )
 
     @staticmethod
@@ -597,6 +610,17 @@ class RowCleaner:
         if filled < 2:
             return None
         return [FieldError("name", "prospect.name_empty", "a name is required")]
+
+
+def _too_long(name: str, length: int, limit: int) -> FieldError:
+    return FieldError(
+        name,
+        "import.too_long",
+        "{length} characters, more than the {limit} this field holds; shorten it (nothing "
+        "is cut on import)",
+        length=length,
+        limit=limit,
+    )
 
 
 def describe_problems(problems: Sequence[DomainError]) -> str:

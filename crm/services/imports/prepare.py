@@ -49,7 +49,7 @@ from crm.domain.importing import (
 from crm.domain.prospect import FieldError
 from crm.domain.text import to_halfwidth
 from crm.domain.wire import create_payload
-from crm.services.imports.files import ImportFileError, TableFile, open_table
+from crm.services.imports.files import ImportFileError, MisencodedRow, TableFile, open_table
 from crm.services.imports.index import index_text, plain_names_text
 
 SAMPLE_ROWS: Final = 5
@@ -241,6 +241,10 @@ def find_columns(table: TableFile, request: ImportRequest, preset: MappingInfo |
         if guess is None:
             raise no_header(request.path.name)
         index, headers, fields = guess.row_index, guess.headers, guess.fields
+    merged = _merged_header(table, head, index, headers, vocab, request.path.name)
+    if merged is not None:
+        index, headers = merged
+        fields = guess_fields(headers, vocab)
     if preset is not None:
         ignored = {header_key(h) for h, f in preset.columns.items() if not f}
         fields = tuple(
@@ -276,6 +280,72 @@ def find_columns(table: TableFile, request: ImportRequest, preset: MappingInfo |
         mapping_name=preset.name if preset else None,
     )
     return Layout(table, info, head, rest)
+
+
+def _merged_header(
+    table: TableFile,
+    head: list[list[Any]],
+    index: int,
+    headers: tuple[str, ...],
+    vocab: HeaderVocabulary,
+    name: str,
+) -> tuple[int, tuple[str, ...]] | None:
+    """A header cell merged across several columns: each column it spans takes its own
+    header from the row below it (a two-row header), and the data starts after that; if
+    there is none and a spanned column other than the first holds data, the file is
+    refused, naming the cells (a column without a header would be dropped). None when
+    there is nothing to resolve."""
+    spans = [m for m in table.wide_merges() if m[0] <= index <= m[2]]
+    if not spans:
+        return None
+    below = max(bottom for _, _, bottom, _ in spans) + 1
+    sub = [cell_text(c).strip() for c in head[below]] if below < len(head) else []
+
+    def text(column: int) -> str:
+        return sub[column] if column < len(sub) else ""
+
+    spanned = {c for _, left, _, right in spans for c in range(left, right + 1)}
+    firsts = {left for _, left, _, _ in spans}
+    rest = spanned - firsts
+    # The row below names the columns (one at least exactly as a header): not data.
+    if all(text(c) for c in rest) and any(vocab.match(text(c))[1] for c in spanned):
+        width = max(len(headers), len(sub))
+
+        def header(c: int) -> str:
+            own = headers[c] if c < len(headers) else ""
+            if c not in spanned:
+                return own if own.strip() else text(c)
+            if c in firsts and not vocab.match(text(c))[0] and vocab.match(own)[0]:
+                return own  # 企业名称 over (名称) | 统一社会信用代码: the first keeps it
+            return text(c)
+
+        return below, tuple(header(c) for c in range(width))
+    rows = head[below : below + HEADER_SCAN_ROWS]
+    for top, left, bottom, right in spans:
+        for column in range(left + 1, right + 1):
+            if any(column < len(r) and cell_text(r[column]).strip() for r in rows):
+                first = table.first_column()
+                raise ImportFileError(
+                    "import.merged_header",
+                    "{name}: the header {header} is one cell merged over {cells}, and the "
+                    "columns under it hold different data. Unmerge it and give each column "
+                    "its own header, then import again",
+                    name=name,
+                    header=cell_text(head[top][left]).strip() if top < len(head) else "",
+                    cells=f"{_letters(left + first)}{top + 1}:{_letters(right + first)}"
+                    f"{bottom + 1}",
+                )
+    return None
+
+
+def _letters(column: int) -> str:
+    """A column's letters as spreadsheets show them (0 → A, 27 → AB)."""
+    out = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        out = chr(65 + rest) + out
+    return out
 
 
 def open_layout(request: ImportRequest, preset: MappingInfo | None) -> Layout:
@@ -448,6 +518,12 @@ def prepare_block(
     name_cols = cleaner.columns.get("name", [])
     part = Prepared(read=block.read, fraction=block.fraction)
     for number, cells in block.rows:
+        if isinstance(cells, MisencodedRow):
+            problem = [cells.problem()]
+            part.rejected.append(
+                Rejected(number, problem, _cell(cells, name_cols), _cell(cells, uscc_cols))
+            )
+            continue
         result = cleaner.clean(cells, number)
         if result is None:
             part.skipped += 1

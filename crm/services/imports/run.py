@@ -16,8 +16,9 @@ which is also what makes a second import of the same file change nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any, Final
 
 from crm.domain.errors import DomainError, Message
@@ -133,6 +134,9 @@ class _Target:
     created: bool  # made by this run
     version: int
     row: int = 0  # the row of the file that made it (when made by this run)
+    # Of a prospect this run made with a USCC: a short hash of each compared field, so a
+    # later row of the file with the same code and other values is told apart (`_sig`).
+    sig: int = 0
 
 
 @dataclass
@@ -172,6 +176,53 @@ def _new_mask(row: CleanRow) -> int:
         if value is None or value == "":
             mask |= bit
     return mask
+
+
+# Fields two rows of one file with the same USCC must agree on (where both are filled) to
+# be one record; otherwise the later one is flagged for the RM, not dropped.
+_COMPARED: Final = (
+    "name_key",
+    "owner_name",
+    "phone",
+    "address",
+    "street",
+    "industry_code",
+    "registered_capital_fen",
+    "established_on",
+)
+_SLOT: Final = 17  # bits per field: 0 for empty, else 1 + a 16-bit hash
+_SLOT_MASK: Final = (1 << _SLOT) - 1
+_COMPARED_VALUES: Final = attrgetter(*_COMPARED)
+
+
+def _sig(row: CleanRow) -> int:
+    """Each compared field of a row as a short hash, all in one int (little memory for the
+    many prospects a large file makes; a clash of hashes only misses a flag)."""
+    sig = 0
+    shift = 0
+    for value in _COMPARED_VALUES(row):
+        if value is not None and value != "":
+            sig |= ((hash(value) & 0xFFFF) + 1) << shift
+        shift += _SLOT
+    return sig
+
+
+def _conflicts(a: int, b: int) -> bool:
+    """Whether two signatures differ in a field both have filled."""
+    for i in range(len(_COMPARED)):
+        x = (a >> (i * _SLOT)) & _SLOT_MASK
+        y = (b >> (i * _SLOT)) & _SLOT_MASK
+        if x and y and x != y:
+            return True
+    return False
+
+
+def _joined(a: int, b: int) -> int:
+    """`a` with the fields it lacks taken from `b` (a row that filled them in)."""
+    for i in range(len(_COMPARED)):
+        if not (a >> (i * _SLOT)) & _SLOT_MASK:
+            a |= b & (_SLOT_MASK << (i * _SLOT))
+    return a
 
 
 def _stored(value: object) -> object:
@@ -393,6 +444,7 @@ class ImportRun:
             created=True,
             version=1,
             row=row.row_number,
+            sig=_sig(row) if row.uscc else 0,
         )
         if row.uscc:
             self._by_uscc[row.uscc] = target
@@ -413,6 +465,12 @@ class ImportRun:
                 self._sample(Sample(row.row_number, "created", row.name, row.uscc or ""))
 
     def _merge(self, target: _Target, row: CleanRow, pending: _Pending) -> None:
+        if target.created and target.sig and row.uscc and row.name:
+            sig = _sig(row)
+            if _conflicts(target.sig, sig):
+                self._conflicting(target, row, pending)
+                return
+            target.sig = _joined(target.sig, sig)
         fills: dict[str, object] = {}
         for name, bit in _BIT.items():
             if target.empty & bit:
@@ -446,6 +504,40 @@ class ImportRun:
         self._sample(Sample(row.row_number, "merged", row.name, row.uscc or "", detail))
         target.version += 1
         pending.merges.append((target, fills, join, row.row_number, target.version))
+
+    def _conflicting(self, target: _Target, row: CleanRow, pending: _Pending) -> None:
+        """A later row of this file with the USCC of a prospect an earlier row made, and
+        other values (another name, owner, phone …): which is right is the RM's call, so
+        its values become a prospect of their own, flagged as a possible duplicate of the
+        first (confirm merges them, split keeps both). The code cannot be on two records;
+        the second keeps it in its notes, under the file's header of the column."""
+        columns = self.cleaner.columns.get("uscc", [])
+        label = self.columns[columns[0]].strip() if columns else "USCC"
+        kept = f"{label}: {row.uscc}"
+        second = replace(row, uscc=None, notes=f"{row.notes}\n{kept}" if row.notes else kept)
+        pid = self._new_id()
+        self._by_name.setdefault(second.name_key, []).append(
+            _Target(
+                id=pid,
+                name=second.name,
+                district=second.district_code,
+                has_uscc=False,
+                empty=_new_mask(second),
+                member=True,
+                created=True,
+                version=1,
+                row=second.row_number,
+            )
+        )
+        pending.new_rows.append(second)
+        pending.new_ids.append(pid)
+        pending.new_by_id[pid] = second
+        # What was made ahead from the row (search text, create op) holds the code.
+        pending.changed.add(pid)
+        pending.flags.append((pid, target.id))
+        self.counts.flagged += 1
+        detail = f"#{target.row} {target.name}"
+        self._sample(Sample(row.row_number, "flagged", row.name, row.uscc or "", detail))
 
     # -- writing ----------------------------------------------------------------------------
 

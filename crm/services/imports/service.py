@@ -23,7 +23,13 @@ from crm.domain.errors import DomainError, Message
 from crm.domain.importing import FIELDS, RowCleaner, plain_initials
 from crm.services import reference
 from crm.services.context import Context, NotFound
-from crm.services.imports.files import ImportFileError, TableFile, open_table, write_rejected
+from crm.services.imports.files import (
+    ImportFileError,
+    TableFile,
+    check_output_path,
+    open_table,
+    write_rejected,
+)
 from crm.services.imports.prepare import (
     CHUNK,
     PARALLEL_FROM_BYTES,
@@ -384,6 +390,11 @@ class ImportService:
 
     def _finish(self, s: Session, batch_id: str, counts: Counts) -> None:
         import_log.finish_batch(s, batch_id, self.ctx.now(), asdict(counts))
+
+    def check_rejected_target(self, target: Path) -> None:
+        """Refuse a path rejected rows could not be saved at (a missing folder, one that
+        cannot be written, a folder as the file), before an import starts."""
+        check_output_path(Path(target))
 
     def save_rejected(
         self, result: ImportResult, target: Path, describe: Callable[[Any], str] = str
