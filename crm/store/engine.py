@@ -7,8 +7,10 @@ platform), the PRAGMAs and, later, the encryption key are decided in one place.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlcipher3 import dbapi2 as sqlite_driver
 
 from crm.store import errors
-from crm.store.files import BUSY_TIMEOUT_MS, SQLITE_MAGIC, looks_like_sqlite, raw_connect
+from crm.store.files import (
+    BUSY_TIMEOUT_MS,
+    SQLITE_MAGIC,
+    looks_like_sqlite,
+    raw_connect,
+    read_only_problem,
+)
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -91,6 +99,7 @@ class Database:
         self._local = threading.local()
         self._checkpoint_lock = threading.Lock()
         self._checkpointer: threading.Thread | None = None
+        _OPEN.add(self)
 
     @contextmanager
     def transaction(self, *, bulk: bool = False) -> Iterator[Session]:
@@ -159,8 +168,27 @@ class Database:
             running.join(timeout)
 
     def close(self) -> None:
+        """Wait for a background checkpoint, copy the write-ahead log into the book and
+        empty it, and close every pooled connection: SQLite removes the log when the last
+        one closes, so the next open sees a clean shutdown and takes the fast path."""
         self.settle()
+        if self.path.exists():
+            self._truncate_log()
         self.engine.dispose()
+        _OPEN.discard(self)
+
+    def _truncate_log(self) -> None:
+        try:
+            raw = self.engine.raw_connection()
+            try:
+                driver: Any = raw.driver_connection
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                raw.close()
+        except Exception:
+            # A read-only book, or a reader holding the log: it stays, and is copied in at
+            # the next open; nothing is lost.
+            _log.info("could not empty the write-ahead log of %s", self.path, exc_info=True)
 
     def _checkpoint_soon(self) -> None:
         """Copy the write-ahead log into the database file in a background thread."""
@@ -186,6 +214,22 @@ class Database:
         except Exception:
             # Nothing is lost: the log stays, and the next checkpoint copies it.
             _log.warning("background checkpoint of %s failed", self.path, exc_info=True)
+
+
+# Databases not closed yet: closed at exit (a command's work ends with its process), so no
+# process that ends normally leaves a write-ahead log behind.
+_OPEN: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+def _close_all() -> None:
+    for db in list(_OPEN):
+        try:
+            db.close()
+        except Exception:
+            _log.warning("closing %s at exit failed", db.path, exc_info=True)
+
+
+atexit.register(_close_all)
 
 
 @contextmanager
@@ -226,7 +270,7 @@ def classify(exc: BaseException | None, path: str) -> errors.StoreError | None:
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return errors.database_corrupt(path, str(exc))
     if "readonly" in text or "read-only" in text:
-        return errors.database_read_only(path)
+        return read_only_problem(Path(path)) or errors.database_read_only(path)
     if "disk is full" in text or "database or disk is full" in text:
         return errors.disk_full(path)
     return None

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from crm.store import errors
 from crm.store.engine import Database, classify, open_engine
 from crm.store.files import (
+    clear_stale_sidecars,
     head_revision,
     known_revisions,
     left_unclean,
@@ -183,6 +184,7 @@ def open_database(
         raise errors.database_missing(str(path))
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
+    clear_stale_sidecars(path)
     revision = current_revision(path, thorough=thorough)
     known = known_revisions()
     if revision is not None and revision not in known:
@@ -212,6 +214,7 @@ def open_current(path: Path) -> Database | None:
     or unreadable file), which the caller opens with ``open_database``."""
     if not path.exists() or path.stat().st_size == 0:
         return None
+    clear_stale_sidecars(path)
     engine = open_engine(path)
     try:
         with engine.connect() as conn:
