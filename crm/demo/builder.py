@@ -14,6 +14,7 @@ import os
 import random
 import re
 import shutil
+import sys
 import tempfile
 import time
 from bisect import bisect
@@ -410,17 +411,25 @@ def build_demo(
     progress: Callable[[int, int], None] | None = None,
     replace: bool = False,
 ) -> DemoSummary:
-    """Create the demo database at ``path`` (replacing it when ``replace``)."""
+    """Create the demo database at ``path`` (replacing it when ``replace``).
+
+    The book is built in a file beside ``path`` and renamed into place only when complete:
+    a build that fails or is killed leaves ``path`` as it was (what a killed one leaves
+    beside it is removed by the next build), and its worker processes end with it.
+    """
     started = time.perf_counter()
     path = Path(path)
-    if replace:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    db, _ = open_database(path, create=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_builds(path.parent)
+    if path.exists() and not replace:
+        raise FileExistsError(path)
+    building = _building(path)
+    db, _ = open_database(building, create=True)
     # The book's today is the RM's, in Shanghai (the app's default zone), not the machine's.
     day = today or utcnow().astimezone(ZoneInfo(DEFAULT_ZONE)).date()
     b = _Builder(seed, day)
-    folder = tempfile.mkdtemp(prefix=".demo-", dir=path.parent)
+    folder = tempfile.mkdtemp(prefix=f"{_DEMO_TEMP}{os.getpid()}-", dir=path.parent)
+    built = False
     try:
         with bulk_load.loading(db) as (conn, raw):
             users, rms, signed_in = _people(conn, b)
@@ -462,9 +471,18 @@ def build_demo(
                     {"key": DEVICE_KEY, "value": _uuid7(b.rng, b.now)},
                 ],
             )
+        built = True
+    except Exception as exc:
+        known = _known_failure(exc, path)
+        if known is None:
+            raise
+        raise known from exc  # a full disk, a locked or read-only folder: said plainly
     finally:
         db.close()
         shutil.rmtree(folder, ignore_errors=True)
+        if not built:
+            _discard(building)
+    _put_in_place(building, path)
     return DemoSummary(
         path=str(path),
         prospects=prospects,
@@ -475,6 +493,105 @@ def build_demo(
         seconds=time.perf_counter() - started,
         visits=visits,
     )
+
+
+# Beside the target while a build runs: the book being built and the chunks' spill folder,
+# each named with the building process's id, so the next build can tell a killed one's.
+_BUILDING = ".building-"
+_DEMO_TEMP = ".demo-"
+_STALE_NAME = re.compile(r"^(?:\..+\.building-|\.demo-)(\d+)(?:-.*)?$")
+
+
+def _building(path: Path) -> Path:
+    return path.with_name(f".{path.name}{_BUILDING}{os.getpid()}")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # not told apart here: left for the user
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def _remove_stale_builds(folder: Path) -> None:
+    """Remove what builds killed part-way left in `folder` (their process is gone)."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        found = _STALE_NAME.match(entry.name)
+        if found is None or _alive(int(found.group(1))):
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _known_failure(exc: BaseException, path: Path) -> Exception | None:
+    """The store's message for a failure of SQLite a person can act on, else None."""
+    from crm.store.engine import classify
+
+    cause = getattr(exc, "orig", None) or exc
+    if type(cause).__module__.split(".")[0] not in ("sqlcipher3", "sqlite3"):
+        return None
+    return classify(cause, str(path))
+
+
+def _discard(building: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{building}{suffix}").unlink(missing_ok=True)
+
+
+def _put_in_place(building: Path, path: Path) -> None:
+    """Rename the finished book over `path`. Its log was emptied and removed on close; the
+    old book's -wal and -shm go first, or SQLite would apply them to the new one."""
+    wal = Path(f"{building}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        _discard(building)
+        raise RuntimeError(f"the demo book's write-ahead log was not emptied: {wal}")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{building}{suffix}").unlink(missing_ok=True)
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    os.replace(building, path)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker's initializer: end when the building process ends, even killed (it cannot
+    stop its workers then). On Linux the kernel sends the signal; elsewhere a thread
+    watches for the parent to go."""
+    if os.getppid() != parent:
+        return  # started by a fork server, not by the builder itself: it ends them
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+        else:
+            if os.getppid() != parent:  # gone before the signal was asked for
+                os._exit(1)
+            return
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="crm-demo-parent-watch", daemon=True).start()
 
 
 @dataclass(frozen=True)
@@ -493,7 +610,9 @@ def _chunks(jobs: list[_Job]) -> Iterator[_Chunk]:
     if workers < 2:
         yield from map(_chunk_job, jobs)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         # A bounded window keeps the spilled files few when drawing outpaces writing.
         window = workers * 2
         pending = [pool.submit(_chunk_job, job) for job in jobs[:window]]
