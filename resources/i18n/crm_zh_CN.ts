@@ -241,7 +241,7 @@
         <translation>请先登记首笔贷款，再将客户转为首贷户。</translation>
     </message>
     <message>
-        <source>Head office's criteria for strategic clients are not met yet.</source>
+        <source>Head office&apos;s criteria for strategic clients are not met yet.</source>
         <translation>尚未达到总行规定的战略客户标准。</translation>
     </message>
     <message>
@@ -408,6 +408,13 @@ Create a new, empty book there?</source>
     </message>
 </context>
 <context>
+    <name>ProductsPage</name>
+    <message>
+        <source>Products</source>
+        <translation>产品</translation>
+    </message>
+</context>
+<context>
     <name>ProspectDetailView</name>
     <message>
         <source>Already in your book</source>
@@ -450,12 +457,12 @@ Create a new, empty book there?</source>
         <translation>放弃尚未保存的修改</translation>
     </message>
     <message>
-        <source>Summary</source>
-        <translation>概况</translation>
+        <source>Details</source>
+        <translation>基本信息</translation>
     </message>
     <message>
-        <source>Loans</source>
-        <translation>贷款</translation>
+        <source>Summary</source>
+        <translation>概况</translation>
     </message>
     <message>
         <source>Stage history</source>
@@ -514,14 +521,6 @@ Create a new, empty book there?</source>
         <translation>最后修改</translation>
     </message>
     <message>
-        <source>{amount} at {rate}, {start} to {maturity} ({status})</source>
-        <translation>{amount}，利率 {rate}，{start} 至 {maturity}（{status}）</translation>
-    </message>
-    <message>
-        <source>No loans recorded.</source>
-        <translation>暂无贷款记录。</translation>
-    </message>
-    <message>
         <source>Not saved: correct the fields marked in red.</source>
         <translation>未保存：请先更正标红的字段。</translation>
     </message>
@@ -544,18 +543,6 @@ Create a new, empty book there?</source>
     <message>
         <source>{name} has unsaved changes. Save them before leaving?</source>
         <translation>{name} 有尚未保存的修改。离开前要保存吗？</translation>
-    </message>
-    <message>
-        <source>active</source>
-        <translation>存续</translation>
-    </message>
-    <message>
-        <source>repaid</source>
-        <translation>已结清</translation>
-    </message>
-    <message>
-        <source>overdue</source>
-        <translation>逾期</translation>
     </message>
 </context>
 <context>

@@ -99,6 +99,7 @@ def test_page_specs_name_their_pages_as_the_page_classes_do(qtbot, ui):
         "prospects": ("crm.ui.prospects.page", "ProspectsPage"),
         "pipeline": ("crm.ui.pipeline.page", "PipelinePage"),
         "calendar": ("crm.ui.calendar.page", "CalendarPage"),
+        "products": ("crm.ui.products.page", "ProductsPage"),
         "sync_conflicts": ("crm.ui.sync.page", "ConflictsPage"),
     }
     specs = default_pages()

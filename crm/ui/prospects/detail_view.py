@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from crm.domain.errors import DomainError
-from crm.domain.money import format_rate
 from crm.domain.prospect import InvalidProspect
 from crm.services.records import DuplicateUSCC, ProspectDetail, StaleEdit
 from crm.ui.common import fmt, labels
@@ -35,9 +35,11 @@ from crm.ui.common.context import UiContext
 from crm.ui.common.errors import said, show_error
 from crm.ui.common.icons import icon
 from crm.ui.common.widgets import StageChip, heading, muted
+from crm.ui.loans.panel import LoansPanel
 from crm.ui.prospects.form import ProspectForm
 
 if TYPE_CHECKING:
+    from crm.ui.products.prospect_view import ProspectProductsView
     from crm.ui.visits.prospect_panel import ProspectVisitsPanel
 from crm.ui.prospects.timeline import StageTimeline
 from crm.ui.stages.dialog import MoveItem
@@ -145,12 +147,17 @@ class ProspectDetailView(QWidget):
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)
-        form_panel = QFrame(self.splitter)
+        # The form, and (made when the first prospect opens) its products and facts.
+        self.tabs = QTabWidget(self.splitter)
+        self.tabs.setDocumentMode(True)
+        form_panel = QFrame(self.tabs)
         form_panel.setObjectName("panel")
         form_layout = QVBoxLayout(form_panel)
         form_layout.setContentsMargins(1, 1, 1, 1)
         form_layout.addWidget(self.form)
-        self.splitter.addWidget(form_panel)
+        self.tabs.addTab(form_panel, self.tr("Details"))
+        self.products: ProspectProductsView | None = None
+        self.splitter.addWidget(self.tabs)
 
         side = QScrollArea(self.splitter)
         side.setWidgetResizable(True)
@@ -173,11 +180,10 @@ class ProspectDetailView(QWidget):
         self.side_layout = side_layout
         self.visits: ProspectVisitsPanel | None = None
 
-        loans_panel, loans_layout = _panel(side_body, self.tr("Loans"))
-        self.loans = QLabel(loans_panel)
-        self.loans.setWordWrap(True)
-        loans_layout.addWidget(self.loans)
-        side_layout.addWidget(loans_panel)
+        self.loans = LoansPanel(self.ui, side_body)
+        self.loans.changed.connect(self._loans_changed)
+        self.loans.firstLoanMove.connect(self._move_to_first_loan)
+        side_layout.addWidget(self.loans)
 
         history_panel, history_layout = _panel(side_body, self.tr("Stage history"))
         self.timeline = StageTimeline(history_panel)
@@ -205,6 +211,8 @@ class ProspectDetailView(QWidget):
         self.form.setEnabled(False)
         self._update_state()
         self._visits_panel().load(prospect_id)
+        self._products_view().load(prospect_id)
+        self.loans.load(prospect_id)
         service = self.ui.services.prospects
         self.ui.tasks.read(
             self,
@@ -221,6 +229,23 @@ class ProspectDetailView(QWidget):
             self.visits = ProspectVisitsPanel(self.ui, body)
             self.side_layout.insertWidget(1, self.visits)
         return self.visits
+
+    def _products_view(self) -> ProspectProductsView:
+        if self.products is None:
+            from crm.ui.products.prospect_view import ProspectProductsView
+
+            self.products = ProspectProductsView(self.ui, self.tabs)
+            self.products.formFieldRequested.connect(self.show_form_field)
+            self.tabs.addTab(self.products, ProspectProductsView.title())
+        return self.products
+
+    def show_form_field(self, name: str) -> None:
+        """Show the form with the cursor in field ``name`` (a product prompt asked for it)."""
+        self.tabs.setCurrentIndex(0)
+        widget = self.form.widgets.get(name)
+        if widget is not None:
+            self.form.scroll_area.ensureWidgetVisible(widget)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _loaded(self, prospect_id: str, detail: ProspectDetail) -> None:
         if prospect_id != self._loading_id:
@@ -276,21 +301,6 @@ class ProspectDetailView(QWidget):
             )
             + "</table>"
         )
-        if detail.loans:
-            self.loans.setText(
-                "<br>".join(
-                    self.tr("{amount} at {rate}, {start} to {maturity} ({status})").format(
-                        amount=fmt.money(loan.amount_fen),
-                        rate=format_rate(loan.rate_bp),
-                        start=fmt.day(loan.start_date),
-                        maturity=fmt.day(loan.maturity_date),
-                        status=_loan_status(loan.status),
-                    )
-                    for loan in detail.loans
-                )
-            )
-        else:
-            self.loans.setText(self.tr("No loans recorded."))
         self.timeline.set_history(detail.history, zone)
         self._update_state()
 
@@ -352,6 +362,8 @@ class ProspectDetailView(QWidget):
         if self.form.draft() == sent:
             self.form.accept_saved(detail.draft())
         self._show_detail(detail)
+        if self.products is not None:
+            self.products.load(detail.id)  # kind, industry and founding date are matched
         self.ui.events.prospectsChanged.emit([detail.id])
         self.message.emit(self.tr("Saved {name}").format(name=detail.name))
         if then is not None:
@@ -415,6 +427,19 @@ class ProspectDetailView(QWidget):
         if self.detail is not None:
             self.mover.request([MoveItem(self.detail.id, self.detail.name, self.detail.stage)])
 
+    def _move_to_first_loan(self, prospect_id: str) -> None:
+        """The first loan is recorded and the user agreed: the usual move, gate and all."""
+        if self.detail is not None and self.detail.id == prospect_id:
+            item = MoveItem(self.detail.id, self.detail.name, self.detail.stage)
+            self.mover.request([item], "first_loan")
+
+    def _loans_changed(self, prospect_id: str) -> None:
+        if self.detail is None or self.detail.id != prospect_id:
+            return
+        self.ui.events.prospectsChanged.emit([prospect_id])
+        service = self.ui.services.prospects
+        self.ui.tasks.read(self, lambda: service.get(prospect_id), self._refreshed)
+
     def _after_move(self, moved: list[str]) -> None:
         if self.detail is None or self.detail.id not in moved:
             return
@@ -431,6 +456,8 @@ class ProspectDetailView(QWidget):
         if not self.form.is_dirty():
             self.form.load(detail.draft(), detail.id)
         self._show_detail(detail)
+        if self.products is not None:
+            self.products.load(detail.id)
 
 
 def _panel(parent: QWidget, title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -444,11 +471,3 @@ def _panel(parent: QWidget, title: str) -> tuple[QFrame, QVBoxLayout]:
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _loan_status(status: str) -> str:
-    return {
-        "active": translate("ProspectDetailView", "active"),
-        "repaid": translate("ProspectDetailView", "repaid"),
-        "overdue": translate("ProspectDetailView", "overdue"),
-    }.get(status, status)

@@ -106,6 +106,13 @@ def default_pages() -> list[PageSpec]:
             "CalendarPage",
         ),
         _lazy(
+            "products",
+            lambda: translate("ProductsPage", "Products"),
+            "products",
+            "crm.ui.products.page",
+            "ProductsPage",
+        ),
+        _lazy(
             "sync_conflicts",
             lambda: translate("ConflictsView", "Sync conflicts"),
             "refresh",

@@ -1,0 +1,2 @@
+"""Loans on the prospect page: the loans section and its dialogs (record, correct, repay,
+renew)."""

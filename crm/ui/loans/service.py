@@ -1,0 +1,94 @@
+"""What the loan widgets ask of the loans and products services (run on the task runner).
+
+Plain functions over ``ui.services``: the widgets call them inside ``ui.tasks.read`` or
+``ui.tasks.write`` and receive the services' plain records. Nothing here imports a service
+module when loaded: the prospect page (which shows the loans) is the window's first page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from crm.ui.common.context import UiContext
+from crm.ui.loans.dialog import LoanValues, ProductChoice
+
+if TYPE_CHECKING:
+    # The services (and SQLAlchemy behind them) load after the window's first paint; these
+    # functions run on workers, once they are there.
+    from crm.services.loans import LoanDraft, LoanRecord
+
+
+def _draft(values: LoanValues) -> LoanDraft:
+    from crm.services.loans import LoanDraft
+
+    return LoanDraft(
+        amount_fen=values.amount_fen,
+        rate_bp=values.rate_bp,
+        start_date=values.start_date,
+        maturity_date=values.maturity_date,
+        product_code=values.product_code,
+        credit_line_fen=values.credit_line_fen,
+        repayment_mode=values.repayment_mode,
+    )
+
+
+def values_of(loan: LoanRecord) -> LoanValues:
+    return LoanValues(
+        product_code=loan.product_code,
+        amount_fen=loan.amount_fen,
+        credit_line_fen=loan.credit_line_fen,
+        start_date=loan.start_date,
+        maturity_date=loan.maturity_date,
+        rate_bp=loan.rate_bp,
+        repayment_mode=loan.repayment_mode,
+    )
+
+
+def loans_of(ui: UiContext, prospect_id: str) -> list[LoanRecord]:
+    return ui.services.loans.of_prospect(prospect_id)
+
+
+def record(ui: UiContext, prospect_id: str, values: LoanValues) -> LoanRecord:
+    return ui.services.loans.record(prospect_id, _draft(values))
+
+
+def edit(ui: UiContext, loan_id: str, values: LoanValues) -> LoanRecord:
+    return ui.services.loans.edit(loan_id, _draft(values))
+
+
+def renew(ui: UiContext, loan_id: str, values: LoanValues) -> LoanRecord:
+    return ui.services.loans.renew(
+        loan_id,
+        values.maturity_date,
+        amount_fen=values.amount_fen,
+        rate_bp=values.rate_bp,
+        start=values.start_date,
+        credit_line_fen=values.credit_line_fen,
+        repayment_mode=values.repayment_mode,
+        product_code=values.product_code,
+    )
+
+
+def repay(ui: UiContext, loan_id: str, amount_fen: int, on: date) -> LoanRecord:
+    return ui.services.loans.repay(loan_id, amount_fen, on)
+
+
+def mark_overdue(ui: UiContext, loan_id: str) -> LoanRecord:
+    return ui.services.loans.mark_overdue(loan_id)
+
+
+def credit_products(ui: UiContext) -> list[ProductChoice]:
+    """The catalogue's credit products, in the user's language."""
+    from crm import i18n as core_i18n
+
+    zh = core_i18n.language() == "zh_CN"
+    return [
+        ProductChoice(
+            product.code,
+            product.name_zh if zh else product.name_en,
+            tuple((r.code, r.name_zh if zh else r.name_en) for r in product.repayment),
+        )
+        for product in ui.services.products.catalogue().products
+        if product.credit
+    ]
