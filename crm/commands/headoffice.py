@@ -121,6 +121,7 @@ def seed_from_book(admin: Any, path: Path, password: str | None) -> int:
     admin.publish("checklists", resources.load_json("data", "checklists.json"))
     admin.publish("cadence", resources.load_json("data", "cadence.json"))
     admin.publish("criteria", resources.stage_rules())
+    admin.publish("catalogue", resources.catalogue_document())
     return loaded
 
 
@@ -186,11 +187,18 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from crm import resources
 
     if args.file:
-        document = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        try:
+            document = json.loads(Path(args.file).read_text(encoding="utf-8-sig"))
+        except ValueError as exc:
+            raise _fail(
+                msg("{path} is not valid JSON: {error}", path=args.file, error=exc)
+            ) from None
     elif args.kind in ("checklists", "cadence"):
         document = resources.load_json("data", f"{args.kind}.json")
     elif args.kind == "criteria":
         document = resources.stage_rules()
+    elif args.kind == "catalogue":
+        document = resources.catalogue_document()
     else:
         raise _fail(msg("give the file to publish"), 2)
     return _run(args, lambda a: {"kind": args.kind, "version": a.publish(args.kind, document)})

@@ -1,6 +1,7 @@
 """`crm match`: which loan products and services fit a prospect, and why.
 
 crm match --facts FILE.json [--catalog FILE] [--json]
+crm match --db PATH --uscc CODE [--catalog FILE] [--json]
 
 A pre-assessment (预授信参考) for the RM, not a credit decision. The facts file is a JSON
 object of business facts (amounts in yuan, dates ISO; see crm/domain/facts.py); a missing
@@ -51,6 +52,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     source.add_argument(
         "--facts", metavar="FILE.json", help="a JSON file of the prospect's facts (yuan)"
     )
+    source.add_argument(
+        "--uscc",
+        metavar="CODE",
+        help="a prospect of the book (--db) by its USCC: its stored facts and own fields, "
+        "against the catalogue in force on this computer",
+    )
     parser.add_argument(
         "--catalog", metavar="FILE", help="a product catalogue file (default: the bundled one)"
     )
@@ -61,12 +68,39 @@ def cmd_match(args: argparse.Namespace) -> int:
     from crm.domain.clock import SHANGHAI, utcnow
 
     try:
+        if args.uscc and not args.facts:
+            facts, catalogue, today = from_book(args)
+            return show_match(facts, catalogue, today, as_json=args.json)
         facts = facts_from_args(args)
         catalogue = load_catalogue(args.catalog)
     except Refused as exc:
         print(f"crm: {exc}", file=sys.stderr)
         return exc.status
     return show_match(facts, catalogue, utcnow().astimezone(SHANGHAI).date(), as_json=args.json)
+
+
+def from_book(args: argparse.Namespace) -> tuple[Facts, Catalogue, date]:
+    """A stored prospect's facts (its own kind, industry and date of establishment with
+    them), the catalogue in force in the book (or --catalog), and the book's today."""
+    from crm.domain.errors import DomainError
+    from crm.domain.uscc import USCC
+    from crm.i18n import describe, msg
+    from crm.services.container import open_services
+
+    try:
+        code = USCC.parse(args.uscc).value
+    except DomainError as exc:
+        raise Refused(describe(exc)) from None
+    services = open_services(Path(args.db))
+    try:
+        pid = services.prospects.find_by_uscc(code)
+        if pid is None:
+            raise Refused(msg("no prospect with USCC {uscc} in this book", uscc=code), 1)
+        facts = services.products.facts_for_matching(pid)
+        catalogue = load_catalogue(args.catalog) if args.catalog else services.products.catalogue()
+        return facts, catalogue, services.ctx.today()
+    finally:
+        services.close()
 
 
 def facts_from_args(args: argparse.Namespace) -> Facts:

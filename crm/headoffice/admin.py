@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm import resources
+from crm.domain.catalogue import parse_catalogue
 from crm.headoffice import ownership, security, seed
 from crm.headoffice.db import Store, Tx, audit
 from crm.headoffice.models import Audit, Device, HoTeam, HoUser, Record
@@ -276,9 +278,16 @@ class Admin:
     # -- reference data ----------------------------------------------------------------------
 
     def publish(self, kind: str, document: Any) -> int:
-        """Publish a catalogue, checklist templates, cadence rules, holidays or criteria."""
+        """Publish a catalogue, checklist templates, cadence rules, holidays or criteria.
+
+        A product catalogue must fit its schema and rules: a malformed one raises
+        ``InvalidCatalogue`` (the product and field named) and nothing is published."""
         if kind not in P.REFERENCE_KINDS:
             raise AdminError(f"kind must be one of {', '.join(sorted(P.REFERENCE_KINDS))}")
+        if kind == "catalogue":
+            # Devices put only a good catalogue in force: a malformed one is refused here,
+            # naming the product and field (InvalidCatalogue), and nothing is stored.
+            parse_catalogue(document, resources.catalogue_schema())
         with self.store.write() as tx:
             self._directory_record(tx, "reference", kind, {"kind": kind, "document": document})
             rec = tx.session.get(Record, ("reference", kind))

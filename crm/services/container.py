@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from crm.services.calendar_export import CalendarExportService
     from crm.services.imports.service import ImportService
     from crm.services.loans import LoanService
+    from crm.services.products import ProductService
     from crm.services.prospects import ProspectService
     from crm.services.sync import SyncService
     from crm.services.today import TodayService
@@ -72,6 +73,12 @@ class Services:
         from crm.services.imports.service import ImportService
 
         return ImportService(self.ctx)
+
+    @cached_property
+    def products(self) -> ProductService:
+        from crm.services.products import ProductService
+
+        return ProductService(self.ctx)
 
     @cached_property
     def sync(self) -> SyncService:

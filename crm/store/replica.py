@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,10 +29,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Boolean, Connection, Date, Integer, Table, delete, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from crm import resources
+from crm.domain.catalogue import InvalidCatalogue, parse_catalogue
 from crm.domain.clock import utcnow
 from crm.domain.ids import new_id
 from crm.domain.text import normalise_name
 from crm.store.engine import Database, checkpoints_held
+from crm.store.fact_writer import encode_value, service_id
 from crm.store.indexes_down import indexes_down, record_indexes_down
 from crm.store.models import (
     AppMeta,
@@ -46,17 +50,23 @@ from crm.store.models_sync import SyncSeen
 from crm.store.prospect_writer import COLUMNS, ProspectWriter
 from crm.store.types import UTCDateTime
 
+log = logging.getLogger(__name__)
+
 # Local tables of the entities that are plain rows (a record's data are its columns).
 TABLES: dict[str, str] = {
     "contact": "contacts",
     "loan": "loans",
     "visit": "visits",
     "checklist_tick": "checklist_ticks",
+    "prospect_fact": "prospect_facts",
+    "held_service": "held_services",
 }
 CATALOGUE_KEY = "headoffice.catalogue"
 CRITERIA_KEY = "headoffice.criteria"
 # Columns naming a user: a user this device does not know (yet) is stored as NULL.
-USER_COLUMNS: Final = frozenset({"rm_id", "ticked_by", "finalized_by", "changed_by"})
+USER_COLUMNS: Final = frozenset(
+    {"rm_id", "ticked_by", "finalized_by", "changed_by", "confirmed_by"}
+)
 # Variables in one IN (…) list.
 CHUNK: Final = 500
 # Where due days are counted when the caller names no zone (the users' own).
@@ -396,7 +406,7 @@ class Applier:
                 if entity == "prospect":
                     self._prospects(kept)
                 else:
-                    self._rows(entity, kept)
+                    self._rows(entity, self._switched_off(entity, kept))
                 group = kept
             else:
                 stats.ignored += len(group)
@@ -432,6 +442,30 @@ class Applier:
         else:
             stats.ignored += len(ids)
         return stats
+
+    def _switched_off(self, entity: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A cleared fact (``value`` null) or a service no longer held (``held`` false) is
+        removed here; head office keeps its record, so setting it again is the same record.
+        A fact's value is stored as JSON text (``fact_writer.encode_value``)."""
+        if entity == "prospect_fact":
+            gone = [r["id"] for r in records if r["data"].get("value") is None]
+            records = [
+                {**r, "data": {**r["data"], "value": encode_value(r["data"]["value"])}}
+                for r in records
+                if r["data"].get("value") is not None
+            ]
+        elif entity == "held_service":
+            gone = [r["id"] for r in records if r["data"].get("held") is False]
+            # The row's id is the one every device gives this (prospect, service).
+            records = [
+                {**r, "data": {**r["data"], "id": service_id(*r["id"].split("/", 1))}}
+                for r in records
+                if r["data"].get("held") is not False and "/" in r["id"]
+            ]
+        else:
+            return records
+        self.remove(entity, gone)
+        return records
 
     # -- directory and reference data -----------------------------------------------------------
 
@@ -501,6 +535,9 @@ class Applier:
             self._cadence(doc)
         elif kind == "holidays" and isinstance(doc, dict):
             self._holidays(doc)
+        elif kind == "catalogue" and (problem := catalogue_problem(doc)) is not None:
+            # A malformed catalogue never replaces the last good one.
+            log.warning("the catalogue head office sent is ignored: %s", problem)
         else:
             key = {"catalogue": CATALOGUE_KEY, "criteria": CRITERIA_KEY}.get(
                 kind, f"headoffice.{kind}"
@@ -775,6 +812,16 @@ class Applier:
             r if r[index] is None or r[index] in known else (*r[:index], None, *r[index + 1 :])
             for r in rows
         ]
+
+
+def catalogue_problem(document: object) -> str | None:
+    """What is wrong with a product catalogue (its first problem), or None if it is good:
+    checked against the bundled schema and the catalogue's own rules."""
+    try:
+        parse_catalogue(document, resources.catalogue_schema())
+    except InvalidCatalogue as exc:
+        return str(exc)
+    return None
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -99,12 +99,16 @@ ENTITY_ORDER: Final[dict[str, int]] = {
     "loan": 4,
     "visit": 5,
     "checklist_tick": 6,
+    "prospect_fact": 4,
+    "held_service": 4,
 }
 CHILD_ORDER: Final = 7  # entities the server does not know by name yet
 PARENT_FIELD: Final = "prospect_id"
 # Entities whose key is several payload fields rather than the op's entity id.
 COMPOSITE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "checklist_tick": ("prospect_id", "item_code"),
+    "prospect_fact": ("prospect_id", "key"),
+    "held_service": ("prospect_id", "service_code"),
 }
 # Op kinds that remove the record (delete wins over any concurrent edit).
 DELETE_KINDS: Final = frozenset({"delete", "cancel"})
@@ -479,6 +483,42 @@ class ChecklistTick(ChecklistTickFields):
     item_code: Code
 
 
+class ProspectFactFields(ChildFields):
+    """A business fact of a prospect (keyed by prospect and key, see COMPOSITE_KEYS): its
+    value as plain JSON, null once cleared (a fact is never deleted at head office)."""
+
+    key: Word | None = None
+    value: str | int | float | bool | None = None
+    confirmed_on: IsoDate | None = None
+    confirmed_by: Id | None = None
+    updated_at: IsoDateTime | None = None
+
+
+class ProspectFactSet(ProspectFactFields):
+    """``set`` / ``clear``: a fact confirmed (or forgotten) on a day by a user."""
+
+    prospect_id: Id
+    key: Word
+
+
+class HeldServiceFields(ChildFields):
+    """A non-credit service the customer holds (keyed by prospect and service code);
+    ``held`` false once given up (never deleted at head office)."""
+
+    id: Id | None = None
+    service_code: Word | None = None
+    since: IsoDate | None = None
+    held: bool | None = None
+
+
+class HeldServiceChange(HeldServiceFields):
+    """``add`` / ``remove``."""
+
+    prospect_id: Id
+    service_code: Word
+    held: bool
+
+
 # The payload of each op kind a device sends about a prospect.
 PROSPECT_PAYLOADS: Final[Mapping[str, type[Payload]]] = {
     "create": ProspectCreate,
@@ -496,12 +536,16 @@ CHILD_FIELDS: Final[Mapping[str, type[ChildFields]]] = {
     "loan": LoanFields,
     "visit": VisitFields,
     "checklist_tick": ChecklistTickFields,
+    "prospect_fact": ProspectFactFields,
+    "held_service": HeldServiceFields,
 }
 CHILD_PAYLOADS: Final[Mapping[str, Mapping[str, type[ChildFields]]]] = {
     "contact": {"create": ContactCreate},
     "loan": {"create": LoanCreate},
     "visit": {"plan": VisitPlan, "finalize": VisitFinal, "amend": VisitFinal},
     "checklist_tick": {"tick": ChecklistTick},
+    "prospect_fact": {"set": ProspectFactSet, "clear": ProspectFactSet},
+    "held_service": {"add": HeldServiceChange, "remove": HeldServiceChange},
 }
 
 
