@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from typing import Final
 
 from crm.domain.catalogue import (
@@ -60,11 +61,45 @@ class Check(StrEnum):
     MISSING = "missing"
 
 
-@dataclass(frozen=True)
 class CriterionResult:
-    key: str  # the fact (kind, industry, annual_invoicing, …); a group: "green|tech_enterprise"
-    status: Check
-    message: Message
+    """One criterion's outcome. ``key`` is the fact (kind, industry, annual_invoicing, …) or,
+    for a group, its facts joined by "|" ("green|tech_enterprise"). The message is worked
+    out when first read: a whole book is matched for counts, and most are never shown."""
+
+    __slots__ = ("_message", "_why", "key", "status")
+
+    def __init__(
+        self,
+        key: str,
+        status: Check,
+        message: Message | None = None,
+        *,
+        why: Callable[[], Message] | None = None,
+    ) -> None:
+        assert message is not None or why is not None
+        self.key = key
+        self.status = status
+        self._message = message
+        self._why = why
+
+    @property
+    def message(self) -> Message:
+        if self._message is None:
+            assert self._why is not None
+            self._message = self._why()
+            self._why = None
+        return self._message
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CriterionResult):
+            return NotImplemented
+        return (self.key, self.status, self.message) == (other.key, other.status, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.status))
+
+    def __repr__(self) -> str:
+        return f"CriterionResult({self.key!r}, {self.status.value!r}, {self.message!r})"
 
 
 @dataclass(frozen=True)
@@ -124,6 +159,15 @@ class MatchResult:
         checks = [c for p in self.products if p.status is Status.UNKNOWN for c in p.criteria]
         checks += [c for o in self.overlays for c in o.criteria]
         wanted = {k for c in checks if c.status is Check.MISSING for k in c.key.split("|")}
+        # The facts an indicative amount is worked out from, where it could not be.
+        wanted.update(
+            key
+            for p in self.products
+            if p.product.amount is not None
+            and p.status is not Status.NOT_ELIGIBLE
+            and p.amount_max_fen is None
+            for key in p.product.amount.basis
+        )
         return tuple(key for key in FACTS if key in wanted)
 
     def next_service(self, held: Collection[str]) -> ProductResult | None:
@@ -144,10 +188,11 @@ class MatchResult:
 
 def match(facts: Mapping[str, FactValue], catalogue: Catalogue, today: date) -> MatchResult:
     """Every product and overlay of ``catalogue`` against ``facts`` (fen), on ``today``."""
+    values = dict(facts)  # a plain dict: many look-ups, most of absent keys
     return MatchResult(
-        products=tuple(_product(p, facts, today) for p in catalogue.products),
-        overlays=tuple(_overlay(o, facts, today) for o in catalogue.overlays),
-        warnings=_warnings(catalogue, facts, today),
+        products=tuple(_product(p, values, today) for p in catalogue.products),
+        overlays=tuple(_overlay(o, values, today) for o in catalogue.overlays),
+        warnings=_warnings(catalogue, values, today),
     )
 
 
@@ -158,7 +203,7 @@ def _product(product: Product, facts: Mapping[str, FactValue], today: date) -> P
     checks: list[CriterionResult] = []
     kind = facts.get("kind")
     industry = facts.get("industry")
-    if set(product.customer_kinds) != set(CUSTOMER_KINDS):
+    if len(product.customer_kinds) < len(CUSTOMER_KINDS):
         checks.append(_listed("kind", kind, product.customer_kinds, kind in product.customer_kinds))
     if product.industries:
         inside = isinstance(industry, str) and industry_matches(industry, product.industries)
@@ -186,11 +231,13 @@ def _product(product: Product, facts: Mapping[str, FactValue], today: date) -> P
 
 
 def _status(checks: list[CriterionResult]) -> Status:
-    if any(c.status is Check.FAIL for c in checks):
-        return Status.NOT_ELIGIBLE
-    if any(c.status is Check.MISSING for c in checks):
-        return Status.UNKNOWN
-    return Status.ELIGIBLE
+    status = Status.ELIGIBLE
+    for check in checks:
+        if check.status is Check.FAIL:
+            return Status.NOT_ELIGIBLE
+        if check.status is Check.MISSING:
+            status = Status.UNKNOWN
+    return status
 
 
 def _amounts(product: Product, facts: Mapping[str, FactValue]) -> tuple[int | None, int | None]:
@@ -234,18 +281,9 @@ def _rules(
     for rule in rules:
         if rule.customer_kinds and kind not in rule.customer_kinds:
             if kind is None:
-                results.append(
-                    CriterionResult(
-                        rule.key,
-                        Check.MISSING,
-                        Message(
-                            "{fact}: depends on the customer kind, which is not known",
-                            fact=_label(
-                                rule.options[0].fact if isinstance(rule, AnyOf) else rule.fact
-                            ),
-                        ),
-                    )
-                )
+                first = rule.options[0].fact if isinstance(rule, AnyOf) else rule.fact
+                why = partial(_kinded, first)
+                results.append(CriterionResult(rule.key, Check.MISSING, why=why))
             continue
         results.append(
             _any(rule, facts, today) if isinstance(rule, AnyOf) else _one(rule, facts, today)
@@ -253,26 +291,40 @@ def _rules(
     return results
 
 
+def _kinded(key: str) -> Message:
+    return Message("{fact}: depends on the customer kind, which is not known", fact=_label(key))
+
+
+def _no_data(key: str) -> Message:
+    return Message("{fact}: no data", fact=_label(key))
+
+
 def _any(group: AnyOf, facts: Mapping[str, FactValue], today: date) -> CriterionResult:
     results = [_one(option, facts, today) for option in group.options]
     passed = next((r for r in results if r.status is Check.PASS), None)
     if passed is not None:
-        return CriterionResult(group.key, Check.PASS, passed.message)
-    messages = [r.message for r in results]
+        return CriterionResult(group.key, Check.PASS, why=lambda: passed.message)
     if any(r.status is Check.MISSING for r in results):
         return CriterionResult(
-            group.key, Check.MISSING, Message("none passes yet: {checks}", checks=messages)
+            group.key,
+            Check.MISSING,
+            why=lambda: Message("none passes yet: {checks}", checks=[r.message for r in results]),
         )
-    return CriterionResult(group.key, Check.FAIL, Message("none of: {checks}", checks=messages))
+    return CriterionResult(
+        group.key,
+        Check.FAIL,
+        why=lambda: Message("none of: {checks}", checks=[r.message for r in results]),
+    )
 
 
 def _one(criterion: Criterion, facts: Mapping[str, FactValue], today: date) -> CriterionResult:
     key = criterion.fact
     value = facts.get(key)
     if value is None:
-        return CriterionResult(key, Check.MISSING, Message("{fact}: no data", fact=_label(key)))
+        return CriterionResult(key, Check.MISSING, why=partial(_no_data, key))
     ok = criterion.holds(value, today)
-    return CriterionResult(key, Check.PASS if ok else Check.FAIL, _explain(criterion, value, ok))
+    status = Check.PASS if ok else Check.FAIL
+    return CriterionResult(key, status, why=partial(_explain, criterion, value, ok))
 
 
 def _explain(criterion: Criterion, value: FactValue, ok: bool) -> Message:
@@ -309,31 +361,31 @@ def _explain(criterion: Criterion, value: FactValue, ok: bool) -> Message:
         if ok:
             return Message("{fact} {actual}: within the last {months} months", **params)
         return Message("{fact} {actual}: more than {months} months ago", **params)
+    if op == "not_in":
+        return _excluded(key, value, ok)
     allowed = threshold if isinstance(threshold, tuple) else (str(threshold),)
-    return _listed(key, value, allowed, ok).message if op != "not_in" else _excluded(key, value, ok)
+    return _listed_message(key, value, allowed, ok)
 
 
 def _listed(
     key: str, value: FactValue | None, allowed: tuple[str, ...], ok: bool
 ) -> CriterionResult:
     """A coded fact (kind, industry, grade, proof) that must be one of ``allowed``."""
-    fact = _label(key)
     if value is None:
-        return CriterionResult(key, Check.MISSING, Message("{fact}: no data", fact=fact))
-    actual = shown(key, value)
+        return CriterionResult(key, Check.MISSING, why=partial(_no_data, key))
+    status = Check.PASS if ok else Check.FAIL
+    return CriterionResult(key, status, why=partial(_listed_message, key, value, allowed, ok))
+
+
+def _listed_message(key: str, value: FactValue, allowed: tuple[str, ...], ok: bool) -> Message:
+    fact, actual = _label(key), shown(key, value)
     if ok:
-        return CriterionResult(
-            key, Check.PASS, Message("{fact}: {actual}", fact=fact, actual=actual)
-        )
-    return CriterionResult(
-        key,
-        Check.FAIL,
-        Message(
-            "{fact}: {actual}, not one of {allowed}",
-            fact=fact,
-            actual=actual,
-            allowed=[shown(key, a) for a in allowed],
-        ),
+        return Message("{fact}: {actual}", fact=fact, actual=actual)
+    return Message(
+        "{fact}: {actual}, not one of {allowed}",
+        fact=fact,
+        actual=actual,
+        allowed=[shown(key, a) for a in allowed],
     )
 
 
