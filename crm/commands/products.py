@@ -24,11 +24,12 @@ from collections.abc import Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crm.domain.catalogue import Catalogue, Overlay
-from crm.domain.facts import FACTS, Facts
-from crm.domain.matching import MatchResult, ProductResult, Status
+if TYPE_CHECKING:  # every `crm` command builds this parser: import the engine when matching
+    from crm.domain.catalogue import Catalogue, Overlay
+    from crm.domain.facts import Facts
+    from crm.domain.matching import MatchResult, ProductResult
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -182,6 +183,8 @@ def show_match(facts: Facts, catalogue: Catalogue, today: date, *, as_json: bool
 
 def render_text(result: MatchResult) -> str:
     """The result as an RM reads it: a table of products, the reasons, overlays, warnings."""
+    from crm.domain.facts import FACTS
+    from crm.domain.matching import Status
     from crm.i18n import describe, language, msg
     from crm.resources import label
 
