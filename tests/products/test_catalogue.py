@@ -279,3 +279,10 @@ def test_today_is_given_not_read(catalogue: Catalogue) -> None:
     facts = {"established_on": "2026-01-01"}
     assert matched(catalogue, facts, TODAY).warnings
     assert not matched(catalogue, facts, date(2027, 1, 1)).warnings
+
+
+def test_the_schema_is_a_valid_json_schema_and_the_bundled_catalogue_fits_it() -> None:
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(catalogue_schema())
+    assert not list(Draft202012Validator(catalogue_schema()).iter_errors(catalogue_document()))

@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crm.domain.catalogue import Catalogue
 from crm.domain.errors import Message
@@ -463,3 +465,48 @@ def test_json_has_exactly_the_shape_of_the_issue(catalogue: Catalogue) -> None:
     warnings = data["warnings"]
     assert isinstance(warnings, list)
     assert [w["code"] for w in warnings] == ["established_recently"]
+
+
+_VALUES = {
+    "kind": st.sampled_from(["enterprise", "individual"]),
+    "industry": st.sampled_from(["C33", "13", "F52", "G54", "G56", "H62", "O80", "Q85", "I65"]),
+    "established_on": st.dates(date(2000, 1, 1), date(2027, 12, 31)).map(date.isoformat),
+    "ownership_changed_on": st.dates(date(2000, 1, 1), date(2027, 12, 31)).map(date.isoformat),
+    "tax_credit_grade": st.sampled_from(list("ABMCD")),
+    "annual_invoicing": st.integers(0, 10**9),
+    "avg_monthly_turnover": st.integers(0, 10**8) | st.just(0),
+    "owner_serious_overdue": st.booleans(),
+    "tech_enterprise": st.booleans(),
+    "annual_rd_spend": st.integers(0, 10**8),
+    "ip_pledgeable": st.booleans(),
+    "insured_staff": st.integers(0, 5000),
+    "insured_staff_stable_months": st.integers(0, 240),
+    "monthly_wage_per_head": st.integers(0, 10**6),
+    "customer_rating": st.floats(0, 5),
+    "green": st.booleans(),
+    "in_cultivation_pool": st.booleans(),
+    "proof_of_operation": st.sampled_from(["property_certificate", "lease", "utility_records"]),
+    "platform_monthly_settlement": st.integers(0, 10**8),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts=st.fixed_dictionaries({}, optional=_VALUES))
+def test_any_facts_give_a_consistent_result(catalogue: Catalogue, facts: dict[str, Any]) -> None:
+    result = matched(catalogue, facts)
+    for product in result.products:
+        checks = {c.status for c in product.criteria}
+        expected = Status.ELIGIBLE
+        if Check.FAIL in checks:
+            expected = Status.NOT_ELIGIBLE
+        elif Check.MISSING in checks:
+            expected = Status.UNKNOWN
+        assert product.status is expected
+        assert all(c.message.render() for c in product.criteria)
+        low, high = product.amount_min_fen, product.amount_max_fen
+        if high is not None:
+            assert product.product.amount is not None and low is not None
+            assert 0 <= low <= high <= product.product.amount.cap_fen
+    for overlay in result.overlays:
+        assert overlay.applies is all(c.status is Check.PASS for c in overlay.criteria)
+    assert set(as_json(result)) == {"products", "overlays", "warnings"}
