@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -165,9 +166,13 @@ class RecordLoanDialog(QDialog):
         for key, caption, widget in rows:
             box = QVBoxLayout()
             box.setSpacing(2)
-            box.addWidget(widget)
+            if isinstance(widget, QDateEdit):
+                box.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)  # a date's own width
+            else:
+                box.addWidget(widget)
             message = FieldMessage(self)
-            message.setObjectName("fieldError")
+            # The whole width of the field column, so a message wraps there, not under a date.
+            message.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             box.addWidget(message)
             self.messages[key] = message
             self.fields[key] = widget
@@ -279,6 +284,7 @@ class RecordLoanDialog(QDialog):
 
     def _check(self, *, everything: bool = False) -> dict[str, str]:
         found = self.errors()
+        before = [m.text() if m.isVisibleTo(self) else "" for m in self.messages.values()]
         for key, message in self.messages.items():
             shown = found.get(key, "") if everything or key in self._touched else ""
             message.show_message(shown)
@@ -286,7 +292,19 @@ class RecordLoanDialog(QDialog):
             target = widget.edit if isinstance(widget, _AmountField) else widget
             set_invalid(target, bool(shown))
         self.save_button.setEnabled(not found)
+        after = [m.text() if m.isVisibleTo(self) else "" for m in self.messages.values()]
+        if after != before:
+            self._fit()
         return found
+
+    def _fit(self) -> None:
+        """Grow (or shrink) to the messages shown: none is cut off."""
+        layout = self.layout()
+        layout.activate()
+        height = layout.totalHeightForWidth(self.width())
+        if height < 0:
+            height = self.sizeHint().height()
+        self.resize(self.width(), max(height, self.minimumSizeHint().height()))
 
     def is_valid(self) -> bool:
         return not self.errors()
@@ -325,6 +343,7 @@ class RecordLoanDialog(QDialog):
         if isinstance(error, DomainError):
             self.error_text.setText(said(error))
             self.error_box.show()
+            self._fit()
 
 
 def _checked(found: dict[str, str], key: str, parse: Callable[[], int]) -> int | None:
@@ -369,6 +388,9 @@ class RepayDialog(QDialog):
         self.amount.edit.setObjectName("repayAmount")
         self.amount.set_fen(balance_fen)
         self.amount_message = FieldMessage(self)
+        self.amount_message.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
+        )
         box = QVBoxLayout()
         box.setSpacing(2)
         box.addWidget(self.amount)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication
 from crm import i18n as core_i18n
 from crm.domain.facts import FACTS, FactType
 from crm.domain.money import format_rate
-from crm.ui.common import fmt
+from crm.ui.common import fmt, labels
 from crm.ui.products.facts_editor import choice_label, fact_label
 from crm.ui.products.model import CatalogueEntry, CatalogueView
 
@@ -37,6 +37,18 @@ def name(entry: Product | Overlay) -> str:
     return entry.name_zh if _zh() else entry.name_en
 
 
+def listing(items: list[str] | tuple[str, ...]) -> str:
+    """Items in a row, as each language separates them: 企业、个体工商户 / A, B."""
+    return ("、" if _zh() else ", ").join(items)
+
+
+def industry_name(code: str) -> str:
+    """A catalogue's section ("C") or division ("C33") with its name."""
+    if len(code) == 1:
+        return labels.section(code)
+    return labels.industry(code[1:])
+
+
 def customer_kind(code: str) -> str:
     return {
         "enterprise": translate("Catalogue", "enterprises"),
@@ -47,7 +59,7 @@ def customer_kind(code: str) -> str:
 def percent(bp: int) -> str:
     """3000 (basis points of one) → 30%; 12 × → 12×."""
     if bp >= 10_000 and bp % 10_000 == 0:
-        return f"{bp // 10_000}×"
+        return f"{bp // 10_000} 倍" if _zh() else f"{bp // 10_000}×"
     text = f"{bp / 100:.2f}".rstrip("0").rstrip(".")
     return f"{text}%"
 
@@ -95,7 +107,7 @@ def criterion_text(rule: Rule) -> str:
         else:
             text = f"{label} {op.replace('>=', '≥').replace('<=', '≤')} {_value(rule)}"
     if rule.customer_kinds:
-        kinds = ", ".join(customer_kind(k) for k in rule.customer_kinds)
+        kinds = listing([customer_kind(k) for k in rule.customer_kinds])
         text += " " + translate("Catalogue", "({kinds} only)").format(kinds=kinds)
     return text
 
@@ -116,8 +128,11 @@ def term_text(term: TermRule) -> str:
         low=term.min_months, high=term.max_months
     )
     for exception in term.exceptions:
-        text += "; " + translate("Catalogue", "industries {codes}: up to {months} months").format(
-            codes=", ".join(exception.industries), months=exception.max_months
+        text += ("；" if _zh() else "; ") + translate(
+            "Catalogue", "industries {codes}: up to {months} months"
+        ).format(
+            codes=listing([industry_name(c) for c in exception.industries]),
+            months=exception.max_months,
         )
     return text
 
@@ -147,7 +162,7 @@ def product_entry(product: Product) -> CatalogueEntry:
         kind="credit" if product.credit else "service",
         description="" if product.credit else service_kind(product.kind),
         customer_kinds=tuple(customer_kind(k) for k in product.customer_kinds),
-        industries=product.industries,
+        industries=tuple(industry_name(c) for c in product.industries),
         criteria=tuple(criterion_text(rule) for rule in product.criteria),
         amount=amount_text(product.amount) if product.amount else "",
         rate=translate("Catalogue", "{rate} a year").format(rate=format_rate(product.rate_bp))

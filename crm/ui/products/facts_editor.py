@@ -235,7 +235,6 @@ class FactsEditor(QFrame):
             box.addWidget(row.message)
             box.addWidget(row.confirmed)
             label = QLabel(fact_label(spec.key), body)
-            label.setWordWrap(True)
             form.addRow(label, box)
             self.rows[spec.key] = row
             self._watch(row)

@@ -5,7 +5,7 @@ policy overlays."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
 from crm.ui.common.widgets import muted
+from crm.ui.products.catalogue_text import listing
 from crm.ui.products.model import CatalogueEntry, CatalogueView
 from crm.ui.products.source import catalogue_view
 from crm.ui.shell.page import Page
@@ -116,6 +117,7 @@ class ProductsPage(Page):
             font.setBold(True)
             heading.setFont(font)
             heading.setFlags(Qt.ItemFlag.NoItemFlags)
+            heading.setForeground(QColor("#1d2633"))  # a heading, not a disabled item
             for entry in entries:
                 item = QListWidgetItem("    " + entry.name, self.list)
                 item.setData(ENTRY_ROLE, entry)
@@ -145,11 +147,11 @@ class ProductsPage(Page):
 def entry_html(entry: CatalogueEntry) -> str:
     rows: list[tuple[str, str]] = []
     if entry.customer_kinds:
-        rows.append((translate("ProductsPage", "For"), ", ".join(entry.customer_kinds)))
+        rows.append((translate("ProductsPage", "For"), listing(entry.customer_kinds)))
     rows.append(
         (
             translate("ProductsPage", "Industries"),
-            ", ".join(entry.industries) or translate("ProductsPage", "all"),
+            listing(entry.industries) or translate("ProductsPage", "all"),
         )
     )
     if entry.amount:
@@ -159,7 +161,7 @@ def entry_html(entry: CatalogueEntry) -> str:
     if entry.term:
         rows.append((translate("ProductsPage", "Term"), entry.term))
     if entry.repayment:
-        rows.append((translate("ProductsPage", "Repayment"), "; ".join(entry.repayment)))
+        rows.append((translate("ProductsPage", "Repayment"), listing(entry.repayment)))
     table = "".join(
         f"<tr><td style='color:#5f6b7a; padding-right:14px; white-space:nowrap'>{_esc(k)}</td>"
         f"<td>{_esc(v)}</td></tr>"

@@ -175,15 +175,14 @@ class ProspectDetailView(QWidget):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         summary_layout.addWidget(self.summary)
         side_layout.addWidget(summary_panel)
-        # The visits panel (contact rhythm, plans, history, checklist) goes here, made when
-        # the first prospect opens: the list shows sooner at start without it.
-        self.side_layout = side_layout
-        self.visits: ProspectVisitsPanel | None = None
-
         self.loans = LoansPanel(self.ui, side_body)
         self.loans.changed.connect(self._loans_changed)
         self.loans.firstLoanMove.connect(self._move_to_first_loan)
         side_layout.addWidget(self.loans)
+        # The visits panel (contact rhythm, plans, history, checklist) goes after the loans,
+        # made when the first prospect opens: the list shows sooner at start without it.
+        self.side_layout = side_layout
+        self.visits: ProspectVisitsPanel | None = None
 
         history_panel, history_layout = _panel(side_body, self.tr("Stage history"))
         self.timeline = StageTimeline(history_panel)
@@ -227,7 +226,8 @@ class ProspectDetailView(QWidget):
 
             body = self.side_layout.parentWidget()
             self.visits = ProspectVisitsPanel(self.ui, body)
-            self.side_layout.insertWidget(1, self.visits)
+            # After the summary and the loans (renewals come before routine contact).
+            self.side_layout.insertWidget(self.side_layout.indexOf(self.loans) + 1, self.visits)
         return self.visits
 
     def _products_view(self) -> ProspectProductsView:
