@@ -177,8 +177,17 @@ def _stage(code: str) -> str:
     from crm.i18n import language
     from crm.resources import label, stage_labels
 
-    found = next((s for s in stage_labels() if s.code == code), None)
-    return label(found, language()) if found else code
+    stage, _, reason = code.partition(":")
+    found = next((s for s in stage_labels() if s.code == stage), None)
+    if found is None:
+        return code
+    if reason:
+        # A revisit rule of dropped prospects (dropped:no_need): the stage and the reason.
+        from crm.resources import drop_reasons
+
+        why = next((r for r in drop_reasons() if r.code == reason), None)
+        return f"{label(found, language())} ({label(why, language()) if why else reason})"
+    return label(found, language())
 
 
 # -- commands -----------------------------------------------------------------------------------

@@ -94,8 +94,19 @@ def due_reminder(
     """The reminder of an outstanding loan due ``today``: the latest whose day has come
     (None before the first). It is handled when the customer was contacted on or after its
     day, unless the loan is already past its maturity."""
+    return pick_reminder(schedule(maturity, reminder_days, calendar), maturity, today, last_contact)
+
+
+def pick_reminder(
+    plan: Sequence[tuple[int, date]],
+    maturity: date,
+    today: date,
+    last_contact: date | None = None,
+) -> Reminder | None:
+    """`due_reminder` from the loan's `schedule` (made once for many loans maturing on the
+    same day)."""
     latest: tuple[int, date] | None = None
-    for days, on in schedule(maturity, reminder_days, calendar):
+    for days, on in plan:
         if on <= today:
             latest = (days, on)
     if latest is None:

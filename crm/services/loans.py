@@ -16,7 +16,7 @@ from functools import lru_cache
 from crm import resources
 from crm.domain.errors import DomainError, Message
 from crm.domain.money import format_yuan
-from crm.domain.renewals import due_reminder, parse_reminder_days, schedule
+from crm.domain.renewals import parse_reminder_days, pick_reminder, schedule
 from crm.services import visit_rules
 from crm.services.context import Context, NotFound
 from crm.store import loan_queries, prospect_reads
@@ -201,8 +201,13 @@ class LoanService:
             cal = visit_rules.holiday_calendar(s)
             rows = loan_queries.maturing(s, today + timedelta(days=days), rm_ids)
         due: list[RenewalDue] = []
+        # Loans mature on a few hundred distinct days: each day's schedule is made once.
+        plans: dict[date, list[tuple[int, date]]] = {}
         for r in rows:
-            reminder = due_reminder(r.maturity_date, today, wanted, cal, r.last_contact_on)
+            plan = plans.get(r.maturity_date)
+            if plan is None:
+                plan = plans[r.maturity_date] = schedule(r.maturity_date, wanted, cal)
+            reminder = pick_reminder(plan, r.maturity_date, today, r.last_contact_on)
             due.append(
                 RenewalDue(
                     loan_id=r.loan_id,

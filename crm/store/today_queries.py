@@ -30,9 +30,11 @@ DueWindow = tuple[date | None, date | None]
 def _due_where(rm_ids: Sequence[str] | None, where: DueWindow) -> tuple[str, dict[str, Any]]:
     """FROM … WHERE for prospects due in [first, last] (either open), read from the
     covering index (assigned_rm_id, next_visit_due, stage, id) even for the whole book (the
-    planner would pick the one-column index and read every row for its stage)."""
+    planner would pick the one-column index and read every row for its stage). A dropped
+    prospect is due only when its drop has a revisit rhythm (no financing need) or its loans
+    keep it in post-loan care."""
     first, last = where
-    terms = ["stage != 'dropped'"]
+    terms: list[str] = []
     params: dict[str, Any] = {}
     if first is not None:
         terms.append("next_visit_due >= :first")
@@ -194,12 +196,12 @@ def _due_select() -> Select[*tuple[Any, ...]]:
         )
         .outerjoin(_RM, _RM.c.id == Prospect.assigned_rm_id)
         .outerjoin(District, District.code == Prospect.district_code)
-        .where(Prospect.stage != Stage.DROPPED.value)
     )
 
 
 def due_rows(s: Session, prospect_ids: Sequence[str]) -> Sequence[tuple[Any, ...]]:
-    """The due rows of these prospects (dropped ones left out), in no particular order."""
+    """The due rows of these prospects, in no particular order (a dropped one is due only
+    when its drop has a revisit rhythm or its loans keep it in post-loan care)."""
     return s.execute(_due_select().where(Prospect.id.in_(list(prospect_ids)))).all()
 
 
@@ -212,13 +214,14 @@ def no_contact_rows(
 ) -> Sequence[tuple[Any, ...]]:
     """Due rows of prospects last contacted on or before ``last_contact_by``, or never
     contacted and in their stage since before ``entered_before``: never contacted first,
-    then longest silence first."""
+    then longest silence first (dropped prospects left out)."""
     stmt = _due_select().where(
+        Prospect.stage != Stage.DROPPED.value,
         (Prospect.last_contact_on <= last_contact_by)
         | (
             Prospect.last_contact_on.is_(None)
             & (Prospect.stage_changed_at < entered_before.astimezone(UTC))
-        )
+        ),
     )
     if rm_ids is not None:
         stmt = stmt.where(Prospect.assigned_rm_id.in_(list(rm_ids)))
