@@ -382,20 +382,8 @@
 <context>
     <name>ProductCard</name>
     <message>
-        <source>Amount {amount}</source>
-        <translation>额度 {amount}</translation>
-    </message>
-    <message>
-        <source>rate {rate}</source>
-        <translation>利率 {rate}</translation>
-    </message>
-    <message>
-        <source>term {term}</source>
-        <translation>期限 {term}</translation>
-    </message>
-    <message>
-        <source>Indicative: {terms}</source>
-        <translation>参考：{terms}</translation>
+        <source>Enter…</source>
+        <translation>补录…</translation>
     </message>
     <message>
         <source>Met</source>
@@ -410,12 +398,24 @@
         <translation>缺少资料</translation>
     </message>
     <message>
-        <source>Enter…</source>
-        <translation>补录…</translation>
-    </message>
-    <message>
         <source>Enter “{fact}” in the business facts</source>
         <translation>在经营信息中补录“{fact}”</translation>
+    </message>
+    <message>
+        <source>Amount {amount}</source>
+        <translation>额度 {amount}</translation>
+    </message>
+    <message>
+        <source>rate {rate}</source>
+        <translation>利率 {rate}</translation>
+    </message>
+    <message>
+        <source>term {term}</source>
+        <translation>期限 {term}</translation>
+    </message>
+    <message>
+        <source>Indicative: {terms}</source>
+        <translation>参考：{terms}</translation>
     </message>
 </context>
 <context>

@@ -37,7 +37,6 @@ from crm.ui.products.model import (
 
 translate = QCoreApplication.translate
 
-STATUS_COLOURS = {ELIGIBLE: "#1f9254", NOT_ELIGIBLE: "#c62828", "unknown": "#b7791f"}
 MARKS = {PASS: ("✓", "#1f9254"), FAIL: ("✗", "#c62828"), MISSING: ("?", "#b7791f")}
 
 
@@ -67,43 +66,112 @@ def term_text(low: int | None, high: int | None) -> str:
     return ""
 
 
-def chip(text: str, colour: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-    label.setStyleSheet(
-        f"QLabel {{ background: {colour}; color: white; border-radius: 8px;"
-        " padding: 1px 8px; font-weight: 600; }"
-    )
-    return label
+CARD_STYLE = """
+QFrame#productCard { background: #f7f9fc; border: 1px solid #d5dae1; border-radius: 5px; }
+QLabel#statusChip {
+    color: white; background: #7a808a; border-radius: 8px; padding: 1px 8px; font-weight: 600;
+}
+QLabel#statusChip[status="eligible"] { background: #1f9254; }
+QLabel#statusChip[status="not_eligible"] { background: #c62828; }
+QLabel#statusChip[status="unknown"] { background: #b7791f; }
+QPushButton#factPrompt {
+    color: #1f5fae; text-decoration: underline; border: none; background: transparent;
+    padding: 0 4px;
+}
+"""
+
+
+class _Row:
+    """One criterion: its mark, its words and, when its data is missing, a prompt."""
+
+    def __init__(self, card: ProductCard, grid: QGridLayout, row: int) -> None:
+        self.key = ""
+        self.sign = QLabel(card)
+        self.sign.setTextFormat(Qt.TextFormat.RichText)
+        grid.addWidget(self.sign, row, 0, Qt.AlignmentFlag.AlignTop)
+        self.text = QLabel(card)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(self.text, row, 1)
+        self.prompt = QPushButton(translate("ProductCard", "Enter…"), card)
+        self.prompt.setObjectName("factPrompt")
+        self.prompt.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.prompt.clicked.connect(lambda _c=False: card.factRequested.emit(self.key))
+        grid.addWidget(self.prompt, row, 2, Qt.AlignmentFlag.AlignTop)
+
+    def show(self, card: ProductCard, criterion: CriterionResult) -> None:
+        self.key = criterion.key
+        mark, colour = MARKS.get(criterion.status, ("·", "#5f6b7a"))
+        self.sign.setText(f"<span style='color:{colour}; font-weight:700'>{mark}</span>")
+        self.sign.setToolTip(
+            {
+                PASS: translate("ProductCard", "Met"),
+                FAIL: translate("ProductCard", "Not met"),
+                MISSING: translate("ProductCard", "Missing data"),
+            }.get(criterion.status, criterion.status)
+        )
+        self.text.setText(criterion.message or fact_label(criterion.key))
+        missing = criterion.status == MISSING
+        if missing:
+            self.prompt.setToolTip(
+                translate("ProductCard", "Enter “{fact}” in the business facts").format(
+                    fact=fact_label(criterion.key)
+                )
+            )
+        self.prompt.setVisible(missing)
 
 
 class ProductCard(QFrame):
-    """One product's result: status, indicative terms, and every criterion."""
+    """One product's result: status, indicative terms, and every criterion. ``show``
+    updates it in place when the new result has as many criteria (saving a fact)."""
 
     factRequested = Signal(str)
 
     def __init__(self, result: ProductResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("productCard")
-        self.setStyleSheet(
-            "QFrame#productCard { background: #f7f9fc; border: 1px solid #d5dae1;"
-            " border-radius: 5px; }"
-        )
-        self.result = result
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(4)
         top = QHBoxLayout()
-        name = QLabel(result.name, self)
-        name.setObjectName("panelTitle")
-        name.setWordWrap(True)
-        top.addWidget(name, 1)
-        self.status = chip(
-            status_text(result.status), STATUS_COLOURS.get(result.status, "#7a808a"), self
-        )
+        self.name = QLabel(self)
+        self.name.setObjectName("panelTitle")
+        self.name.setWordWrap(True)
+        top.addWidget(self.name, 1)
+        self.status = QLabel(self)
+        self.status.setObjectName("statusChip")
+        self.status.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         top.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
+        self.terms = QLabel(self)
+        self.terms.setWordWrap(True)
+        layout.addWidget(self.terms)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 2, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(1, 1)
+        self.rows = [_Row(self, grid, n) for n in range(len(result.criteria))]
+        layout.addLayout(grid)
+        self.notes = QLabel(self)
+        self.notes.setWordWrap(True)
+        self.notes.setProperty("muted", True)
+        layout.addWidget(self.notes)
+        self.result = result
+        self.prompts: dict[str, QPushButton] = {}
+        self.show_result(result)
 
+    def fits(self, result: ProductResult) -> bool:
+        return result.code == self.result.code and len(result.criteria) == len(self.rows)
+
+    def show_result(self, result: ProductResult) -> None:
+        self.result = result
+        self.name.setText(result.name)
+        self.status.setText(status_text(result.status))
+        if self.status.property("status") != result.status:
+            self.status.setProperty("status", result.status)
+            self.status.style().unpolish(self.status)
+            self.status.style().polish(self.status)
         terms = []
         amount = amount_range(result.amount_min_fen, result.amount_max_fen)
         if amount:
@@ -113,56 +181,17 @@ class ProductCard(QFrame):
         term = term_text(result.term_months_min, result.term_months_max)
         if term:
             terms.append(self.tr("term {term}").format(term=term))
-        if terms and result.status != NOT_ELIGIBLE:
-            line = QLabel(self.tr("Indicative: {terms}").format(terms=" · ".join(terms)), self)
-            line.setWordWrap(True)
-            layout.addWidget(line)
-
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 2, 0, 0)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(2)
-        self.prompts: dict[str, QPushButton] = {}
-        for row, criterion in enumerate(result.criteria):
-            self._criterion(grid, row, criterion)
-        grid.setColumnStretch(1, 1)
-        layout.addLayout(grid)
-        for note in result.notes:
-            text = QLabel(note, self)
-            text.setWordWrap(True)
-            text.setProperty("muted", True)
-            layout.addWidget(text)
-
-    def _criterion(self, grid: QGridLayout, row: int, criterion: CriterionResult) -> None:
-        mark, colour = MARKS.get(criterion.status, ("·", "#5f6b7a"))
-        sign = QLabel(mark, self)
-        sign.setStyleSheet(f"color: {colour}; font-weight: 700;")
-        sign.setToolTip(
-            {
-                PASS: self.tr("Met"),
-                FAIL: self.tr("Not met"),
-                MISSING: self.tr("Missing data"),
-            }.get(criterion.status, criterion.status)
-        )
-        grid.addWidget(sign, row, 0, Qt.AlignmentFlag.AlignTop)
-        text = QLabel(criterion.message or fact_label(criterion.key), self)
-        text.setWordWrap(True)
-        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        grid.addWidget(text, row, 1)
-        if criterion.status == MISSING:
-            prompt = QPushButton(self.tr("Enter…"), self)
-            prompt.setObjectName(f"enter_{criterion.key}")
-            prompt.setToolTip(
-                self.tr("Enter “{fact}” in the business facts").format(
-                    fact=fact_label(criterion.key)
-                )
-            )
-            prompt.setFlat(True)
-            prompt.setStyleSheet("QPushButton { color: #1f5fae; text-decoration: underline; }")
-            prompt.setCursor(Qt.CursorShape.PointingHandCursor)
-            prompt.clicked.connect(lambda _c=False, key=criterion.key: self.factRequested.emit(key))
-            grid.addWidget(prompt, row, 2, Qt.AlignmentFlag.AlignTop)
-            self.prompts.setdefault(criterion.key, prompt)
+        shown = bool(terms) and result.status != NOT_ELIGIBLE
+        if shown:
+            self.terms.setText(self.tr("Indicative: {terms}").format(terms=" · ".join(terms)))
+        self.terms.setVisible(shown)
+        self.prompts = {}
+        for row, criterion in zip(self.rows, result.criteria, strict=True):
+            row.show(self, criterion)
+            if criterion.status == MISSING:
+                self.prompts.setdefault(criterion.key, row.prompt)
+        self.notes.setText("\n".join(result.notes))
+        self.notes.setVisible(bool(result.notes))
 
 
 class ProductMatchPanel(QFrame):
@@ -173,6 +202,7 @@ class ProductMatchPanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("panel")
+        self.setStyleSheet(CARD_STYLE)
         self.cards: dict[str, ProductCard] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -220,15 +250,22 @@ class ProductMatchPanel(QFrame):
         self.match = match
         self.setUpdatesEnabled(False)
         try:
-            for card in self.cards.values():
-                self.body.removeWidget(card)
-                card.deleteLater()
-            self.cards = {}
-            for result in match.products:
-                card = ProductCard(result, self)
-                card.factRequested.connect(self.factRequested)
-                self.body.addWidget(card)
-                self.cards[result.code] = card
+            cards = list(self.cards.values())
+            if len(cards) == len(match.products) and all(
+                card.fits(result) for card, result in zip(cards, match.products, strict=True)
+            ):
+                for card, result in zip(cards, match.products, strict=True):
+                    card.show_result(result)  # the same products: new words in place
+            else:
+                for card in cards:
+                    self.body.removeWidget(card)
+                    card.deleteLater()
+                self.cards = {}
+                for result in match.products:
+                    card = ProductCard(result, self)
+                    card.factRequested.connect(self.factRequested)
+                    self.body.addWidget(card)
+                    self.cards[result.code] = card
             self.empty.setText(self.tr("The catalogue has no credit products."))
             self.empty.setVisible(not match.products)
             if match.warnings:
