@@ -256,3 +256,21 @@ def test_screenshots(language, ui, book, qtbot, questions):
     assert item.width() >= item.sizeHint().width() or item.wordWrap()
     save(dialog, "21-record-loan", language)
     dialog.reject()
+    qtbot.waitUntil(lambda: detail.loans.dialog is None)
+
+    qtbot.mouseClick(detail.loans.repay_button, Qt.MouseButton.LeftButton)
+    repay = detail.loans.dialog
+    qtbot.waitExposed(repay)
+    repay.amount.edit.clear()
+    qtbot.keyClicks(repay.amount.edit, "500")  # more than owed: said under the field
+    assert repay.amount_message.isVisible()
+    save(repay, "25-repay-loan", language)
+    repay.reject()
+    qtbot.waitUntil(lambda: detail.loans.dialog is None)
+
+    qtbot.mouseClick(detail.loans.renew_button, Qt.MouseButton.LeftButton)
+    renew = detail.loans.dialog
+    qtbot.waitExposed(renew)
+    choose_product(renew, "basic")
+    save(renew, "26-renew-loan", language)
+    renew.reject()

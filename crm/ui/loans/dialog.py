@@ -153,6 +153,10 @@ class RecordLoanDialog(QDialog):
         self.rate.setPlaceholderText(self.tr("e.g. 3.85"))
         self.repayment = QComboBox(self)
         self.repayment.setObjectName("repayment")
+        for combo in (self.product, self.repayment):
+            # The width of the field column, whatever the options' words (filled later).
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            combo.setMinimumContentsLength(12)
 
         rows: list[tuple[str, str, QWidget]] = [
             ("product", self.tr("Product:"), self.product),
