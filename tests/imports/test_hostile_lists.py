@@ -167,7 +167,9 @@ def test_a_huge_csv_cell_rejects_its_row_not_the_file(
 # --------------------------------------------------------------------------- encodings
 
 
-def _mixed(path: Path, file_encoding: str, stray_encoding: str, stray_row: int) -> Path:
+def _mixed(
+    path: Path, file_encoding: str, stray_encoding: str, stray_row: int, end: bytes = b"\r\n"
+) -> Path:
     rows = [
         [n, f"佛山市编码测试{n}号厂", uscc(240 + n), "陈" + "一二三四五六"[n - 1], "", "", "", ""]
         for n in range(1, 7)
@@ -176,7 +178,7 @@ def _mixed(path: Path, file_encoding: str, stray_encoding: str, stray_row: int) 
     for n, row in enumerate(rows, start=2):
         text = ",".join(str(c) for c in row)
         lines.append(text.encode(stray_encoding if n == stray_row else file_encoding))
-    path.write_bytes(b"\r\n".join(lines) + b"\r\n")
+    path.write_bytes(end.join(lines) + end)
     return path
 
 
@@ -208,6 +210,15 @@ def test_a_row_in_another_encoding_is_rejected_with_its_row_number(
     out = tmp_path / "rejected.csv"
     imports.save_rejected(result, out)
     assert "佛山市编码测试3号厂" in out.read_text(encoding="utf-8-sig")
+
+
+def test_a_stray_row_is_found_in_a_file_of_old_mac_line_ends(
+    imports: ImportService, tmp_path: Path
+) -> None:
+    path = _mixed(tmp_path / "cr.csv", "gbk", "utf-8", stray_row=3, end=b"\r")
+    result = run(imports, path)
+    assert (result.created, result.rejected) == (5, 1)
+    assert result.errors[0].row == 3
 
 
 # --------------------------------------------------------------------------- same USCC twice

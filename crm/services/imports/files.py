@@ -18,8 +18,9 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Final
 
@@ -34,7 +35,7 @@ SPREADSHEET_FORMATS: Final = ("xlsx", "xls", "ods")
 _SNIFF_BYTES: Final = 64 * 1024
 _DETECT_CHUNK: Final = 1 << 20
 # How much of a text file is read line by line to tell its encoding when rows differ.
-_VOTE_BYTES: Final = 4 << 20
+_VOTE_BYTES: Final = 256 << 10
 # The longest cell of a text file that is read (and then rejected with its row if too long
 # for its field); a longer one stops the import with its row.
 _FIELD_LIMIT: Final = 16 << 20
@@ -178,10 +179,14 @@ class TableFile:
                 text = io.TextIOWrapper(handle, encoding=self.encoding, newline="")
                 yield from self._records(text, bad)
             else:
-                # Latin-1 splits the lines as the csv module wants them (\r, \n or \r\n) and
-                # gives each line's bytes back unchanged, to be decoded row by row.
-                text = io.TextIOWrapper(handle, encoding="latin-1", newline="")
-                yield from self._records(self._decoded(text, bad), bad)
+                # Each line's bytes, decoded row by row. A file whose lines end in \r alone
+                # (old Macs) is split by latin-1 text, which gives the bytes back unchanged.
+                lines: Iterable[bytes] = handle
+                by_lf = not _cr_only(self.path)
+                if not by_lf:
+                    split = io.TextIOWrapper(handle, encoding="latin-1", newline="")
+                    lines = (line.encode("latin-1") for line in split)
+                yield from self._records(self._decoded(lines, bad, by_lf), bad)
         except UnicodeDecodeError as exc:
             raise _unreadable(self.path, str(exc)) from exc
         except OSError as exc:
@@ -189,38 +194,53 @@ class TableFile:
         finally:
             if self._handle is handle:
                 self._handle = None
-            if not handle.closed:
-                text.close()
+            handle.close()
 
-    def _decoded(self, lines: Iterator[str], bad: list[int]) -> Iterator[str]:
+    def _decoded(self, lines: Iterable[bytes], bad: list[int], by_lf: bool) -> Iterator[str]:
         """Each line decoded in the file's encoding; a line that is in another one (a row
-        pasted from elsewhere) is noted in `bad` and given as read in that one."""
+        pasted from elsewhere) is noted in `bad` and given as read in that one.
+
+        Lines go in batches: a batch that decodes, and (in a GBK file) holds no byte that
+        UTF-8 text of Chinese is full of (0x80-0xA0, which GB2312 text never uses), is
+        taken as it is; only the others are looked at line by line."""
         encoding = self.encoding
         utf8 = encoding in ("utf-8", "utf-8-sig")
-        other = "gb18030" if utf8 else "utf-8"
-        for number, line in enumerate(lines, start=1):
-            if line.isascii():
-                yield line
-                continue
-            raw = line.encode("latin-1")
-            try:
-                text = raw.decode(encoding)
-            except UnicodeDecodeError:
-                bad.append(number)
-                yield raw.decode(other, errors="replace")
-                continue
-            if not utf8:
-                # UTF-8 bytes of Chinese text often decode as GBK too, as nonsense; a line
-                # of CJK that is valid UTF-8 is UTF-8 (GBK text almost never is).
+        number = 0
+        source = iter(lines)
+        while batch := list(islice(source, _LINE_BATCH)):
+            blob = b"".join(batch)
+            if by_lf and (utf8 or not _maybe_utf8(blob)):
                 try:
-                    alt = raw.decode("utf-8")
+                    text = blob.decode(encoding)
                 except UnicodeDecodeError:
                     pass
                 else:
-                    bad.append(number)
-                    yield alt
+                    number += len(batch)
+                    # The same lines: each ends in the \n it was split at.
+                    yield from io.StringIO(text, newline="\n")
                     continue
-            yield text
+            for raw in batch:
+                number += 1
+                yield self._line(raw, number, utf8, bad)
+
+    def _line(self, raw: bytes, number: int, utf8: bool, bad: list[int]) -> str:
+        if raw.isascii():
+            return raw.decode("ascii")
+        try:
+            text = raw.decode(self.encoding)
+        except UnicodeDecodeError:
+            bad.append(number)
+            return raw.decode("utf-8" if not utf8 else "gb18030", errors="replace")
+        if not utf8:
+            # UTF-8 bytes of Chinese text often decode as GBK too, as nonsense; a line of
+            # CJK that is valid UTF-8 is UTF-8 (GBK text almost never is).
+            try:
+                alt = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return text
+            bad.append(number)
+            return alt
+        return text
 
     def _records(self, lines: Iterator[str], bad: list[int]) -> Iterator[list[Any]]:
         """The file's records, strictly: a quote left open, or closed in the wrong place,
@@ -308,6 +328,25 @@ class MisencodedRow(list[Any]):
             "elsewhere); save the file in one encoding, such as UTF-8, and import it again",
             encoding=self.expected,
         )
+
+
+# Lines decoded together (see TableFile._decoded).
+_LINE_BATCH: Final = 2000
+_NOT_UTF8_MARKS: Final = bytes(b for b in range(256) if not 0x80 <= b <= 0xA0)
+
+
+def _maybe_utf8(data: bytes) -> bool:
+    """Whether bytes may hold UTF-8 text of Chinese: its continuation bytes fall in
+    0x80-0xBF, and a line of it almost surely has some in 0x80-0xA0, where GB2312 text
+    (GBK's common part) has none."""
+    return bool(data.translate(None, _NOT_UTF8_MARKS))
+
+
+def _cr_only(path: Path) -> bool:
+    """Whether a text file's lines end in a carriage return alone."""
+    with path.open("rb") as handle:
+        sample = handle.read(_SNIFF_BYTES)
+    return b"\r" in sample and b"\n" not in sample
 
 
 def _shown(encoding: str) -> str:
@@ -455,24 +494,30 @@ def _guess(path: Path) -> str:
 
 
 def _line_votes(path: Path) -> tuple[int, int]:
-    """Of the lines with other than ASCII in the first megabytes: how many are UTF-8, and
-    how many are GB18030 (GBK's superset) and not UTF-8."""
+    """Of the lines with other than ASCII in the first part of the file: how many are
+    UTF-8, and how many are GB18030 (GBK's superset) and not UTF-8."""
     utf8 = others = 0
     with path.open("rb") as handle:
-        for line in handle.readlines(_VOTE_BYTES):
-            if line.isascii():
-                continue
+        sample = handle.read(_VOTE_BYTES)
+        full = not handle.read(1)
+    lines = _LINE_END.split(sample)
+    for line in lines if full else lines[:-1]:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
             try:
-                line.decode("utf-8")
+                line.decode("gb18030")
             except UnicodeDecodeError:
-                try:
-                    line.decode("gb18030")
-                except UnicodeDecodeError:
-                    continue
-                others += 1
-            else:
-                utf8 += 1
+                continue
+            others += 1
+        else:
+            utf8 += 1
     return utf8, others
+
+
+_LINE_END = re.compile(rb"\r\n?|\n")
 
 
 def _decodes(path: Path, encoding: str) -> bool:
