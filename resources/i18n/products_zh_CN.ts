@@ -378,6 +378,10 @@
         <source>This is the customer's first loan. Move the prospect to {stage} now?</source>
         <translation>这是该客户的首笔贷款。现在将其转为{stage}吗？</translation>
     </message>
+    <message>
+        <source>Pre-check on today's facts (预授信参考): {status}</source>
+        <translation>按当前经营信息预检（预授信参考）：{status}</translation>
+    </message>
 </context>
 <context>
     <name>ProductCard</name>

@@ -208,6 +208,9 @@ def test_repay_in_part_then_renew(page, book, qtbot):
     assert dialog.start.date().toPython() == loan.maturity_date
     assert dialog.messages["product"].isVisible()  # the old loan named no product
     choose_product(dialog, "basic")
+    # The pre-check: the product's conditions on today's facts (none recorded: missing).
+    qtbot.waitUntil(dialog.precheck.isVisible)
+    assert "Pre-check" in dialog.precheck.text() and "no data" in dialog.precheck.text()
     dialog.rate.clear()
     qtbot.keyClicks(dialog.rate, "3.6")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -272,5 +275,6 @@ def test_screenshots(language, ui, book, qtbot, questions):
     renew = detail.loans.dialog
     qtbot.waitExposed(renew)
     choose_product(renew, "basic")
+    qtbot.waitUntil(renew.precheck.isVisible)  # the pre-check on today's facts
     save(renew, "26-renew-loan", language)
     renew.reject()

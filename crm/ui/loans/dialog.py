@@ -191,6 +191,19 @@ class RecordLoanDialog(QDialog):
         self.error_box.hide()
         layout.addWidget(self.error_box)
 
+        # A renewal's pre-check: the chosen product's pre-assessment on today's facts.
+        self.precheck = QLabel(self)
+        self.precheck.setObjectName("precheck")
+        self.precheck.setWordWrap(True)
+        self.precheck.setTextFormat(Qt.TextFormat.RichText)
+        self.precheck.setStyleSheet(
+            "QLabel#precheck { background: #f7f9fc; border: 1px solid #d5dae1;"
+            " border-radius: 4px; padding: 6px; }"
+        )
+        self.precheck.hide()
+        layout.addWidget(self.precheck)
+        self._prechecks: dict[str, str] | None = None
+
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(
             self.tr("Save loan"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -205,6 +218,7 @@ class RecordLoanDialog(QDialog):
         self._fill_repayment()
         self.product.currentIndexChanged.connect(lambda _i: self._edited("product"))
         self.product.currentIndexChanged.connect(lambda _i: self._fill_repayment())
+        self.product.currentIndexChanged.connect(lambda _i: self._show_precheck())
         self.amount.changed.connect(lambda: self._edited("amount"))
         self.credit_line.changed.connect(lambda: self._edited("credit_line"))
         self.start.dateChanged.connect(lambda _d: self._edited("start"))
@@ -231,6 +245,20 @@ class RecordLoanDialog(QDialog):
         if at >= 0:
             self.repayment.setCurrentIndex(at)
         self._touched.update(self.fields)
+
+    def set_prechecks(self, prechecks: dict[str, str]) -> None:
+        """Each product's pre-assessment on the customer's current facts, as rich text by
+        product code; the one of the chosen product shows above the buttons."""
+        self._prechecks = prechecks
+        self._show_precheck()
+
+    def _show_precheck(self) -> None:
+        if self._prechecks is None:
+            return
+        text = self._prechecks.get(str(self.product.currentData() or ""), "")
+        self.precheck.setText(text)
+        self.precheck.setVisible(bool(text))
+        self._fit()
 
     def _chosen(self) -> ProductChoice | None:
         code = self.product.currentData()

@@ -307,6 +307,9 @@ class LoansPanel(QFrame):
             lambda values: self._run(dialog, lambda: service.renew(ui, loan.id, values))
         )
         self._open(dialog)
+        # Never renew to hide credit risk: the product's conditions on today's facts.
+        prospect_id = loan.prospect_id
+        self.ui.tasks.read(dialog, lambda: service.prechecks(ui, prospect_id), dialog.set_prechecks)
 
     def open_repay(self) -> None:
         loan = self.selected()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
+
 from crm.ui.common.context import UiContext
 from crm.ui.loans.dialog import LoanValues, ProductChoice
 
@@ -92,3 +94,35 @@ def credit_products(ui: UiContext) -> list[ProductChoice]:
         for product in ui.services.products.catalogue().products
         if product.credit
     ]
+
+
+def prechecks(ui: UiContext, prospect_id: str) -> dict[str, str]:
+    """A renewal's pre-check: each credit product's pre-assessment on the customer's facts
+    today (rich text by product code), to see that it still meets the conditions."""
+    from crm.ui.products.match_panel import MARKS, status_text
+    from crm.ui.products.source import match_view
+
+    match = match_view(ui.services.products.match(prospect_id))
+    found: dict[str, str] = {}
+    for product in match.products:
+        lines = [
+            "<b>"
+            + _esc(
+                QCoreApplication.translate(
+                    "LoansPanel", "Pre-check on today's facts (预授信参考): {status}"
+                ).format(status=status_text(product.status))
+            )
+            + "</b>"
+        ]
+        for criterion in product.criteria:
+            mark, colour = MARKS.get(criterion.status, ("·", "#5f6b7a"))
+            lines.append(
+                f"<span style='color:{colour}; font-weight:700'>{mark}</span> "
+                + _esc(criterion.message)
+            )
+        found[product.code] = "<br>".join(lines)
+    return found
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
