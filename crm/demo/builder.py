@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from crm import resources
+from crm.demo.products import FACT_COLUMNS, HELD_COLUMNS, ProductDrawer
 from crm.demo.visits import CLOCK, TICK_COLUMNS, VISIT_COLUMNS, VisitDrawer
 from crm.domain.clock import utcnow
 from crm.domain.ids import uuid7_text
@@ -726,6 +727,7 @@ _LOAN_COLUMNS = (
     "maturity_date",
     "status",
     "created_at",
+    "repayment_mode",
 )
 # Every table a chunk fills, in the order the writer copies them (prospects first).
 _TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -738,12 +740,10 @@ _TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (Loan.__tablename__, _LOAN_COLUMNS),
     ("visits", VISIT_COLUMNS),
     ("checklist_ticks", TICK_COLUMNS),
+    ("prospect_facts", FACT_COLUMNS),
+    ("held_services", HELD_COLUMNS),
 )
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_AMOUNTS = tuple(n * 10_000 * 100 for n in (30, 50, 80, 100, 150, 200, 300))
-_TERMS = (12, 12, 24, 36)
-_PRODUCTS = ("basic_credit", "trade_quick", "tech_first", "livelihood")
-_RATES = (300, 320, 345, 365, 385, 420)
 
 
 @dataclass
@@ -830,6 +830,10 @@ def _generate(
     rng, random, v, today = b.rng, b.random, b.v, b.today
     uuid7 = _uuid7_ms
     drawer = VisitDrawer(b.seed, b.chunk, today, _uuid7_ms)
+    # Facts, held services and loans that follow the product catalogue.
+    offers = ProductDrawer(b.seed, b.chunk, today)
+    fact_rows: list[tuple[Any, ...]] = []
+    held_rows: list[tuple[Any, ...]] = []
     bodies_of = _Bodies()
     rows: list[tuple[Any, ...]] = []
     visit_rows: list[tuple[Any, ...]] = []
@@ -863,6 +867,14 @@ def _generate(
             latest_entry - timedelta(days=365 * years), latest_entry - timedelta(days=30)
         )
         created_day = b.when(max(established, latest_entry - timedelta(days=900)), latest_entry)
+        own_kind = "individual" if kind == "individual" else "enterprise"
+        customer = first_day is not None
+        facts = offers.facts(own_kind, division, customer=customer, strategic=stage == "strategic")
+        offer = (
+            offers.offer(facts, own_kind, division, established, stage == "strategic")
+            if customer
+            else None
+        )
         created, created_ms = b.stamp(created_day)
         pid = uuid7(rng, created_ms)
         rm = rms[int(random() * len(rms))][0] if random() > 0.03 else None
@@ -878,23 +890,25 @@ def _generate(
         if first_day is not None:
             n_loans = 2 + (random() < 0.5) if stage == "strategic" else 1
             day = first_day
+            assert offer is not None
             for i in range(n_loans):
-                amount = _one(random, _AMOUNTS)
-                if stage == "strategic" and i == 0:
-                    amount = max(amount, 1_000_000 * 100)
-                maturity = day + timedelta(days=_one(random, _TERMS) * 30)
+                # A strategic client's first loan alone meets the gate's total credit.
+                least = offers.strategic_total if stage == "strategic" and i == 0 else 0
+                amount = offers.amount(offer, least)
+                maturity = add_months(day, offers.term(offer))
                 at, at_ms = b.stamp(day)
                 loans.append(
                     (
                         uuid7(rng, at_ms),
                         pid,
-                        _one(random, _PRODUCTS),
+                        offer.product.code,
                         amount,
-                        _one(random, _RATES),
+                        offers.rate(offer),
                         b.day(day),
                         b.day(maturity),
                         "active" if maturity >= today else "repaid",
                         at,
+                        offers.repayment(offer),
                     )
                 )
                 day = min(day + timedelta(days=60 + int(random() * 141)), today)
@@ -977,6 +991,11 @@ def _generate(
         )
         if rm is not None:
             assigns.append((uuid7(rng, created_ms), pid, None, rm, None, created, ""))
+        if facts:
+            fact_rows.extend(offers.fact_rows(pid, facts, created_day, rm))
+        held_rows.extend(
+            offers.held_rows(pid, own_kind, division, facts, customer, established, created)
+        )
         # -- sources, with overlaps ----------------------------------------------------------
         codes = {b.source_pick.pick(rng) for _ in range(1 + (random() < 0.35) + (random() < 0.1))}
         if kind == "rural":
@@ -1028,6 +1047,8 @@ def _generate(
         Loan.__tablename__: loans,
         "visits": visit_rows,
         "checklist_ticks": tick_rows,
+        "prospect_facts": fact_rows,
+        "held_services": held_rows,
     }
     return tables, bodies, names
 
