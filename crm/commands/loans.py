@@ -9,6 +9,7 @@ crm loans overdue LOAN
 crm loans renew LOAN --maturity D [--amount YUAN] [--rate PCT] [--start D]
 crm loans outcome LOAN repaid|not_renewed [--reason TEXT] [--on D]
 crm renewals due [--days 90] [--rm NAME] [--date D]
+crm renewals check LOAN                              the product matched again on today's facts
 
 PROSPECT is an id or a USCC; amounts are in yuan (12.5万 and ¥3,000,000.00 too), rates in
 percent (3.85 or 3.85%). A refused action ends with status 1, a wrong usage with 2.
@@ -102,6 +103,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     due.add_argument("--rm", help="an RM's username (default: everyone)")
     due.add_argument("--date", type=_day, help="the day to look from (default: today)")
     due.set_defaults(func=cmd_renewals_due)
+    check = rsub.add_parser(
+        "check",
+        parents=[common],
+        help="before renewing: the loan's product matched again on the customer's facts",
+    )
+    check.add_argument("loan", help="the loan's id")
+    check.set_defaults(func=cmd_renewals_check)
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -404,6 +412,57 @@ def cmd_renewals_due(args: argparse.Namespace) -> int:
         )
     )
     print(msg("{count} loans maturing within {days} days", count=len(rows), days=args.days))
+    return EXIT_OK
+
+
+def cmd_renewals_check(args: argparse.Namespace) -> int:
+    services = _services(args)
+    found = services.loans.renewal_precheck(args.loan)
+    product = found.product
+    criteria = [] if product is None else product.criteria
+    data = {
+        "loan_id": found.loan.id,
+        "product": found.loan.product_code,
+        "status": None if product is None else product.status.value,
+        "criteria": [
+            {"key": c.key, "status": c.status.value, "message": describe(c.message)}
+            for c in criteria
+        ],
+        "missing": list(found.missing),
+        "changed": [
+            {"key": f.key, "value": f.json_value, "confirmed_on": f.confirmed_on}
+            for f in found.changed
+        ],
+        "eligible": list(found.eligible),
+        "warnings": [describe(w.message) for w in found.warnings],
+        "notice": describe(found.notice),
+    }
+    if args.json:
+        _print_json(data)
+        return EXIT_OK
+    print(describe(found.notice))
+    if product is None:
+        print(msg("{code} is not in the catalogue in force", code=found.loan.product_code))
+    else:
+        from crm.domain.matching import Status
+
+        words = {
+            Status.ELIGIBLE: msg("eligible"),
+            Status.NOT_ELIGIBLE: msg("not eligible"),
+            Status.UNKNOWN: msg("data missing"),
+        }
+        print(msg("{code}: {status}", code=product.code, status=words[product.status]))
+        for c in criteria:
+            print(f"  [{c.status.value}] {describe(c.message)}")
+    if found.changed:
+        print(msg("Confirmed since the loan was granted:"))
+        for f in found.changed:
+            day = f.confirmed_on.isoformat() if f.confirmed_on else ""
+            print(f"  {f.key} = {f.json_value} ({day})")
+    if found.eligible:
+        print(msg("Also eligible now: {codes}", codes=", ".join(found.eligible)))
+    for warning in data["warnings"]:
+        print(f"! {warning}")
     return EXIT_OK
 
 

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from crm import resources
 from crm.domain.errors import DomainError, Message
+from crm.domain.matching import PRE_ASSESSMENT, MatchWarning, ProductResult, Status
 from crm.domain.money import format_yuan
 from crm.domain.renewals import parse_reminder_days, pick_reminder, schedule
 from crm.services import visit_rules
@@ -23,6 +25,9 @@ from crm.store import loan_queries, prospect_reads
 from crm.store.loan_writer import LoanWriter, NewLoan, outstanding
 from crm.store.models import Loan
 from crm.store.unit_of_work import Session
+
+if TYPE_CHECKING:
+    from crm.services.products import FactView
 
 # Statuses of a loan that is still owed.
 OUTSTANDING = ("active", "overdue")
@@ -118,6 +123,25 @@ class RenewalEvent:
     days_before: int
     on: date
     balance_fen: int
+
+
+@dataclass(frozen=True)
+class RenewalPrecheck:
+    """Before renewing: the loan's product matched again on the customer's current facts,
+    and what has been confirmed since the loan was granted. A pre-assessment to guide the
+    RM (预授信参考), never a credit decision."""
+
+    loan: LoanRecord
+    # The loan's product on today's facts; None when the catalogue in force has no such code.
+    product: ProductResult | None
+    # Other credit products the customer is eligible for now.
+    eligible: tuple[str, ...]
+    # Facts set or confirmed on or after the loan's start: what changed since it was granted.
+    changed: tuple[FactView, ...]
+    # Facts the loan's product needs that are not known.
+    missing: tuple[str, ...]
+    warnings: tuple[MatchWarning, ...]
+    notice: Message = PRE_ASSESSMENT
 
 
 @lru_cache(maxsize=1)
@@ -256,6 +280,34 @@ class LoanService:
                     )
         events.sort(key=lambda e: (e.on, e.prospect_name, e.loan_id))
         return events
+
+    def renewal_precheck(self, loan_id: str) -> RenewalPrecheck:
+        """Match the loan's customer again on its current facts, for the renewal: how its
+        product stands now, what else it is eligible for, which facts changed since the
+        loan was granted and which are missing."""
+        from crm.services.products import ProductService
+
+        loan = self.get(loan_id)
+        products = ProductService(self.ctx)
+        result = products.match(loan.prospect_id)
+        mine = result.product(loan.product_code)
+        changed = tuple(
+            f
+            for f in products.facts(loan.prospect_id)
+            if f.confirmed_on is not None and f.confirmed_on >= loan.start_date
+        )
+        return RenewalPrecheck(
+            loan=loan,
+            product=mine,
+            eligible=tuple(
+                p.code
+                for p in result.products
+                if p.product.credit and p.status == Status.ELIGIBLE and p.code != loan.product_code
+            ),
+            changed=changed,
+            missing=() if mine is None else mine.missing,
+            warnings=result.warnings,
+        )
 
     def reminders(self, maturity: date) -> list[tuple[int, date]]:
         """Every renewal reminder of a loan maturing on ``maturity``: (days before, day shown)."""

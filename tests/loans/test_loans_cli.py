@@ -99,3 +99,20 @@ def test_a_refused_action_exits_1_and_a_wrong_usage_2(book: tuple[str, str]) -> 
     assert too_much.returncode == 1 and "more than" in too_much.stderr
     missing = crm("loans", "repay", "no-such-loan", "--amount", "1", "--db", db)
     assert missing.returncode == 1 and "no loan" in missing.stderr
+
+
+def test_the_renewal_precheck_from_the_command_line(book: tuple[str, str]) -> None:
+    db, pid = book
+    added = crm(
+        "loans", "add", pid, "--product", "basic", "--amount", "50万", "--start", "2025-09-23",
+        "--maturity", "2026-09-23", "--rate", "3.85", "--db", db, "--json",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    loan = json.loads(added.stdout)["id"]
+    checked = crm("renewals", "check", loan, "--db", db, "--json")
+    assert checked.returncode == 0, checked.stderr
+    result = json.loads(checked.stdout)
+    assert result["product"] == "basic" and result["status"] == "unknown"
+    assert "tax_credit_grade" in result["missing"] and result["changed"] == []
+    text = crm("renewals", "check", loan, "--db", db, lang="zh_CN")
+    assert text.returncode == 0 and "预授信" in text.stdout
