@@ -221,6 +221,20 @@ def test_a_stray_row_is_found_in_a_file_of_old_mac_line_ends(
     assert result.errors[0].row == 3
 
 
+def test_a_worker_process_rejects_a_stray_row_and_flags_a_conflict_too(
+    services: Services, tmp_path: Path
+) -> None:
+    """The rows of a large file are cleaned in a worker process: the same outcomes."""
+    path = _mixed(tmp_path / "worker.csv", "gbk", "utf-8", stray_row=5)
+    with path.open("ab") as handle:
+        line = f"7,佛山市编码测试别名厂,{uscc(241)},陈七,,,,\r\n"
+        handle.write(line.encode("gbk"))
+    imports = ImportService(services.ctx, parallel_from_bytes=0, chunk_rows=2)
+    result = run(imports, path)
+    assert (result.created, result.rejected, result.flagged) == (5, 1, 1)
+    assert result.errors[0].row == 5 and result.errors[0].error.code == "import.row_encoding"
+
+
 # --------------------------------------------------------------------------- same USCC twice
 
 
