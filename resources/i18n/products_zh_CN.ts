@@ -327,12 +327,24 @@
         <translation>续贷：以一笔新贷款接续本笔贷款</translation>
     </message>
     <message>
-        <source>Overdue</source>
-        <translation>逾期</translation>
+        <source>More</source>
+        <translation>更多</translation>
+    </message>
+    <message>
+        <source>Mark overdue…</source>
+        <translation>标记逾期…</translation>
     </message>
     <message>
         <source>Mark the loan as past due</source>
         <translation>将本笔贷款标记为逾期</translation>
+    </message>
+    <message>
+        <source>Record outcome…</source>
+        <translation>登记到期结果…</translation>
+    </message>
+    <message>
+        <source>Repaid at maturity, or not renewed and why (a renewal: Renew…)</source>
+        <translation>到期已还清，或未续贷及原因（续贷请用“续贷…”）</translation>
     </message>
     <message>
         <source>Loan</source>
@@ -381,6 +393,45 @@
     <message>
         <source>Pre-check on today's facts (预授信参考): {status}</source>
         <translation>按当前经营信息预检（预授信参考）：{status}</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomeDialog</name>
+    <message>
+        <source>Record how the loan ended</source>
+        <translation>登记贷款到期结果</translation>
+    </message>
+    <message>
+        <source>Repaid at maturity</source>
+        <translation>到期已还清</translation>
+    </message>
+    <message>
+        <source>Not renewed</source>
+        <translation>未续贷</translation>
+    </message>
+    <message>
+        <source>Outcome:</source>
+        <translation>结果：</translation>
+    </message>
+    <message>
+        <source>Why it was not renewed: head office reads this with the outcome</source>
+        <translation>未续贷的原因：总行会随结果一并查看</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <source>On:</source>
+        <translation>日期：</translation>
+    </message>
+    <message>
+        <source>Save outcome</source>
+        <translation>保存结果</translation>
+    </message>
+    <message>
+        <source>Say why the loan was not renewed</source>
+        <translation>请说明未续贷的原因</translation>
     </message>
 </context>
 <context>

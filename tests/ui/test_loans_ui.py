@@ -224,6 +224,47 @@ def test_repay_in_part_then_renew(page, book, qtbot):
     assert panel.list.count() == 2
 
 
+def test_not_renewed_needs_a_reason(page, book, qtbot):
+    services = page.ui.services
+    prospect_id = book.ids["meijia"]
+    detail = open_prospect(page, qtbot, prospect_id)
+    panel = detail.loans
+    assert panel.outcome_action.isEnabled()
+    panel.outcome_action.trigger()
+    dialog = panel.dialog
+    qtbot.waitExposed(dialog)
+    assert not dialog.reason.isVisible()  # repaid at maturity needs no words
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("not_renewed"))
+    assert dialog.reason.isVisible()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.reason_message.isVisible() and panel.dialog is dialog
+    qtbot.keyClicks(dialog.reason, "moved production to another city")
+    assert not dialog.reason_message.isVisible()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.dialog is None)
+    wait_idle(qtbot, page.ui)
+    (loan,) = services.loans.of_prospect(prospect_id)
+    assert loan.status == "not_renewed" and loan.outcome_reason.startswith("moved")
+    assert "not renewed" in panel.list.item(0).text()
+    assert not panel.repay_button.isEnabled() and not panel.more_button.isEnabled()
+
+
+def test_mark_overdue_asks_first(page, book, qtbot, questions):
+    _asked, queue = questions
+    services = page.ui.services
+    prospect_id = book.ids["meijia"]
+    detail = open_prospect(page, qtbot, prospect_id)
+    queue.append(Button.No)
+    detail.loans.overdue_action.trigger()
+    assert services.loans.of_prospect(prospect_id)[0].status == "active"
+    queue.append(Button.Yes)
+    detail.loans.overdue_action.trigger()
+    qtbot.waitUntil(lambda: services.loans.of_prospect(prospect_id)[0].status == "overdue")
+    wait_idle(qtbot, page.ui)
+    assert "overdue" in detail.loans.list.item(0).text()
+    assert not detail.loans.renew_button.isEnabled()  # a renewal must not hide the risk
+
+
 @pytest.fixture(params=("zh_CN", "en"))
 def language(request, qapp):
     from crm.ui.common.i18n import install_translators, remove_translators
@@ -278,3 +319,13 @@ def test_screenshots(language, ui, book, qtbot, questions):
     qtbot.waitUntil(renew.precheck.isVisible)  # the pre-check on today's facts
     save(renew, "26-renew-loan", language)
     renew.reject()
+    qtbot.waitUntil(lambda: detail.loans.dialog is None)
+
+    detail.loans.outcome_action.trigger()
+    outcome = detail.loans.dialog
+    qtbot.waitExposed(outcome)
+    outcome.outcome.setCurrentIndex(outcome.outcome.findData("not_renewed"))
+    outcome.submit()  # no reason: said under the field
+    assert outcome.reason_message.isVisible()
+    save(outcome, "27-loan-outcome", language)
+    outcome.reject()

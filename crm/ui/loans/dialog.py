@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -487,3 +488,99 @@ class RepayDialog(QDialog):
         if isinstance(error, DomainError):
             self.error_text.setText(said(error))
             self.error_box.show()
+
+
+class OutcomeDialog(QDialog):
+    """How a loan ended at maturity without a renewal: repaid, or not renewed and why.
+    ``submitted`` carries (outcome code, reason, day)."""
+
+    submitted = Signal(str, str, object)
+
+    def __init__(self, start: date, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("outcomeDialog")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setWindowTitle(self.tr("Record how the loan ended"))
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        layout.addLayout(form)
+        self.outcome = QComboBox(self)
+        self.outcome.setObjectName("outcome")
+        self.outcome.addItem(self.tr("Repaid at maturity"), "repaid")
+        self.outcome.addItem(self.tr("Not renewed"), "not_renewed")
+        form.addRow(self.tr("Outcome:"), self.outcome)
+        self.reason = QPlainTextEdit(self)
+        self.reason.setObjectName("outcomeReason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(70)
+        self.reason.setPlaceholderText(
+            self.tr("Why it was not renewed: head office reads this with the outcome")
+        )
+        self.reason_message = FieldMessage(self)
+        self.reason_message.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
+        )
+        box = QVBoxLayout()
+        box.setSpacing(2)
+        box.addWidget(self.reason)
+        box.addWidget(self.reason_message)
+        self.reason_label = QLabel(self.tr("Reason:"), self)
+        form.addRow(self.reason_label, box)
+        self.day = QDateEdit(self)
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.setDateRange(_qdate(min(start, today)), _qdate(today))
+        self.day.setDate(_qdate(today))
+        form.addRow(self.tr("On:"), self.day)
+        self.error_box = QFrame(self)
+        self.error_box.setObjectName("errorBox")
+        error_layout = QVBoxLayout(self.error_box)
+        self.error_text = QLabel(self.error_box)
+        self.error_text.setWordWrap(True)
+        error_layout.addWidget(self.error_text)
+        self.error_box.hide()
+        layout.addWidget(self.error_box)
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton(
+            self.tr("Save outcome"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.outcome.currentIndexChanged.connect(lambda _i: self._update())
+        self.reason.textChanged.connect(self._update)
+        self._update()
+
+    def _needs_reason(self) -> bool:
+        return self.outcome.currentData() == "not_renewed"
+
+    def _update(self) -> None:
+        needed = self._needs_reason()
+        self.reason.setVisible(needed)
+        self.reason_label.setVisible(needed)
+        if not needed or self.reason.toPlainText().strip():
+            self.reason_message.show_message("")
+            set_invalid(self.reason, False)
+        self.error_box.hide()
+        self.adjustSize()
+
+    def submit(self) -> None:
+        reason = self.reason.toPlainText().strip() if self._needs_reason() else ""
+        if self._needs_reason() and not reason:
+            self.reason_message.show_message(self.tr("Say why the loan was not renewed"))
+            set_invalid(self.reason, True)
+            self.reason.setFocus()
+            self.adjustSize()
+            return
+        self.save_button.setEnabled(False)
+        self.submitted.emit(str(self.outcome.currentData()), reason, _pydate(self.day.date()))
+
+    def show_refusal(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(error, DomainError):
+            self.error_text.setText(said(error))
+            self.error_box.show()
+            self.adjustSize()

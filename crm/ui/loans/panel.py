@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +36,13 @@ from crm.domain.stages import Stage
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
 from crm.ui.loans import service
-from crm.ui.loans.dialog import LoanValues, ProductChoice, RecordLoanDialog, RepayDialog
+from crm.ui.loans.dialog import (
+    LoanValues,
+    OutcomeDialog,
+    ProductChoice,
+    RecordLoanDialog,
+    RepayDialog,
+)
 
 if TYPE_CHECKING:
     from crm.services.loans import LoanRecord
@@ -76,7 +84,7 @@ class LoansPanel(QFrame):
         self.prospect_id: str | None = None
         self.loans: list[LoanRecord] = []
         self.products: list[ProductChoice] = []
-        self.dialog: RecordLoanDialog | RepayDialog | None = None
+        self.dialog: RecordLoanDialog | RepayDialog | OutcomeDialog | None = None
         self._generation = 0
 
         layout = QVBoxLayout(self)
@@ -113,17 +121,28 @@ class LoansPanel(QFrame):
         self.repay_button.setToolTip(self.tr("Record a repayment, in part or in full"))
         self.renew_button = QPushButton(self.tr("Renew…"), self)
         self.renew_button.setToolTip(self.tr("Renew (续贷): a new loan that replaces this one"))
-        self.overdue_button = QPushButton(self.tr("Overdue"), self)
-        self.overdue_button.setToolTip(self.tr("Mark the loan as past due"))
+        # Less frequent: past due, and how it ended at maturity without a renewal.
+        self.more_button = QToolButton(self)
+        self.more_button.setText(self.tr("More"))
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        menu = QMenu(self.more_button)
+        self.overdue_action = menu.addAction(self.tr("Mark overdue…"))
+        self.overdue_action.setToolTip(self.tr("Mark the loan as past due"))
+        self.outcome_action = menu.addAction(self.tr("Record outcome…"))
+        self.outcome_action.setToolTip(
+            self.tr("Repaid at maturity, or not renewed and why (a renewal: Renew…)")
+        )
+        self.more_button.setMenu(menu)
         self.edit_button.clicked.connect(self.open_edit)
         self.repay_button.clicked.connect(self.open_repay)
         self.renew_button.clicked.connect(self.open_renew)
-        self.overdue_button.clicked.connect(self.mark_overdue)
+        self.overdue_action.triggered.connect(lambda _c=False: self.mark_overdue())
+        self.outcome_action.triggered.connect(lambda _c=False: self.open_outcome())
         for button in (self.edit_button, self.repay_button, self.renew_button):
             actions.addWidget(button)
-        actions.addWidget(self.overdue_button)
+        actions.addWidget(self.more_button)
         actions.addStretch(1)
-        self.actions = actions
         layout.addLayout(actions)
         self.setEnabled(False)
         self._update_buttons()
@@ -206,26 +225,27 @@ class LoansPanel(QFrame):
         self.edit_button.setEnabled(loan is not None and loan.editable)
         self.repay_button.setEnabled(open_loan)
         self.renew_button.setEnabled(loan is not None and loan.status == "active")
-        self.overdue_button.setEnabled(loan is not None and loan.status == "active")
-        for button in (self.edit_button, self.repay_button, self.renew_button):
+        self.overdue_action.setEnabled(loan is not None and loan.status == "active")
+        self.outcome_action.setEnabled(open_loan)
+        self.more_button.setEnabled(open_loan)
+        for button in (self.edit_button, self.repay_button, self.renew_button, self.more_button):
             button.setVisible(bool(self.loans))
-        self.overdue_button.setVisible(bool(self.loans))
 
     # -- dialogs ---------------------------------------------------------------------------
 
-    def _open(self, dialog: RecordLoanDialog | RepayDialog) -> None:
+    def _open(self, dialog: RecordLoanDialog | RepayDialog | OutcomeDialog) -> None:
         self.dialog = dialog
         dialog.finished.connect(lambda _r: self._forget(dialog))
         dialog.open()
 
-    def _forget(self, dialog: RecordLoanDialog | RepayDialog) -> None:
+    def _forget(self, dialog: RecordLoanDialog | RepayDialog | OutcomeDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()
 
     def _run(
         self,
-        dialog: RecordLoanDialog | RepayDialog,
+        dialog: RecordLoanDialog | RepayDialog | OutcomeDialog,
         work: Callable[[], LoanRecord],
         then: Callable[[LoanRecord], None] | None = None,
     ) -> None:
@@ -319,6 +339,19 @@ class LoansPanel(QFrame):
         ui = self.ui
         dialog.submitted.connect(
             lambda fen, day: self._run(dialog, lambda: service.repay(ui, loan.id, fen, day))
+        )
+        self._open(dialog)
+
+    def open_outcome(self) -> None:
+        loan = self.selected()
+        if loan is None or loan.status not in OUTSTANDING:
+            return
+        dialog = OutcomeDialog(loan.start_date, self.ui.today(), self)
+        ui = self.ui
+        dialog.submitted.connect(
+            lambda outcome, reason, day: self._run(
+                dialog, lambda: service.record_outcome(ui, loan.id, outcome, reason, day)
+            )
         )
         self._open(dialog)
 

@@ -76,6 +76,10 @@ def repay(ui: UiContext, loan_id: str, amount_fen: int, on: date) -> LoanRecord:
     return ui.services.loans.repay(loan_id, amount_fen, on)
 
 
+def record_outcome(ui: UiContext, loan_id: str, outcome: str, reason: str, on: date) -> LoanRecord:
+    return ui.services.loans.record_outcome(loan_id, outcome, reason, on)
+
+
 def mark_overdue(ui: UiContext, loan_id: str) -> LoanRecord:
     return ui.services.loans.mark_overdue(loan_id)
 
