@@ -165,12 +165,24 @@
         <translation>当天没有计划拜访。双击可新建计划。</translation>
     </message>
     <message>
+        <source>Renewals: {items}</source>
+        <translation>续贷提醒：{items}</translation>
+    </message>
+    <message>
         <source>No district</source>
         <translation>未设区域</translation>
     </message>
     <message>
         <source>{district} · {count} visits</source>
         <translation>{district} · {count} 条拜访</translation>
+    </message>
+    <message>
+        <source>{name} (loan matures)</source>
+        <translation>{name}（贷款到期）</translation>
+    </message>
+    <message>
+        <source>{name} ({days} days before maturity)</source>
+        <translation>{name}（到期前 {days} 天）</translation>
     </message>
 </context>
 <context>
@@ -923,6 +935,14 @@ Finalize it now?</source>
     <message>
         <source>+{count} more</source>
         <translation>还有 {count} 条</translation>
+    </message>
+    <message>
+        <source>{name}: loan matures</source>
+        <translation>{name}：贷款到期</translation>
+    </message>
+    <message>
+        <source>{name}: renewal reminder, {days} days before maturity</source>
+        <translation>{name}：续贷提醒，到期前 {days} 天</translation>
     </message>
 </context>
 </TS>

@@ -55,3 +55,29 @@ def test_the_renewals_tab_lists_a_reminder_missed_while_the_laptop_was_off(
     page.show_list("renewals")
     assert page.tabs.currentIndex() == TAB_KEYS.index("renewals")
     assert page.tabs.tabText(page.tabs.currentIndex()).endswith("(1)")
+
+
+def test_the_calendar_shows_the_days_renewal_reminders(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from crm.services.loans import RenewalEvent
+    from crm.ui.calendar.common import CalendarData
+    from crm.ui.calendar.day_view import DayView
+    from crm.ui.calendar.month_view import MonthView
+
+    day = date(2026, 8, 24)
+    events = [
+        RenewalEvent("L1", "P1", "佛山市南海区华兴五金制品厂", None, date(2026, 9, 23), 30, day, 1),
+        RenewalEvent("L2", "P2", "顺德区美嘉家具有限公司", None, day, 0, day, 1),
+    ]
+    month = MonthView()
+    qtbot.addWidget(month)
+    start, end = month.range_for(day)
+    month.resize(900, 600)
+    month.set_data(day, CalendarData(start, end, day, renewals=events))
+    month.grab()  # paints
+    [(_rect, marked)] = month.renewal_marks
+    assert [e.loan_id for e in marked] == ["L1", "L2"]
+    view = DayView()
+    qtbot.addWidget(view)
+    view.set_data(day, CalendarData(day, day, day, renewals=events), [])
+    assert not view.renewals.isHidden()
+    assert "华兴五金" in view.renewals.text() and "30" in view.renewals.text()

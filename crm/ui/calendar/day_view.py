@@ -2,7 +2,8 @@
 
 Districts come in the order of their first visit of the day; within a district, visits on
 the same street are next to each other. The note above says what the day is (a weekend,
-a holiday, a make-up working day).
+a holiday, a make-up working day), and which loans have a renewal reminder or mature that
+day.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm.services.loans import RenewalEvent
 from crm.services.visits import DistrictGroup, VisitLine
-from crm.ui.calendar.common import CalendarData, chip_colour
+from crm.ui.calendar.common import RENEWAL, CalendarData, chip_colour
 from crm.ui.common import fmt
 from crm.ui.visits import labels
 
@@ -43,6 +45,12 @@ class DayView(QWidget):
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
+        self.renewals = QLabel(self)
+        self.renewals.setObjectName("renewalsNote")
+        self.renewals.setWordWrap(True)
+        self.renewals.setStyleSheet(f"color: {RENEWAL.name()};")
+        self.renewals.hide()
+        layout.addWidget(self.renewals)
         self.tree = QTreeWidget(self)
         self.tree.setColumnCount(7)
         self.tree.setHeaderLabels(
@@ -88,6 +96,13 @@ class DayView(QWidget):
         self.note.setText(text)
         self.note.setStyleSheet(f"color: {labels.HOLIDAY_COLOUR};" if text else "")
         self.note.setVisible(bool(text))
+        events = data.renewals_of(day)
+        self.renewals.setText(
+            self.tr("Renewals: {items}").format(items="; ".join(self._renewal(e) for e in events))
+            if events
+            else ""
+        )
+        self.renewals.setVisible(bool(events))
         self.tree.clear()
         bold = QFont(self.font())
         bold.setBold(True)
@@ -123,6 +138,13 @@ class DayView(QWidget):
         self.tree.expandAll()
         self.empty.setVisible(not groups)
         self.tree.setVisible(bool(groups))
+
+    def _renewal(self, event: RenewalEvent) -> str:
+        if event.days_before == 0:
+            return self.tr("{name} (loan matures)").format(name=event.prospect_name)
+        return self.tr("{name} ({days} days before maturity)").format(
+            name=event.prospect_name, days=event.days_before
+        )
 
     def selected_visit(self) -> VisitLine | None:
         item = self.tree.currentItem()

@@ -17,6 +17,7 @@ from crm.services.visits import VisitLine
 from crm.ui.calendar.common import (
     GRID,
     MUTED,
+    RENEWAL,
     TEXT,
     TODAY_BORDER,
     CalendarData,
@@ -160,6 +161,16 @@ class WeekView(QWidget):
                     mark,
                 )
                 painter.setFont(self.font())
+            if data is not None and data.renewals_of(day):
+                # Renewal reminders and maturities of the day: a mark, the names in a tooltip.
+                painter.setFont(small)
+                painter.setPen(QPen(RENEWAL))
+                painter.drawText(
+                    QRectF(column.left(), line + 2, width - 4, line),
+                    int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                    f"● {fmt.integer(len(data.renewals_of(day)))}",
+                )
+                painter.setFont(self.font())
             if data is not None and day == data.today:
                 painter.setPen(QPen(TODAY_BORDER, 2))
                 painter.drawRect(column.adjusted(1, 1, -1, -1))
@@ -282,7 +293,10 @@ class WeekView(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self.drag is None:
             visit = self.chip_at(event.position())
-            self.setToolTip(f"{visit.prospect_name}\n{visit.purpose}" if visit else "")
+            if visit is not None:
+                self.setToolTip(f"{visit.prospect_name}\n{visit.purpose}")
+            else:
+                self.setToolTip(self._renewals_tip(event.position()))
             return
         self.drag.position = event.position()
         distance = (self.drag.position - self.drag.origin).manhattanLength()
@@ -290,6 +304,23 @@ class WeekView(QWidget):
             self.drag.moving = movable(self.drag.visit)
         if self.drag.moving:
             self.update()
+
+    def _renewals_tip(self, point: QPointF) -> str:
+        """The day's renewal reminders, when the pointer is on a day's header."""
+        if self.data is None or point.y() >= HEADER or point.x() < GUTTER:
+            return ""
+        index = int((point.x() - GUTTER) // self._day_width())
+        if not 0 <= index < 7:
+            return ""
+        events = self.data.renewals_of(self.start + timedelta(days=index))
+        return "\n".join(
+            self.tr("{name}: loan matures").format(name=e.prospect_name)
+            if e.days_before == 0
+            else self.tr("{name}: renewal reminder, {days} days before maturity").format(
+                name=e.prospect_name, days=e.days_before
+            )
+            for e in events
+        )
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         drag, self.drag = self.drag, None
