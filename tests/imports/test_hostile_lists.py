@@ -80,6 +80,24 @@ def test_a_quote_inside_an_unquoted_cell_is_text(imports: ImportService, tmp_pat
     assert (result.created, result.rejected) == (1, 0)
 
 
+@pytest.mark.parametrize(
+    ("name", "body", "kind"),
+    [
+        ("list.xls", "<html><body><table><tr><td>企业名称</td></tr></table></body></html>", "HTML"),
+        ("list.csv", "\ufeff<!DOCTYPE html>\n<html><table></table></html>", "HTML"),
+        ("list.xls", '<?xml version="1.0"?>\n<Workbook></Workbook>', "XML"),
+    ],
+)
+def test_a_web_page_saved_as_a_list_is_named_for_what_it_is(
+    imports: ImportService, tmp_path: Path, name: str, body: str, kind: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ImportFileError) as info:
+        run(imports, path)
+    assert info.value.code == "import.markup" and kind in str(info.value)
+
+
 # --------------------------------------------------------------------------- merged headers
 
 

@@ -450,7 +450,31 @@ def sniff_format(path: Path) -> str:
         if "EncryptedPackage".encode("utf-16-le") in body:
             raise _encrypted(path)
         return "xls"
+    _refuse_markup(path)
     return "csv"
+
+
+_MARKUP = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|table|\?xml|meta|head)\b", re.I
+)
+
+
+def _refuse_markup(path: Path) -> None:
+    """A web page or an XML file under a spreadsheet's or CSV's name (systems export an
+    HTML table as .xls): named for what it is, not read as CSV."""
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if _MARKUP.match(head) is None:
+        return
+    kind = "XML" if b"<?xml" in head[:64].lower() else "HTML"
+    raise ImportFileError(
+        "import.markup",
+        "{name} is a web page or XML file ({kind}), not a spreadsheet, although its name "
+        "ends in {suffix}. Open it in Excel or WPS, save it as .xlsx, and import that file",
+        name=path.name,
+        kind=kind,
+        suffix=path.suffix or "(none)",
+    )
 
 
 def detect_encoding(path: Path) -> str:
