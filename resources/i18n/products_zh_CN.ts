@@ -457,7 +457,7 @@
         <translation>在经营信息中补录“{fact}”</translation>
     </message>
     <message>
-        <source>Amount {amount}</source>
+        <source>amount {amount}</source>
         <translation>额度 {amount}</translation>
     </message>
     <message>
@@ -537,6 +537,10 @@
     <message>
         <source>does not apply</source>
         <translation>不适用</translation>
+    </message>
+    <message>
+        <source>{name}: {verdict}</source>
+        <translation>{name}：{verdict}</translation>
     </message>
 </context>
 <context>

@@ -90,6 +90,9 @@ def test_panel_explains_each_product_and_prompts_for_missing_data(page, book, qt
     trade = view.panel.cards["trade"].result
     assert trade.status == "not_eligible"  # manufacturing is not trade
     assert any(c.key == "industry" and c.status == "fail" for c in trade.criteria)
+    # Its settlement data is missing, but no data could make it fit: nothing is asked.
+    assert any(c.status == "missing" for c in trade.criteria)
+    assert view.panel.cards["trade"].prompts == {}
 
     prompt = basic.prompts["annual_invoicing"]
     qtbot.mouseClick(prompt, Qt.MouseButton.LeftButton)
@@ -287,3 +290,15 @@ def test_screenshots(language, ui, book, qtbot):
     body = view.left.widget()
     assert body.minimumSizeHint().width() <= view.left.viewport().width()
     save(page, "24-prospect-products", language)
+
+    # Eligible, with indicative terms and overlays: the whole panel, scrolled or not.
+    facts.rows["annual_invoicing"].editor.clear()
+    qtbot.keyClicks(facts.rows["annual_invoicing"].editor, "300")
+    _set_combo(facts.rows["in_cultivation_pool"].editor, True)
+    _set_combo(facts.rows["green"].editor, True)
+    view.last_update_ms = None
+    qtbot.mouseClick(facts.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.last_update_ms is not None)
+    assert view.panel.cards["basic"].result.status == "eligible"
+    QTest.qWait(50)
+    save(body, "24b-product-panel-whole", language)

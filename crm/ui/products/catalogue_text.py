@@ -201,7 +201,7 @@ def overlay_detail(overlay: Overlay) -> str:
                 amount=fmt.money(overlay.cap_per_year_fen)
             )
         )
-    return ", ".join(parts)
+    return ("，" if _zh() else ", ").join(parts)
 
 
 def overlay_entry(overlay: Overlay) -> CatalogueEntry:

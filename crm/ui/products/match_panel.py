@@ -99,7 +99,7 @@ class _Row:
         self.prompt.clicked.connect(lambda _c=False: card.factRequested.emit(self.key))
         grid.addWidget(self.prompt, row, 2, Qt.AlignmentFlag.AlignTop)
 
-    def show(self, card: ProductCard, criterion: CriterionResult) -> None:
+    def show(self, card: ProductCard, criterion: CriterionResult, asking: bool) -> None:
         self.key = criterion.key
         mark, colour = MARKS.get(criterion.status, ("·", "#5f6b7a"))
         self.sign.setText(f"<span style='color:{colour}; font-weight:700'>{mark}</span>")
@@ -111,7 +111,7 @@ class _Row:
             }.get(criterion.status, criterion.status)
         )
         self.text.setText(criterion.message or fact_label(criterion.key))
-        missing = criterion.status == MISSING
+        missing = asking and criterion.status == MISSING
         if missing:
             self.prompt.setToolTip(
                 translate("ProductCard", "Enter “{fact}” in the business facts").format(
@@ -175,7 +175,7 @@ class ProductCard(QFrame):
         terms = []
         amount = amount_range(result.amount_min_fen, result.amount_max_fen)
         if amount:
-            terms.append(self.tr("Amount {amount}").format(amount=amount))
+            terms.append(self.tr("amount {amount}").format(amount=amount))
         if result.rate_bp is not None:
             terms.append(self.tr("rate {rate}").format(rate=format_rate(result.rate_bp)))
         term = term_text(result.term_months_min, result.term_months_max)
@@ -186,9 +186,11 @@ class ProductCard(QFrame):
             self.terms.setText(self.tr("Indicative: {terms}").format(terms=" · ".join(terms)))
         self.terms.setVisible(shown)
         self.prompts = {}
+        # Data that cannot change a "not eligible" is not asked for.
+        asking = result.status != NOT_ELIGIBLE
         for row, criterion in zip(self.rows, result.criteria, strict=True):
-            row.show(self, criterion)
-            if criterion.status == MISSING:
+            row.show(self, criterion, asking)
+            if asking and criterion.status == MISSING:
                 self.prompts.setdefault(criterion.key, row.prompt)
         self.notes.setText("\n".join(result.notes))
         self.notes.setVisible(bool(result.notes))
@@ -290,11 +292,11 @@ def _overlays_html(overlays: tuple[OverlayResult, ...]) -> str:
             if overlay.applies
             else translate("ProductPanel", "does not apply")
         )
-        detail = f" — {_esc(overlay.detail)}" if overlay.detail else ""
-        lines.append(
-            f"<span style='color:{colour}; font-weight:700'>{mark}</span> "
-            f"<b>{_esc(overlay.name)}</b>: {words}{detail}"
+        detail = f" — {overlay.detail}" if overlay.detail else ""
+        line = translate("ProductPanel", "{name}: {verdict}").format(
+            name=f"<b>{_esc(overlay.name)}</b>", verdict=_esc(words + detail)
         )
+        lines.append(f"<span style='color:{colour}; font-weight:700'>{mark}</span> {line}")
     return "<br>".join(lines)
 
 
