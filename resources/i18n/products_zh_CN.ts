@@ -237,6 +237,14 @@
         <translation>保存修改过的信息，记为您今天核实</translation>
     </message>
     <message>
+        <source>Confirm all</source>
+        <translation>全部核实</translation>
+    </message>
+    <message>
+        <source>Checked with the customer: every fact shown is confirmed today by you</source>
+        <translation>已与客户核对：所列信息全部记为您今天核实</translation>
+    </message>
+    <message>
         <source>Leave a fact empty when you do not know it: matching calls it missing.</source>
         <translation>不清楚的信息请留空：产品匹配会将其列为缺失资料。</translation>
     </message>
@@ -576,6 +584,14 @@
     <message>
         <source>published {day}</source>
         <translation>{day} 发布</translation>
+    </message>
+    <message>
+        <source>as received from head office</source>
+        <translation>总行下发</translation>
+    </message>
+    <message>
+        <source>the copy shipped with the app (none received from head office)</source>
+        <translation>随软件安装的版本（尚未收到总行下发）</translation>
     </message>
     <message>
         <source>For</source>

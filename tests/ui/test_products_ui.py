@@ -18,6 +18,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from crm.ui.common import fmt
 from crm.ui.common.i18n import install_translators, remove_translators
 from crm.ui.products.page import ProductsPage
 from crm.ui.prospects.page import ProspectsPage
@@ -68,6 +69,7 @@ def test_products_page_lists_the_catalogue(qtbot, ui):
     assert "Basic first-loan credit loan" in text
     assert "Tax credit grade" in text and "3.80%" in text and "12–36 months" in text
     assert "at most ¥3,000,000.00" in text
+    assert "shipped with the app" in products.subtitle.text()  # nothing from head office yet
     products.show_entry("settlement_account")
     assert "Settlement account" in products.details.toPlainText()
 
@@ -153,6 +155,25 @@ def test_saving_facts_updates_the_panel_within_100_ms(page, book, qtbot):
     qtbot.waitUntil(lambda: view.last_update_ms is not None)
     assert view.panel.cards["basic"].result.status == "unknown"
     assert facts.rows["annual_invoicing"].confirmed.text() == "Not recorded"
+
+
+def test_confirm_all_confirms_every_fact_today(page, book, qtbot):
+    from datetime import timedelta
+
+    prospect_id = book.ids["huaxing"]
+    products = page.ui.services.products
+    month_ago = page.ui.today() - timedelta(days=30)
+    products.set_facts(prospect_id, {"tax_credit_grade": "A"}, confirmed_on=month_ago)
+    _detail, view = open_products(page, qtbot, prospect_id)
+    facts = view.facts
+    assert fmt.day(month_ago) in facts.rows["tax_credit_grade"].confirmed.text()
+    assert not facts.save_button.isEnabled() and facts.confirm_button.isEnabled()
+    view.last_update_ms = None
+    qtbot.mouseClick(facts.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.last_update_ms is not None)
+    (fact,) = products.facts(prospect_id)
+    assert fact.value == "A" and fact.confirmed_on == page.ui.today()
+    assert fmt.day(page.ui.today()) in facts.rows["tax_credit_grade"].confirmed.text()
 
 
 def test_facts_say_what_is_wrong_as_the_user_types(page, book, qtbot):

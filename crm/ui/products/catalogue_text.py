@@ -214,8 +214,8 @@ def overlay_entry(overlay: Overlay) -> CatalogueEntry:
     )
 
 
-def catalogue_view(catalogue: Catalogue) -> CatalogueView:
+def catalogue_view(catalogue: Catalogue, source: str = "") -> CatalogueView:
     entries = [product_entry(p) for p in catalogue.products]
     entries += [overlay_entry(o) for o in catalogue.overlays]
     published: date | None = catalogue.published_on
-    return CatalogueView(catalogue.version, published, lpr_text(catalogue), tuple(entries))
+    return CatalogueView(catalogue.version, published, lpr_text(catalogue), tuple(entries), source)

@@ -207,6 +207,13 @@ class FactsEditor(QFrame):
         self.save_button.setObjectName("saveFacts")
         self.save_button.setToolTip(self.tr("Save the changed facts, confirmed today by you"))
         self.save_button.clicked.connect(self.save)
+        self.confirm_button = QPushButton(self.tr("Confirm all"), self)
+        self.confirm_button.setObjectName("confirmFacts")
+        self.confirm_button.setToolTip(
+            self.tr("Checked with the customer: every fact shown is confirmed today by you")
+        )
+        self.confirm_button.clicked.connect(self.confirm_all)
+        top.addWidget(self.confirm_button)
         top.addWidget(self.save_button)
         outer.addLayout(top)
         hint = QLabel(
@@ -240,7 +247,7 @@ class FactsEditor(QFrame):
             self._watch(row)
         self.scroll.setWidget(body)
         outer.addWidget(self.scroll, 1)
-        self._update_state()
+        self.update_state()
 
     def _watch(self, row: _FactRow) -> None:
         editor = row.editor
@@ -260,7 +267,7 @@ class FactsEditor(QFrame):
             row.set_value(fact.value if fact else None)
             row.confirmed.setText(_confirmed_text(fact))
         self._loading = False
-        self._update_state()
+        self.update_state()
 
     # -- editing ---------------------------------------------------------------------------
 
@@ -270,7 +277,7 @@ class FactsEditor(QFrame):
         problem = row.check()
         row.message.show_message(problem)
         set_invalid(row.editor, bool(problem))
-        self._update_state()
+        self.update_state()
 
     def changes(self) -> tuple[dict[str, Any], list[str]]:
         """(facts to set, keys to clear) of the rows changed since loading."""
@@ -292,8 +299,12 @@ class FactsEditor(QFrame):
     def is_dirty(self) -> bool:
         return any(row.changed() for row in self.rows.values())
 
-    def _update_state(self) -> None:
-        self.save_button.setEnabled(self.is_dirty() and not self.problems())
+    def update_state(self) -> None:
+        fine = not self.problems()
+        self.save_button.setEnabled(self.is_dirty() and fine)
+        self.confirm_button.setEnabled(
+            fine and any(r.loaded is not None for r in self.rows.values())
+        )
 
     def save(self) -> None:
         if self.problems():
@@ -301,6 +312,23 @@ class FactsEditor(QFrame):
         to_set, to_clear = self.changes()
         if to_set or to_clear:
             self.save_button.setEnabled(False)
+            self.factsSaved.emit(to_set, to_clear)
+
+    def confirm_all(self) -> None:
+        """Save every fact shown (edited or not): all are confirmed as of today."""
+        if self.problems():
+            return
+        to_set: dict[str, Any] = {}
+        to_clear: list[str] = []
+        for key, row in self.rows.items():
+            value = row.value()
+            if value is not None:
+                to_set[key] = value
+            elif row.loaded is not None:
+                to_clear.append(key)
+        if to_set or to_clear:
+            self.save_button.setEnabled(False)
+            self.confirm_button.setEnabled(False)
             self.factsSaved.emit(to_set, to_clear)
 
     def focus_fact(self, key: str) -> bool:

@@ -116,3 +116,5 @@ class CatalogueView:
     published_on: date | None
     lpr: str  # "1-year LPR 3.00% (as of 2025-05-20)"
     entries: tuple[CatalogueEntry, ...]
+    # Where it comes from: "headoffice" (published, received by sync) or "bundled".
+    source: str = ""

@@ -103,6 +103,10 @@ class ProductsPage(Page):
         parts = [self.tr("Catalogue {version}").format(version=catalogue.version)]
         if catalogue.published_on:
             parts.append(self.tr("published {day}").format(day=fmt.day(catalogue.published_on)))
+        if catalogue.source == "headoffice":
+            parts.append(self.tr("as received from head office"))
+        elif catalogue.source == "bundled":
+            parts.append(self.tr("the copy shipped with the app (none received from head office)"))
         if catalogue.lpr:
             parts.append(catalogue.lpr)
         self.subtitle.setText(" · ".join(parts))

@@ -146,7 +146,7 @@ class ProspectProductsView(QWidget):
     def _save_failed(self, error: BaseException) -> None:
         """The edits stay in the editor to correct; a refusal is said in a message."""
         self._saving_since = None
-        self.facts.save_button.setEnabled(True)
+        self.facts.update_state()
         if isinstance(error, DomainError):
             show_error(self, error)
 

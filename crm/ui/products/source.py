@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 
 def catalogue_view(ui: UiContext) -> CatalogueView:
-    return catalogue_text.catalogue_view(ui.services.products.catalogue())
+    found = ui.services.products.catalogue_in_force()
+    return catalogue_text.catalogue_view(found.catalogue, found.source)
 
 
 def _zh() -> bool:
