@@ -5,10 +5,11 @@ fields and facts in one pass each."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Session
 from crm.store.fact_writer import decode_value
 from crm.store.models import Prospect, User
 from crm.store.models_products import HeldService, ProspectFact
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,9 +37,9 @@ class HeldRow:
     since: date | None
 
 
-@dataclass(frozen=True)
-class ProspectBasics:
-    """The prospect's own fields that matching reads beside its facts."""
+class ProspectBasics(NamedTuple):
+    """The prospect's own fields that matching reads beside its facts (a tuple: a whole
+    book's are made at once)."""
 
     id: str
     kind: str
@@ -57,7 +60,15 @@ def facts(s: Session, prospect_id: str) -> list[FactRow]:
         .where(ProspectFact.prospect_id == prospect_id)
         .order_by(ProspectFact.key)
     ).all()
-    return [FactRow(r[0], decode_value(r[1]), r[2], r[3], r[4]) for r in rows]
+    found = []
+    for r in rows:
+        try:
+            value = decode_value(r[1])
+        except ValueError:
+            log.warning("a stored fact that is not JSON is ignored: %s", r[0])
+            continue
+        found.append(FactRow(r[0], value, r[2], r[3], r[4]))
+    return found
 
 
 def held(s: Session, prospect_id: str) -> list[HeldRow]:
@@ -82,25 +93,40 @@ def all_basics(s: Session) -> list[ProspectBasics]:
     """Every prospect's own fields, through the driver (a whole book: no ORM rows)."""
     conn = s.connection()
     rows = conn.exec_driver_sql(
-        "SELECT id, kind, industry_code, established_on FROM prospects ORDER BY id"
+        "SELECT id, kind, industry_code, established_on FROM prospects"
     ).all()
     parse = date.fromisoformat
     return [ProspectBasics(r[0], r[1], r[2], parse(r[3]) if r[3] else None) for r in rows]
 
 
 def all_facts(s: Session) -> dict[str, dict[str, Any]]:
-    """Every prospect's facts (key → JSON value) by prospect id, in one query: SQLite puts
-    each prospect's facts in one JSON object, so they are decoded once per prospect rather
-    than once per fact."""
+    """Every prospect's facts (key → JSON value) by prospect id, in one query: SQLite joins
+    each prospect's facts into one JSON object (the values are JSON text already), so they
+    are decoded once per prospect rather than once per fact."""
     conn = s.connection()
     decode = json.loads
-    return {
-        str(pid): decode(doc)
-        for pid, doc in conn.exec_driver_sql(
-            "SELECT prospect_id, json_group_object(key, json(value)) FROM prospect_facts "
-            "GROUP BY prospect_id"
-        )
-    }
+    out: dict[str, dict[str, Any]] = {}
+    for pid, doc in conn.exec_driver_sql(
+        "SELECT prospect_id, '{' || group_concat(json_quote(key) || ':' || value, ',') || '}' "
+        "FROM prospect_facts GROUP BY prospect_id"
+    ):
+        try:
+            out[str(pid)] = decode(doc)
+        except ValueError:  # a value that is not JSON: the others of the prospect are kept
+            out[str(pid)] = _one_by_one(conn, str(pid))
+    return out
+
+
+def _one_by_one(conn: Any, prospect_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in conn.exec_driver_sql(
+        "SELECT key, value FROM prospect_facts WHERE prospect_id = ?", (prospect_id,)
+    ):
+        try:
+            found[str(key)] = decode_value(value)
+        except ValueError:
+            continue
+    return found
 
 
 def all_held(s: Session) -> Iterator[tuple[str, str]]:

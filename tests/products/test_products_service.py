@@ -358,3 +358,27 @@ def test_match_refuses_an_unknown_or_malformed_uscc(
     assert status == 1 and other in err
     status, _, err = _run(capsys, "--db", book, "--uscc", "91440604XXXX", "--json")
     assert status == 2 and err
+
+
+def test_a_stored_fact_that_does_not_read_is_left_out_with_a_log_line(
+    services: Services, shop: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A value another version wrote (or a damaged one) never stops matching."""
+    from sqlalchemy import text
+
+    services.products.set_facts(shop, LIVELIHOOD)
+    with services.ctx.db.transaction() as s:
+        s.execute(
+            text("UPDATE prospect_facts SET value = :v WHERE prospect_id = :p AND key = :k"),
+            [
+                {"v": '"many"', "p": shop, "k": "insured_staff"},
+                {"v": "{not json", "p": shop, "k": "customer_rating"},
+            ],
+        )
+    with caplog.at_level(logging.WARNING):
+        book = services.products.match_all()
+        facts = services.products.facts_for_matching(shop)
+    assert book.by_product["livelihood"] == {"unknown": 1}
+    assert "insured_staff" in caplog.text
+    assert "insured_staff" not in facts and "customer_rating" not in facts
+    assert facts["monthly_wage_per_head"] == 5000_00
