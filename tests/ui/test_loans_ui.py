@@ -224,6 +224,22 @@ def test_repay_in_part_then_renew(page, book, qtbot):
     assert panel.list.count() == 2
 
 
+def test_loans_recorded_elsewhere_show_when_announced(page, book, qtbot):
+    from datetime import timedelta
+
+    from crm.services.loans import LoanDraft
+
+    prospect_id = book.ids["huaxing"]
+    detail = open_prospect(page, qtbot, prospect_id)
+    today = page.ui.today()
+    page.ui.services.loans.record(  # as a sync download or the crm command would
+        prospect_id, LoanDraft(50_000_000, 390, today, today + timedelta(days=365), "basic")
+    )
+    assert detail.loans.list.count() == 0
+    page.ui.events.prospectsChanged.emit([prospect_id])
+    qtbot.waitUntil(lambda: detail.loans.list.count() == 1)
+    assert "Basic first-loan credit loan" in detail.loans.list.item(0).text()
+
 def test_not_renewed_needs_a_reason(page, book, qtbot):
     services = page.ui.services
     prospect_id = book.ids["meijia"]

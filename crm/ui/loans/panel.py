@@ -146,6 +146,12 @@ class LoansPanel(QFrame):
         layout.addLayout(actions)
         self.setEnabled(False)
         self._update_buttons()
+        # A sync download, another window or F5 (every prospect: an empty list).
+        ui.events.prospectsChanged.connect(self._prospects_changed)
+
+    def _prospects_changed(self, ids: list[str]) -> None:
+        if self.prospect_id is not None and (not ids or self.prospect_id in ids):
+            self.load(self.prospect_id)
 
     # -- loading ---------------------------------------------------------------------------
 

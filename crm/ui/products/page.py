@@ -95,10 +95,20 @@ class ProductsPage(Page):
         return translate("ProductsPage", "Products")
 
     def start(self) -> None:
+        self.ui.events.prospectsChanged.connect(self._refresh)
+        self._read()
+
+    def _refresh(self, ids: list[str]) -> None:
+        if not ids:  # F5: the catalogue may have come with a sync since
+            self._read()
+
+    def _read(self) -> None:
         ui = self.ui
         self.ui.tasks.read(self, lambda: catalogue_view(ui), self._loaded)
 
     def _loaded(self, catalogue: CatalogueView) -> None:
+        current = self.list.currentItem()
+        shown = current.data(ENTRY_ROLE) if current is not None else None
         self.catalogue = catalogue
         parts = [self.tr("Catalogue {version}").format(version=catalogue.version)]
         if catalogue.published_on:
@@ -129,6 +139,8 @@ class ProductsPage(Page):
                 first = first or item
         if first is not None:
             self.list.setCurrentItem(first)
+        if isinstance(shown, CatalogueEntry):
+            self.show_entry(shown.code)  # the same entry as before a refresh
 
     def entries(self) -> list[CatalogueEntry]:
         return list(self.catalogue.entries) if self.catalogue else []

@@ -75,6 +75,12 @@ class ProspectProductsView(QWidget):
         self.services.serviceToggled.connect(self._toggle_service)
         self.facts.factsSaved.connect(self._save)
         self.setEnabled(False)
+        ui.events.prospectsChanged.connect(self._refresh_all)
+
+    def _refresh_all(self, ids: list[str]) -> None:
+        """F5 (an empty list): read again, keeping facts being edited."""
+        if not ids and self.prospect_id is not None and not self.facts.is_dirty():
+            self.load(self.prospect_id)
 
     # -- loading ---------------------------------------------------------------------------
 
