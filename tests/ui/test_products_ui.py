@@ -176,6 +176,14 @@ def test_confirm_all_confirms_every_fact_today(page, book, qtbot):
     assert fmt.day(page.ui.today()) in facts.rows["tax_credit_grade"].confirmed.text()
 
 
+def test_the_panel_speaks_chinese_when_the_ui_does(chinese, page, book, qtbot):
+    _detail, view = open_products(page, qtbot, book.ids["huaxing"])
+    basic = view.panel.cards["basic"]
+    assert basic.status.text() == "资料不全"
+    assert any("未录入" in c.message for c in basic.result.criteria)
+    assert basic.name.text() == "基础信用贷"
+    assert view.facts.rows["annual_invoicing"].confirmed.text() == "未登记"
+
 def test_facts_say_what_is_wrong_as_the_user_types(page, book, qtbot):
     _detail, view = open_products(page, qtbot, book.ids["huaxing"])
     facts = view.facts
