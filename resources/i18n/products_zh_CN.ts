@@ -359,6 +359,14 @@
         <translation>贷款</translation>
     </message>
     <message>
+        <source>a renewal</source>
+        <translation>续贷</translation>
+    </message>
+    <message>
+        <source>closed {day}</source>
+        <translation>{day} 终结</translation>
+    </message>
+    <message>
         <source>Amount {amount} · balance {balance} · {rate}</source>
         <translation>金额 {amount} · 余额 {balance} · {rate}</translation>
     </message>
@@ -369,6 +377,10 @@
     <message>
         <source>line {line}</source>
         <translation>授信额度 {line}</translation>
+    </message>
+    <message>
+        <source>Why: {reason}</source>
+        <translation>原因：{reason}</translation>
     </message>
     <message>
         <source>Correct loan</source>

@@ -222,6 +222,7 @@ def test_repay_in_part_then_renew(page, book, qtbot):
     assert new.amount_fen == 2_000_000_00 and new.status == "active"
     assert new.product_code == "basic"
     assert panel.list.count() == 2
+    assert "a renewal" in panel.list.item(0).text()  # newest first
 
 
 def test_loans_recorded_elsewhere_show_when_announced(page, book, qtbot):
@@ -262,6 +263,7 @@ def test_not_renewed_needs_a_reason(page, book, qtbot):
     (loan,) = services.loans.of_prospect(prospect_id)
     assert loan.status == "not_renewed" and loan.outcome_reason.startswith("moved")
     assert "not renewed" in panel.list.item(0).text()
+    assert "Why: moved production" in panel.list.item(0).text()
     assert not panel.repay_button.isEnabled() and not panel.more_button.isEnabled()
 
 

@@ -198,6 +198,10 @@ class LoansPanel(QFrame):
     def _text(self, loan: LoanRecord, names: dict[str, str]) -> str:
         product = names.get(loan.product_code) or loan.product_code or self.tr("Loan")
         first = f"{product} · {status_label(loan.status)}"
+        if loan.renewed_from_id:
+            first += " · " + self.tr("a renewal")
+        if loan.closed_on is not None:
+            first += " · " + self.tr("closed {day}").format(day=fmt.day(loan.closed_on))
         money = self.tr("Amount {amount} · balance {balance} · {rate}").format(
             amount=fmt.money(loan.amount_fen),
             balance=fmt.money(loan.balance_fen),
@@ -208,7 +212,10 @@ class LoansPanel(QFrame):
         )
         if loan.credit_line_fen is not None:
             dates += " · " + self.tr("line {line}").format(line=fmt.money(loan.credit_line_fen))
-        return "\n".join((first, money, dates))
+        lines = [first, money, dates]
+        if loan.outcome_reason:
+            lines.append(self.tr("Why: {reason}").format(reason=loan.outcome_reason))
+        return "\n".join(lines)
 
     def _fit_list(self) -> None:
         """Tall enough for every loan: the page scrolls, not the list."""
