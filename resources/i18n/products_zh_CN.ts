@@ -43,6 +43,10 @@
         <translation>（仅限{kinds}）</translation>
     </message>
     <message>
+        <source>{times} × {basis}, at most {cap}</source>
+        <translation>{basis}的 {times} 倍，最高 {cap}</translation>
+    </message>
+    <message>
         <source>{ratio} of {basis}, at most {cap}</source>
         <translation>{basis}的 {ratio}，最高 {cap}</translation>
     </message>

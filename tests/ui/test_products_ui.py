@@ -70,6 +70,11 @@ def test_products_page_lists_the_catalogue(qtbot, ui):
     assert "Tax credit grade" in text and "3.80%" in text and "12–36 months" in text
     assert "at most ¥3,000,000.00" in text
     assert "shipped with the app" in products.subtitle.text()  # nothing from head office yet
+    products.show_entry("livelihood")
+    assert (
+        "12 × monthly wage per head × staff with social insurance, at most ¥2,000,000.00"
+        in products.details.toPlainText()
+    )
     products.show_entry("settlement_account")
     assert "Settlement account" in products.details.toPlainText()
 

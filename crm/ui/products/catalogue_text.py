@@ -112,14 +112,22 @@ def criterion_text(rule: Rule) -> str:
     return text
 
 
+def _inline(label: str) -> str:
+    """A fact's name inside a sentence: "monthly wage per head" (Chinese is unchanged)."""
+    return label[:1].lower() + label[1:] if label[:1].isascii() else label
+
+
 def amount_text(rule: AmountRule) -> str:
-    basis = " × ".join(fact_label(b) for b in rule.basis)
-    if rule.ratio_min_bp == rule.ratio_max_bp:
-        ratio = percent(rule.ratio_max_bp)
-    else:
-        ratio = f"{percent(rule.ratio_min_bp)}–{percent(rule.ratio_max_bp)}"
+    basis = " × ".join(_inline(fact_label(b)) for b in rule.basis)
+    cap = fmt.money(rule.cap_fen)
+    low, high = rule.ratio_min_bp, rule.ratio_max_bp
+    if low == high and high % 10_000 == 0:
+        return translate("Catalogue", "{times} × {basis}, at most {cap}").format(
+            times=high // 10_000, basis=basis, cap=cap
+        )
+    ratio = percent(high) if low == high else f"{percent(low)}–{percent(high)}"
     return translate("Catalogue", "{ratio} of {basis}, at most {cap}").format(
-        ratio=ratio, basis=basis, cap=fmt.money(rule.cap_fen)
+        ratio=ratio, basis=basis, cap=cap
     )
 
 
