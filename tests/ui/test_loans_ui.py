@@ -241,6 +241,7 @@ def test_loans_recorded_elsewhere_show_when_announced(page, book, qtbot):
     qtbot.waitUntil(lambda: detail.loans.list.count() == 1)
     assert "Basic first-loan credit loan" in detail.loans.list.item(0).text()
 
+
 def test_not_renewed_needs_a_reason(page, book, qtbot):
     services = page.ui.services
     prospect_id = book.ids["meijia"]

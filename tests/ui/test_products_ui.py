@@ -189,6 +189,7 @@ def test_the_panel_speaks_chinese_when_the_ui_does(chinese, page, book, qtbot):
     assert basic.name.text() == "基础信用贷"
     assert view.facts.rows["annual_invoicing"].confirmed.text() == "未登记"
 
+
 def test_facts_say_what_is_wrong_as_the_user_types(page, book, qtbot):
     _detail, view = open_products(page, qtbot, book.ids["huaxing"])
     facts = view.facts

@@ -333,6 +333,8 @@ class RecordLoanDialog(QDialog):
     def _fit(self) -> None:
         """Grow (or shrink) to the messages shown: none is cut off."""
         layout = self.layout()
+        if layout is None:
+            return
         layout.activate()
         height = layout.totalHeightForWidth(self.width())
         if height < 0:
@@ -555,7 +557,7 @@ class OutcomeDialog(QDialog):
         self._update()
 
     def _needs_reason(self) -> bool:
-        return self.outcome.currentData() == "not_renewed"
+        return bool(self.outcome.currentData() == "not_renewed")
 
     def _update(self) -> None:
         needed = self._needs_reason()

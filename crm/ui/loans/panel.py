@@ -230,7 +230,8 @@ class LoansPanel(QFrame):
 
     def selected(self) -> LoanRecord | None:
         item = self.list.currentItem()
-        return item.data(LOAN_ROLE) if item is not None else None
+        loan: LoanRecord | None = item.data(LOAN_ROLE) if item is not None else None
+        return loan
 
     def _update_buttons(self) -> None:
         loan = self.selected()

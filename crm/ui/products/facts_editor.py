@@ -224,11 +224,11 @@ class FactsEditor(QFrame):
         hint.setWordWrap(True)
         outer.addWidget(hint)
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body = QWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget(self.scroll_area)
         form = QFormLayout(body)
         form.setContentsMargins(0, 4, 6, 4)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
@@ -245,8 +245,8 @@ class FactsEditor(QFrame):
             form.addRow(label, box)
             self.rows[spec.key] = row
             self._watch(row)
-        self.scroll.setWidget(body)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(body)
+        outer.addWidget(self.scroll_area, 1)
         self.update_state()
 
     def _watch(self, row: _FactRow) -> None:
@@ -336,7 +336,7 @@ class FactsEditor(QFrame):
         row = self.rows.get(key)
         if row is None:
             return False
-        self.scroll.ensureWidgetVisible(row.editor, 0, 40)
+        self.scroll_area.ensureWidgetVisible(row.editor, 0, 40)
         row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 

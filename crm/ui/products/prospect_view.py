@@ -145,9 +145,13 @@ class ProspectProductsView(QWidget):
         self.ui.tasks.write(
             self,
             lambda: source.set_service(ui, prospect_id, code, held, stage),
-            lambda data: self._generation == generation and self.show_data(data),
+            lambda data: self._toggled(generation, data),
             lambda _error: self.load(prospect_id),
         )
+
+    def _toggled(self, generation: int, data: ProspectProducts) -> None:
+        if generation == self._generation:
+            self.show_data(data)
 
     def _save_failed(self, error: BaseException) -> None:
         """The edits stay in the editor to correct; a refusal is said in a message."""
