@@ -65,7 +65,13 @@ class MaturingLoan(NamedTuple):
     last_contact_on: date | None
 
 
-_RM = User.__table__.alias("rm")
+_MATURING_SQL = (
+    "SELECT l.id, l.prospect_id, p.name, p.assigned_rm_id, l.product_code, l.amount_fen, "
+    "l.balance_fen, l.maturity_date, p.last_contact_on "
+    "FROM loans l JOIN prospects p ON p.id = l.prospect_id "
+    "WHERE l.status = 'active' AND l.maturity_date <= ?{since}{rms} "
+    "ORDER BY l.maturity_date, l.id"
+)
 
 
 def maturing(
@@ -73,27 +79,33 @@ def maturing(
 ) -> list[MaturingLoan]:
     """Active loans maturing on or before ``until`` (and on or after ``since``, when given;
     else those past maturity and still active too), soonest first: the range of
-    ix_loans_maturity_date, then each one's prospect."""
-    stmt = (
-        select(
-            Loan.id,
-            Loan.prospect_id,
-            Prospect.name,
-            Prospect.assigned_rm_id,
-            _RM.c.display_name,
-            Loan.product_code,
-            Loan.amount_fen,
-            Loan.balance_fen,
-            Loan.maturity_date,
-            Prospect.last_contact_on,
-        )
-        .join(Prospect, Prospect.id == Loan.prospect_id)
-        .outerjoin(_RM, _RM.c.id == Prospect.assigned_rm_id)
-        .where(Loan.maturity_date <= until, Loan.status == "active")
-        .order_by(Loan.maturity_date, Loan.id)
-    )
+    ix_loans_status_maturity_date, then each one's prospect.
+
+    Thousands of rows on a large book: read through the driver, with the RMs' names from
+    one small query, rather than as ORM rows (which cost as much again as SQLite's work).
+    """
+    params: list[object] = [until.isoformat()]
+    since_sql = rms_sql = ""
     if since is not None:
-        stmt = stmt.where(Loan.maturity_date >= since)
+        since_sql = " AND l.maturity_date >= ?"
+        params.append(since.isoformat())
     if rm_ids is not None:
-        stmt = stmt.where(Prospect.assigned_rm_id.in_(list(rm_ids)))
-    return [MaturingLoan(*row) for row in s.execute(stmt)]
+        wanted = list(rm_ids)
+        if not wanted:
+            return []
+        rms_sql = f" AND p.assigned_rm_id IN ({','.join('?' * len(wanted))})"
+        params.extend(wanted)
+    conn = s.connection()
+    names: dict[str, str] = {
+        uid: name for uid, name in conn.execute(select(User.id, User.display_name))
+    }
+    day = date.fromisoformat
+    return [
+        MaturingLoan(
+            lid, pid, name, rm, names.get(rm) if rm else None, product, amount, balance,
+            day(maturity), None if contact is None else day(contact),
+        )
+        for lid, pid, name, rm, product, amount, balance, maturity, contact in conn.exec_driver_sql(
+            _MATURING_SQL.format(since=since_sql, rms=rms_sql), tuple(params)
+        )
+    ]  # fmt: skip

@@ -230,6 +230,9 @@ class Loan(Base):
             "status IN ('active', 'repaid', 'overdue', 'renewed', 'not_renewed')", name="status"
         ),
         CheckConstraint("balance_fen IS NULL OR balance_fen >= 0", name="balance_not_negative"),
+        # The active loans maturing by a day, in maturity order (renewals due), without
+        # reading the closed ones.
+        Index("ix_loans_status_maturity_date", "status", "maturity_date"),
     )
     id: Mapped[str] = _id()
     prospect_id: Mapped[str] = mapped_column(
