@@ -190,6 +190,28 @@ def test_the_panel_speaks_chinese_when_the_ui_does(chinese, page, book, qtbot):
     assert view.facts.rows["annual_invoicing"].confirmed.text() == "未登记"
 
 
+def test_unsaved_facts_are_unsaved_changes_of_the_page(page, book, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    prospect_id = book.ids["huaxing"]
+    detail, view = open_products(page, qtbot, prospect_id)
+    facts = view.facts
+    qtbot.keyClicks(facts.rows["annual_invoicing"].editor, "150")
+    assert detail.is_dirty() and page.has_unsaved_changes()
+    assert detail.title.text().endswith("*") and detail.save_button.isEnabled()
+    detail.revert()  # Revert throws the fact away too
+    assert not detail.is_dirty() and facts.rows["annual_invoicing"].editor.text() == ""
+
+    qtbot.keyClicks(facts.rows["annual_invoicing"].editor, "150")
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Save)
+    left: list[bool] = []
+    page.guard(lambda: left.append(True))  # leaving: Save, then go
+    qtbot.waitUntil(lambda: left == [True])
+    assert not detail.is_dirty()
+    values = {f.key: f.value for f in page.ui.services.products.facts(prospect_id)}
+    assert values == {"annual_invoicing": 150 * 10_000 * 100}
+
+
 def test_facts_say_what_is_wrong_as_the_user_types(page, book, qtbot):
     _detail, view = open_products(page, qtbot, book.ids["huaxing"])
     facts = view.facts

@@ -189,6 +189,8 @@ class _FactRow:
 class FactsEditor(QFrame):
     # Facts to set (key → value) and keys to clear; the caller saves them.
     factsSaved = Signal(dict, list)
+    # A fact was edited, or the facts were (re)loaded: whether there are unsaved edits.
+    dirtyChanged = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -300,6 +302,7 @@ class FactsEditor(QFrame):
         return any(row.changed() for row in self.rows.values())
 
     def update_state(self) -> None:
+        self.dirtyChanged.emit(self.is_dirty())
         fine = not self.problems()
         self.save_button.setEnabled(self.is_dirty() and fine)
         self.confirm_button.setEnabled(
@@ -330,6 +333,12 @@ class FactsEditor(QFrame):
             self.save_button.setEnabled(False)
             self.confirm_button.setEnabled(False)
             self.factsSaved.emit(to_set, to_clear)
+
+    def focus_first_problem(self) -> None:
+        for key, row in self.rows.items():
+            if row.check():
+                self.focus_fact(key)
+                return
 
     def focus_fact(self, key: str) -> bool:
         """Put the cursor in the field of ``key``; False when it is not a fact here."""

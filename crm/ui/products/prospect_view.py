@@ -12,6 +12,7 @@ the form's field name; the page shows the form there.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -44,6 +45,8 @@ class ProspectProductsView(QWidget):
         # Milliseconds from "Save facts" to the panel showing the new result (last save).
         self.last_update_ms: float | None = None
         self._saving_since: float | None = None
+        # What runs once the facts being saved are saved (the page's unsaved-changes guard).
+        self._then: Callable[[], None] | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -118,10 +121,34 @@ class ProspectProductsView(QWidget):
         else:
             self.facts.focus_fact(key)
 
-    def _save(self, to_set: dict[str, Any], to_clear: list[str]) -> None:
+    def save_facts(self, then: Callable[[], None] | None = None) -> bool:
+        """Save the edited facts (the page's Save and its unsaved-changes guard); ``then``
+        runs once they are saved. False when a fact is wrong (the cursor goes there)."""
+        if self.facts.problems():
+            self.facts.focus_first_problem()
+            return False
+        to_set, to_clear = self.facts.changes()
+        if not to_set and not to_clear:
+            if then is not None:
+                then()
+            return True
+        self._save(to_set, to_clear, then)
+        return True
+
+    def discard_facts(self) -> None:
+        """Back to the facts as saved."""
+        self.facts.set_facts(self.data.facts if self.data else {})
+
+    def _save(
+        self,
+        to_set: dict[str, Any],
+        to_clear: list[str],
+        then: Callable[[], None] | None = None,
+    ) -> None:
         prospect_id = self.prospect_id
         if prospect_id is None:
             return
+        self._then = then
         self._saving_since = time.perf_counter()
         self._generation += 1
         generation = self._generation
@@ -156,6 +183,7 @@ class ProspectProductsView(QWidget):
     def _save_failed(self, error: BaseException) -> None:
         """The edits stay in the editor to correct; a refusal is said in a message."""
         self._saving_since = None
+        self._then = None
         self.facts.update_state()
         if isinstance(error, DomainError):
             show_error(self, error)
@@ -168,6 +196,9 @@ class ProspectProductsView(QWidget):
                 self.last_update_ms = (time.perf_counter() - self._saving_since) * 1000
         self._saving_since = None
         self.factsChanged.emit(prospect_id)
+        then, self._then = self._then, None
+        if then is not None:
+            then()
 
     @staticmethod
     def title() -> str:

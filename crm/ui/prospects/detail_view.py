@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -236,6 +237,7 @@ class ProspectDetailView(QWidget):
 
             self.products = ProspectProductsView(self.ui, self.tabs)
             self.products.formFieldRequested.connect(self.show_form_field)
+            self.products.facts.dirtyChanged.connect(lambda _dirty: self._update_state())
             self.tabs.addTab(self.products, ProspectProductsView.title())
         return self.products
 
@@ -307,7 +309,11 @@ class ProspectDetailView(QWidget):
     # -- state -----------------------------------------------------------------------------
 
     def is_dirty(self) -> bool:
-        return self.detail is not None and self.form.is_dirty()
+        return self.detail is not None and (self.form.is_dirty() or self._facts_dirty())
+
+    def _facts_dirty(self) -> bool:
+        """Business facts edited on the products tab and not saved yet."""
+        return self.products is not None and self.products.facts.is_dirty()
 
     def _clean_changed(self, _clean: bool) -> None:
         # A stack with unsaved edits says "clean" once more while it is being destroyed
@@ -335,6 +341,15 @@ class ProspectDetailView(QWidget):
         """Save through the service; ``then`` runs once the save succeeded."""
         if self.detail is None or self._saving:
             return
+        products = self.products
+        if products is not None and products.facts.is_dirty():
+            # The facts are saved after the form (if it has changes): one Save for the page.
+            after = then
+            if not self.form.is_dirty():
+                if not products.save_facts(after):
+                    self.tabs.setCurrentWidget(products)
+                return
+            then = partial(_save_facts, products, after)
         if not self.form.is_dirty():
             if then is not None:
                 then()
@@ -400,6 +415,8 @@ class ProspectDetailView(QWidget):
             stack.setIndex(stack.cleanIndex())
         elif self.detail is not None:
             self.form.load(self.detail.draft(), self.detail.id)
+        if self.products is not None:
+            self.products.discard_facts()
 
     def guard(self, then: Callable[[], None]) -> None:
         """Run ``then`` unless the user cancels leaving unsaved changes."""
@@ -467,6 +484,10 @@ def _panel(parent: QWidget, title: str) -> tuple[QFrame, QVBoxLayout]:
     layout.setContentsMargins(12, 10, 12, 10)
     layout.addWidget(heading(title, panel))
     return panel, layout
+
+
+def _save_facts(products: ProspectProductsView, then: Callable[[], None] | None) -> None:
+    products.save_facts(then)
 
 
 def _esc(text: str) -> str:
