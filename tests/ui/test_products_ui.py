@@ -203,6 +203,9 @@ def test_unsaved_facts_are_unsaved_changes_of_the_page(page, book, qtbot, monkey
     assert not detail.is_dirty() and facts.rows["annual_invoicing"].editor.text() == ""
 
     qtbot.keyClicks(facts.rows["annual_invoicing"].editor, "150")
+    view.load(prospect_id)  # read again (as after a stage move): the typing stays
+    wait_idle(qtbot, page.ui)
+    assert facts.rows["annual_invoicing"].editor.text() == "150" and detail.is_dirty()
     monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Save)
     left: list[bool] = []
     page.guard(lambda: left.append(True))  # leaving: Save, then go

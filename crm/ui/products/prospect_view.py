@@ -47,6 +47,8 @@ class ProspectProductsView(QWidget):
         self._saving_since: float | None = None
         # What runs once the facts being saved are saved (the page's unsaved-changes guard).
         self._then: Callable[[], None] | None = None
+        # The prospect whose facts the editor holds.
+        self._facts_of: str | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -97,14 +99,17 @@ class ProspectProductsView(QWidget):
         self.ui.tasks.read(
             self,
             lambda: source.prospect_products(ui, prospect_id),
-            lambda data: self._loaded(generation, data),
+            lambda data: self._loaded(generation, prospect_id, data),
         )
 
-    def _loaded(self, generation: int, data: ProspectProducts) -> None:
+    def _loaded(self, generation: int, prospect_id: str, data: ProspectProducts) -> None:
         if generation != self._generation:
             return
         self.show_data(data)
-        self.facts.set_facts(data.facts)
+        # Facts being edited stay as typed (a stage move reads the tab again meanwhile).
+        if self._facts_of != prospect_id or not self.facts.is_dirty():
+            self.facts.set_facts(data.facts)
+            self._facts_of = prospect_id
 
     def show_data(self, data: ProspectProducts) -> None:
         self.data = data
