@@ -257,7 +257,11 @@ def cmd_prospects_stage(args: argparse.Namespace) -> int:
 
     services = _open(args)
     detail = services.prospects.change_stage(
-        _resolve(services, args.key), args.target, args.reason_code, args.reason or ""
+        _resolve(services, args.key),
+        args.target,
+        args.reason_code,
+        args.reason or "",
+        lead_confirmed=args.lead_confirmed,
     )
     if args.json:
         _print_json(detail)
@@ -419,6 +423,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--reason-code", help="for dropped: no_need, ineligible, other_bank, closed, risk, other"
     )
     stage.add_argument("--reason", help="why (needed for backward moves and drops)")
+    stage.add_argument(
+        "--lead-confirmed",
+        action="store_true",
+        help="a team lead (--user) confirms dropping a customer whose loans are outstanding",
+    )
     stage.set_defaults(func=cmd_prospects_stage)
 
     delete = psub.add_parser(

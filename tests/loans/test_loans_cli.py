@@ -116,3 +116,35 @@ def test_the_renewal_precheck_from_the_command_line(book: tuple[str, str]) -> No
     assert "tax_credit_grade" in result["missing"] and result["changed"] == []
     text = crm("renewals", "check", loan, "--db", db, lang="zh_CN")
     assert text.returncode == 0 and "预授信" in text.stdout
+
+
+def test_a_lead_confirms_dropping_a_customer_with_a_loan(book: tuple[str, str]) -> None:
+    from datetime import UTC, datetime
+
+    from crm.store.engine import Database, open_engine
+    from crm.store.models import User
+
+    db, pid = book
+    database = Database(Path(db), open_engine(Path(db)))
+    with database.transaction() as s:
+        s.add(
+            User(
+                id="0190f000-0000-7000-8000-000000000003",
+                username="chenjing",
+                display_name="陈静",
+                role="lead",
+                created_at=datetime(2026, 6, 1, tzinfo=UTC),
+            )
+        )
+    database.close()
+    args = ["--amount", "5万", "--start", "2026-06-01", "--maturity", "2027-06-01", "--rate", "4"]
+    assert crm("loans", "add", pid, "--product", "basic", *args, "--db", db).returncode == 0
+    assert crm("prospects", "stage", pid, "first_loan", "--db", db).returncode == 0
+    drop = ["prospects", "stage", USCC, "dropped", "--reason-code", "risk", "--reason", "经营异常"]
+    refused = crm(*drop, "--db", db)
+    assert refused.returncode == 1 and "post-loan care" in refused.stderr
+    not_a_lead = crm(*drop, "--lead-confirmed", "--db", db)
+    assert not_a_lead.returncode == 1 and "only a team lead" in not_a_lead.stderr
+    confirmed = crm(*drop, "--lead-confirmed", "--user", "chenjing", "--db", db, "--json")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert json.loads(confirmed.stdout)["stage"] == "dropped"
