@@ -415,6 +415,18 @@
         <translation>这是该客户的首笔贷款。现在将其转为{stage}吗？</translation>
     </message>
     <message>
+        <source>Confirmed since the loan was granted:</source>
+        <translation>放款后核实过的信息：</translation>
+    </message>
+    <message>
+        <source>{fact}: {value} ({day})</source>
+        <translation>{fact}：{value}（{day}）</translation>
+    </message>
+    <message>
+        <source>No fact confirmed since the loan was granted.</source>
+        <translation>放款后尚未核实任何经营信息。</translation>
+    </message>
+    <message>
         <source>Pre-check on today's facts (预授信参考): {status}</source>
         <translation>按当前经营信息预检（预授信参考）：{status}</translation>
     </message>

@@ -201,6 +201,7 @@ def test_repay_in_part_then_renew(page, book, qtbot):
     assert loan.balance_fen == 2_000_000_00 and loan.status == "active"
     assert "200.00" in panel.list.item(0).text() or "2,000,000" in panel.list.item(0).text()
 
+    services.products.set_facts(prospect_id, {"tax_credit_grade": "B"})  # checked today
     qtbot.mouseClick(panel.renew_button, Qt.MouseButton.LeftButton)
     dialog = panel.dialog
     qtbot.waitExposed(dialog)
@@ -210,7 +211,10 @@ def test_repay_in_part_then_renew(page, book, qtbot):
     choose_product(dialog, "basic")
     # The pre-check: the product's conditions on today's facts (none recorded: missing).
     qtbot.waitUntil(dialog.precheck.isVisible)
-    assert "Pre-check" in dialog.precheck.text() and "no data" in dialog.precheck.text()
+    precheck = dialog.precheck.text()
+    assert "Pre-check" in precheck and "no data" in precheck
+    assert "Confirmed since the loan was granted" in precheck
+    assert "Tax credit grade: B" in precheck
     dialog.rate.clear()
     qtbot.keyClicks(dialog.rate, "3.6")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

@@ -342,8 +342,8 @@ class LoansPanel(QFrame):
         )
         self._open(dialog)
         # Never renew to hide credit risk: the product's conditions on today's facts.
-        prospect_id = loan.prospect_id
-        self.ui.tasks.read(dialog, lambda: service.prechecks(ui, prospect_id), dialog.set_prechecks)
+        loan_id = loan.id
+        self.ui.tasks.read(dialog, lambda: service.prechecks(ui, loan_id), dialog.set_prechecks)
 
     def open_repay(self) -> None:
         loan = self.selected()

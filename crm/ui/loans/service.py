@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
+from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
 from crm.ui.loans.dialog import LoanValues, ProductChoice
 
@@ -100,21 +101,45 @@ def credit_products(ui: UiContext) -> list[ProductChoice]:
     ]
 
 
-def prechecks(ui: UiContext, prospect_id: str) -> dict[str, str]:
-    """A renewal's pre-check: each credit product's pre-assessment on the customer's facts
-    today (rich text by product code), to see that it still meets the conditions."""
+def prechecks(ui: UiContext, loan_id: str) -> dict[str, str]:
+    """A renewal's pre-check (the loans service's): each credit product's pre-assessment on
+    the customer's facts today, then the facts confirmed since the loan was granted and the
+    warning signs; rich text by product code, to see that the customer still qualifies."""
+    from crm.ui.common.errors import said
+    from crm.ui.products.facts_editor import fact_label, fact_text
     from crm.ui.products.match_panel import MARKS, status_text
     from crm.ui.products.source import match_view
 
-    match = match_view(ui.services.products.match(prospect_id))
+    translate = QCoreApplication.translate
+    check = ui.services.loans.renewal_precheck(loan_id)
+    match = match_view(ui.services.products.match(check.loan.prospect_id))
+    tail: list[str] = []
+    if check.changed:
+        tail.append(
+            "<b>" + _esc(translate("LoansPanel", "Confirmed since the loan was granted:")) + "</b>"
+        )
+        for fact in check.changed:
+            tail.append(
+                _esc(
+                    translate("LoansPanel", "{fact}: {value} ({day})").format(
+                        fact=fact_label(fact.key),
+                        value=fact_text(fact.key, fact.value),
+                        day=fmt.day(fact.confirmed_on),
+                    )
+                )
+            )
+    else:
+        tail.append(_esc(translate("LoansPanel", "No fact confirmed since the loan was granted.")))
+    for warning in check.warnings:
+        tail.append(f"<span style='color:#7a4b00'>⚠ {_esc(said(warning.message))}</span>")
     found: dict[str, str] = {}
     for product in match.products:
         lines = [
             "<b>"
             + _esc(
-                QCoreApplication.translate(
-                    "LoansPanel", "Pre-check on today's facts (预授信参考): {status}"
-                ).format(status=status_text(product.status))
+                translate("LoansPanel", "Pre-check on today's facts (预授信参考): {status}").format(
+                    status=status_text(product.status)
+                )
             )
             + "</b>"
         ]
@@ -124,7 +149,7 @@ def prechecks(ui: UiContext, prospect_id: str) -> dict[str, str]:
                 f"<span style='color:{colour}; font-weight:700'>{mark}</span> "
                 + _esc(criterion.message)
             )
-        found[product.code] = "<br>".join(lines)
+        found[product.code] = "<br>".join(lines + tail)
     return found
 
 

@@ -73,6 +73,24 @@ def fact_label(key: str) -> str:
     return names.get(key, key)
 
 
+def fact_text(key: str, value: Any) -> str:
+    """A fact's value as people read it: 300.00万元, 2026-01-05, Yes, Lease contract."""
+    spec = DOMAIN_FACTS.get(key)
+    if value is None:
+        return "—"
+    if spec is not None and spec.type == FactType.MONEY and isinstance(value, int):
+        return fmt.money(value)
+    if isinstance(value, bool):
+        return translate("Facts", "Yes") if value else translate("Facts", "No")
+    if isinstance(value, date):
+        return fmt.day(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str):
+        return choice_label(key, value)
+    return str(value)
+
+
 def choice_label(key: str, code: str) -> str:
     if key == "proof_of_operation":
         return {
