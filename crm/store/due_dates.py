@@ -89,7 +89,7 @@ class DueDates:
         self.rules = cadence(session).rules
         self.calendar = holiday_calendar(session)
         self.zone = zone
-        self._known: dict[tuple[str, date, date | None, date | None], date | None] = {}
+        self._known: dict[tuple[str, date, date | None, date | None, str | None], date | None] = {}
 
     def due(
         self,
@@ -97,23 +97,28 @@ class DueDates:
         stage_changed_at: datetime,
         last_contact_on: date | None = None,
         first_loan_on: date | None = None,
+        drop_reason: str | None = None,
     ) -> date | None:
         day = local_day(stage_changed_at, self.zone)
-        key = (stage, day, last_contact_on, first_loan_on)
+        key = (stage, day, last_contact_on, first_loan_on, drop_reason)
         if key not in self._known:
-            self._known[key] = due_date(
-                CadenceFacts(stage, last_contact_on, day, first_loan_on), self.rules, self.calendar
-            )
+            facts = CadenceFacts(stage, last_contact_on, day, first_loan_on, drop_reason)
+            self._known[key] = due_date(facts, self.rules, self.calendar)
         return self._known[key]
 
     def due_text(
-        self, stage: str, stage_changed_at: str, last_contact_on: str | None
+        self,
+        stage: str,
+        stage_changed_at: str,
+        last_contact_on: str | None,
+        drop_reason: str | None = None,
     ) -> str | None:
         """`due` of values as stored (ISO text), as the due day's text."""
         found = self.due(
             stage,
             datetime.fromisoformat(stage_changed_at),
             None if last_contact_on is None else date.fromisoformat(last_contact_on),
+            drop_reason=drop_reason,
         )
         return None if found is None else found.isoformat()
 

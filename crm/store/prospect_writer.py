@@ -636,14 +636,22 @@ class ProspectWriter:
         first = search.first_free_rowid(self.conn)
         rowid_of: dict[str, int] = {}
         due_of = self.due_dates.due_text
+        # Why each dropped prospect was dropped: its last move to "dropped".
+        dropped_for: dict[str, tuple[str, str]] = {}
+        for e in events:
+            if e["to_stage"] == Stage.DROPPED.value:
+                pid, at = e["prospect_id"], e["changed_at"]
+                if pid not in dropped_for or at >= dropped_for[pid][0]:
+                    dropped_for[pid] = (at, e["reason_code"])
         for row in rows:
             if row["id"] not in existing:
                 rowid_of[row["id"]] = first + len(rowid_of)
             row["search_rowid"] = rowid_of.get(row["id"])
             if row["next_visit_due"] is None:
                 # Head office keeps no due dates: each device derives them from its rules.
+                reason = dropped_for.get(row["id"], ("", None))[1]
                 row["next_visit_due"] = due_of(
-                    row["stage"], row["stage_changed_at"], row["last_contact_on"]
+                    row["stage"], row["stage_changed_at"], row["last_contact_on"], reason or None
                 )
         fresh = [tuple(r[c] for c in COLUMNS) for r in rows if r["id"] in rowid_of]
         if fresh:

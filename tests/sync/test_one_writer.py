@@ -213,3 +213,21 @@ class FixedClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+def test_a_prospect_dropped_for_no_need_comes_due_on_every_laptop(
+    device: Callable[..., Device], server: Server
+) -> None:
+    a = device("wangfang")
+    a.sign_in()
+    a.run()
+    Services(a.ctx)
+    pid = a.create("佛山市禅城区南庄镇恒丰陶瓷经营部")
+    a.prospects.change_stage(pid, "dropped", "no_need", "暂无融资需求")
+    mine = stored(a.db, pid)["row"]["next_visit_due"]
+    assert mine is not None  # revisited on the long cycle, not forgotten
+    a.run()
+    b = device("wangfang", name="other")
+    b.sign_in()
+    b.run()
+    assert stored(b.db, pid)["row"]["next_visit_due"] == mine
