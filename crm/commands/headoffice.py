@@ -153,6 +153,14 @@ def cmd_user_password(args: argparse.Namespace) -> int:
     return _run(args, lambda a: a.set_password(args.username, password))
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    def action(admin: Any) -> str:
+        admin.unlock(args.username)
+        return msg("{user} can sign in again", user=args.username)
+
+    return _run(args, action)
+
+
 def cmd_user_list(args: argparse.Namespace) -> int:
     return _run(args, lambda a: a.users())
 
@@ -292,6 +300,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     upw.set_defaults(func=cmd_user_password)
     ulist = user.add_parser("list", parents=[base], help="list users")
     ulist.set_defaults(func=cmd_user_list)
+    unlock = sub.add_parser(
+        "unlock", parents=[base], help="end a user's lockout after wrong passwords"
+    )
+    unlock.add_argument("username")
+    unlock.set_defaults(func=cmd_unlock)
 
     device = sub.add_parser("device", help="devices").add_subparsers(
         dest="device_action", required=True

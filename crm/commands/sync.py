@@ -160,6 +160,8 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
                 "pending": status.pending,
                 "conflicts": status.conflicts,
                 "downloading": status.downloading,
+                "token_store": status.token_store,
+                "quarantined": status.quarantined,
             }
         )
         return 0
@@ -168,6 +170,10 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
         print(msg("Head office: {url} ({state})", url=status.server_url, state=state))
     else:
         print(msg("Head office: not set up (sync --server URL --username NAME)"))
+    if status.token_store == "keyring":
+        print(msg("Device token: in the system keyring"))
+    elif status.token_store == "file":
+        print(msg("Device token: in a private file ({path})", path=status.token_file))
     if status.user_name or status.user_id:
         print(msg("User: {name}", name=status.user_name or status.user_id))
     print(
@@ -181,6 +187,13 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
         print(msg("A first download stopped part-way; it resumes at the next sync."))
     print(msg("Changes waiting to be sent: {count}", count=status.pending))
     print(msg("Open conflicts: {count}", count=status.conflicts))
+    if status.quarantined:
+        print(
+            msg(
+                "Records from head office kept aside (they cannot be applied): {count}",
+                count=status.quarantined,
+            )
+        )
     return 0
 
 

@@ -147,6 +147,14 @@ class Admin:
             u.locked_until = None
             audit(tx.session, self.actor, "user.password", u.id, {})
 
+    def unlock(self, username: str) -> None:
+        """End a user's lockout after wrong passwords (their next attempt counts afresh)."""
+        with self.store.write() as tx:
+            u = self._user(tx.session, username)
+            u.failed_logins = 0
+            u.locked_until = None
+            audit(tx.session, self.actor, "user.unlock", u.id, {})
+
     def deactivate_user(self, username: str) -> None:
         with self.store.write() as tx:
             u = self._user(tx.session, username)

@@ -47,24 +47,33 @@ class BodyLimit:
                 await _too_large(send)
                 return
         seen = 0
+        answered = False
+
+        async def guarded(message: Message) -> None:
+            # Once the 413 is out, whatever the app still says (its error page) goes nowhere.
+            if not answered:
+                await send(message)
 
         async def limited() -> Message:
-            nonlocal seen
+            nonlocal seen, answered
+            if answered:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise _TooLarge
+                    # Counted as the body streams (chunked too): answer now, before the app
+                    # reads any further, and tell it the client has gone.
+                    answered = True
+                    await _too_large(send)
+                    return {"type": "http.disconnect"}
             return message
 
         try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await _too_large(send)
-
-
-class _TooLarge(Exception):
-    pass
+            await self.app(scope, limited, guarded)
+        except Exception:
+            if not answered:
+                raise
 
 
 async def _too_large(send: Send) -> None:
@@ -75,7 +84,11 @@ async def _too_large(send: Send) -> None:
         {
             "type": "http.response.start",
             "status": 413,
-            "headers": [(b"content-type", b"application/json")],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -88,24 +101,42 @@ def _token(request: Request) -> str | None:
     return None
 
 
-async def _json(request: Request) -> dict[str, Any]:
+async def _json(request: Request, *, checked: str = "") -> dict[str, Any]:
+    """The body as a JSON object, refused (400) unless it is one of bounded nesting whose
+    numbers are finite and whose text is storable (no lone surrogates, no NUL); the value
+    under ``checked`` is left for its handler to check item by item."""
     raw = await request.body()
+    if P.nesting_depth(raw) > P.MAX_DEPTH:
+        raise ApiError(400, P.E_BAD, "the request is nested too deeply", max=P.MAX_DEPTH)
     try:
-        data = json.loads(raw or b"{}")
+        data = P.loads(raw or b"{}")
     except ValueError as exc:
         raise ApiError(400, P.E_BAD, "the request is not JSON") from exc
     if not isinstance(data, dict):
         raise ApiError(400, P.E_BAD, "the request must be a JSON object")
+    problem = P.text_problem({k: v for k, v in data.items() if k != checked})
+    if problem:
+        raise ApiError(400, P.E_BAD, problem)
     return data
 
 
-def _int(value: str | None, default: int | None) -> int | None:
+def _int(
+    value: str | None, default: int | None, *, low: int = 0, high: int = P.MAX_INT
+) -> int | None:
     if value is None or value == "":
         return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ApiError(400, P.E_BAD, "a number was expected") from exc
+    if len(value) > 20 or not value.strip().lstrip("-").isdigit():
+        raise ApiError(400, P.E_BAD, "a number was expected")
+    number = int(value)
+    if not low <= number <= high:
+        raise ApiError(400, P.E_BAD, "a number out of range", min=low, max=high)
+    return number
+
+
+def _text(value: str | None, limit: int) -> str | None:
+    if value is not None and (len(value) > limit or P.text_problem(value)):
+        raise ApiError(400, P.E_BAD, "a query parameter is too long or not storable text")
+    return value
 
 
 def create_app(ho: HeadOffice) -> FastAPI:
@@ -140,20 +171,35 @@ def create_app(ho: HeadOffice) -> FastAPI:
     async def register(request: Request) -> JSONResponse:
         protocol(request)
         body = await _json(request)
+        try:
+            fields = P.parse_register(body)
+        except P.PayloadError as exc:
+            raise ApiError(422, P.E_BAD, exc.reason, fields=list(exc.fields)) from None
         result = await run_in_threadpool(
             ho.register,
-            str(body.get("username") or ""),
-            str(body.get("password") or ""),
-            str(body.get("device_id") or ""),
-            str(body.get("device_name") or ""),
+            fields.username,
+            fields.password,
+            fields.device_id,
+            fields.device_name,
+            request.client.host if request.client else "",
         )
         return JSONResponse(result)
+
+    @app.post(f"{P.API}/unlock")
+    async def unlock(request: Request) -> JSONResponse:
+        protocol(request)
+        actor = await run_in_threadpool(ho.authenticate, _token(request))
+        body = await _json(request)
+        username = body.get("username")
+        if not isinstance(username, str) or not 0 < len(username) <= 64:
+            raise ApiError(422, P.E_BAD, "a user name is required", fields=["username"])
+        return JSONResponse(await run_in_threadpool(ho.unlock, actor, username))
 
     @app.post(f"{P.API}/push")
     async def push(request: Request) -> JSONResponse:
         protocol(request)
         actor = await run_in_threadpool(ho.authenticate, _token(request))
-        body = await _json(request)
+        body = await _json(request, checked="ops")
         ops = body.get("ops")
         if not isinstance(ops, list) or not all(isinstance(o, dict) for o in ops):
             raise ApiError(400, P.E_BAD, "ops must be a list of objects")
@@ -167,7 +213,8 @@ def create_app(ho: HeadOffice) -> FastAPI:
         protocol(request)
         actor = await run_in_threadpool(ho.authenticate, _token(request))
         since = _int(request.query_params.get("since"), 0) or 0
-        limit = _int(request.query_params.get("limit"), P.PULL_PAGE) or P.PULL_PAGE
+        limit = _int(request.query_params.get("limit"), P.PULL_PAGE, low=1, high=P.MAX_PAGE)
+        limit = limit or P.PULL_PAGE
         text = await run_in_threadpool(ho.pull, actor, since, limit)
         return Response(text, media_type="application/json")
 
@@ -176,11 +223,11 @@ def create_app(ho: HeadOffice) -> FastAPI:
         protocol(request)
         actor = await run_in_threadpool(ho.authenticate, _token(request))
         as_of = _int(request.query_params.get("as_of"), None)
-        limit = _int(request.query_params.get("limit"), P.SNAPSHOT_PAGE) or P.SNAPSHOT_PAGE
+        limit = _int(request.query_params.get("limit"), P.SNAPSHOT_PAGE, low=1, high=P.MAX_PAGE)
+        limit = limit or P.SNAPSHOT_PAGE
+        after = _text(request.query_params.get("after"), P.MAX_KEY + 24)
         try:
-            text = await run_in_threadpool(
-                ho.snapshot, actor, as_of, request.query_params.get("after"), limit
-            )
+            text = await run_in_threadpool(ho.snapshot, actor, as_of, after, limit)
         except ValueError as exc:
             raise ApiError(400, P.E_BAD, "bad snapshot position") from exc
         return Response(text, media_type="application/json")
@@ -189,7 +236,7 @@ def create_app(ho: HeadOffice) -> FastAPI:
     async def counts(request: Request) -> JSONResponse:
         protocol(request)
         actor = await run_in_threadpool(ho.authenticate, _token(request))
-        entity = request.query_params.get("entity") or None
+        entity = _text(request.query_params.get("entity"), P.MAX_NAME) or None
         return JSONResponse(await run_in_threadpool(ho.counts, actor, entity))
 
     return app

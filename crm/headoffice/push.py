@@ -63,9 +63,16 @@ class Push:
             }
             for op in ops:
                 op_id = _op_id(op)
-                if not op_id:
-                    # No id to remember it by: refused, and nothing is recorded.
-                    result = rejected(op.get("op_id"), Rejected(P.R_INVALID, BAD_OP_ID))
+                problem = P.text_problem(op)
+                if not op_id or problem:
+                    # No id to remember it by, or text no store can keep: refused, and
+                    # nothing is recorded.
+                    reason = f"malformed op: {problem}" if problem else BAD_OP_ID
+                    place = "op" if problem else "op_id"
+                    result = rejected(
+                        None if problem else op.get("op_id"),
+                        Rejected(P.R_INVALID, reason, invalid_fields=[place]),
+                    )
                     results.append(result)
                     counts[P.REJECTED] += 1
                     continue
@@ -156,7 +163,8 @@ def apply_child(
             raise Rejected(P.R_DELETED, "the prospect was deleted at head office")
         if not can_write(actor, parent):
             raise Rejected(P.R_SCOPE, "the prospect is not in this user's book")
-        data = payload.sent()
+        data = _own_fields(payload)
+        data["prospect_id"] = parent.id
         data.setdefault("created_at", op.created_at or iso(tx.now))
         rec = Record(
             entity=op.entity,
@@ -189,7 +197,24 @@ def apply_child(
     if removal:
         ownership.delete(tx, rec)
         return applied(op, rec)
-    return merge(tx, rec, payload.sent(), op)
+    fields = _own_fields(payload)
+    if fields.get("prospect_id", rec.prospect_id) != rec.prospect_id:
+        raise Rejected(
+            P.R_INVALID,
+            "a record cannot move to another prospect",
+            invalid_fields=["prospect_id"],
+            record=rec,
+        )
+    return merge(tx, rec, fields, op)
+
+
+# Who holds a record is head office's to say (its prospect's owner, team and pool), never
+# a payload's.
+OWNERSHIP_FIELDS = frozenset({"owner_id", "team_id", "pool", "deleted", "version"})
+
+
+def _own_fields(payload: P.Payload) -> dict[str, Any]:
+    return {k: v for k, v in payload.sent().items() if k not in OWNERSHIP_FIELDS}
 
 
 def rejected(op_id: Any, exc: Rejected, actor: Actor | None = None) -> dict[str, Any]:
@@ -214,4 +239,6 @@ def rejected(op_id: Any, exc: Rejected, actor: Actor | None = None) -> dict[str,
 def _op_id(op: Mapping[str, Any]) -> str:
     """The op's id if it is one head office can record (else "")."""
     value = op.get("op_id")
-    return value if isinstance(value, str) and 0 < len(value) <= P.MAX_ID else ""
+    if isinstance(value, str) and 0 < len(value) <= P.MAX_ID and not P.text_problem(value):
+        return value
+    return ""

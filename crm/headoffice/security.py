@@ -33,15 +33,40 @@ def check_password(password: str, stored: str) -> bool:
         return False
     if scheme != "scrypt":
         return False
-    candidate = hashlib.scrypt(
-        password.encode(),
-        salt=bytes.fromhex(salt),
-        n=int(n),
-        r=int(r),
-        p=int(p),
-        maxmem=64 * 1024 * 1024,
-    )
+    try:
+        candidate = hashlib.scrypt(
+            password.encode("utf-8", "surrogatepass"),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=64 * 1024 * 1024,
+        )
+    except ValueError:
+        return False
     return hmac.compare_digest(candidate.hex(), digest)
+
+
+_DUMMIES: dict[tuple[int, int, int], str] = {}
+
+
+def dummy_hash(like: str) -> str:
+    """A hash of a random password at the cost of ``like`` (a stored hash; the default cost
+    when it is not one): checked when a user has no hash, so that takes as long as a real
+    check."""
+    try:
+        scheme, n, r, p, _salt, _digest = like.split("$")
+        cost = (int(n), int(r), int(p)) if scheme == "scrypt" else (SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    except ValueError:
+        cost = (SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    if cost not in _DUMMIES:
+        n_, r_, p_ = cost
+        salt = secrets.token_bytes(16)
+        digest = hashlib.scrypt(
+            secrets.token_bytes(16), salt=salt, n=n_, r=r_, p=p_, maxmem=64 * 1024 * 1024
+        )
+        _DUMMIES[cost] = f"scrypt${n_}${r_}${p_}${salt.hex()}${digest.hex()}"
+    return _DUMMIES[cost]
 
 
 def new_token() -> str:

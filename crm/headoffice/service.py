@@ -59,9 +59,17 @@ class HeadOffice:
         return self._auth.hello(body, token)
 
     def register(
-        self, username: str, password: str, device_id: str, device_name: str
+        self,
+        username: str,
+        password: str,
+        device_id: str,
+        device_name: str,
+        address: str = "",
     ) -> dict[str, Any]:
-        return self._auth.register(username, password, device_id, device_name)
+        return self._auth.register(username, password, device_id, device_name, address)
+
+    def unlock(self, actor: Actor, username: str) -> dict[str, Any]:
+        return self._auth.unlock(actor, username)
 
     def authenticate(self, token: str | None) -> Actor:
         return self._auth.authenticate(token)

@@ -23,6 +23,7 @@ from crm.store import book_export, sync_state
 from crm.store.engine import Database
 from crm.store.indexes_down import put_back_indexes
 from crm.store.migrate import head_revision
+from crm.store.replica import QUARANTINED
 from crm.store.sync_state import ConflictRow
 from crm.store.unit_of_work import Session
 from crm.sync import credentials, errors
@@ -76,6 +77,11 @@ class SyncStatus:
     user_name: str = ""
     # A first download stopped part-way (it resumes at the next sync).
     downloading: bool = False
+    # Where the device token is kept: "keyring", "file" (crm.sync.credentials) or "".
+    token_store: str = ""
+    token_file: str = ""
+    # Records from head office this computer could not apply, kept aside (open conflicts).
+    quarantined: int = 0
 
 
 @dataclass(frozen=True)
@@ -121,14 +127,23 @@ class SyncService:
             last = meta_get(s, LAST_OK_KEY)
             pending = pending_count(s)
             open_conflicts = sync_state.open_conflict_count(s)
+            quarantined = (
+                sum(
+                    1
+                    for c in sync_state.conflicts(s, include_resolved=False, limit=1000)
+                    if c.outcome == QUARANTINED
+                )
+                if open_conflicts
+                else 0
+            )
             user_id = meta_get(s, USER_KEY)
             cursor = meta_get(s, CURSOR_KEY)
             downloading = meta_get(s, SNAPSHOT_KEY) is not None
             user_name = (sync_state.user_name(s, user_id) if user_id else None) or ""
             device = meta_get(s, DEVICE_KEY) or ""
-        token = credentials.load_token(server, device) if server and device else None
+        store = credentials.token_store(server, device) if server and device else ""
         return SyncStatus(
-            configured=bool(server and token),
+            configured=bool(server and store),
             server_url=server,
             user_id=user_id,
             last_sync=datetime.fromisoformat(last) if last else None,
@@ -138,6 +153,9 @@ class SyncService:
             device_id=device,
             user_name=user_name,
             downloading=downloading,
+            token_store=store,
+            quarantined=quarantined,
+            token_file=str(credentials.tokens_path()) if store == credentials.FILE else "",
         )
 
     def server_url(self) -> str | None:
@@ -163,6 +181,7 @@ class SyncService:
         OS keyring. Returns head office's view of the user."""
         url = check_url(server_url)
         device = device_id(self.db)
+        credentials.ready()  # somewhere to keep the token before head office issues it
         with self._client(url, None) as client:
             answer = client.register(
                 username, password, device, device_name or platform.node()[:100]

@@ -27,6 +27,7 @@ from typing import Any, Final, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Boolean, Connection, Date, Integer, Table, delete, select, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from crm import resources
@@ -46,7 +47,7 @@ from crm.store.models import (
     Team,
     User,
 )
-from crm.store.models_sync import SyncSeen
+from crm.store.models_sync import SyncConflict, SyncSeen
 from crm.store.prospect_writer import COLUMNS, ProspectWriter
 from crm.store.types import UTCDateTime
 
@@ -66,6 +67,21 @@ CRITERIA_KEY = "headoffice.criteria"
 # Columns naming a user: a user this device does not know (yet) is stored as NULL.
 USER_COLUMNS: Final = frozenset(
     {"rm_id", "ticked_by", "finalized_by", "changed_by", "confirmed_by"}
+)
+# The outcome of a conflict that is a record from head office this computer cannot apply.
+QUARANTINED: Final = "quarantined"
+# What applying a record this computer cannot store raises (a database that is locked or
+# full is not among them: that stops the page, to be tried again).
+APPLY_ERRORS: Final = (
+    ValueError,
+    TypeError,
+    OverflowError,
+    KeyError,
+    AttributeError,
+    sa_exc.IntegrityError,
+    sa_exc.DataError,
+    sa_exc.InterfaceError,
+    sa_exc.ProgrammingError,
 )
 # Variables in one IN (…) list.
 CHUNK: Final = 500
@@ -375,6 +391,8 @@ class Applier:
         self.pending = pending_keys(conn)
         self.user_ids = set(conn.execute(select(User.id)).scalars())
         self.now = _Now()
+        # Records kept aside as they could not be applied (``_defensively``).
+        self.quarantined = 0
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -403,11 +421,7 @@ class Applier:
             elif entity == "prospect" or entity in TABLES:
                 kept = [r for r in group if (entity, r["id"]) not in self.pending]
                 stats.skipped_pending += len(group) - len(kept)
-                if entity == "prospect":
-                    self._prospects(kept)
-                else:
-                    self._rows(entity, self._switched_off(entity, kept))
-                group = kept
+                group = self._defensively(entity, kept)
             else:
                 stats.ignored += len(group)
                 continue
@@ -422,6 +436,85 @@ class Applier:
             # A first drawdown brings the post-loan visit forward.
             self.writer.refresh_due({str(r["data"].get("prospect_id")) for r in loans})
         return stats
+
+    def _write(self, entity: str, records: list[dict[str, Any]]) -> None:
+        if entity == "prospect":
+            self._prospects(records)
+        else:
+            self._rows(entity, self._switched_off(entity, records))
+
+    def _defensively(self, entity: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Write the records (in a savepoint); if that fails, again one by one, each in its
+        own: a record this computer cannot apply (a bad date, money that is not a 64-bit
+        whole number, a value of the wrong type, a parent it does not hold) is quarantined
+        and the others apply. Returns those applied."""
+        if not records:
+            return records
+        try:
+            with self._savepoint():
+                self._write(entity, records)
+            return records
+        except APPLY_ERRORS:
+            pass
+        applied: list[dict[str, Any]] = []
+        for rec in records:
+            try:
+                with self._savepoint():
+                    self._write(entity, [rec])
+            except APPLY_ERRORS as exc:
+                self._quarantine(rec, exc)
+            else:
+                applied.append(rec)
+        return applied
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        self.conn.exec_driver_sql("SAVEPOINT replica_apply")
+        try:
+            yield
+        except BaseException:
+            self.conn.exec_driver_sql("ROLLBACK TO SAVEPOINT replica_apply")
+            self.conn.exec_driver_sql("RELEASE SAVEPOINT replica_apply")
+            raise
+        self.conn.exec_driver_sql("RELEASE SAVEPOINT replica_apply")
+
+    def _quarantine(self, rec: dict[str, Any], exc: BaseException) -> None:
+        """Keep a record that cannot be applied aside, as an open conflict (outcome
+        QUARANTINED) shown on the conflicts page and counted by ``crm sync status``; the
+        record, when head office sends it again, replaces the one kept."""
+        entity, key = str(rec.get("entity", ""))[:40], str(rec.get("id", ""))[:120]
+        detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+        log.warning("a record from head office cannot be applied: quarantined (%s)", detail)
+        self.quarantined += 1
+        table = _t(SyncConflict)
+        self.conn.execute(
+            delete(table).where(
+                table.c.entity == entity,
+                table.c.entity_id == key,
+                table.c.outcome == QUARANTINED,
+                table.c.resolved_at.is_(None),
+            )
+        )
+        self.conn.execute(
+            table.insert().values(
+                id=new_id(),
+                op_id="",
+                entity=entity,
+                entity_id=key,
+                kind="download",
+                outcome=QUARANTINED,
+                code="invalid",
+                reason=json.dumps(
+                    {"reason": f"a record from head office this computer cannot apply ({detail})"},
+                    ensure_ascii=False,
+                ),
+                local_payload="{}",
+                server_payload=json.dumps(rec, ensure_ascii=False, default=str),
+                created_at=now_utc(),
+                resolved_at=None,
+                resolution="",
+            )
+        )
 
     def remove(self, entity: str, ids: Sequence[str]) -> ApplyStats:
         """Delete records that were deleted at head office or left this device's scope."""

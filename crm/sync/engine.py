@@ -235,8 +235,13 @@ class SyncEngine:
                 meta_del(s, SNAPSHOT_KEY)
                 sync_state.forget_seen(s)
             server_ms = hello.get("server_time_ms")
-            if isinstance(server_ms, int):
-                meta.receive_remote(s, server_ms, self.clock())
+            now = self.clock()
+            if P.plausible_server_time(server_ms, int(now.timestamp() * 1000)):
+                meta.receive_remote(s, server_ms, now)
+            else:
+                # A clock no head office could have (malformed, or far from ours although
+                # hello passed the skew check) never moves this device's clock.
+                log.warning("head office sent an implausible time: ignored")
             user = hello.get("user") or {}
             if user.get("id"):
                 meta_set(s, USER_KEY, str(user["id"]))

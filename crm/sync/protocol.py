@@ -37,7 +37,7 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, TypeGuard
 
 from pydantic import (
     AfterValidator,
@@ -124,6 +124,7 @@ E_LOCKED: Final = "locked_out"
 E_BAD: Final = "bad_request"
 E_TOO_LARGE: Final = "too_large"
 E_EPOCH: Final = "epoch_changed"
+E_DEVICE_TAKEN: Final = "device_taken"
 
 # Codes of rejected ops (a push result), shown on the conflicts page.
 R_DELETED: Final = "deleted"
@@ -166,9 +167,94 @@ def entity_order(entity: str) -> int:
 
 
 def hlc_millis(hlc: str) -> int:
-    """The wall-clock part of an HLC's text form (see crm.sync.hlc)."""
-    head = hlc.split("-", 1)[0]
-    return int(head) if head.isdigit() else 0
+    """The wall-clock part of an HLC's text form (see crm.sync.hlc); an HLC that is not of
+    that form counts as far ahead (so no clock check lets it pass)."""
+    if not valid_hlc(hlc):
+        return MAX_INT
+    return int(hlc[:13])
+
+
+def valid_hlc(hlc: Any) -> bool:
+    """Whether ``hlc`` is an HLC's text form: 13-digit millis, 4-hex counter, node."""
+    return isinstance(hlc, str) and _HLC.fullmatch(hlc) is not None
+
+
+def plausible_server_time(value: Any, local_ms: int) -> TypeGuard[int]:
+    """Whether a time head office reports (``server_time_ms``) is one a device may move its
+    clock to: an integer of an HLC's width within MAX_CLOCK_SKEW_MS of the device's."""
+    return type(value) is int and 0 <= value < 10**13 and abs(value - local_ms) <= MAX_CLOCK_SKEW_MS
+
+
+# -- request bodies --------------------------------------------------------------------------
+#
+# Checked before anything reads them: JSON nested no deeper than MAX_DEPTH (counted on the
+# raw bytes, before a recursive parser sees them), finite numbers, integers within 64 bits
+# where they are stored, and text every store can keep (no lone surrogates, no NUL).
+
+MAX_DEPTH: Final = 32
+MAX_INT: Final = 2**63 - 1
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def nesting_depth(raw: bytes) -> int:
+    """How deeply the JSON text ``raw`` nests arrays and objects (strings skipped); stops
+    counting once past MAX_DEPTH."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
+        return 0
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(_STRINGS.sub(b"", raw)):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    break
+        else:
+            depth -= 1
+    return deepest
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError("a number too large")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def loads(raw: bytes | str) -> Any:
+    """JSON as a request or a page carries it: NaN, Infinity and numbers beyond a double
+    are refused (ValueError)."""
+    return json.loads(raw, parse_float=_finite, parse_constant=_no_constant)
+
+
+def text_problem(value: Any) -> str:
+    """Why ``value`` (decoded JSON) cannot be stored as is ("" if it can): a string with a
+    lone surrogate or a NUL character anywhere in it."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "text with a lone surrogate (not Unicode that encodes)"
+    except (TypeError, ValueError):
+        return "a value that is not JSON"
+    if "\\u0000" in text and _has_nul(value):
+        return "text with a NUL character"
+    return ""
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def after_token(order: int, key: str) -> str:
@@ -202,7 +288,7 @@ MAX_CODE: Final = 80  # codes: checklist items
 MAX_USCC: Final = 18
 # The text form of a hybrid logical clock (crm.domain.hlc): wall-clock milliseconds, logical
 # counter, node. Head office compares these as strings, which needs the fixed widths.
-HLC_PATTERN: Final = r"^[0-9]{13}-[0-9a-f]{4}-\S{1,64}$"
+HLC_PATTERN: Final = r"[0-9]{13}-[0-9a-f]{4}-\S{1,64}"
 _HLC = re.compile(HLC_PATTERN)
 
 
@@ -243,7 +329,7 @@ def _prospect_kind(text: str) -> str:
 
 
 def _hlc(text: str) -> str:
-    if not _HLC.match(text):
+    if not _HLC.fullmatch(text):
         raise ValueError("not a hybrid logical clock (MILLIS-LOGICAL-NODE)")
     return text
 
@@ -259,7 +345,8 @@ NonBlank = Annotated[str, AfterValidator(_not_blank)]
 IsoDate = Annotated[str, AfterValidator(_iso_date)]
 IsoDateTime = Annotated[str, AfterValidator(_iso_datetime)]
 StageName = Annotated[str, AfterValidator(_stage)]
-Fen = Annotated[int, Field(ge=0)]
+Fen = Annotated[int, Field(ge=0, le=MAX_INT)]
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 
 
 class Op(BaseModel):
@@ -274,7 +361,7 @@ class Op(BaseModel):
     payload: dict[str, Any]
     hlc: Annotated[str, AfterValidator(_hlc)]
     created_at: IsoDateTime | None = None
-    base_version: int | None = None
+    base_version: Count | None = None
 
     @field_validator("entity_id")
     @classmethod
@@ -334,8 +421,18 @@ class ProspectCreate(ProspectFields):
     """``create``: a new prospect in the device user's book (or an RM's of their team)."""
 
     name: NonBlank
+    # A prospect starts as a no-loan business: later stages are reached by stage commands,
+    # through their gates.
     stage: StageName | None = None
     rm_id: Id | None = None
+
+    @field_validator("stage")
+    @classmethod
+    def _starts_without_loan(cls, value: str | None) -> str | None:
+        if value is not None and value != Stage.NO_LOAN.value:
+            raise ValueError(f"a new prospect starts at {Stage.NO_LOAN.value}")
+        return value
+
     # The id of the prospect's first stage event on the device: head office's event keeps it.
     event_id: Id | None = None
 
@@ -398,7 +495,7 @@ class ContactCreate(ContactFields):
 class LoanFields(ChildFields):
     product_code: str | None = None
     amount_fen: Fen | None = None
-    rate_bp: Annotated[int, Field(ge=0)] | None = None
+    rate_bp: Count | None = None
     start_date: IsoDate | None = None
     maturity_date: IsoDate | None = None
     status: Literal["active", "repaid", "overdue", "renewed", "not_renewed"] | None = None
@@ -419,7 +516,7 @@ class LoanCreate(LoanFields):
 
     prospect_id: Id
     amount_fen: Fen
-    rate_bp: Annotated[int, Field(ge=0)]
+    rate_bp: Count
     start_date: IsoDate
     maturity_date: IsoDate
 
@@ -547,6 +644,25 @@ CHILD_PAYLOADS: Final[Mapping[str, Mapping[str, type[ChildFields]]]] = {
     "prospect_fact": {"set": ProspectFactSet, "clear": ProspectFactSet},
     "held_service": {"add": HeldServiceChange, "remove": HeldServiceChange},
 }
+
+
+class Register(BaseModel):
+    """``register``: a user's name and password for a device (its id and name)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    device_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    device_name: Annotated[str, StringConstraints(max_length=200)] = ""
+
+
+def parse_register(body: Mapping[str, Any]) -> Register:
+    """A registration request, checked; ``PayloadError`` if it does not fit."""
+    try:
+        return Register.model_validate(body)
+    except ValidationError as exc:
+        raise _payload_error("invalid registration", exc) from None
 
 
 class PayloadError(ValueError):
