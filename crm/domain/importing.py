@@ -21,11 +21,27 @@ from typing import Final
 
 from crm.domain.contact import InvalidPhone, normalise_phone
 from crm.domain.errors import DomainError
+from crm.domain.facts import InvalidFacts, parse_fact, yuan
 from crm.domain.money import FEN_PER_WAN, FEN_PER_YUAN, InvalidAmount, Unit, parse_money
 from crm.domain.prospect import EDITABLE_FIELDS, NAME_MAX, FieldError, ProspectKind
 from crm.domain.text import normalise_name, squeeze_spaces, to_halfwidth
 from crm.domain.uscc import USCC, InvalidUSCC
 
+# Business facts (crm.domain.facts) a column can give: the prospects an import creates or
+# matches get them, confirmed by the importing user on the day of the import.
+MONEY_FACTS: Final = (
+    "annual_invoicing",
+    "avg_monthly_turnover",
+    "monthly_wage_per_head",
+    "annual_rd_spend",
+)
+FACT_FIELDS: Final = (
+    *MONEY_FACTS,
+    "tax_credit_grade",
+    "insured_staff",
+    "green",
+    "tech_enterprise",
+)
 # The fields a column can fill, in the order a mapping page lists them.
 FIELDS: Final = (
     "name",
@@ -41,6 +57,7 @@ FIELDS: Final = (
     "kind",
     "notes",
     "external_ref",
+    *FACT_FIELDS,
 )
 # How many rows from the top a header row is looked for in.
 HEADER_SCAN_ROWS: Final = 30
@@ -306,6 +323,12 @@ _CURRENCY_WORDS = re.compile(r"(人民币|RMB|CNY)$", re.IGNORECASE)
 
 def parse_capital(value: object, default_unit: Unit) -> int | None:
     """Registered capital in fen: "500", "500万", "500万元人民币", "5,000,000元", 500.0."""
+    return parse_amount(value, default_unit, "registered_capital")
+
+
+def parse_amount(value: object, default_unit: Unit, field_name: str) -> int | None:
+    """An amount in fen, a bare number being in `default_unit` (the column's, from its
+    header); a value that is not an amount is a FieldError of `field_name`."""
     if value is None:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -320,7 +343,53 @@ def parse_capital(value: object, default_unit: Unit) -> int | None:
     try:
         return parse_money(compact, default_unit)
     except InvalidAmount as exc:
-        raise FieldError("registered_capital", exc.code, exc.template, **exc.params) from exc
+        raise FieldError(field_name, exc.code, exc.template, **exc.params) from exc
+
+
+_YES: Final = frozenset({"是", "是的", "有", "y", "yes", "true", "1", "√", "✓", "✔"})
+_NO: Final = frozenset({"否", "不是", "无", "n", "no", "false", "0", "×", "✗", "✘", "x"})
+_COUNT = re.compile(r"(\d+)(?:\.0+)?\s*(人|名|个)?")
+_GRADE_SUFFIX = re.compile(r"\s*级$")
+
+
+def parse_flag(value: object, field_name: str) -> bool | None:
+    """是/否 (and Y/N, TRUE/FALSE, 1/0, √/×) as a flag, or None for an empty cell."""
+    text = to_halfwidth(cell_text(value)).strip().casefold()
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise FieldError(
+        field_name, "import.flag", "'{text}' is neither yes nor no (write 是 or 否)", text=text
+    )
+
+
+def parse_count(value: object, field_name: str) -> int | None:
+    """A number of people ("25", 25.0, "25人"), or None for an empty cell."""
+    shown = cell_text(value).strip()
+    if not shown:
+        return None
+    found = _COUNT.fullmatch(to_halfwidth(shown).replace(",", ""))
+    if found is None:
+        raise FieldError(
+            field_name, "import.count", "'{text}' is not a whole number, 0 or more", text=shown
+        )
+    return int(found[1])
+
+
+def parse_grade(value: object, field_name: str) -> str | None:
+    """A tax credit grade (A, B, M, C, D; "A级" too), or None for an empty cell."""
+    shown = cell_text(value).strip()
+    if not shown:
+        return None
+    try:
+        grade = parse_fact("tax_credit_grade", _GRADE_SUFFIX.sub("", shown))
+    except InvalidFacts as exc:
+        raise FieldError(field_name, exc.code, exc.template, **exc.params) from exc
+    assert isinstance(grade, str)
+    return grade
 
 
 _PHONE_SPLIT = re.compile(r"[,，;；/、|]+|\s{2,}")
@@ -374,6 +443,9 @@ class CleanRow:
     established_on: date | None = None
     notes: str = ""
     external_ref: str = ""
+    # Business facts the row gives, in their JSON form (amounts in yuan, as
+    # crm.domain.facts reads them); None when it gives none (a plain dict: it pickles).
+    facts: dict[str, object] | None = None
 
 
 # Prospect columns an import fills, and the CleanRow attribute each comes from.
@@ -420,6 +492,11 @@ class RowCleaner:
             c: (u or self.capital_unit)
             for c, u in zip(self.columns.get("registered_capital", []), units, strict=True)
         }
+        # Amounts of facts are in yuan unless the header says 万元.
+        for name in MONEY_FACTS:
+            for column in self.columns.get(name, ()):
+                self._units[column] = amount_unit(self.headers[column]) or "yuan"
+        self._facts = tuple(name for name in FACT_FIELDS if name in self.columns)
 
     def _first(self, cells: Sequence[object], name: str) -> tuple[object, int]:
         single = self._single.get(name)
@@ -525,6 +602,8 @@ class RowCleaner:
             except FieldError as exc:
                 problems.append(exc)
 
+        facts = self._facts_of(cells, problems) if self._facts else None
+
         texts = {field_name: self._text(cells, field_name) for field_name in _LIMITS}
         for field_name, limit in _LIMITS.items():
             if len(texts[field_name]) > limit:
@@ -575,7 +654,35 @@ class RowCleaner:
             established_on=established,
             notes=notes,
             external_ref=texts["external_ref"],
+            facts=facts,
         )
+
+    def _facts_of(
+        self, cells: Sequence[object], problems: list[FieldError]
+    ) -> dict[str, object] | None:
+        """The row's facts in their JSON form; a value that is not one is a problem."""
+        found: dict[str, object] = {}
+        for name in self._facts:
+            value, column = self._first(cells, name)
+            if value is None:
+                continue
+            parsed: object
+            try:
+                if name in MONEY_FACTS:
+                    fen = parse_amount(value, self._units[column], name)
+                    parsed = None if fen is None else yuan(fen)
+                elif name == "tax_credit_grade":
+                    parsed = parse_grade(value, name)
+                elif name == "insured_staff":
+                    parsed = parse_count(value, name)
+                else:
+                    parsed = parse_flag(value, name)
+            except FieldError as exc:
+                problems.append(exc)
+                continue
+            if parsed is not None:
+                found[name] = parsed
+        return found or None
 
     @staticmethod
     def _only_cell(cells: Sequence[object]) -> bool:

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from crm.domain.wire import wire
-from crm.store import outbox
+from crm.domain.ids import new_id
+from crm.domain.wire import encode, wire
+from crm.store import meta, outbox
 from crm.store.models_products import HeldService, ProspectFact
 
 FACT_ENTITY: Final = "prospect_fact"
@@ -132,6 +133,63 @@ class FactWriter:
             )
         s.flush()
         return list(values)
+
+    def set_many(
+        self,
+        facts: Sequence[tuple[str, str, Any]],
+        confirmed_on: date,
+        *,
+        tick: Callable[[], str] | None = None,
+        ids: Callable[[], str] = new_id,
+    ) -> int:
+        """Set (and confirm) many facts at once, as ``set`` does one prospect's: (prospect id,
+        key, value in its JSON form) each; one executemany for the rows and one for their
+        ops. ``tick`` is the clock of the transaction's other bulk writes (an import's
+        ``ProspectWriter``), so every op of it takes the next stamp of one clock; without
+        it this writer ticks (and saves) its own. Returns how many facts were set."""
+        if not facts:
+            return 0
+        clock = meta.Clock(self.session, self.now) if tick is None else None
+        next_stamp = clock.tick if clock is not None else tick
+        assert next_stamp is not None
+        now_text = self.now.astimezone(UTC).isoformat(timespec="microseconds")
+        day, by, at = confirmed_on.isoformat(), self.actor_id, wire(self.now)
+        rows: list[tuple[Any, ...]] = []
+        ops: list[tuple[Any, ...]] = []
+        for prospect_id, key, value in facts:
+            rows.append(fact_row(prospect_id, key, value, day, by, now_text))
+            body = {
+                "prospect_id": prospect_id,
+                "key": key,
+                "value": value,
+                "confirmed_on": day,
+                "confirmed_by": by,
+                "updated_at": at,
+            }
+            ops.append(
+                (
+                    ids(),
+                    FACT_ENTITY,
+                    fact_key(prospect_id, key),
+                    "set",
+                    encode(body),
+                    None,
+                    next_stamp(),
+                    now_text,
+                )
+            )
+        conn = self.session.connection()
+        conn.exec_driver_sql(
+            f"INSERT INTO prospect_facts ({', '.join(FACT_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (prospect_id, key) DO UPDATE SET value = excluded.value, "
+            "confirmed_on = excluded.confirmed_on, confirmed_by = excluded.confirmed_by, "
+            "updated_at = excluded.updated_at",
+            rows,
+        )
+        outbox.insert_many(conn, ops)
+        if clock is not None:
+            clock.save()
+        return len(rows)
 
     def clear(self, prospect_id: str, keys: Iterable[str]) -> list[str]:
         """Forget these facts (they become missing); returns the keys that were set."""

@@ -13,6 +13,8 @@ from sqlalchemy import Connection
 # Every look-up returns: id, name, uscc, name_key, district_code, edited_fields, version,
 # then the fillable fields asked for, then whether the prospect is on the run's list.
 _HEAD: Final = "p.id, p.name, p.uscc, p.name_key, p.district_code, p.edited_fields, p.version"
+# Prospects per statement when reading by many ids (SQLite's limit on bound parameters).
+_PART: Final = 500
 
 
 def _member(source: str) -> tuple[str, str]:
@@ -92,3 +94,67 @@ def insert_flags(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
             "created_at, resolved_at) VALUES (?, ?, ?, ?, 'open', ?, NULL)",
             list(rows),
         )
+
+
+def facts_of(
+    conn: Connection, prospect_ids: Sequence[str], keys: Sequence[str]
+) -> dict[str, dict[str, str]]:
+    """The stored values (JSON text) of these prospects' facts among ``keys``, by prospect,
+    read 500 prospects at a time."""
+    found: dict[str, dict[str, str]] = {}
+    ids = list(prospect_ids)
+    key_marks = ",".join("?" * len(keys))
+    for i in range(0, len(ids), _PART):
+        part = ids[i : i + _PART]
+        rows = conn.exec_driver_sql(
+            "SELECT prospect_id, key, value FROM prospect_facts "
+            f"WHERE prospect_id IN ({','.join('?' * len(part))}) AND key IN ({key_marks})",
+            (*part, *keys),
+        ).all()
+        for pid, key, value in rows:
+            found.setdefault(pid, {})[key] = value
+    return found
+
+
+def facts_set_since(
+    conn: Connection, prospect_ids: Sequence[str], stamp: str
+) -> dict[str, set[str]]:
+    """The keys of these prospects' facts set (or confirmed again) after ``stamp`` (a time
+    as stored), by prospect: somebody's work after an import, which its undo keeps."""
+    found: dict[str, set[str]] = {}
+    ids = list(prospect_ids)
+    for i in range(0, len(ids), _PART):
+        part = ids[i : i + _PART]
+        rows = conn.exec_driver_sql(
+            "SELECT prospect_id, key FROM prospect_facts "
+            f"WHERE prospect_id IN ({','.join('?' * len(part))}) AND updated_at > ?",
+            (*part, stamp),
+        ).all()
+        for pid, key in rows:
+            found.setdefault(pid, set()).add(key)
+    return found
+
+
+def drop_unsent_fact_ops(conn: Connection, prospect_ids: Sequence[str]) -> set[str]:
+    """Of these prospects (an import made them, its undo removes them), those head office
+    has not heard of (their create op is still queued): their queued fact ops are deleted,
+    as the prospect writer deletes their own. Returns those prospects."""
+    unsent: set[str] = set()
+    ids = list(prospect_ids)
+    for i in range(0, len(ids), _PART):
+        part = ids[i : i + _PART]
+        unsent.update(
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT entity_id FROM outbox WHERE entity = 'prospect' AND kind = 'create' "
+                f"AND entity_id IN ({','.join('?' * len(part))})",
+                tuple(part),
+            ).all()
+        )
+    if unsent:
+        conn.exec_driver_sql(
+            "DELETE FROM outbox WHERE entity = 'prospect_fact' AND entity_id >= ? "
+            "AND entity_id < ?",
+            [(f"{pid}/", f"{pid}0") for pid in sorted(unsent)],
+        )
+    return unsent

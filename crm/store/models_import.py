@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crm.store.models import Base
 
 BATCH_STATUSES = ("running", "done", "cancelled", "undone")
-EFFECTS = ("created", "membership", "filled", "flagged")
+EFFECTS = ("created", "membership", "filled", "flagged", "facts")
 
 
 class ImportBatch(Base):
@@ -53,7 +53,8 @@ class ImportEffect(Base):
     prospect_id: Mapped[str] = mapped_column(String(36), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     source_code: Mapped[str] = mapped_column(String(40), default="")
-    # Space-separated field names an import filled in (for "filled" effects).
+    # Space-separated field names an import filled in (for "filled" effects), or the keys
+    # of the business facts it set (for "facts" effects).
     fields: Mapped[str] = mapped_column(Text, default="")
     # The prospect's version right after the import touched it: undo refuses when it moved.
     version_after: Mapped[int] = mapped_column(Integer)

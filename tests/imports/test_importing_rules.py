@@ -60,7 +60,8 @@ def vocab() -> HeaderVocabulary:
         ("注册资本(元)", "registered_capital"),
         ("ＵＳＣＣ", "uscc"),
         ("序号", None),
-        ("纳税信用等级", None),
+        ("纳税信用等级", "tax_credit_grade"),  # a business fact since issue 15
+        ("纳税人识别号", None),
     ],
 )
 def test_usual_chinese_headers_and_their_variants_are_recognised(

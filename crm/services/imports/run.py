@@ -22,7 +22,7 @@ from operator import attrgetter
 from typing import Any, Final
 
 from crm.domain.errors import DomainError, Message
-from crm.domain.importing import CleanRow, RowCleaner
+from crm.domain.importing import FACT_FIELDS, CleanRow, RowCleaner
 from crm.domain.prospect import FieldError
 from crm.domain.stages import Stage
 from crm.services.context import Context
@@ -31,6 +31,7 @@ from crm.services.imports.index import (
 )
 from crm.services.imports.prepare import CHUNK, NewRecord, Prepared
 from crm.store import import_rows, search
+from crm.store.fact_writer import FactWriter, encode_value
 from crm.store.prospect_writer import NewProspect, ProspectWriter
 from crm.store.unit_of_work import Connection, Session
 
@@ -137,6 +138,8 @@ class _Target:
     # Of a prospect this run made with a USCC: a short hash of each compared field, so a
     # later row of the file with the same code and other values is told apart (`_sig`).
     sig: int = 0
+    # Its business facts as stored (JSON text by key), once a row with facts needs them.
+    facts: dict[str, str] | None = None
 
 
 @dataclass
@@ -154,6 +157,10 @@ class _Pending:
     # (target, fields filled with their values, membership added, row number, version after)
     merges: list[tuple[_Target, dict[str, object], bool, int, int]] = field(default_factory=list)
     flags: list[tuple[str, str]] = field(default_factory=list)
+    # Facts to set by prospect (JSON values), and for its effect the row that first set
+    # some and the prospect's version then.
+    facts: dict[str, dict[str, object]] = field(default_factory=dict)
+    fact_rows: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _empty(value: object) -> bool:
@@ -266,6 +273,7 @@ class ImportRun:
         self.columns = column_names
         self.now = ctx.now()
         self.now_text = _stored_time(self.now)
+        self.today = ctx.today()
         self.record = new_record(ctx, source_code)
         self.counts = Counts()
         self.errors: list[RowError] = []
@@ -396,6 +404,22 @@ class ImportRun:
             for r in found:
                 target = self._by_uscc.get(r[2]) if r[2] else None
                 self._by_name[r[3]].append(target or self._target(r))
+        self._look_up_facts(rows)
+
+    def _look_up_facts(self, rows: list[CleanRow]) -> None:
+        """The stored facts of the known prospects that rows giving facts may match."""
+        wanted: dict[str, _Target] = {}
+        for row in rows:
+            if not row.facts:
+                continue
+            found = self._by_uscc.get(row.uscc) if row.uscc else None
+            for target in (found, *self._by_name.get(row.name_key, ())):
+                if target is not None and target.facts is None and not target.created:
+                    wanted[target.id] = target
+        if wanted:
+            stored = import_rows.facts_of(self.conn, sorted(wanted), FACT_FIELDS)
+            for pid, target in wanted.items():
+                target.facts = stored.get(pid, {})
 
     def _candidates(self, row: CleanRow, without_uscc_only: bool) -> list[_Target]:
         found = []
@@ -446,6 +470,7 @@ class ImportRun:
             row=row.row_number,
             sig=_sig(row) if row.uscc else 0,
         )
+        self._set_facts(target, row, pending)
         if row.uscc:
             self._by_uscc[row.uscc] = target
         self._by_name.setdefault(row.name_key, []).append(target)
@@ -480,7 +505,8 @@ class ImportRun:
                     target.empty &= ~bit
         join = bool(self.source) and not target.member
         target.member = target.member or join
-        detail = ", ".join(fills)
+        facts = self._set_facts(target, row, pending)
+        detail = ", ".join((*fills, *facts))
         if target.created:
             # A second row of this file for a prospect it created: one record, two rows.
             self.counts.merged += 1
@@ -496,14 +522,40 @@ class ImportRun:
                     target.version += 1
                     pending.merges.append((target, fills, False, row.row_number, target.version))
             return
-        if not fills and not join:
+        if not fills and not join and not facts:
             self.counts.unchanged += 1
             self._sample(Sample(row.row_number, "unchanged", row.name, row.uscc or "", ""))
             return
         self.counts.merged += 1
         self._sample(Sample(row.row_number, "merged", row.name, row.uscc or "", detail))
-        target.version += 1
-        pending.merges.append((target, fills, join, row.row_number, target.version))
+        if fills or join:
+            target.version += 1
+            pending.merges.append((target, fills, join, row.row_number, target.version))
+            if facts:
+                pending.fact_rows[target.id] = (pending.fact_rows[target.id][0], target.version)
+
+    def _set_facts(self, target: _Target, row: CleanRow, pending: _Pending) -> list[str]:
+        """The facts of the row its prospect does not have with that value yet, queued to
+        be set (their keys returned). Kept simple: a fact the prospect has is replaced
+        whenever the list's value differs, whoever confirmed it and whenever; one with
+        the same value is left as it is (not confirmed again), so importing a list again
+        changes nothing."""
+        if not row.facts:
+            return []
+        have = target.facts if target.facts is not None else {}
+        changed = {}
+        for key, value in row.facts.items():
+            text = encode_value(value)
+            if have.get(key) != text:
+                changed[key] = value
+                have[key] = text
+        if not changed:
+            return []
+        target.facts = have
+        pending.facts.setdefault(target.id, {}).update(changed)
+        first = pending.fact_rows.get(target.id)
+        pending.fact_rows[target.id] = (first[0] if first else row.row_number, target.version)
+        return list(changed)
 
     def _conflicting(self, target: _Target, row: CleanRow, pending: _Pending) -> None:
         """A later row of this file with the USCC of a prospect an earlier row made, and
@@ -516,19 +568,19 @@ class ImportRun:
         kept = f"{label}: {row.uscc}"
         second = replace(row, uscc=None, notes=f"{row.notes}\n{kept}" if row.notes else kept)
         pid = self._new_id()
-        self._by_name.setdefault(second.name_key, []).append(
-            _Target(
-                id=pid,
-                name=second.name,
-                district=second.district_code,
-                has_uscc=False,
-                empty=_new_mask(second),
-                member=True,
-                created=True,
-                version=1,
-                row=second.row_number,
-            )
+        made = _Target(
+            id=pid,
+            name=second.name,
+            district=second.district_code,
+            has_uscc=False,
+            empty=_new_mask(second),
+            member=True,
+            created=True,
+            version=1,
+            row=second.row_number,
         )
+        self._set_facts(made, second, pending)
+        self._by_name.setdefault(second.name_key, []).append(made)
         pending.new_rows.append(second)
         pending.new_ids.append(pid)
         pending.new_by_id[pid] = second
@@ -546,6 +598,8 @@ class ImportRun:
             self._insert_new(pending)
         if pending.merges:
             self._update_known(pending)
+        if pending.facts:
+            self._write_facts(pending)
         if pending.flags:
             import_rows.insert_flags(
                 self.conn,
@@ -604,6 +658,27 @@ class ImportRun:
                 )
             fills.append((target.id, values, source if join else None, version))
         self.writer.fill(fills, current)
+        import_rows.insert_effects(self.conn, effects)
+
+    def _write_facts(self, pending: _Pending) -> None:
+        """Set the facts the chunk's rows gave (after their prospects are written),
+        confirmed by the importing user on the day of the import; each prospect's keys are
+        an effect, which undo clears."""
+        assert self.writer is not None
+        new_id, batch, source = self._new_id, self.batch_id, self.source
+        items = [
+            (pid, key, value)
+            for pid, values in pending.facts.items()
+            for key, value in values.items()
+        ]
+        FactWriter(self.session, self.now, self.ctx.actor_id).set_many(
+            items, self.today, tick=self.writer.clock.tick, ids=new_id
+        )
+        effects: list[tuple[Any, ...]] = []
+        for pid, values in pending.facts.items():
+            row_number, version = pending.fact_rows[pid]
+            keys = " ".join(sorted(values))
+            effects.append((new_id(), batch, pid, "facts", source, keys, version, row_number))
         import_rows.insert_effects(self.conn, effects)
 
 

@@ -2,19 +2,24 @@
 
 Undo walks the batch's effects: prospects it created are deleted (with their index rows
 and, when head office never saw them, their queued outbox ops), memberships it added are
-removed, fields it filled are emptied again. It is refused as a whole when any of those
+removed, fields it filled are emptied again, business facts it set are cleared (kept
+simple: a fact the import replaced is cleared, not given its earlier value back; one set
+again by hand after the import is kept). It is refused as a whole when any of those
 prospects changed after the import (its version is past the import's `version_after`, or
-someone added visits, loans or contacts to it), so nobody's later work is thrown away.
+someone added visits, loans or contacts to it, or facts to one it created), so nobody's
+later work is thrown away.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Final
 
 from crm.domain.errors import DomainError
 from crm.services.context import Context, NotFound
-from crm.store import import_log, import_undo
+from crm.store import import_log, import_rows, import_undo
+from crm.store.fact_writer import FactWriter
 from crm.store.prospect_writer import ProspectWriter
 from crm.store.unit_of_work import Connection, Session
 
@@ -26,6 +31,8 @@ _IMPORT_OWN_TABLES: Final = frozenset(
         "source_memberships",
         "duplicate_flags",
         "import_effects",
+        # The facts it set; facts set after it are told apart by their time (`_later_facts`).
+        "prospect_facts",
     }
 )
 # Columns emptied again on undo, and their empty value.
@@ -73,6 +80,7 @@ def undo_batch(ctx: Context, batch_id: str) -> UndoResult:
         created: list[str] = []
         joined: list[tuple[str, str]] = []
         filled: dict[str, set[str]] = {}
+        facts: dict[str, set[str]] = {}
         for pid, kind, source, names, version in effects:
             after[pid] = max(after.get(pid, 0), int(version))
             if kind == "created":
@@ -81,11 +89,17 @@ def undo_batch(ctx: Context, batch_id: str) -> UndoResult:
                 joined.append((pid, source))
             elif kind == "filled":
                 filled.setdefault(pid, set()).update(names.split())
+            elif kind == "facts":
+                facts.setdefault(pid, set()).update(names.split())
         current = import_undo.versions(conn, list(after))
-        _refuse_changed(conn, after, current, created)
+        finished = batch.finished_at or batch.started_at
+        stamp = finished.astimezone(UTC).isoformat(timespec="microseconds")
+        later = import_rows.facts_set_since(conn, [p for p in after if p in current], stamp)
+        _refuse_changed(conn, after, current, created, later)
         created_set = set(created)
         live_created = [pid for pid in created if pid in current]
         writer = ProspectWriter(s, ctx.now(), ctx.actor_id, ctx.zone)
+        _clear_facts(s, ctx, facts, current, created_set, later)
         writer.remove_created(live_created)
         removed = 0
         emptied = 0
@@ -102,10 +116,40 @@ def undo_batch(ctx: Context, batch_id: str) -> UndoResult:
         return UndoResult(batch_id, len(live_created), removed, emptied)
 
 
+def _clear_facts(
+    s: Session,
+    ctx: Context,
+    facts: dict[str, set[str]],
+    current: dict[str, int],
+    created: set[str],
+    later: dict[str, set[str]],
+) -> None:
+    """Clear the facts the import set. Those of prospects it created go with them: the
+    ops head office has not been sent are dropped with the prospects' own, and those it
+    was sent are followed by a clear."""
+    live = {pid: keys for pid, keys in facts.items() if pid in current}
+    sent = live.keys() - import_rows.drop_unsent_fact_ops(
+        s.connection(), sorted(live.keys() & created)
+    )
+    writer = FactWriter(s, ctx.now(), ctx.actor_id)
+    for pid in sorted(sent):
+        keys = live[pid] - later.get(pid, set())
+        if keys:
+            writer.clear(pid, keys)
+    s.flush()
+
+
 def _refuse_changed(
-    conn: Connection, after: dict[str, int], current: dict[str, int], created: list[str]
+    conn: Connection,
+    after: dict[str, int],
+    current: dict[str, int],
+    created: list[str],
+    later_facts: dict[str, set[str]],
 ) -> None:
     changed = sorted(pid for pid, version in current.items() if version != after[pid])
+    if not changed:
+        # Facts given to a prospect the import created, after it: its deletion would lose them.
+        changed = sorted(pid for pid in created if later_facts.get(pid))
     if not changed:
         later: set[str] = set()
         live = [pid for pid in created if pid in current]
