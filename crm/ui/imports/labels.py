@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from crm import resources
-from crm.i18n import language
+from crm.domain.facts import FACTS
+from crm.i18n import describe, language
 
 
 def field_label(name: str | None) -> str:
@@ -27,6 +28,10 @@ def field_label(name: str | None) -> str:
         "notes": QCoreApplication.translate("ImportLabels", "Notes"),
         "external_ref": QCoreApplication.translate("ImportLabels", "The list's own number"),
     }
+    if name in FACTS:
+        # A business fact a list may carry: named as the prospect page names it.
+        text = describe(FACTS[name].label)
+        return text[:1].upper() + text[1:]
     return labels.get(name, name or "")
 
 
