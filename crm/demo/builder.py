@@ -58,7 +58,7 @@ from crm.store.models import (
     User,
 )
 from crm.store.models_visit import CadenceRule, ChecklistArea, ChecklistItem
-from crm.store.prospect_writer import COLUMNS
+from crm.store.prospect_writer import COLUMNS, EVENT_COLUMNS, MEMBER_COLUMNS, TAG_COLUMNS
 
 T = TypeVar("T")
 BATCH = 5000
@@ -684,18 +684,10 @@ def _people(conn: Any, b: _Builder) -> tuple[int, list[tuple[str, str]], tuple[s
     return len(users), rms, signed_in
 
 
-# Columns of the rows ``_generate`` draws: the prospect writer's, in its order.
+# Columns of the rows ``_generate`` draws: the prospect writer's for what it writes, in
+# its order.
 PROSPECT_COLUMNS = COLUMNS
-_EVENT_COLUMNS = (
-    "id",
-    "prospect_id",
-    "from_stage",
-    "to_stage",
-    "reason_code",
-    "reason_text",
-    "changed_by",
-    "changed_at",
-)
+_EVENT_COLUMNS = EVENT_COLUMNS
 _ASSIGN_COLUMNS = (
     "id",
     "prospect_id",
@@ -705,8 +697,8 @@ _ASSIGN_COLUMNS = (
     "assigned_at",
     "note",
 )
-_MEMBER_COLUMNS = ("id", "prospect_id", "source_code", "added_at", "external_ref")
-_TAG_COLUMNS = ("prospect_id", "tag_code")
+_MEMBER_COLUMNS = MEMBER_COLUMNS
+_TAG_COLUMNS = TAG_COLUMNS
 _CONTACT_COLUMNS = (
     "id",
     "prospect_id",
