@@ -64,6 +64,29 @@ def _qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
+def _error_box(dialog: QDialog, layout: QVBoxLayout) -> tuple[QFrame, QLabel]:
+    """The box a dialog shows a refusal in (hidden until there is one)."""
+    frame = QFrame(dialog)
+    frame.setObjectName("errorBox")
+    inner = QVBoxLayout(frame)
+    text = QLabel(frame)
+    text.setWordWrap(True)
+    inner.addWidget(text)
+    frame.hide()
+    layout.addWidget(frame)
+    return frame, text
+
+
+def _day_field(dialog: QDialog, start: date, today: date) -> QDateEdit:
+    """A day between the loan's start and today, today to begin with."""
+    field = QDateEdit(dialog)
+    field.setCalendarPopup(True)
+    field.setDisplayFormat("yyyy-MM-dd")
+    field.setDateRange(_qdate(min(start, today)), _qdate(today))
+    field.setDate(_qdate(today))
+    return field
+
+
 def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
@@ -183,14 +206,7 @@ class RecordLoanDialog(QDialog):
             self.fields[key] = widget
             form.addRow(caption, box)
 
-        self.error_box = QFrame(self)
-        self.error_box.setObjectName("errorBox")
-        error_layout = QVBoxLayout(self.error_box)
-        self.error_text = QLabel(self.error_box)
-        self.error_text.setWordWrap(True)
-        error_layout.addWidget(self.error_text)
-        self.error_box.hide()
-        layout.addWidget(self.error_box)
+        self.error_box, self.error_text = _error_box(self, layout)
 
         # A renewal's pre-check: the chosen product's pre-assessment on today's facts.
         self.precheck = QLabel(self)
@@ -431,20 +447,9 @@ class RepayDialog(QDialog):
         box.addWidget(self.amount)
         box.addWidget(self.amount_message)
         form.addRow(self.tr("Amount repaid:"), box)
-        self.day = QDateEdit(self)
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        self.day.setDateRange(_qdate(min(start, today)), _qdate(today))
-        self.day.setDate(_qdate(today))
+        self.day = _day_field(self, start, today)
         form.addRow(self.tr("Repaid on:"), self.day)
-        self.error_box = QFrame(self)
-        self.error_box.setObjectName("errorBox")
-        error_layout = QVBoxLayout(self.error_box)
-        self.error_text = QLabel(self.error_box)
-        self.error_text.setWordWrap(True)
-        error_layout.addWidget(self.error_text)
-        self.error_box.hide()
-        layout.addWidget(self.error_box)
+        self.error_box, self.error_text = _error_box(self, layout)
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(
             self.tr("Save repayment"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -530,20 +535,9 @@ class OutcomeDialog(QDialog):
         box.addWidget(self.reason_message)
         self.reason_label = QLabel(self.tr("Reason:"), self)
         form.addRow(self.reason_label, box)
-        self.day = QDateEdit(self)
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        self.day.setDateRange(_qdate(min(start, today)), _qdate(today))
-        self.day.setDate(_qdate(today))
+        self.day = _day_field(self, start, today)
         form.addRow(self.tr("On:"), self.day)
-        self.error_box = QFrame(self)
-        self.error_box.setObjectName("errorBox")
-        error_layout = QVBoxLayout(self.error_box)
-        self.error_text = QLabel(self.error_box)
-        self.error_text.setWordWrap(True)
-        error_layout.addWidget(self.error_text)
-        self.error_box.hide()
-        layout.addWidget(self.error_box)
+        self.error_box, self.error_text = _error_box(self, layout)
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(
             self.tr("Save outcome"), QDialogButtonBox.ButtonRole.AcceptRole
