@@ -44,7 +44,8 @@ def merge(tx: Tx, rec: Record, fields: dict[str, Any], op: P.Op) -> dict[str, An
             superseded[name] = data.get(name)
     if changed:
         touch(tx, rec, data, hlcs)
-        if "uscc" in changed:
+        if "uscc" in changed and rec.entity == "prospect":
+            # Only a prospect's USCC is indexed (a child's field of that name is its own).
             rec.uscc = data.get("uscc") or None
     result = applied(op, rec)
     if superseded:

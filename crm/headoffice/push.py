@@ -61,9 +61,11 @@ class Push:
                     )
                 )
             }
+            # Text no store can keep is looked for op by op only when the push has some.
+            suspect = bool(P.text_problem(list(ops)))
             for op in ops:
                 op_id = _op_id(op)
-                problem = P.text_problem(op)
+                problem = P.text_problem(op) if suspect else ""
                 if not op_id or problem:
                     # No id to remember it by, or text no store can keep: refused, and
                     # nothing is recorded.
@@ -239,6 +241,11 @@ def rejected(op_id: Any, exc: Rejected, actor: Actor | None = None) -> dict[str,
 def _op_id(op: Mapping[str, Any]) -> str:
     """The op's id if it is one head office can record (else "")."""
     value = op.get("op_id")
-    if isinstance(value, str) and 0 < len(value) <= P.MAX_ID and not P.text_problem(value):
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= P.MAX_ID
+        and "\x00" not in value
+        and (value.isascii() or not P.text_problem(value))
+    ):
         return value
     return ""

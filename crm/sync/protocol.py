@@ -193,8 +193,11 @@ def plausible_server_time(value: Any, local_ms: int) -> TypeGuard[int]:
 
 MAX_DEPTH: Final = 32
 MAX_INT: Final = 2**63 - 1
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_BRACKETS = re.compile(rb"[\[\]{}]")
+# A JSON string (the unrolled form: a run of plain characters between escapes), and every
+# byte but the four brackets (deleted to leave the nesting alone).
+_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(range(256)).translate(None, b"[]{}")
+_OPENERS = frozenset(b"[{")
 
 
 def nesting_depth(raw: bytes) -> int:
@@ -203,8 +206,8 @@ def nesting_depth(raw: bytes) -> int:
     if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
         return 0
     depth = deepest = 0
-    for match in _BRACKETS.finditer(_STRINGS.sub(b"", raw)):
-        if match.group() in (b"[", b"{"):
+    for byte in _STRINGS.sub(b"", raw).translate(None, _NOT_BRACKETS):
+        if byte in _OPENERS:
             depth += 1
             if depth > deepest:
                 deepest = depth
@@ -265,7 +268,7 @@ def parse_after(token: str | None) -> tuple[int, str] | None:
     if not token:
         return None
     order, _, key = token.partition(":")
-    if not order.isdigit():
+    if not order.isdigit() or len(order) > 4 or len(key) > MAX_KEY:
         raise ValueError("bad snapshot position")
     return int(order), key
 

@@ -133,7 +133,12 @@ def test_numbers_out_of_range_are_refused(server: Server, people: Team) -> None:
         f"limit={2**63}",
     ):
         _refused(httpx.get(f"{server.url}{P.API}/pull?{query}", headers=headers), 400)
-    for query in (f"as_of={2**64}", "after=3%00x", "after=" + "9" * 400 + ":x"):
+    for query in (
+        f"as_of={2**64}",
+        "after=3%00x",
+        "after=" + "9" * 400 + ":x",
+        f"after={2**63}",  # found by the fuzzer
+    ):
         _refused(httpx.get(f"{server.url}{P.API}/snapshot?{query}", headers=headers), 400)
     for body in (b'{"protocol": NaN}', b'{"protocol": 1, "client_time_ms": 1e400}'):
         _refused(_post(server, "hello", body, PROTO), 400)
@@ -398,3 +403,23 @@ def test_a_device_never_moves_its_clock_to_a_malformed_head_office_time() -> Non
     assert P.plausible_server_time(local + 60_000, local)
     for bad in (True, "1767225600000", 1.7e12, -1, 10**13, local + P.MAX_CLOCK_SKEW_MS + 1):
         assert not P.plausible_server_time(bad, local)
+
+
+def test_a_child_records_own_uscc_field_is_kept_as_data_not_indexed(
+    server: Server, people: Team
+) -> None:
+    # Found by the fuzzer: a visit carrying a "uscc" list reached the prospects' USCC column.
+    headers = _headers(server)
+    op = Ops()
+    pid, vid = new_id(), new_id()
+    ops = [
+        op("prospect", pid, "create", {"name": "佛山市某厂", "uscc": "91440605MA4UXXXX1X"}),
+        op("visit", vid, "plan", {"prospect_id": pid, "visit_on": "2026-12-01"}),
+        op("visit", vid, "update", {"prospect_id": pid, "uscc": [None]}),
+    ]
+    answer = httpx.post(f"{server.url}{P.API}/push", headers=headers, json={"ops": ops})
+    assert answer.status_code == 200, answer.text
+    assert [r["status"] for r in answer.json()["results"]] == [P.APPLIED] * 3
+    with server.ho.store.read() as s:
+        visit = s.get(Record, ("visit", vid))
+        assert visit is not None and visit.uscc is None
