@@ -242,7 +242,7 @@ class Auth:
             self.addresses.release(address)
             log.info("device registration refused: user locked out (device %s)", device_id[:12])
             raise ApiError(429, P.E_LOCKED, "too many wrong passwords: try again later")
-        # The slow check runs outside any transaction (~50 ms by design); without a stored
+        # The slow check runs outside any transaction (~75 ms by design); without a stored
         # hash a dummy one of the same cost is checked, so the time says nothing.
         ok = security.check_password(password, stored or security.dummy_hash(like or ""))
         if u is None or not stored or not ok or not u.active:
