@@ -391,8 +391,10 @@ class Applier:
         self.pending = pending_keys(conn)
         self.user_ids = set(conn.execute(select(User.id)).scalars())
         self.now = _Now()
-        # Records kept aside as they could not be applied (``_defensively``).
+        # Records kept aside as they could not be applied (``_defensively``), which only
+        # a careful applier does (the caller sets it to apply a page again that failed).
         self.quarantined = 0
+        self.careful = False
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -444,11 +446,17 @@ class Applier:
             self._rows(entity, self._switched_off(entity, records))
 
     def _defensively(self, entity: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Write the records (in a savepoint); if that fails, again one by one, each in its
-        own: a record this computer cannot apply (a bad date, money that is not a 64-bit
-        whole number, a value of the wrong type, a parent it does not hold) is quarantined
-        and the others apply. Returns those applied."""
+        """Write the records; when careful, in a savepoint, and if that fails, again one by
+        one, each in its own: a record this computer cannot apply (a bad date, money that
+        is not a 64-bit whole number, a value of the wrong type, a parent it does not hold)
+        is quarantined and the others apply. Returns those applied."""
         if not records:
+            return records
+        if not self.careful:
+            # The usual case: no savepoint (its journal would hold a copy of every page
+            # the group touches); a failure rolls the page back and the caller applies it
+            # again carefully.
+            self._write(entity, records)
             return records
         try:
             with self._savepoint():

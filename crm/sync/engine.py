@@ -25,6 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
 from crm.domain.clock import utcnow
@@ -33,7 +34,7 @@ from crm.store import meta, search, sync_state
 from crm.store.engine import Database, translate_errors
 from crm.store.indexes_down import put_back_indexes
 from crm.store.outbox import pending_count
-from crm.store.replica import download_writer
+from crm.store.replica import APPLY_ERRORS, download_writer
 from crm.store.sync_state import QueuedOp
 from crm.store.unit_of_work import Connection, Session
 from crm.sync import errors
@@ -337,8 +338,11 @@ class SyncEngine:
                     to_apply.append(result["record"])
                 sync_state.drop_queued(s, seq)
             if to_apply:
-                # Head office's version replaces the refused local change.
-                Applier(conn).apply(to_apply)
+                # Head office's version replaces the refused local change (a few records:
+                # applied carefully, so one that cannot be is quarantined).
+                applier = Applier(conn)
+                applier.careful = True
+                applier.apply(to_apply)
 
     def _conflict(
         self,
@@ -413,30 +417,57 @@ class SyncEngine:
                     # Never two threads building the same tables.
                     self._pinyin.join()
                     self._pinyin = None
-                with translate_errors(str(self.db.path)), conn.begin():
-                    if beginning and book_is_empty(conn):
-                        # Dropped with the first page, in its transaction (see
-                        # take_down_indexes); built again with the last.
-                        take_down_indexes(conn)
-                    beginning = False
-                    stats = Applier(conn).apply(records, mark_seen=True)
-                    done += len(records)
-                    if more:
-                        meta_set(
-                            conn,
-                            SNAPSHOT_KEY,
-                            json.dumps({"as_of": as_of, "after": after, "done": done}),
-                        )
-                    else:
-                        put_back_indexes(conn)
-                        summary.removed += sweep_unseen(conn)
-                        meta_del(conn, SNAPSHOT_KEY)
-                        meta_del(conn, RESNAPSHOT_KEY)
-                        meta_set(conn, CURSOR_KEY, str(as_of))
+
+                stats, removed = _carefully(
+                    partial(self._snapshot_page, conn, records, beginning, more, as_of, after, done)
+                )
+                beginning = False
+                done += len(records)
+                summary.removed += removed
                 summary.pulled += stats.upserted
                 self.progress(Progress("download", done, max(total, done)))
 
+    def _snapshot_page(
+        self,
+        conn: Connection,
+        records: list[dict[str, Any]],
+        beginning: bool,
+        more: bool,
+        as_of: int,
+        after: Any,
+        done: int,
+        careful: bool,
+    ) -> tuple[ApplyStats, int]:
+        """Apply a page of a first download with where it ends, in one transaction; returns
+        what was applied and how many records the last page's sweep removed."""
+        with translate_errors(str(self.db.path)), conn.begin():
+            if beginning and book_is_empty(conn):
+                # Dropped with the first page, in its transaction (see take_down_indexes);
+                # built again with the last.
+                take_down_indexes(conn)
+            applier = Applier(conn)
+            applier.careful = careful
+            stats = applier.apply(records, mark_seen=True)
+            if more:
+                position = {"as_of": as_of, "after": after, "done": done + len(records)}
+                meta_set(conn, SNAPSHOT_KEY, json.dumps(position))
+                return stats, 0
+            put_back_indexes(conn)
+            removed = sweep_unseen(conn)
+            meta_del(conn, SNAPSHOT_KEY)
+            meta_del(conn, RESNAPSHOT_KEY)
+            meta_set(conn, CURSOR_KEY, str(as_of))
+            return stats, removed
+
     # -- pull ------------------------------------------------------------------------------------
+
+    def _pull_page(self, changes: list[dict[str, Any]], cursor: int, careful: bool) -> ApplyStats:
+        """Apply a page of changes and the cursor after it, in one transaction."""
+        with self.db.transaction() as s:
+            conn = s.connection()
+            stats = self._apply_changes(s, conn, changes, careful=careful)
+            meta_set(s, CURSOR_KEY, str(cursor))
+        return stats
 
     def _pull(self, summary: SyncSummary) -> None:
         with self.db.reading() as s:
@@ -455,11 +486,9 @@ class SyncEngine:
             for page in pages:
                 changes = page.get("changes") or []
                 new_cursor = int(page["cursor"])
-                with self.db.transaction() as s:
-                    conn = s.connection()
-                    stats = self._apply_changes(s, conn, changes)
-                    cursor = max(new_cursor, cursor)
-                    meta_set(s, CURSOR_KEY, str(cursor))
+
+                stats = _carefully(partial(self._pull_page, changes, max(new_cursor, cursor)))
+                cursor = max(new_cursor, cursor)
                 summary.pulled += stats.upserted
                 summary.removed += stats.removed
                 self.progress(Progress("pull", summary.pulled))
@@ -498,10 +527,11 @@ class SyncEngine:
                         ahead.result()
 
     def _apply_changes(
-        self, s: Session, conn: Connection, changes: list[dict[str, Any]]
+        self, s: Session, conn: Connection, changes: list[dict[str, Any]], *, careful: bool = False
     ) -> ApplyStats:
         stats = ApplyStats()
         applier = Applier(conn)
+        applier.careful = careful
         batch: list[dict[str, Any]] = []
 
         def flush() -> None:
@@ -560,6 +590,20 @@ class SyncEngine:
                 summary.mismatches.append(str(errors.count_mismatch("prospect", local, server)))
                 log.warning("count check: %d prospects here, %d at head office", local, server)
                 meta_set(s, RESNAPSHOT_KEY, "1")
+
+
+Applied = TypeVar("Applied")
+
+
+def _carefully(apply: Callable[[bool], Applied]) -> Applied:
+    """``apply(False)``, a page applied fast in one transaction; if a record of it cannot
+    be applied (the transaction rolled back), ``apply(True)``: the page again, record by
+    record where need be, the records that cannot be applied quarantined."""
+    try:
+        return apply(False)
+    except APPLY_ERRORS as exc:
+        log.warning("a page from head office did not apply (%s): again, carefully", type(exc))
+        return apply(True)
 
 
 def _wire(o: QueuedOp) -> tuple[dict[str, Any], P.PayloadError | None]:
