@@ -48,6 +48,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from crm.domain.prospect import ProspectKind
@@ -349,6 +350,9 @@ IsoDate = Annotated[str, AfterValidator(_iso_date)]
 IsoDateTime = Annotated[str, AfterValidator(_iso_datetime)]
 StageName = Annotated[str, AfterValidator(_stage)]
 Fen = Annotated[int, Field(ge=0, le=MAX_INT)]
+# A loan's amount: the store refuses a loan of nothing (what head office takes, a laptop
+# must be able to store).
+PositiveFen = Annotated[int, Field(gt=0, le=MAX_INT)]
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 
 
@@ -497,7 +501,7 @@ class ContactCreate(ContactFields):
 
 class LoanFields(ChildFields):
     product_code: str | None = None
-    amount_fen: Fen | None = None
+    amount_fen: PositiveFen | None = None
     rate_bp: Count | None = None
     start_date: IsoDate | None = None
     maturity_date: IsoDate | None = None
@@ -513,12 +517,18 @@ class LoanFields(ChildFields):
     repaid_fen: Fen | None = None
     repaid_on: IsoDate | None = None
 
+    @model_validator(mode="after")
+    def _matures_after_start(self) -> LoanFields:
+        if self.start_date and self.maturity_date and self.maturity_date < self.start_date:
+            raise ValueError("the maturity date is before the start date")
+        return self
+
 
 class LoanCreate(LoanFields):
     """A recorded loan: head office counts it (amount, first start date) for stage gates."""
 
     prospect_id: Id
-    amount_fen: Fen
+    amount_fen: PositiveFen
     rate_bp: Count
     start_date: IsoDate
     maturity_date: IsoDate
