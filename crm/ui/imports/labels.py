@@ -28,7 +28,7 @@ def field_label(name: str | None) -> str:
         "notes": QCoreApplication.translate("ImportLabels", "Notes"),
         "external_ref": QCoreApplication.translate("ImportLabels", "The list's own number"),
     }
-    if name in FACTS:
+    if name is not None and name in FACTS:
         # A business fact a list may carry: named as the prospect page names it.
         text = describe(FACTS[name].label)
         return text[:1].upper() + text[1:]
