@@ -23,6 +23,8 @@ from pathlib import Path
 from common import demo_db, median_ms, report
 from sqlcipher3 import dbapi2 as sqlite3  # the same SQLite the app uses
 
+from crm.domain.clock import utcnow
+
 PROSPECTS = 100_000
 LOANS = 60_000
 WINDOW = 90
@@ -71,7 +73,7 @@ def add_loans(path: Path, today_text: str) -> tuple[int, int]:
     ]
     rng = random.Random(15)
     today = datetime.fromisoformat(today_text).date()
-    stamp = datetime.now(UTC).isoformat(timespec="microseconds")
+    stamp = utcnow().astimezone(UTC).isoformat(timespec="microseconds")
     rows = []
     for n in range(LOANS - have):
         maturity = today + timedelta(days=rng.randint(-20, 3 * 365))

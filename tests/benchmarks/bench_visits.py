@@ -27,6 +27,8 @@ from pathlib import Path
 from common import CACHE, ROOT, median_ms, report
 from sqlcipher3 import dbapi2 as sqlite3  # the same SQLite the app uses
 
+from crm.domain.clock import SHANGHAI, utcnow
+
 N = 100_000
 PATH = CACHE / f"demo-visits-{N}-1.db"
 OVERDUE_SQL = (
@@ -34,6 +36,12 @@ OVERDUE_SQL = (
     "WHERE p.next_visit_due < ? AND p.stage != 'dropped' {scope}"
     "ORDER BY p.next_visit_due LIMIT 200"
 )
+
+
+def _today() -> date:
+    """The day the demo book was built for: the app's clock (CRM_CLOCK honoured) in
+    Shanghai, not the machine's."""
+    return utcnow().astimezone(SHANGHAI).date()
 
 
 def bench_demo_build() -> Path:
@@ -97,7 +105,7 @@ def bench_due_command(path: Path) -> None:
         0
     ]
     conn.close()
-    day = date.today().isoformat()
+    day = _today().isoformat()
     query = OVERDUE_SQL.format(scope="")
     bare = (
         f"from sqlcipher3 import dbapi2 as s; c = s.connect(r'{path}'); "
@@ -147,7 +155,7 @@ def bench_calendar_month(path: Path) -> None:
             shown.clear()
 
         wait()
-        months = [date.today().replace(day=1) + timedelta(days=31 * k) for k in range(-3, 3)]
+        months = [_today().replace(day=1) + timedelta(days=31 * k) for k in range(-3, 3)]
         months = [m.replace(day=1) for m in months]
         cycle = iter(months * 10)
 
