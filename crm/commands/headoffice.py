@@ -9,6 +9,8 @@
     crm headoffice assign KEY... --rm U | --pool
     crm headoffice publish checklists|cadence|catalogue|holidays|criteria [FILE]
     crm headoffice pool import FILE [--source CODE]
+    crm headoffice unlock USERNAME
+    crm headoffice openapi [-o docs/openapi.json]
 
 ``--db`` takes a SQLAlchemy URL (``sqlite:///ho.db``, ``postgresql+psycopg://…``) or a
 path, default ``$CRM_HO_DB`` or ``sqlite:///ho.db``. Passwords are read from standard
@@ -242,6 +244,18 @@ def cmd_pool_import(args: argparse.Namespace) -> int:
     return _run(args, lambda a: a.pool_import(rows))
 
 
+def cmd_openapi(args: argparse.Namespace) -> int:
+    from crm.headoffice.openapi import openapi_text
+
+    text = openapi_text()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(msg("Wrote the OpenAPI document to {path}", path=args.output))
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     return _run(args, lambda a: a.audit_log(args.limit))
 
@@ -346,6 +360,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     pimport.add_argument("file")
     pimport.add_argument("--source", help="source list code (default shared_pool)")
     pimport.set_defaults(func=cmd_pool_import)
+
+    openapi = sub.add_parser(
+        "openapi", help="print (or write) the OpenAPI document of the sync protocol"
+    )
+    openapi.add_argument("-o", "--output", help="write it to this file (docs/openapi.json)")
+    openapi.set_defaults(func=cmd_openapi)
 
     audit = sub.add_parser("audit", parents=[base], help="recent administrative actions")
     audit.add_argument("--limit", type=int, default=50)

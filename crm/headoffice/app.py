@@ -15,10 +15,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from crm.headoffice.db import Store
 from crm.headoffice.errors import ApiError
+from crm.headoffice.openapi import OPENAPI_PATH, openapi_text
 from crm.headoffice.service import HeadOffice
 from crm.headoffice.wire import now_ms
 from crm.sync import protocol as P
@@ -154,6 +156,12 @@ def create_app(ho: HeadOffice) -> FastAPI:
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(exc.body(), status_code=exc.status)
 
+    @app.exception_handler(HTTPException)
+    async def no_route(_request: Request, exc: HTTPException) -> JSONResponse:
+        # An unknown path or method: the same shape and a stable code as every refusal.
+        body = {"error": P.E_BAD, "message": str(exc.detail), "params": {}}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
     def protocol(request: Request) -> None:
         ho.check_protocol(request.headers.get(P.PROTOCOL_HEADER))
 
@@ -190,10 +198,11 @@ def create_app(ho: HeadOffice) -> FastAPI:
         protocol(request)
         actor = await run_in_threadpool(ho.authenticate, _token(request))
         body = await _json(request)
-        username = body.get("username")
-        if not isinstance(username, str) or not 0 < len(username) <= 64:
-            raise ApiError(422, P.E_BAD, "a user name is required", fields=["username"])
-        return JSONResponse(await run_in_threadpool(ho.unlock, actor, username))
+        try:
+            fields = P.parse_unlock(body)
+        except P.PayloadError as exc:
+            raise ApiError(422, P.E_BAD, exc.reason, fields=list(exc.fields)) from None
+        return JSONResponse(await run_in_threadpool(ho.unlock, actor, fields.username))
 
     @app.post(f"{P.API}/push")
     async def push(request: Request) -> JSONResponse:
@@ -238,6 +247,15 @@ def create_app(ho: HeadOffice) -> FastAPI:
         actor = await run_in_threadpool(ho.authenticate, _token(request))
         entity = _text(request.query_params.get("entity"), P.MAX_NAME) or None
         return JSONResponse(await run_in_threadpool(ho.counts, actor, entity))
+
+    document = openapi_text().encode()
+
+    @app.get(OPENAPI_PATH)
+    async def openapi(request: Request) -> Response:
+        actor = await run_in_threadpool(ho.authenticate, _token(request))
+        if actor.role != "admin":
+            raise ApiError(403, P.E_AUTH, "only head office administrators may read this")
+        return Response(document, media_type="application/json")
 
     return app
 

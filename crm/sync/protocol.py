@@ -44,12 +44,15 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from crm.domain.prospect import ProspectKind
 from crm.domain.stages import Stage
@@ -341,14 +344,32 @@ def _hlc(text: str) -> str:
 _STAGES: Final = tuple(s.value for s in Stage)
 _KINDS: Final = tuple(k.value for k in ProspectKind)
 
+
+class Described:
+    """What a checked type's JSON Schema adds (format, pattern, enum) for the OpenAPI
+    document: the check itself is the validator beside it."""
+
+    def __init__(self, **schema: Any) -> None:
+        self.schema = schema
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        value = handler(core_schema)
+        value.update(self.schema)
+        return value
+
+
 Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID)]
 Key = Annotated[str, StringConstraints(min_length=1, max_length=MAX_KEY)]
 Word = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CODE)]
-NonBlank = Annotated[str, AfterValidator(_not_blank)]
-IsoDate = Annotated[str, AfterValidator(_iso_date)]
-IsoDateTime = Annotated[str, AfterValidator(_iso_datetime)]
-StageName = Annotated[str, AfterValidator(_stage)]
+NonBlank = Annotated[str, AfterValidator(_not_blank), Described(pattern=r"\S")]
+IsoDate = Annotated[
+    str, AfterValidator(_iso_date), Described(format="date", minLength=10, maxLength=10)
+]
+IsoDateTime = Annotated[str, AfterValidator(_iso_datetime), Described(format="date-time")]
+StageName = Annotated[str, AfterValidator(_stage), Described(enum=list(_STAGES))]
 Fen = Annotated[int, Field(ge=0, le=MAX_INT)]
 # A loan's amount: the store refuses a loan of nothing (what head office takes, a laptop
 # must be able to store).
@@ -366,7 +387,7 @@ class Op(BaseModel):
     entity_id: Key
     kind: Word
     payload: dict[str, Any]
-    hlc: Annotated[str, AfterValidator(_hlc)]
+    hlc: Annotated[str, AfterValidator(_hlc), Described(pattern=f"^{HLC_PATTERN}$")]
     created_at: IsoDateTime | None = None
     base_version: Count | None = None
 
@@ -392,7 +413,7 @@ class ProspectFields(Payload):
     """A prospect's fields a device may set, each optional (an update sends what changed)."""
 
     name: NonBlank | None = None
-    kind: Annotated[str, AfterValidator(_prospect_kind)] | None = None
+    kind: Annotated[str, AfterValidator(_prospect_kind), Described(enum=list(_KINDS))] | None = None
     uscc: Annotated[str, StringConstraints(max_length=MAX_USCC)] | None = None
     owner_name: str | None = None
     phone: str | None = None
@@ -430,7 +451,7 @@ class ProspectCreate(ProspectFields):
     name: NonBlank
     # A prospect starts as a no-loan business: later stages are reached by stage commands,
     # through their gates.
-    stage: StageName | None = None
+    stage: Annotated[StageName, Described(enum=[Stage.NO_LOAN.value])] | None = None
     rm_id: Id | None = None
 
     @field_validator("stage")
@@ -735,3 +756,180 @@ def _payload_error(what: str, exc: ValidationError) -> PayloadError:
         problems.append(f"{place}: {message}")
     shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
     return PayloadError(f"{what}: {shown}", tuple(places))
+
+
+# -- the other requests and the answers, as the OpenAPI document describes them ---------------
+#
+# Head office reads hello's body field by field and builds pull and snapshot pages as text;
+# these models say what those carry (crm.headoffice.openapi puts them in the document, and a
+# test checks real requests and answers against it).
+
+# Every code of a refused request (the ``error`` of an ``ErrorBody``).
+ERROR_CODES: Final = (
+    E_UPGRADE,
+    E_CLOCK,
+    E_AUTH,
+    E_REVOKED,
+    E_PASSWORD,
+    E_LOCKED,
+    E_BAD,
+    E_TOO_LARGE,
+    E_EPOCH,
+    E_DEVICE_TAKEN,
+)
+# Every code of a rejected op (and MERGED, an op applied in part).
+OP_CODES: Final = (
+    R_DELETED,
+    R_SCOPE,
+    R_STAGE,
+    R_STAGE_RULE,
+    R_DUPLICATE,
+    R_TAKEN,
+    R_CLOCK,
+    R_FINAL,
+    R_MISSING,
+    R_INVALID,
+    R_REUSED,
+    R_ROLE,
+)
+UserName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True, populate_by_name=True)
+
+
+class HelloRequest(_Shape):
+    """``hello``: the protocol the device speaks (426 when head office does not), its clock
+    (409 ``clock_skew`` when too far from head office's) and its book's schema."""
+
+    protocol: int = Field(description="the sync protocol version the device speaks")
+    schema_: str | int | None = Field(None, alias="schema", description="the book's schema")
+    client_time_ms: int | float | None = Field(None, description="the device's clock (ms)")
+    device_id: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+
+class Unlock(_Shape):
+    """``unlock``: end a user's lockout (a team lead for their team, or head office)."""
+
+    username: UserName
+
+
+def parse_unlock(body: Mapping[str, Any]) -> Unlock:
+    """An unlock request, checked; ``PayloadError`` if it does not fit."""
+    try:
+        return Unlock.model_validate(body)
+    except ValidationError as exc:
+        raise _payload_error("invalid unlock request", exc) from None
+
+
+class PushRequest(_Shape):
+    """``push``: ops in outbox order (each checked on its own, see ``Op``)."""
+
+    ops: Annotated[list[dict[str, Any]], Field(max_length=MAX_PAGE)]
+
+
+class UserInfo(_Shape):
+    id: str
+    username: str
+    display_name: str
+    role: Literal["rm", "lead", "admin"]
+    team_id: str | None
+
+
+class HelloAnswer(_Shape):
+    protocol_min: int
+    protocol_max: int
+    schema_: int = Field(alias="schema", description="head office's storage schema")
+    epoch: str = Field(description="the data's generation: a new one means download again")
+    server_time_ms: int
+    device_status: Literal["active", "revoked", "unknown"]
+    user: UserInfo | None
+
+
+class RegisterAnswer(_Shape):
+    token: str = Field(description="the device token, shown once")
+    user: UserInfo
+    epoch: str
+
+
+class UnlockAnswer(_Shape):
+    unlocked: str
+
+
+class WireRecord(_Shape):
+    """A record as head office sends it."""
+
+    entity: str
+    id: str
+    version: int
+    deleted: bool
+    owner_id: str | None
+    team_id: str | None
+    prospect_id: str | None
+    pool: bool
+    data: dict[str, Any]
+
+
+class OpResult(_Shape):
+    """One op's result; a rejected op also carries its code's parameters (``current`` and
+    ``wanted`` stages, ``duplicate_of``, ``invalid_fields``, …)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    op_id: str | None
+    status: Literal["applied", "duplicate", "rejected"]
+    version: int | None = Field(None, description="the record's version after the op")
+    original: Literal["applied", "rejected"] | None = Field(
+        None, description="a duplicate: what the first attempt was"
+    )
+    code: str | None = Field(None, json_schema_extra={"enum": [*OP_CODES, None]})
+    message: str | None = None
+    invalid_fields: list[str] | None = None
+    duplicate_of: str | None = None
+    superseded: dict[str, Any] | None = Field(
+        None, description="fields a later edit kept, with head office's values"
+    )
+    record: WireRecord | None = None
+
+
+class PushAnswer(_Shape):
+    results: list[OpResult]
+    server_time_ms: int
+
+
+class ChangeItem(_Shape):
+    seq: int
+    entity: str
+    id: str
+    op: Literal["upsert", "remove", "delete"]
+    record: WireRecord | None = None
+
+
+class PullAnswer(_Shape):
+    changes: list[ChangeItem]
+    cursor: int
+    more: bool
+    epoch: str
+
+
+class SnapshotAnswer(_Shape):
+    as_of: int
+    records: list[WireRecord]
+    after: str | None = Field(description="where the next page starts (ORD:ID)")
+    more: bool
+    epoch: str
+
+
+class CountsAnswer(_Shape):
+    as_of: int
+    counts: dict[str, int]
+
+
+class ErrorBody(_Shape):
+    """A refused request: a stable code the client turns into the user's message, English
+    text for logs, and the code's parameters."""
+
+    error: str = Field(json_schema_extra={"enum": list(ERROR_CODES)})
+    message: str
+    params: dict[str, Any]
