@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from crm.services.loans import LoanService
     from crm.services.products import ProductService
     from crm.services.prospects import ProspectService
+    from crm.services.reports import ReportService
     from crm.services.sync import SyncService
     from crm.services.today import TodayService
     from crm.services.visit_setup import VisitSetupService
@@ -79,6 +80,12 @@ class Services:
         from crm.services.products import ProductService
 
         return ProductService(self.ctx)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from crm.services.reports import ReportService
+
+        return ReportService(self.ctx)
 
     @cached_property
     def sync(self) -> SyncService:
