@@ -23,6 +23,18 @@ VISIT_STATUSES = ("planned", "draft", "final")
 VISIT_KINDS = ("site", "phone", "online")
 # Refuses any change to a finalized visit, whoever asks (revision 0003 creates it).
 IMMUTABLE_TRIGGER = "visits_final_is_immutable"
+# Refuses the removal of a finalized visit, whoever asks (revision 0009 creates it; only
+# wiping a revoked device's book drops it for the moment of the wipe: ``KEPT_TRIGGER_SQL``).
+KEPT_TRIGGER = "visits_final_is_kept"
+KEPT_TRIGGER_SQL = (
+    f"CREATE TRIGGER {KEPT_TRIGGER} BEFORE DELETE ON visits "
+    "WHEN OLD.status = 'final' "
+    "BEGIN SELECT RAISE(ABORT, 'a finalized visit cannot be deleted'); END"
+)
+# Refuses to delete a prospect with finalized visits that was not archived first (0009).
+ARCHIVE_FIRST_TRIGGER = "prospects_archived_before_delete"
+# Why a prospect's finalized visits were archived.
+ARCHIVE_REASONS = ("deleted", "merged", "import_undone", "head_office")
 
 
 class Visit(Base):
@@ -48,9 +60,11 @@ class Visit(Base):
         Index("ix_visits_amends_id", "amends_id", sqlite_where=text("amends_id IS NOT NULL")),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    prospect_id: Mapped[str] = mapped_column(
-        ForeignKey("prospects.id", ondelete="CASCADE"), index=True
-    )
+    # No foreign key: a finalized visit outlives its prospect (deleted, merged into another,
+    # or gone from this book), which is then in ``archived_prospects``. Triggers keep the
+    # rest (revision 0009): a prospect's planned and draft visits go with it, and a prospect
+    # with finalized visits cannot be deleted before it is archived.
+    prospect_id: Mapped[str] = mapped_column(String(36), index=True)
     rm_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(16), default="planned")
     kind: Mapped[str] = mapped_column(String(16), default="site")  # site / phone / online
@@ -86,6 +100,51 @@ class Visit(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ArchivedProspect(Base):
+    """A prospect that left this book while it had finalized visits: what an auditor needs
+    to read those visits (who the enterprise was), why it left and when."""
+
+    __tablename__ = "archived_prospects"
+    __table_args__ = (
+        CheckConstraint(f"reason IN {ARCHIVE_REASONS}", name="reason"),
+        # The prospects merged into one (its page lists their visits too).
+        Index(
+            "ix_archived_prospects_merged_into",
+            "merged_into",
+            sqlite_where=text("merged_into IS NOT NULL"),
+        ),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    uscc: Mapped[str | None] = mapped_column(String(18))
+    name: Mapped[str] = mapped_column(String(200))
+    owner_name: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    stage: Mapped[str] = mapped_column(String(16))
+    rm_id: Mapped[str | None] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(String(16))
+    # The prospect it was merged into (reason "merged").
+    merged_into: Mapped[str | None] = mapped_column(String(36))
+    note: Mapped[str] = mapped_column(Text, default="")
+    archived_at: Mapped[datetime]
+    archived_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class VisitChainHead(Base):
+    """The head of a prospect's chain of finalized visits as head office last confirmed it
+    (the sync download's ``visit_chain`` records): the last record, its hash and how many
+    records the chain holds. A book whose chain lost its last record no longer has it, which
+    nothing in the chain itself shows (``crm visits verify`` compares against this)."""
+
+    __tablename__ = "visit_chain_heads"
+    # The prospect's id (head office keys the record by it).
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    prospect_id: Mapped[str] = mapped_column(String(36))
+    head_id: Mapped[str] = mapped_column(String(36))
+    head_hash: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(Integer)
+    confirmed_at: Mapped[datetime | None]
 
 
 class ChecklistArea(Base):

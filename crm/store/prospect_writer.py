@@ -498,8 +498,12 @@ class ProspectWriter:
         p.last_contact_on = day
 
     def delete(self, p: Prospect, reason: str) -> None:
-        """Remove a prospect entered by mistake; head office removes it too (delete wins)."""
+        """Remove a prospect entered by mistake; head office removes it too (delete wins).
+        Its finalized visits stay, under the prospect archived (its planned and draft
+        visits go with it)."""
         self._queue(p.id, "delete", {"name": p.name, "reason": reason}, p.version)
+        self._orm().flush()
+        self.archive([p.id], "deleted", note=reason)
         self._orm().delete(p)
 
     def refresh_due(self, prospect_ids: Iterable[str]) -> int:
@@ -558,12 +562,18 @@ class ProspectWriter:
             _outbox.insert_many(self.conn, ops)
         self._reindex([kept])
 
-    def remove_created(self, ids: Sequence[str]) -> None:
-        """Remove prospects an import made. Head office hears of it only if it knew them:
-        the create ops still waiting go, and nothing is sent for those."""
+    def remove_created(self, ids: Sequence[str], *, merged_into: str | None = None) -> None:
+        """Remove prospects an import made (or the duplicate ``absorb``ed by
+        ``merged_into``). Head office hears of it only if it knew them: the create ops still
+        waiting go, and nothing is sent for those. Finalized visits stay, under the
+        prospects archived."""
         if not ids:
             return
         conn = self.conn
+        if merged_into is not None:
+            self.archive(ids, "merged", merged_into=merged_into)
+        else:
+            self.archive(ids, "import_undone")
         search.delete_many(conn, ids)
         unsent: set[str] = set()
         versions: dict[str, int] = {}
@@ -600,6 +610,36 @@ class ProspectWriter:
             conn.exec_driver_sql(
                 f"DELETE FROM prospects WHERE id IN ({','.join('?' * len(part))})", part
             )
+
+    def archive(
+        self,
+        ids: Sequence[str],
+        reason: str,
+        *,
+        merged_into: str | None = None,
+        note: str = "",
+    ) -> int:
+        """Keep who these prospects are for their finalized visits, which outlive them
+        (those with none need no archive); returns how many were archived. A prospect with
+        finalized visits cannot be deleted before this (a trigger refuses)."""
+        archived = 0
+        for part in _chunks(list(ids)):
+            found = self.conn.exec_driver_sql(
+                "INSERT INTO archived_prospects (id, uscc, name, owner_name, address, stage, "
+                "rm_id, reason, merged_into, note, archived_at, archived_by) "
+                "SELECT p.id, p.uscc, p.name, p.owner_name, p.address, p.stage, "
+                "p.assigned_rm_id, ?, ?, ?, ?, ? FROM prospects p "
+                f"WHERE p.id IN ({','.join('?' * len(part))}) AND EXISTS (SELECT 1 FROM "
+                "visits v WHERE v.prospect_id = p.id AND v.status = 'final') "
+                "ON CONFLICT (id) DO UPDATE SET uscc = excluded.uscc, name = excluded.name, "
+                "owner_name = excluded.owner_name, address = excluded.address, "
+                "stage = excluded.stage, rm_id = excluded.rm_id, reason = excluded.reason, "
+                "merged_into = excluded.merged_into, note = excluded.note, "
+                "archived_at = excluded.archived_at, archived_by = excluded.archived_by",
+                (reason, merged_into, note, self.now_text, self.actor_id, *part),
+            )
+            archived += max(found.rowcount or 0, 0)
+        return archived
 
     def _update(self, pid: str, values: Mapping[str, object], version: int) -> None:
         sets = "".join(f"{n} = ?, " for n in values)
@@ -694,7 +734,9 @@ class ProspectWriter:
 
     def remove_local(self, ids: Sequence[str]) -> int:
         """Remove prospects from this book only (deleted at head office, or out of this
-        device's scope); returns how many were here."""
+        device's scope); returns how many were here. Their finalized visits stay, under
+        the prospects archived."""
+        self.archive(ids, "head_office")
         search.delete_rows(self.conn, list(ids))
         removed = 0
         for part in _chunks(list(ids)):

@@ -535,6 +535,10 @@ class Applier:
             table = _table(entity)
             parts = self.composite_keys.get(entity) or ("id",)
             where = " AND ".join(f"{_qi(p)} = ?" for p in parts)
+            if entity == "visit":
+                # A finalized visit stays (a trigger refuses its removal): it is evidence,
+                # kept under its prospect archived when that goes too.
+                where += " AND status != 'final'"
             result = self.conn.exec_driver_sql(
                 f"DELETE FROM {_qi(table.name)} WHERE {where}",
                 [_key_values(parts, key) for key in ids],

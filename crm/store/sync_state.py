@@ -21,6 +21,7 @@ from crm.store import search
 from crm.store.indexes_down import put_back_indexes
 from crm.store.models import OutboxOp, Prospect, User
 from crm.store.models_sync import SyncConflict, SyncSeen
+from crm.store.models_visit import KEPT_TRIGGER, KEPT_TRIGGER_SQL
 
 # -- the outbox, as a sync reads and empties it ------------------------------------------------
 
@@ -248,14 +249,20 @@ def knows_user(s: Session, user_id: str) -> bool:
 def wipe_book(conn: Connection) -> None:
     """Remove every customer record, pending change, conflict and the seen-set; indexes a
     download took down are built again (on the empty tables)."""
+    # Finalized visits too (head office holds them): the trigger that refuses their removal
+    # is dropped for the wipe and made again in its transaction.
+    conn.execute(text(f"DROP TRIGGER IF EXISTS {KEPT_TRIGGER}"))
     for table in (
         "checklist_ticks",
         "visits",
+        "archived_prospects",
+        "visit_chain_heads",
         "duplicate_flags",
         "import_effects",
         "import_batches",
     ):
         conn.execute(text(f"DELETE FROM {table}"))
+    conn.execute(text(KEPT_TRIGGER_SQL))
     conn.execute(delete(Prospect))
     conn.execute(text(f"DELETE FROM {search.TABLE}"))
     put_back_indexes(conn)

@@ -12,7 +12,7 @@ from crm.cli import main
 from crm.services.context import Context
 from crm.services.visits import VisitService
 from crm.store.engine import raw_connect
-from crm.store.models_visit import IMMUTABLE_TRIGGER
+from crm.store.models_visit import IMMUTABLE_TRIGGER, KEPT_TRIGGER
 
 
 @pytest.fixture
@@ -38,10 +38,11 @@ def chain(visits: VisitService, book: Book, clock: Clock) -> list[str]:
 
 
 def tamper(db_path: Path, sql: str, *params: object) -> None:
-    """What someone with an SQLite tool could do: drop the guard, then change a row."""
+    """What someone with an SQLite tool could do: drop the guards, then change a row."""
     conn = raw_connect(db_path)
     try:
         conn.execute(f"DROP TRIGGER IF EXISTS {IMMUTABLE_TRIGGER}")
+        conn.execute(f"DROP TRIGGER IF EXISTS {KEPT_TRIGGER}")
         conn.execute(sql, params)
         conn.commit()
     finally:

@@ -210,5 +210,5 @@ def _merge_into(s: Session, conn: Connection, ctx: Context, gone: str, kept: str
     }
     writer = ProspectWriter(s, ctx.now(), ctx.actor_id, ctx.zone)
     writer.absorb(kept, fills, import_undo.source_codes(conn, gone))
-    writer.remove_created([gone])
+    writer.remove_created([gone], merged_into=kept)
     writer.finish()
