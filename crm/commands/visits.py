@@ -3,8 +3,11 @@
 crm visits due [--rm NAME] [--date D] [--days N] [--json]   due and overdue
 crm visits no-contact --days N [--rm NAME] [--json]           silent prospects
 crm visits plan KEY --date D [--time HH:MM] [--purpose TEXT]   schedule a visit
+crm visits record KEY --on D --kind site|phone [fields]       a record, as a draft
+crm visits finalize ID                                        make a record final
+crm visits amend ID --reason TEXT [fields] [--draft]          correct a final record
 crm visits export-ics [--rm NAME] -o FILE.ics                 for Outlook, phones
-crm visits verify                                             non-zero on tampering
+crm visits verify                                             non-zero on tampering or loss
 crm visits holidays import FILE | list                        head office's tables
 crm visits cadence show | import FILE                         contact rhythm
 crm visits checklists import FILE                             literacy checklists
@@ -68,6 +71,34 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     plan.add_argument("--companions", default="")
     plan.set_defaults(func=cmd_plan)
 
+    record = sub.add_parser(
+        "record", parents=[common], help="record a visit or call as a draft (then finalize it)"
+    )
+    record.add_argument("key", help="the prospect's id or USCC")
+    record.add_argument(
+        "--on", dest="day", type=_day, required=True, help="the day of the visit (YYYY-MM-DD)"
+    )
+    record.add_argument("--kind", default="site", choices=["site", "phone", "online"])
+    _record_fields(record)
+    record.set_defaults(func=cmd_record)
+
+    finalize = sub.add_parser(
+        "finalize", parents=[common], help="make a visit record final (it never changes again)"
+    )
+    finalize.add_argument("visit_id", help="the record's id (from crm visits record)")
+    finalize.set_defaults(func=cmd_finalize)
+
+    amend = sub.add_parser(
+        "amend", parents=[common], help="correct a finalized record with an amendment"
+    )
+    amend.add_argument("visit_id", help="the finalized record's id")
+    amend.add_argument("--reason", required=True, help="what the amendment corrects")
+    amend.add_argument(
+        "--draft", action="store_true", help="leave the amendment a draft (finalize it later)"
+    )
+    _record_fields(amend)
+    amend.set_defaults(func=cmd_amend)
+
     ics = sub.add_parser(
         "export-ics", parents=[common], help="write visits to an .ics file for a calendar app"
     )
@@ -112,6 +143,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     recompute.set_defaults(func=cmd_recompute_due)
 
+    from crm.commands import attachments as attachment_commands
+
+    attachment_commands.register(sub, common)
+
 
 # -- helpers ------------------------------------------------------------------------------------
 
@@ -121,6 +156,78 @@ def _day(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from exc
+
+
+# A record's fields as options: (option, draft field, what it holds).
+_TEXT_FIELDS = (
+    ("--time", "start_time", "the time it began, HH:MM"),
+    ("--place", "place", "where (default for a site visit: the prospect's address)"),
+    ("--purpose", "purpose", "what it was for"),
+    ("--companions", "companions", "who went along"),
+    ("--people-met", "people_met", "whom you met"),
+    ("--operating-state", "operating_state", "the real operating state seen"),
+    ("--repayment-source", "repayment_source", "the first repayment source"),
+    ("--growth-prospects", "growth_prospects", "the growth prospects"),
+    ("--need-purpose", "need_purpose", "what the financing is for"),
+    ("--need-timing", "need_timing", "when the financing is needed"),
+    ("--next-steps", "next_steps", "the next steps"),
+)
+_OPTION_OF = {name: option for option, name, _ in _TEXT_FIELDS} | {
+    "visit_on": "--on",
+    "kind": "--kind",
+    "need_amount_fen": "--need-amount",
+    "due_diligence": "--due-diligence",
+    "checklist_items": "--checklist",
+    "credit_auth": "--credit-auth",
+    "credit_auth_on": "--credit-auth-on",
+    "next_visit_on": "--next-visit",
+    "amend_reason": "--reason",
+}
+
+
+def _record_fields(parser: argparse.ArgumentParser) -> None:
+    for option, name, what in _TEXT_FIELDS:
+        parser.add_argument(option, dest=name, help=what)
+    parser.add_argument(
+        "--need-amount", dest="need_amount", help="the financing needed (100万, 500000元)"
+    )
+    parser.add_argument(
+        "--due-diligence", dest="due_diligence", help="due-diligence item codes, comma-separated"
+    )
+    parser.add_argument(
+        "--checklist", dest="checklist_items", help="checklist item codes covered, comma-separated"
+    )
+    parser.add_argument(
+        "--credit-auth",
+        dest="credit_auth",
+        choices=["yes", "no"],
+        help="whether the customer authorised a credit-information query",
+    )
+    parser.add_argument("--credit-auth-on", dest="credit_auth_on", type=_day)
+    parser.add_argument("--next-visit", dest="next_visit_on", type=_day)
+
+
+def _with_fields(draft: Any, args: argparse.Namespace) -> Any:
+    """The draft with the record fields given on the command line."""
+    from crm.domain.money import parse_money
+
+    changes: dict[str, Any] = {}
+    for _, name, _ in _TEXT_FIELDS:
+        value = getattr(args, name, None)
+        if value is not None:
+            changes[name] = value
+    if getattr(args, "need_amount", None) is not None:
+        changes["need_amount_fen"] = parse_money(args.need_amount) if args.need_amount else None
+    for name in ("due_diligence", "checklist_items"):
+        value = getattr(args, name, None)
+        if value is not None:
+            changes[name] = tuple(c.strip() for c in value.split(",") if c.strip())
+    if getattr(args, "credit_auth", None) is not None:
+        changes["credit_auth"] = args.credit_auth == "yes"
+    for name in ("credit_auth_on", "next_visit_on"):
+        if getattr(args, name, None) is not None:
+            changes[name] = getattr(args, name)
+    return dataclasses.replace(draft, **changes)
 
 
 def _services(args: argparse.Namespace, *, report: bool = False) -> Any:
@@ -416,6 +523,170 @@ def _day_warning(info: Any) -> str:
     return ""
 
 
+def _prospect_id(services: Any, key: str) -> str | None:
+    """The prospect a command names by id or USCC, if this book has it."""
+    from crm.services.context import NotFound
+
+    compact = key.replace(" ", "").upper()
+    if len(compact) == 18:
+        found = services.prospects.find_by_uscc(compact)
+        if found:
+            return str(found)
+    try:
+        return str(services.visits.prospect_brief(key.strip()).id)
+    except NotFound:
+        return None
+
+
+def _unknown_visit(visit_id: str) -> int:
+    print(f"crm: {msg('there is no visit record with id {id}', id=visit_id)}", file=sys.stderr)
+    return EXIT_PROBLEM
+
+
+def _not_final_yet(problems: Sequence[Any]) -> list[str]:
+    """What a record still lacks, each with the option that gives it."""
+    from crm.i18n import describe
+
+    return [f"{_OPTION_OF.get(p.field, p.field)}: {describe(p)}" for p in problems]
+
+
+def _record_json(detail: Any, missing: Sequence[str]) -> dict[str, Any]:
+    return {
+        "id": detail.id,
+        "prospect_id": detail.line.prospect_id,
+        "prospect_name": detail.line.prospect_name,
+        "status": detail.status,
+        "amends_id": detail.line.amends_id,
+        "visit_on": detail.line.visit_on,
+        "kind": detail.line.kind,
+        "record": dataclasses.asdict(detail.draft),
+        "content_hash": detail.content_hash,
+        "prev_hash": detail.prev_hash,
+        "finalized_at": detail.finalized_at,
+        "missing_to_finalize": list(missing),
+    }
+
+
+def _report_record(args: argparse.Namespace, detail: Any, services: Any) -> int:
+    from crm.domain.visits import finalize_problems
+
+    missing: list[str] = []
+    if not detail.is_final:
+        missing = _not_final_yet(
+            finalize_problems(
+                detail.draft, services.ctx.today(), amendment=detail.line.amends_id is not None
+            )
+        )
+    if args.json:
+        _print_json(_record_json(detail, missing))
+        return EXIT_OK
+    if detail.is_final:
+        print(
+            msg(
+                "Record {id} of the visit to {name} on {day} finalized; hash {hash}",
+                id=detail.id,
+                name=detail.line.prospect_name,
+                day=detail.line.visit_on.isoformat(),
+                hash=detail.content_hash,
+            )
+        )
+        return EXIT_OK
+    print(
+        msg(
+            "Draft record {id} of the visit to {name} on {day} saved",
+            id=detail.id,
+            name=detail.line.prospect_name,
+            day=detail.line.visit_on.isoformat(),
+        )
+    )
+    if missing:
+        print(msg("Before it can be finalized:"))
+        for line in missing:
+            print(f"  - {line}")
+    return EXIT_OK
+
+
+def _problems(title: str, errors: Sequence[Any]) -> int:
+    print(f"crm: {title}", file=sys.stderr)
+    for line in _not_final_yet(errors):
+        print(f"  - {line}", file=sys.stderr)
+    return EXIT_PROBLEM
+
+
+def _checked(service: Any, draft: Any) -> Any:
+    """The draft as a save would check it (items against the lists in force)."""
+    from crm.domain.visits import check_draft
+
+    ref = service.form_reference()
+    return check_draft(draft, {d.code for d in ref.due_diligence}, ref.checklists.codes())
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from crm.domain.visits import InvalidVisit, VisitDraft
+
+    services = _services(args)
+    pid = _prospect_id(services, args.key)
+    if pid is None:
+        print(
+            f"crm: {msg('there is no prospect with id or USCC {key}', key=args.key)}",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
+    service = services.visits
+    draft = _with_fields(VisitDraft(visit_on=args.day, kind=args.kind), args)
+    try:
+        # Checked whole before anything is stored: a wrong field leaves no draft behind.
+        _checked(service, draft)
+    except InvalidVisit as exc:
+        return _problems(msg("nothing was recorded:"), exc.errors)
+    started = service.start_record(pid, args.day, args.kind)
+    if not draft.place:
+        draft = dataclasses.replace(draft, place=started.draft.place)
+    detail = service.save_draft(started.id, draft)
+    return _report_record(args, detail, services)
+
+
+def cmd_finalize(args: argparse.Namespace) -> int:
+    from crm.domain.visits import InvalidVisit
+    from crm.services.context import NotFound
+
+    services = _services(args)
+    try:
+        detail = services.visits.finalize(args.visit_id.strip())
+    except NotFound:
+        return _unknown_visit(args.visit_id)
+    except InvalidVisit as exc:
+        return _problems(msg("the record cannot be finalized yet:"), exc.errors)
+    return _report_record(args, detail, services)
+
+
+def cmd_amend(args: argparse.Namespace) -> int:
+    from crm.domain.visits import InvalidVisit
+    from crm.services.context import NotFound
+
+    services = _services(args)
+    service = services.visits
+    try:
+        original = service.get(args.visit_id.strip())
+    except NotFound:
+        return _unknown_visit(args.visit_id)
+    try:
+        # The correction is checked before the amendment is opened.
+        _checked(service, _with_fields(original.draft, args))
+    except InvalidVisit as exc:
+        return _problems(msg("nothing was amended:"), exc.errors)
+    amendment = service.amend(original.id)
+    draft = _with_fields(dataclasses.replace(amendment.draft, amend_reason=args.reason), args)
+    detail = service.save_draft(amendment.id, draft)
+    if not args.draft:
+        try:
+            detail = service.finalize(amendment.id)
+        except InvalidVisit as exc:
+            title = msg("the amendment {id} is kept as a draft:", id=amendment.id)
+            return _problems(title, exc.errors)
+    return _report_record(args, detail, services)
+
+
 def cmd_export_ics(args: argparse.Namespace) -> int:
     services = _services(args, report=True)
     scope = _scope(services, args.rm, default_everyone=False)
@@ -447,13 +718,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
     }
     for f in report.findings:
         day = f.visit_on.isoformat() if f.visit_on else "?"
+        problem = problems.get(f.problem, f.problem)
+        if f.problem == "missing":
+            problem = msg(
+                "missing: the last record of this prospect's chain as head office confirmed "
+                "it is not in this book (head office holds {held} finalized records of the "
+                "prospect, this book {here})",
+                held=f.held,
+                here=f.here,
+            )
         print(
             msg(
                 "{id} {day} {name}: {problem}",
                 id=f.visit_id,
                 day=day,
-                name=f.prospect_name,
-                problem=problems.get(f.problem, f.problem),
+                name=f.prospect_name or f.prospect_id,
+                problem=problem,
             )
         )
     summary = msg(

@@ -28,7 +28,7 @@ from crm.services import visit_rules
 from crm.services.context import Context, NotFound
 from crm.store import user_queries, visit_queries
 from crm.store.unit_of_work import Session
-from crm.store.visit_queries import VisitedProspect, VisitRecord
+from crm.store.visit_queries import ArchiveEntry, VisitedProspect, VisitRecord
 
 FINAL = VisitStatus.FINAL.value
 OPEN_STATUSES = (VisitStatus.PLANNED.value, VisitStatus.DRAFT.value)
@@ -80,6 +80,8 @@ class VisitDetail:
     prospect_due: date | None
     # Checklist items covered with this prospect in other visits: code -> day covered.
     covered_before: dict[str, date]
+    # The prospect as archived when it went (deleted, merged, …): its visits outlive it.
+    archive: ArchiveEntry | None = None
 
     @property
     def id(self) -> str:
@@ -153,6 +155,11 @@ class ProspectVisits:
     checklist_ticks: dict[str, date]
 
 
+# A problem ``verify`` finds beside the chain's own (``ChainProblem``): the chain's last
+# record as head office confirmed it is not in this book as it was finalized.
+MISSING = "missing"
+
+
 @dataclass(frozen=True)
 class VerifyFinding:
     visit_id: str
@@ -160,6 +167,10 @@ class VerifyFinding:
     prospect_name: str
     visit_on: date | None
     problem: str
+    # For a chain short of head office's head: the records head office holds of the
+    # prospect, and those finalized in this book.
+    held: int | None = None
+    here: int | None = None
 
 
 @dataclass(frozen=True)
@@ -347,7 +358,33 @@ class VisitReading:
             chains += 1 if chain else 0
             for vid, pid in visit_queries.reopened_visits(conn):
                 findings.append(ChainFinding(vid, pid, ChainProblem.REOPENED))
-            return VerifyReport(checked, chains, tuple(self._describe(s, findings)))
+            described = self._describe(s, findings)
+            described.extend(self._gaps(s, {(f.visit_id, f.problem) for f in described}))
+            return VerifyReport(checked, chains, tuple(described))
+
+    def _gaps(self, s: Session, known: set[tuple[str, str]]) -> list[VerifyFinding]:
+        """Chains short of the head head office last confirmed: its last record is missing
+        here, or is here changed (hash and all) or reopened, which the chain alone cannot
+        show of its last record. Not repeated when the chain check found it already."""
+        found: list[VerifyFinding] = []
+        for gap in visit_queries.chain_gaps(s.connection()):
+            if gap.here_hash is None and (gap.head_id, ChainProblem.REOPENED.value) in known:
+                continue
+            if gap.here_hash is not None and (gap.head_id, ChainProblem.CHANGED.value) in known:
+                continue
+            row = visit_queries.visit_day_and_prospect_name(s, gap.head_id)
+            found.append(
+                VerifyFinding(
+                    gap.head_id,
+                    gap.prospect_id,
+                    row[0] if row else visit_queries.prospect_name(s, gap.prospect_id),
+                    row[1] if row else None,
+                    MISSING if row is None else ChainProblem.CHANGED.value,
+                    held=gap.held,
+                    here=gap.here,
+                )
+            )
+        return found
 
     def _describe(self, s: Session, findings: list[ChainFinding]) -> list[VerifyFinding]:
         result: list[VerifyFinding] = []
@@ -400,7 +437,8 @@ class VisitReading:
         line = to_line(visit_queries.line_of(s, v.id))
         root_id = v.amends_id or v.id
         amendments = tuple(to_line(r) for r in visit_queries.amendment_lines(s, root_id))
-        p = self._prospect(s, v.prospect_id)
+        p = visit_queries.visited_prospect(s, v.prospect_id)
+        archive = visit_queries.archive_entry(s, v.prospect_id) if p is None else None
         finalizer = user_queries.person(s, v.finalized_by) if v.finalized_by else None
         return VisitDetail(
             line=line,
@@ -413,7 +451,8 @@ class VisitReading:
             updated_at=v.updated_at,
             original_id=root_id,
             amendments=amendments,
-            prospect_stage=p.stage,
-            prospect_due=p.next_visit_due,
+            prospect_stage=p.stage if p else archive.stage if archive else "",
+            prospect_due=p.next_visit_due if p else None,
             covered_before=self._ticks(s, v.prospect_id, except_visit=v.id),
+            archive=archive,
         )

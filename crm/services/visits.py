@@ -168,6 +168,12 @@ class VisitService(VisitReading):
                 raise VisitRefused(
                     "visit.amend_open", "only a finalized record is amended; edit this one instead"
                 )
+            if visit_queries.visited_prospect(s, v.prospect_id) is None:
+                raise VisitRefused(
+                    "visit.archived",
+                    "this record's prospect is no longer in the book: the record is kept as "
+                    "it was finalized and can no longer be amended",
+                )
             root_id = v.amends_id or v.id
             open_one = visit_queries.open_amendment_id(s, root_id)
             if open_one is not None:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, aliased
 
 from crm.domain.visits import VisitDraft, VisitStatus, codes_of
 from crm.store.models import District, Prospect, User
-from crm.store.models_visit import ChecklistTick, Visit
+from crm.store.models_visit import ArchivedProspect, ChecklistTick, Visit
 
 FINAL = VisitStatus.FINAL.value
 
@@ -117,16 +117,16 @@ CHUNK = 500
 
 def line_select() -> Select[*tuple[Any, ...]]:
     """A visit line's columns (``VisitLine``'s fields, in order) with its prospect, district
-    and RM."""
+    and RM; a finalized visit whose prospect went is read with the prospect as archived."""
     return (
         select(
             Visit.id,
             Visit.prospect_id,
-            Prospect.name.label("prospect_name"),
+            func.coalesce(Prospect.name, ArchivedProspect.name, "").label("prospect_name"),
             Prospect.district_code,
             District.name.label("district_name"),
-            Prospect.street,
-            Prospect.address,
+            func.coalesce(Prospect.street, "").label("street"),
+            func.coalesce(Prospect.address, ArchivedProspect.address, "").label("address"),
             Visit.rm_id,
             _RM.display_name.label("rm_name"),
             Visit.status,
@@ -139,7 +139,8 @@ def line_select() -> Select[*tuple[Any, ...]]:
             Visit.amends_id,
             Visit.version,
         )
-        .join(Prospect, Prospect.id == Visit.prospect_id)
+        .outerjoin(Prospect, Prospect.id == Visit.prospect_id)
+        .outerjoin(ArchivedProspect, ArchivedProspect.id == Visit.prospect_id)
         .outerjoin(District, District.code == Prospect.district_code)
         .outerjoin(_RM, _RM.id == Visit.rm_id)
     )
@@ -190,10 +191,12 @@ def amendment_lines(s: Session, root_id: str) -> Sequence[tuple[Any, ...]]:
 
 
 def prospect_history(s: Session, prospect_id: str) -> Sequence[tuple[Any, ...]]:
-    """Every visit line of a prospect, newest first (amendments included)."""
+    """Every visit line of a prospect, newest first (amendments included), with the
+    finalized visits of the duplicates merged into it."""
+    merged = select(ArchivedProspect.id).where(ArchivedProspect.merged_into == prospect_id)
     stmt = (
         line_select()
-        .where(Visit.prospect_id == prospect_id)
+        .where((Visit.prospect_id == prospect_id) | Visit.prospect_id.in_(merged))
         .order_by(Visit.visit_on.desc(), Visit.created_at.desc())
     )
     return s.execute(stmt).all()
@@ -323,14 +326,106 @@ def open_amendment_id(s: Session, root_id: str) -> str | None:
 
 
 def visit_day_and_prospect_name(s: Session, visit_id: str) -> tuple[str, date] | None:
-    """(prospect's name, visit day) of a visit, if it exists."""
+    """(prospect's name, visit day) of a visit, if it exists (its prospect as archived when
+    it went)."""
     row = s.execute(
-        select(Prospect.name, Visit.visit_on)
+        select(
+            func.coalesce(Prospect.name, ArchivedProspect.name, "").label("name"), Visit.visit_on
+        )
         .select_from(Visit)
-        .join(Prospect, Prospect.id == Visit.prospect_id)
+        .outerjoin(Prospect, Prospect.id == Visit.prospect_id)
+        .outerjoin(ArchivedProspect, ArchivedProspect.id == Visit.prospect_id)
         .where(Visit.id == visit_id)
     ).first()
     return (row.name, row.visit_on) if row else None
+
+
+def prospect_name(s: Session, prospect_id: str) -> str:
+    """A prospect's name, as archived when it went ("" when this book never had it)."""
+    name = s.scalar(select(Prospect.name).where(Prospect.id == prospect_id))
+    if name is None:
+        name = s.scalar(select(ArchivedProspect.name).where(ArchivedProspect.id == prospect_id))
+    return str(name or "")
+
+
+# -- prospects gone, and the chains head office holds -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """A prospect that went while it had finalized visits: who it was, why and when it went."""
+
+    id: str
+    uscc: str | None
+    name: str
+    owner_name: str
+    address: str
+    stage: str
+    rm_id: str | None
+    reason: str
+    merged_into: str | None
+    note: str
+    archived_at: datetime
+    archived_by: str | None
+
+
+def archive_entry(s: Session, prospect_id: str) -> ArchiveEntry | None:
+    a = s.get(ArchivedProspect, prospect_id)
+    if a is None:
+        return None
+    return ArchiveEntry(
+        a.id,
+        a.uscc,
+        a.name,
+        a.owner_name,
+        a.address,
+        a.stage,
+        a.rm_id,
+        a.reason,
+        a.merged_into,
+        a.note,
+        a.archived_at,
+        a.archived_by,
+    )
+
+
+@dataclass(frozen=True)
+class ChainGap:
+    """A chain this book holds short of the head head office confirmed: its last record
+    (``head_id``) is missing here (``here_hash`` None) or not the record head office holds."""
+
+    prospect_id: str
+    head_id: str
+    head_hash: str
+    held: int
+    here: int
+    here_hash: str | None
+    confirmed_at: datetime | None
+
+
+def chain_gaps(conn: Connection) -> list[ChainGap]:
+    """The chains whose head, as head office last confirmed it, this book does not hold
+    as it was finalized (missing, changed or no longer final)."""
+    rows = conn.exec_driver_sql(
+        "SELECT h.prospect_id, h.head_id, h.head_hash, h.count, "
+        "(SELECT count(*) FROM visits f WHERE f.prospect_id = h.prospect_id "
+        "AND f.status = 'final'), v.content_hash, v.status, h.confirmed_at "
+        "FROM visit_chain_heads h LEFT JOIN visits v ON v.id = h.head_id "
+        "WHERE v.id IS NULL OR v.status != 'final' OR v.content_hash != h.head_hash "
+        "ORDER BY h.prospect_id"
+    ).all()
+    return [
+        ChainGap(
+            str(pid),
+            str(head),
+            str(digest),
+            int(held),
+            int(here),
+            str(here_hash) if here_hash is not None and status == FINAL else None,
+            datetime.fromisoformat(str(at)) if at else None,
+        )
+        for pid, head, digest, held, here, here_hash, status, at in rows
+    ]
 
 
 # -- the prospect side ------------------------------------------------------------------------
