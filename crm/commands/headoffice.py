@@ -9,7 +9,7 @@
     crm headoffice assign KEY... --rm U | --pool
     crm headoffice publish checklists|cadence|catalogue|holidays|criteria [FILE]
     crm headoffice pool import FILE [--source CODE]
-    crm headoffice unlock USERNAME
+    crm headoffice unlock USERNAME [--address IP]
     crm headoffice openapi [-o docs/openapi.json]
 
 ``--db`` takes a SQLAlchemy URL (``sqlite:///ho.db``, ``postgresql+psycopg://…``) or a
@@ -156,9 +156,22 @@ def cmd_user_password(args: argparse.Namespace) -> int:
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
+    if not args.username and not args.address:
+        raise _fail(msg("give the user name, --address, or both"), 2)
+
     def action(admin: Any) -> str:
-        admin.unlock(args.username)
-        return msg("{user} can sign in again", user=args.username)
+        said = []
+        if args.username:
+            admin.unlock(args.username)
+            said.append(msg("{user} can sign in again", user=args.username))
+        if args.address:
+            if admin.unlock_address(args.address):
+                said.append(msg("{address} can sign in again", address=args.address))
+            else:
+                said.append(
+                    msg("no wrong passwords are counted for {address}", address=args.address)
+                )
+        return "\n".join(said)
 
     return _run(args, action)
 
@@ -317,7 +330,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     unlock = sub.add_parser(
         "unlock", parents=[base], help="end a user's lockout after wrong passwords"
     )
-    unlock.add_argument("username")
+    unlock.add_argument("username", nargs="?")
+    unlock.add_argument("--address", help="also end this client address's lockout")
     unlock.set_defaults(func=cmd_unlock)
 
     device = sub.add_parser("device", help="devices").add_subparsers(

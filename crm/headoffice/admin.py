@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from crm import resources
 from crm.domain.catalogue import parse_catalogue
-from crm.headoffice import ownership, security, seed
+from crm.headoffice import ownership, security, seed, throttle
 from crm.headoffice.db import Store, Tx, audit
 from crm.headoffice.models import Audit, Device, HoTeam, HoUser, Record
 from crm.headoffice.seed import new_id
@@ -143,17 +143,36 @@ class Admin:
         with self.store.write() as tx:
             u = self._user(tx.session, username)
             u.password_hash = hashed
-            u.failed_logins = 0
-            u.locked_until = None
+            throttle.clear_user(u)
             audit(tx.session, self.actor, "user.password", u.id, {})
 
     def unlock(self, username: str) -> None:
-        """End a user's lockout after wrong passwords (their next attempt counts afresh)."""
+        """End a user's lockout after wrong passwords: their next attempt counts afresh, and
+        the next lockout is as short as a first one."""
         with self.store.write() as tx:
             u = self._user(tx.session, username)
-            u.failed_logins = 0
-            u.locked_until = None
+            throttle.clear_user(u)
             audit(tx.session, self.actor, "user.unlock", u.id, {})
+
+    def unlock_address(self, address: str) -> bool:
+        """End a client address's lockout after wrong passwords and forget its counts;
+        False if it had none."""
+        with self.store.write() as tx:
+            cleared = throttle.clear(tx.session, throttle.ADDRESS_KIND, address)
+            if cleared:
+                audit(tx.session, self.actor, "address.unlock", address, {})
+        return cleared
+
+    def sign_in_state(self, username: str) -> dict[str, Any]:
+        """A user's wrong passwords counted, lockouts in a row, and lockout end (if any)."""
+        with self.store.read() as s:
+            u = self._user(s, username)
+            return {
+                "username": u.username,
+                "failed_logins": u.failed_logins,
+                "lockouts": u.lockouts,
+                "locked_until": iso(u.locked_until) if u.locked_until else None,
+            }
 
     def deactivate_user(self, username: str) -> None:
         with self.store.write() as tx:

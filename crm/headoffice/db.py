@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.domain import clock
@@ -30,6 +30,7 @@ from crm.headoffice.models import (
     Change,
     Counter,
     Meta,
+    SignInCount,
 )
 from crm.headoffice.wire import dumps
 
@@ -242,4 +243,18 @@ def _v2_pool_walk(conn: Connection) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v2_pool_walk}
+def _v3_sign_in_counts(conn: Connection) -> None:
+    """Schema 3: sign-in counts survive a restart (per address and unknown name), and a
+    user's lockouts grow one after another."""
+    stamp = "DATETIME" if conn.dialect.name == "sqlite" else "TIMESTAMP WITH TIME ZONE"
+    have = {c["name"] for c in inspect(conn).get_columns("ho_users")}
+    for name, kind in (("lockouts", "INTEGER NOT NULL DEFAULT 0"), ("failed_at", stamp)):
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE ho_users ADD COLUMN {name} {kind}"))
+    SignInCount.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _v2_pool_walk,
+    3: _v3_sign_in_counts,
+}

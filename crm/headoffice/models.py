@@ -33,7 +33,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 # Bumped with every change to these tables; ``db.migrate`` runs the steps in between.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SEQ_COUNTER = "seq"
 
 
@@ -100,9 +100,27 @@ class HoUser(Base):
     # scrypt$n$r$p$salt$hash (hex); empty: cannot sign in.
     password_hash: Mapped[str] = mapped_column(String(300), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Wrong passwords since the last sign-in or lockout (attempts in flight count too),
+    # the last one's time, and how many lockouts in a row (each doubles the next; schema 3).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    failed_at: Mapped[datetime | None] = _ts()
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = _ts()
     created_at: Mapped[datetime] = _ts()
+
+
+class SignInCount(Base):
+    """Sign-in attempts counted per client address, and per user name head office does not
+    have (counted as a real user's are): kept in the database, so a restart forgets none
+    (schema 3)."""
+
+    __tablename__ = "ho_sign_in_counts"
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # "address" / "name"
+    subject: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = _ts()
+    updated_at: Mapped[datetime] = mapped_column(UTCStamp(), index=True)
 
 
 class Device(Base):

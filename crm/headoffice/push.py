@@ -153,6 +153,12 @@ def apply_child(
     if rec is None:
         if removal:
             return {"op_id": op.op_id, "status": P.APPLIED}
+        makers = P.CHILD_PAYLOADS.get(op.entity)
+        if makers and op.kind not in makers:
+            # Only a kind that makes the record checks all a record needs (a loan's amount
+            # and dates): a change to a record head office lacks would store a part of one,
+            # which no laptop could apply (found by the fuzzer).
+            raise Rejected(P.R_MISSING, "head office does not have this record")
         assert isinstance(payload, P.ChildFields)
         parent = (
             tx.session.get(Record, ("prospect", payload.prospect_id))
