@@ -459,6 +459,9 @@ def build_parser() -> argparse.ArgumentParser:
     from crm.commands import products as product_commands
 
     product_commands.register(sub, common)
+    from crm.commands import report as report_commands
+
+    report_commands.register(sub, common)
     return parser
 
 

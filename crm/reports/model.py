@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from crm.domain.pipeline_metrics import PipelineFigures
+
 
 @dataclass(frozen=True)
 class Letterhead:
@@ -180,3 +182,17 @@ class VisitReportData:
     pre_assessment: PreAssessment | None = None
     photos: tuple[Photo, ...] = ()
     disclosure: Disclosure | None = None
+
+
+@dataclass(frozen=True)
+class PipelineReportData:
+    """A pipeline report: the figures of a scope and period, and the words for its codes."""
+
+    letterhead: Letterhead
+    scope: str  # "普惠金融一部", "王芳", or the whole book, in words
+    figures: PipelineFigures
+    generated_at: datetime  # in the user's zone
+    generated_by: str
+    stage_labels: dict[str, str]
+    product_labels: dict[str, str]
+    list_limit: int

@@ -51,7 +51,7 @@ class ReportText:
     def money(self, fen: int | None) -> str:
         if fen is None:
             return DASH
-        return format_wan(fen) if self.chinese and abs(fen) >= 1_000_000 else format_yuan(fen)
+        return format_wan(fen) if self.chinese else format_yuan(fen)
 
     def money_range(self, low: int | None, high: int | None) -> str:
         if low is None and high is None:

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
-from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
@@ -28,6 +27,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from crm.reports.blocks import cell, grid, heading
 from crm.reports.document import (
     BAD,
     CONTENT_WIDTH,
@@ -157,15 +157,6 @@ def _status_text(status: str, t: ReportText) -> str:
 # -- building blocks ------------------------------------------------------------------------------
 
 
-def _p(text: str, style: object = Styles.cell) -> Paragraph:
-    return Paragraph(markup(text) if text else DASH, style)
-
-
-def _heading(text: str) -> list[Flowable]:
-    # A heading never ends a page on its own: keep room for a few lines after it.
-    return [CondPageBreak(28 * mm), Paragraph(markup(text), Styles.heading)]
-
-
 def _pairs_table(pairs: Sequence[tuple[str, str]], columns: int = 2) -> Table:
     """Label/value pairs, ``columns`` pairs to a row; a long value gets a row to itself."""
     rows: list[list[Flowable | str]] = []
@@ -178,10 +169,10 @@ def _pairs_table(pairs: Sequence[tuple[str, str]], columns: int = 2) -> Table:
             if pending:
                 rows.append(pending + [""] * (2 * columns - len(pending)))
                 pending = []
-            rows.append([_p(label, Styles.label), _p(value)] + [""] * (2 * columns - 2))
+            rows.append([cell(label, Styles.label), cell(value)] + [""] * (2 * columns - 2))
             spans.append(((1, len(rows) - 1), (2 * columns - 1, len(rows) - 1)))
             continue
-        pending += [_p(label, Styles.label), _p(value)]
+        pending += [cell(label, Styles.label), cell(value)]
         if len(pending) == 2 * columns:
             rows.append(pending)
             pending = []
@@ -225,11 +216,11 @@ def _prospect_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
         (t.tr("Source lists"), "、".join(p.sources) if t.chinese else ", ".join(p.sources)),
         (t.tr("Address"), p.address),
     ]
-    flow: list[Flowable] = [*_heading(t.tr("Customer")), _pairs_table(pairs)]
+    flow: list[Flowable] = [*heading(t.tr("Customer")), _pairs_table(pairs)]
     if p.contacts:
         header = [t.tr("Contact"), t.tr("Title"), t.tr("Phone")]
         rows = [[c.name, c.title, c.phone] for c in p.contacts]
-        flow += [Spacer(1, 3 * mm), _grid(header, rows, [0.35, 0.35, 0.30])]
+        flow += [Spacer(1, 3 * mm), grid(header, rows, [0.35, 0.35, 0.30])]
     return flow
 
 
@@ -258,47 +249,7 @@ def _record_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
         (t.tr("Record created"), t.moment(v.created_at)),
         (t.tr("Last saved"), t.moment(v.updated_at)),
     ]
-    return [*_heading(t.tr("Visit record")), _pairs_table(pairs)]
-
-
-def _grid(
-    header: Sequence[str],
-    rows: Sequence[Sequence[str | Flowable]],
-    fractions: Sequence[float],
-    *,
-    right: Sequence[int] = (),
-) -> Table:
-    """A table with a coloured header row repeated on every page it runs onto."""
-    widths = [CONTENT_WIDTH * f for f in fractions]
-    head = [
-        Paragraph(markup(h), Styles.header_right if i in right else Styles.header_cell)
-        for i, h in enumerate(header)
-    ]
-    body = [
-        [
-            cell
-            if isinstance(cell, Flowable)
-            else _p(cell, Styles.cell_right if i in right else Styles.cell)
-            for i, cell in enumerate(row)
-        ]
-        for row in rows
-    ]
-    table = Table([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(
-        table_style(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), INK),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SHADE]),
-                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
-    return table
+    return [*heading(t.tr("Visit record")), _pairs_table(pairs)]
 
 
 def _mark(item: CheckedItem, t: ReportText) -> Paragraph:
@@ -308,7 +259,7 @@ def _mark(item: CheckedItem, t: ReportText) -> Paragraph:
 
 
 def _groups_section(title: str, groups: Sequence[ItemGroup], t: ReportText) -> list[Flowable]:
-    flow: list[Flowable] = list(_heading(title))
+    flow: list[Flowable] = list(heading(title))
     done = sum(1 for g in groups for i in g.items if i.checked)
     total = sum(len(g.items) for g in groups)
     flow.append(
@@ -322,7 +273,7 @@ def _groups_section(title: str, groups: Sequence[ItemGroup], t: ReportText) -> l
         group_rows.append(len(rows) + 1)
         rows.append([Paragraph(markup(group.title), Styles.subheading), ""])
         for item in group.items:
-            rows.append([_mark(item, t), _p(item.text)])
+            rows.append([_mark(item, t), cell(item.text)])
     flow.append(_checked_table(t.tr("Checked"), t.tr("Item"), rows, group_rows))
     return flow
 
@@ -352,7 +303,7 @@ def _checked_table(
 
 
 def _checklist_section(groups: Sequence[ItemGroup], t: ReportText) -> list[Flowable]:
-    flow: list[Flowable] = list(_heading(t.tr("Financial-literacy checklist")))
+    flow: list[Flowable] = list(heading(t.tr("Financial-literacy checklist")))
     here = sum(1 for g in groups for i in g.items if i.checked)
     before = sum(1 for g in groups for i in g.items if not i.checked and i.before is not None)
     total = sum(len(g.items) for g in groups)
@@ -387,15 +338,15 @@ def _checklist_section(groups: Sequence[ItemGroup], t: ReportText) -> list[Flowa
                 text = (
                     f"{text} {t.tr('(covered on {day} in another visit)', day=t.day(item.before))}"
                 )
-                rows.append([mark, _p(text)])
+                rows.append([mark, cell(text)])
             else:
-                rows.append([_mark(item, t), _p(text)])
+                rows.append([_mark(item, t), cell(text)])
     flow.append(_checked_table(t.tr("Covered"), t.tr("Item"), rows, group_rows))
     return flow
 
 
 def _pre_assessment_section(pre: PreAssessment, t: ReportText) -> list[Flowable]:
-    flow: list[Flowable] = list(_heading(t.tr("Product pre-assessment")))
+    flow: list[Flowable] = list(heading(t.tr("Product pre-assessment")))
     flow.append(
         Paragraph(
             markup(f"{pre.notice} ({t.tr('as of {day}', day=t.day(pre.as_of))})"), Styles.notice
@@ -430,7 +381,7 @@ def _pre_assessment_section(pre: PreAssessment, t: ReportText) -> list[Flowable]
                 t.months(line.term_months_max),
             ]
         )
-    flow.append(_grid(header, rows, [0.46, 0.12, 0.18, 0.1, 0.14], right=(2, 3, 4)))
+    flow.append(grid(header, rows, [0.46, 0.12, 0.18, 0.1, 0.14], right=(2, 3, 4)))
     if pre.warnings:
         flow.append(Spacer(1, 2 * mm))
         flow.append(Paragraph(markup(t.tr("Warning signs")), Styles.subheading))
@@ -480,7 +431,7 @@ class _unreadable(Flowable):  # type: ignore[misc]
 
 
 def _photo_section(photos: Sequence[Photo], t: ReportText) -> list[Flowable]:
-    flow: list[Flowable] = list(_heading(t.tr("Photos and documents")))
+    flow: list[Flowable] = list(heading(t.tr("Photos and documents")))
     cells: list[Flowable] = []
     for photo in photos:
         when = (
@@ -525,12 +476,12 @@ def _next_steps_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
         (t.tr("Next steps"), v.next_steps),
         (t.tr("Next visit on"), t.day(v.next_visit_on)),
     ]
-    return [*_heading(t.tr("Next steps")), _pairs_table(pairs, columns=1)]
+    return [*heading(t.tr("Next steps")), _pairs_table(pairs, columns=1)]
 
 
 def _amendments_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
     v = data.visit
-    flow: list[Flowable] = list(_heading(t.tr("Amendments")))
+    flow: list[Flowable] = list(heading(t.tr("Amendments")))
     if v.amends_id:
         flow.append(
             _pairs_table(
@@ -552,7 +503,7 @@ def _amendments_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
             [Paragraph(markup(a.id), Styles.mono), t.day(a.visit_on), a.status, a.reason]
             for a in v.amendments
         ]
-        flow += [Spacer(1, 2 * mm), _grid(header, rows, [0.4, 0.14, 0.14, 0.32])]
+        flow += [Spacer(1, 2 * mm), grid(header, rows, [0.4, 0.14, 0.14, 0.32])]
     return flow
 
 
@@ -588,20 +539,22 @@ def _integrity_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
         colour = BAD
     status = Paragraph(f'<font color="{colour.hexval()}">{markup(word)}</font>', Styles.cell)
     rows: list[list[Flowable]] = [
-        [_p(t.tr("Record id"), Styles.label), Paragraph(markup(v.id), Styles.mono)],
+        [cell(t.tr("Record id"), Styles.label), Paragraph(markup(v.id), Styles.mono)],
         [
-            _p(t.tr("Finalized"), Styles.label),
-            _p(f"{t.moment(v.finalized_at)}  {v.finalized_by}".strip() if v.finalized_at else DASH),
+            cell(t.tr("Finalized"), Styles.label),
+            cell(
+                f"{t.moment(v.finalized_at)}  {v.finalized_by}".strip() if v.finalized_at else DASH
+            ),
         ],
         [
-            _p(t.tr("Record hash (SHA-256)"), Styles.label),
+            cell(t.tr("Record hash (SHA-256)"), Styles.label),
             Paragraph(markup(chain.content_hash or DASH), Styles.mono),
         ],
         [
-            _p(t.tr("Previous record's hash"), Styles.label),
+            cell(t.tr("Previous record's hash"), Styles.label),
             Paragraph(markup(chain.prev_hash or DASH), Styles.mono),
         ],
-        [_p(t.tr("Chain check"), Styles.label), status],
+        [cell(t.tr("Chain check"), Styles.label), status],
     ]
     table = Table(
         rows, colWidths=[LABEL_WIDTH + 8 * mm, CONTENT_WIDTH - LABEL_WIDTH - 8 * mm], hAlign="LEFT"
@@ -618,16 +571,16 @@ def _integrity_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
             ]
         )
     )
-    return [*_heading(t.tr("Record integrity")), KeepTogether([table])]
+    return [*heading(t.tr("Record integrity")), KeepTogether([table])]
 
 
 def _signature_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
     def block(who: str, name: str) -> Table:
         rows = [
-            [_p(who, Styles.label)],
+            [cell(who, Styles.label)],
             [Spacer(1, 14 * mm)],
-            [_p(name or " ", Styles.cell)],
-            [_p(t.tr("Date: ____________________"), Styles.label)],
+            [cell(name or " ", Styles.cell)],
+            [cell(t.tr("Date: ____________________"), Styles.label)],
         ]
         box = Table(rows, colWidths=[CONTENT_WIDTH / 2 - 8 * mm])
         box.setStyle(

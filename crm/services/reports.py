@@ -25,6 +25,7 @@ from crm.domain.errors import DomainError, Message
 from crm.domain.ids import new_id
 from crm.domain.masking import mask_identifiers
 from crm.domain.matching import MatchResult, Status
+from crm.domain.pipeline_metrics import PipelineFigures
 from crm.domain.visits import HASHED_FIELDS, ChainProblem, VisitDraft, verify_chain
 from crm.i18n import language
 from crm.reports.model import (
@@ -37,6 +38,7 @@ from crm.reports.model import (
     ItemGroup,
     Letterhead,
     Photo,
+    PipelineReportData,
     PreAssessment,
     ProductLine,
     ProspectSummary,
@@ -197,6 +199,79 @@ class ReportService:
             raise ReportCancelled()
         name = f"visits_{start.isoformat()}_{end.isoformat()}.pdf"
         return [ReportFile(name, render_visit_reports(gathered, lang))]
+
+    # -- pipeline reports -----------------------------------------------------------------------
+
+    def pipeline_figures(
+        self, start: date, end: date, *, team: str | None = None, rm: str | None = None
+    ) -> PipelineFigures:
+        """The figures of the pipeline report (the whole book, a team by name or id, or an
+        RM by username) from ``start`` to ``end``."""
+        from crm.services.pipeline_figures import PipelineFiguresService
+
+        service = PipelineFiguresService(self.ctx)
+        return service.figures(start, end, service.scope(team=team, rm=rm))
+
+    def pipeline_pdf(
+        self,
+        start: date,
+        end: date,
+        *,
+        team: str | None = None,
+        rm: str | None = None,
+        lang: str | None = None,
+    ) -> bytes:
+        """The pipeline report of the whole book, a team or an RM, from ``start`` to ``end``."""
+        from crm.reports.pipeline_report import render_pipeline_report
+
+        lang = lang or language()
+        return render_pipeline_report(
+            self.pipeline_report_data(start, end, team=team, rm=rm, lang=lang), lang
+        )
+
+    def pipeline_report_data(
+        self,
+        start: date,
+        end: date,
+        *,
+        team: str | None = None,
+        rm: str | None = None,
+        lang: str | None = None,
+    ) -> PipelineReportData:
+        from crm.services.pipeline_figures import LIST_LIMIT, PipelineFiguresService
+        from crm.services.products import ProductService
+
+        t = ReportText(lang or language())
+        service = PipelineFiguresService(self.ctx)
+        scope = service.scope(team=team, rm=rm)
+        figures = service.figures(start, end, scope)
+        with self.ctx.db.reading() as s:
+            actor = self._actor_name(s)
+            branch = ""
+            lead = scope.rm_ids[0] if scope.rm_ids else self.ctx.actor_id
+            found = report_queries.team_of_user(s, lead) if lead else None
+            if found is not None:
+                branch = found.branch or found.team_name
+        if scope.kind == "team":
+            words = t.tr("Team: {name}", name=scope.name)
+        elif scope.kind == "rm":
+            words = t.tr("Relationship manager: {name}", name=scope.name)
+        else:
+            words = t.tr("The whole book")
+        products = {
+            p.code: (p.name_zh if t.chinese else p.name_en)
+            for p in ProductService(self.ctx).catalogue().products
+        }
+        return PipelineReportData(
+            letterhead=Letterhead(letterhead_bank(t.lang), branch),
+            scope=words,
+            figures=figures,
+            generated_at=self.ctx.now().astimezone(self.ctx.zone),
+            generated_by=actor,
+            stage_labels={s.code: resources.label(s, t.lang) for s in resources.stage_labels()},
+            product_labels=products,
+            list_limit=LIST_LIMIT,
+        )
 
     def disclosures(self) -> list[DisclosureRecord]:
         """Every report printed with identifiers in full, oldest first."""

@@ -1,0 +1,233 @@
+"""The pipeline figures of a scope (the whole book, a team, an RM) over a period.
+
+The counting is done by the store (crm/store/pipeline_queries.py) and the rules by the
+domain (crm/domain/pipeline_metrics.py); this use case picks the scope, turns the user's
+days into the stored timestamps' bounds (days are the user's, Asia/Shanghai), and puts the
+figures together. The pipeline report prints them; the team page can show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from crm import resources
+from crm.domain.errors import DomainError
+from crm.domain.pipeline_metrics import (
+    MATURITY_WINDOWS,
+    CustomerLoans,
+    Funnel,
+    MaturingLoan,
+    Maturities,
+    OverdueContact,
+    OverdueList,
+    Period,
+    PipelineFigures,
+    RmVisits,
+    first_loans,
+    funnel,
+    maturity_windows,
+    two_increases,
+)
+from crm.services.context import Context
+from crm.store import pipeline_queries as q
+from crm.store import user_queries
+
+# Lists in a report stop here; their totals are always given.
+LIST_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose pipeline: ``rm_ids`` None for the whole book."""
+
+    kind: str  # book / team / rm
+    name: str
+    rm_ids: tuple[str, ...] | None
+
+
+def _metrics_settings() -> tuple[int, tuple[str, ...]]:
+    data = resources.load_json("data", "two_increases.json")
+    cap = int(data["inclusive_credit_cap_yuan"]) * 100
+    excluded = tuple(str(code) for code in data.get("excluded_products", []))
+    return cap, excluded
+
+
+class PipelineFiguresService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def scope(self, *, team: str | None = None, rm: str | None = None) -> Scope:
+        """The team (name or id) or RM (username), or the whole book; an unknown one is
+        refused naming it."""
+        if team and rm:
+            raise DomainError("pipeline.scope", "give a team or an RM, not both")
+        with self.ctx.db.reading() as s:
+            if team:
+                found = q.find_team(s, team)
+                if found is None:
+                    raise DomainError("pipeline.team", "no team called {team}", team=team)
+                return Scope("team", found[1], tuple(q.team_members(s, found[0])))
+            if rm:
+                user = user_queries.by_username(s, rm)
+                if user is None:
+                    raise DomainError("user.unknown", "no user called {username}", username=rm)
+                return Scope("rm", user.display_name, (user.id,))
+        return Scope("book", "", None)
+
+    def figures(self, start: date, end: date, scope: Scope) -> PipelineFigures:
+        """Every figure of the pipeline report for ``scope`` from ``start`` to ``end``."""
+        if start > end:
+            raise DomainError(
+                "report.period",
+                "the period starts ({start}) after it ends ({end})",
+                start=start.isoformat(),
+                end=end.isoformat(),
+            )
+        period = Period(start, end)
+        today = self.ctx.today()
+        rms = scope.rm_ids
+        since, before = self._bound(start), self._bound(end + timedelta(days=1))
+        cap, excluded = _metrics_settings()
+        with self.ctx.db.reading() as s:
+            stages = q.stage_counts(s, rms)
+            in_pool, entered = q.entered(s, rms, before, since)
+            reached = q.reached(s, rms)
+            moved = q.moves(s, rms, since, before)
+            contact = q.contact_by_rm(s, rms, start, end, today)
+            visits = q.visits_by_rm(s, rms, start, end)
+            overdue_total, overdue_rows = q.overdue(s, rms, today, LIST_LIMIT)
+            maturing = q.maturing(s, rms, today, today + timedelta(days=MATURITY_WINDOWS[-1]))
+            loans = q.loans_by_customer(s, rms, date(today.year, 1, 1), excluded)
+            rm_ids = sorted(
+                {r.rm_id for r in contact if r.rm_id} | {k for k in visits if k} | set(rms or ())
+            )
+            names = q.user_names(s, rm_ids)
+        moved["no_loan"] = entered
+        return PipelineFigures(
+            period=period,
+            as_of=today,
+            stages=stages,
+            funnel=self._funnel(in_pool, reached, before, moved),
+            first_loans=first_loans(self._first_loan_days(reached), period),
+            visits=self._visits(rm_ids, names, contact, visits, rms),
+            overdue=OverdueList(
+                overdue_total,
+                tuple(
+                    OverdueContact(
+                        r.prospect_id,
+                        r.name,
+                        r.rm or "",
+                        r.stage,
+                        date.fromisoformat(r.due_on),
+                        (today - date.fromisoformat(r.due_on)).days,
+                    )
+                    for r in overdue_rows
+                ),
+            ),
+            maturities=self._maturities(maturing, today),
+            two_increases=two_increases(
+                (
+                    CustomerLoans(
+                        r.credit_start_fen, r.balance_start_fen, r.credit_now_fen, r.balance_now_fen
+                    )
+                    for r in loans
+                ),
+                date(today.year, 1, 1),
+                today,
+                cap,
+            ),
+        )
+
+    # -- parts --------------------------------------------------------------------------------
+
+    def _bound(self, day: date) -> str:
+        """The stored form of the first moment of ``day`` in the user's zone."""
+        return q.stamp(datetime.combine(day, time(0), self.ctx.zone))
+
+    def _day(self, stored: str) -> date:
+        return datetime.fromisoformat(stored).astimezone(self.ctx.zone).date()
+
+    def _first_loan_days(self, reached: Sequence[q.Reached]) -> list[date]:
+        days = []
+        for r in reached:
+            first = _first_loan_at(r)
+            if first is not None:
+                days.append(self._day(first))
+        return days
+
+    def _funnel(
+        self, in_pool: int, reached: Sequence[q.Reached], before: str, moved: dict[str, int]
+    ) -> Funnel:
+        to_first: list[float] = []
+        to_strategic: list[float] = []
+        for r in reached:
+            first = _first_loan_at(r)
+            if first is None or first >= before:
+                continue
+            first_at = datetime.fromisoformat(first)
+            to_first.append(_days(datetime.fromisoformat(r.created_at), first_at))
+            if r.strategic_at is not None and r.strategic_at < before:
+                to_strategic.append(_days(first_at, datetime.fromisoformat(r.strategic_at)))
+        return funnel(in_pool, to_first, to_strategic, moved)
+
+    def _visits(
+        self,
+        rm_ids: Sequence[str],
+        names: dict[str, str],
+        contact: Sequence[q.RmContact],
+        visits: dict[str | None, int],
+        scope: tuple[str, ...] | None,
+    ) -> tuple[RmVisits, ...]:
+        by_rm = {r.rm_id: r for r in contact}
+        lines = []
+        for rm_id in rm_ids:
+            c = by_rm.get(rm_id)
+            n = visits.get(rm_id, 0)
+            if c is None and n == 0 and (scope is None or rm_id not in scope):
+                continue
+            lines.append(
+                RmVisits(
+                    rm_id,
+                    names.get(rm_id, rm_id),
+                    n,
+                    c.done if c else 0,
+                    c.due if c else 0,
+                    c.overdue if c else 0,
+                )
+            )
+        lines.sort(key=lambda line: line.rm)
+        return tuple(lines)
+
+    def _maturities(self, rows: Sequence[q.MaturityRow], today: date) -> Maturities:
+        loans = []
+        for r in rows:
+            day = date.fromisoformat(r.maturity_date)
+            loans.append(
+                MaturingLoan(
+                    r.prospect_id,
+                    r.name,
+                    r.rm or "",
+                    r.product_code,
+                    r.balance_fen,
+                    day,
+                    (day - today).days,
+                )
+            )
+        return Maturities(
+            maturity_windows((m.days_left, m.balance_fen) for m in loans),
+            tuple(loans[:LIST_LIMIT]),
+            len(loans),
+        )
+
+
+def _first_loan_at(r: q.Reached) -> str | None:
+    """When the prospect first became a first-loan customer; a strategic client recorded
+    without that step became one when it became strategic."""
+    times = [t for t in (r.first_loan_at, r.strategic_at) if t is not None]
+    return min(times) if times else None
+
+
+def _days(start: datetime, end: datetime) -> float:
+    return max(0.0, (end - start) / timedelta(days=1))

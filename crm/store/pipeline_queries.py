@@ -1,0 +1,301 @@
+"""The counts behind the pipeline figures (crm.domain.pipeline_metrics), in SQL.
+
+A scope is a set of RMs (a team's members, one RM) or the whole book (None): a prospect
+belongs to the scope of the RM it is assigned to; a visit to the RM who made it. Each query
+reads a 100,000-prospect book in tens of milliseconds: aggregates are made by SQLite, and
+what comes back is a row per stage, per RM, per customer with loans, or a short list.
+
+Timestamps are compared as the stored ISO-8601 UTC text (bounds are given the same way),
+days as ISO dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+from crm.store.types import UTCDateTime
+
+_STAMP = UTCDateTime()
+OUTSTANDING = ("active", "overdue")
+
+
+def stamp(moment: datetime) -> str:
+    """A moment as timestamps are stored (ISO-8601 UTC text), for comparing with them."""
+    value = _STAMP.process_bind_param(moment, None)  # type: ignore[arg-type]
+    assert value is not None
+    return value
+
+
+def _scope(column: str, rm_ids: Sequence[str] | None) -> str:
+    return f" AND {column} IN :rms" if rm_ids is not None else ""
+
+
+def _run(s: Session, sql: str, rm_ids: Sequence[str] | None, **params: Any) -> Sequence[Any]:
+    stmt = text(sql)
+    if rm_ids is not None:
+        stmt = stmt.bindparams(bindparam("rms", expanding=True))
+        params["rms"] = list(rm_ids) or [""]
+    return s.execute(stmt, params).all()
+
+
+def stage_counts(s: Session, rm_ids: Sequence[str] | None) -> dict[str, int]:
+    rows = _run(
+        s,
+        "SELECT stage, count(*) FROM prospects WHERE 1 = 1"
+        + _scope("assigned_rm_id", rm_ids)
+        + " GROUP BY stage",
+        rm_ids,
+    )
+    return {str(stage): int(n) for stage, n in rows}
+
+
+def entered(s: Session, rm_ids: Sequence[str] | None, before: str, since: str) -> tuple[int, int]:
+    """(prospects that entered the pool before ``before``, of them since ``since``)."""
+    rows = _run(
+        s,
+        "SELECT count(*), coalesce(sum(created_at >= :since), 0) FROM prospects "
+        "WHERE created_at < :before" + _scope("assigned_rm_id", rm_ids),
+        rm_ids,
+        before=before,
+        since=since,
+    )
+    return int(rows[0][0]), int(rows[0][1])
+
+
+class Reached(NamedTuple):
+    """A prospect that became a first-loan customer or a strategic client: when it entered
+    the pool and when it first reached each (stored timestamps, None if never)."""
+
+    prospect_id: str
+    created_at: str
+    first_loan_at: str | None
+    strategic_at: str | None
+
+
+def reached(s: Session, rm_ids: Sequence[str] | None) -> list[Reached]:
+    # The events are read in table order (NOT INDEXED): walking them by the prospect index
+    # for the grouping reads the table at random, 5 times slower on a 100,000-prospect book.
+    rows = _run(
+        s,
+        "WITH r AS MATERIALIZED (SELECT e.prospect_id AS id, "
+        "min(CASE WHEN e.to_stage = 'first_loan' THEN e.changed_at END) AS first_loan_at, "
+        "min(CASE WHEN e.to_stage = 'strategic' THEN e.changed_at END) AS strategic_at "
+        "FROM stage_events e NOT INDEXED WHERE e.to_stage IN ('first_loan', 'strategic') "
+        "GROUP BY e.prospect_id) "
+        "SELECT r.id, p.created_at, r.first_loan_at, r.strategic_at "
+        "FROM r JOIN prospects p ON p.id = r.id WHERE 1 = 1" + _scope("p.assigned_rm_id", rm_ids),
+        rm_ids,
+    )
+    return [Reached(*r) for r in rows]
+
+
+def moves(s: Session, rm_ids: Sequence[str] | None, since: str, before: str) -> dict[str, int]:
+    """Prospects that moved into each stage in the period (moves, not first entries)."""
+    rows = _run(
+        s,
+        "SELECT e.to_stage, count(DISTINCT e.prospect_id) FROM stage_events e "
+        "JOIN prospects p ON p.id = e.prospect_id "
+        "WHERE e.changed_at >= :since AND e.changed_at < :before AND e.from_stage IS NOT NULL"
+        + _scope("p.assigned_rm_id", rm_ids)
+        + " GROUP BY e.to_stage",
+        rm_ids,
+        since=since,
+        before=before,
+    )
+    return {str(stage): int(n) for stage, n in rows}
+
+
+class RmContact(NamedTuple):
+    rm_id: str | None
+    done: int
+    due: int
+    overdue: int
+
+
+def contact_by_rm(
+    s: Session, rm_ids: Sequence[str] | None, start: date, end: date, today: date
+) -> list[RmContact]:
+    """Per assigned RM: prospects contacted (a finalized record) from ``start`` to ``end``,
+    those plus the ones due by ``end`` and still open, and those overdue on ``today``.
+
+    The period's visits are read in table order (NOT INDEXED): a busy month of a large book
+    holds tens of thousands of records, and fetching each through an index reads the table
+    at random, slower than reading it through once (0.25 s for a month or a year of a
+    300,000-visit book, against 0.7 s for a month by the index)."""
+    rows = _run(
+        s,
+        "WITH contacted AS MATERIALIZED (SELECT DISTINCT prospect_id AS id "
+        "FROM visits NOT INDEXED WHERE status = 'final' AND amends_id IS NULL "
+        "AND visit_on >= :start AND visit_on <= :end) "
+        "SELECT p.assigned_rm_id, count(c.id), "
+        "sum(c.id IS NOT NULL OR coalesce(p.next_visit_due <= :end, 0)), "
+        "sum(coalesce(p.next_visit_due < :today, 0)) "
+        "FROM prospects p LEFT JOIN contacted c ON c.id = p.id "
+        "WHERE (p.next_visit_due <= :last OR c.id IS NOT NULL)"
+        + _scope("p.assigned_rm_id", rm_ids)
+        + " GROUP BY p.assigned_rm_id",
+        rm_ids,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        today=today.isoformat(),
+        last=max(end, today).isoformat(),
+    )
+    return [RmContact(r[0], int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in rows]
+
+
+def visits_by_rm(
+    s: Session, rm_ids: Sequence[str] | None, start: date, end: date
+) -> dict[str | None, int]:
+    """Finalized visit records (originals) from ``start`` to ``end``, by the RM who made
+    them: every record of the period counted from the RM index alone, less the few not
+    finalized (by their partial index), instead of reading each record for its status."""
+    where = "visit_on >= :start AND visit_on <= :end AND amends_id IS NULL" + _scope(
+        "rm_id", rm_ids
+    )
+    days = {"start": start.isoformat(), "end": end.isoformat()}
+    every = _run(
+        s, f"SELECT rm_id, count(*) FROM visits WHERE {where} GROUP BY rm_id", rm_ids, **days
+    )
+    open_ = _run(
+        s,
+        f"SELECT rm_id, count(*) FROM visits WHERE status != 'final' AND {where} GROUP BY rm_id",
+        rm_ids,
+        **days,
+    )
+    counts = {r[0]: int(r[1]) for r in every}
+    for rm_id, n in open_:
+        counts[rm_id] = counts.get(rm_id, 0) - int(n)
+    return {rm_id: n for rm_id, n in counts.items() if n > 0}
+
+
+def user_names(s: Session, user_ids: Sequence[str]) -> dict[str, str]:
+    if not user_ids:
+        return {}
+    stmt = text("SELECT id, display_name FROM users WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    return {str(i): str(n) for i, n in s.execute(stmt, {"ids": list(user_ids)})}
+
+
+class OverdueRow(NamedTuple):
+    prospect_id: str
+    name: str
+    rm: str | None
+    stage: str
+    due_on: str
+
+
+def overdue(
+    s: Session, rm_ids: Sequence[str] | None, today: date, limit: int
+) -> tuple[int, list[OverdueRow]]:
+    """How many prospects are overdue for contact on ``today``, and the ``limit`` most
+    overdue."""
+    where = "WHERE p.next_visit_due < :today" + _scope("p.assigned_rm_id", rm_ids)
+    total = _run(s, "SELECT count(*) FROM prospects p " + where, rm_ids, today=today.isoformat())
+    rows = _run(
+        s,
+        "SELECT p.id, p.name, u.display_name, p.stage, p.next_visit_due FROM prospects p "
+        "LEFT JOIN users u ON u.id = p.assigned_rm_id "
+        + where
+        + " ORDER BY p.next_visit_due, p.name LIMIT :limit",
+        rm_ids,
+        today=today.isoformat(),
+        limit=limit,
+    )
+    return int(total[0][0]), [OverdueRow(*r) for r in rows]
+
+
+class MaturityRow(NamedTuple):
+    prospect_id: str
+    name: str
+    rm: str | None
+    product_code: str
+    balance_fen: int
+    maturity_date: str
+
+
+def maturing(
+    s: Session, rm_ids: Sequence[str] | None, first: date, last: date
+) -> list[MaturityRow]:
+    """Outstanding loans maturing from ``first`` to ``last``, soonest first."""
+    rows = _run(
+        s,
+        "SELECT l.prospect_id, p.name, u.display_name, l.product_code, "
+        "coalesce(l.balance_fen, l.amount_fen), l.maturity_date FROM loans l "
+        "JOIN prospects p ON p.id = l.prospect_id LEFT JOIN users u ON u.id = p.assigned_rm_id "
+        "WHERE l.status IN ('active', 'overdue') AND l.maturity_date >= :first "
+        "AND l.maturity_date <= :last"
+        + _scope("p.assigned_rm_id", rm_ids)
+        + " ORDER BY l.maturity_date, p.name",
+        rm_ids,
+        first=first.isoformat(),
+        last=last.isoformat(),
+    )
+    return [MaturityRow(*r) for r in rows]
+
+
+class CustomerLoanRow(NamedTuple):
+    prospect_id: str
+    credit_start_fen: int
+    balance_start_fen: int
+    credit_now_fen: int
+    balance_now_fen: int
+
+
+def loans_by_customer(
+    s: Session, rm_ids: Sequence[str] | None, year_start: date, excluded_products: Sequence[str]
+) -> list[CustomerLoanRow]:
+    """Each customer's credit and balance outstanding at the start of the year and now.
+
+    The book keeps a loan's balance now, not its history: a loan outstanding at the start
+    of the year counts at the amount drawn then. A loan closed without a day (repaid long
+    ago, or received so from head office) is taken as closed at its maturity."""
+    closed = (
+        "coalesce(l.closed_on, CASE WHEN l.status IN ('active', 'overdue') "
+        "THEN NULL ELSE l.maturity_date END)"
+    )
+    at_start = f"(l.start_date < :year_start AND ({closed} IS NULL OR {closed} >= :year_start))"
+    now = "l.status IN ('active', 'overdue')"
+    credit = "coalesce(l.credit_line_fen, l.amount_fen)"
+    stmt_sql = (
+        f"SELECT l.prospect_id, sum(CASE WHEN {at_start} THEN {credit} ELSE 0 END), "
+        f"sum(CASE WHEN {at_start} THEN l.amount_fen ELSE 0 END), "
+        f"sum(CASE WHEN {now} THEN {credit} ELSE 0 END), "
+        f"sum(CASE WHEN {now} THEN coalesce(l.balance_fen, l.amount_fen) ELSE 0 END) "
+        "FROM loans l JOIN prospects p ON p.id = l.prospect_id "
+        "WHERE l.product_code NOT IN :excluded" + _scope("p.assigned_rm_id", rm_ids)
+    )
+    stmt = text(stmt_sql + " GROUP BY l.prospect_id").bindparams(
+        bindparam("excluded", expanding=True)
+    )
+    params: dict[str, Any] = {
+        "year_start": year_start.isoformat(),
+        "excluded": list(excluded_products) or [""],
+    }
+    if rm_ids is not None:
+        stmt = stmt.bindparams(bindparam("rms", expanding=True))
+        params["rms"] = list(rm_ids) or [""]
+    return [
+        CustomerLoanRow(str(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]))
+        for r in s.execute(stmt, params)
+    ]
+
+
+def team_members(s: Session, team_id: str) -> list[str]:
+    """Every user of a team, active or not (their prospects and visits are the team's)."""
+    rows = s.execute(text("SELECT id FROM users WHERE team_id = :t ORDER BY id"), {"t": team_id})
+    return [str(r[0]) for r in rows]
+
+
+def find_team(s: Session, key: str) -> tuple[str, str] | None:
+    """(id, name) of the team with this id or name."""
+    row = s.execute(
+        text("SELECT id, name FROM teams WHERE id = :k OR name = :k ORDER BY id LIMIT 1"),
+        {"k": key},
+    ).first()
+    return (str(row[0]), str(row[1])) if row is not None else None
