@@ -64,9 +64,49 @@ def refusal(code: str, params: dict[str, Any], url: str = "") -> DomainError:
     if code == P.E_PASSWORD:
         return SyncRefused(code, "Wrong user name or password.")
     if code == P.E_LOCKED:
-        return SyncRefused(code, "Too many wrong passwords: wait a few minutes, then try again.")
+        return SyncRefused(
+            code,
+            "Too many wrong passwords: signing in is paused for a while (longer after each "
+            "pause). Try again later, or ask your team lead to unlock you.",
+        )
     if code == P.E_TOO_LARGE:
         return SyncRefused(code, "Head office refused a request as too large.")
+    if code == P.E_DEVICE_TAKEN:
+        return SyncRefused(
+            code,
+            "This computer is registered with head office to another user. Sign in as that "
+            "user, or ask IT to release the computer.",
+        )
+    if code == P.E_BAD:
+        return SyncRefused(
+            code,
+            "Head office could not read a request from this app. Your changes are kept on "
+            "this computer; if this happens again, tell IT.",
+        )
+    # The codes of a visit record's files (``blobs``), by their text: the upload answers
+    # most of them itself, and says these when it cannot.
+    if code == "not_found":
+        return SyncRefused(
+            code, "Head office does not have this file yet; it is fetched at a later sync."
+        )
+    if code == "blob_offset":
+        return SyncRefused(
+            code,
+            "A file's upload did not go on where head office's copy ends; it is sent again at "
+            "the next sync.",
+        )
+    if code == "blob_hash":
+        return SyncRefused(
+            code,
+            "Head office refused a file of a visit record as damaged: the copy on this "
+            "computer does not match its record (crm visits verify shows which).",
+        )
+    if code == P.E_EPOCH:
+        return SyncRefused(
+            code,
+            "Head office's data was restored or reset: this computer downloads everything "
+            "again at the next sync.",
+        )
     return SyncRefused(
         code or "error",
         "Head office refused the request ({code}).",
@@ -169,6 +209,11 @@ def conflict_message(code: str, params: dict[str, Any]) -> Message:
         return Message("Head office does not know this record.")
     if code == P.R_ROLE:
         return Message("Your role does not allow this change.")
+    if code == P.R_REUSED:
+        return Message(
+            "Head office already has a different change under the same id; this one was not "
+            "applied."
+        )
     if code == P.R_INVALID:
         return Message(
             "The change does not fit the sync protocol and was not applied: {reason}",
