@@ -639,10 +639,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         _checked(service, draft)
     except InvalidVisit as exc:
         return _problems(msg("nothing was recorded:"), exc.errors)
-    started = service.start_record(pid, args.day, args.kind)
-    if not draft.place:
-        draft = dataclasses.replace(draft, place=started.draft.place)
-    detail = service.save_draft(started.id, draft)
+    detail = service.record(pid, draft)
     return _report_record(args, detail, services)
 
 

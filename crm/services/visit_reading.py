@@ -12,6 +12,7 @@ from typing import Any
 
 from crm.domain.cadence import overdue_days
 from crm.domain.holidays import DayInfo, HolidayCalendar
+from crm.domain.ids import new_id
 from crm.domain.visits import (
     HASHED_FIELDS,
     ChainFinding,
@@ -20,6 +21,7 @@ from crm.domain.visits import (
     ChecklistTemplate,
     DueDiligenceItem,
     VisitDraft,
+    VisitKind,
     VisitStatus,
     checklist_progress,
     verify_chain,
@@ -82,6 +84,9 @@ class VisitDetail:
     covered_before: dict[str, date]
     # The prospect as archived when it went (deleted, merged, …): its visits outlive it.
     archive: ArchiveEntry | None = None
+    # False for a new record a form shows before anything is entered (``blank_record``):
+    # nothing is stored until its first save.
+    stored: bool = True
 
     @property
     def id(self) -> str:
@@ -224,6 +229,48 @@ class VisitReading:
     def get(self, visit_id: str) -> VisitDetail:
         with self.ctx.db.reading() as s:
             return self._detail(s, visit_id)
+
+    def blank_record(
+        self, prospect_id: str, day: date | None = None, kind: str = VisitKind.SITE.value
+    ) -> VisitDetail:
+        """A new record of a visit that was not planned (or a call), as a form shows it
+        before anything is entered: nothing is stored (``VisitService.record`` stores it,
+        under the id given here, once there is something to keep)."""
+        with self.ctx.db.reading() as s:
+            found = visit_queries.prospect_line(s, prospect_id)
+            if found is None:
+                raise NotFound("prospect", prospect_id)
+            name, district, district_name, street, address, rm_id, rm_name = found
+            p = self._prospect(s, prospect_id)
+            if rm_id is None and self.ctx.actor_id is not None:
+                rm_id = self.ctx.actor_id
+                actor = user_queries.person(s, rm_id)
+                rm_name = actor.display_name if actor else None
+            day = day or self.ctx.today()
+            place = address if kind == VisitKind.SITE.value else ""
+            draft = VisitDraft(visit_on=day, kind=kind, place=place)
+            visit_id = new_id()
+            now = self.ctx.now()
+            line = VisitLine(
+                visit_id, prospect_id, name, district, district_name, street, address, rm_id,
+                rm_name, VisitStatus.DRAFT.value, kind, day, "", place, "", "", None, 0,
+            )  # fmt: skip
+            return VisitDetail(
+                line=line,
+                draft=draft,
+                content_hash="",
+                prev_hash="",
+                finalized_at=None,
+                finalized_by=None,
+                created_at=now,
+                updated_at=now,
+                original_id=visit_id,
+                amendments=(),
+                prospect_stage=p.stage,
+                prospect_due=p.next_visit_due,
+                covered_before=self._ticks(s, prospect_id),
+                stored=False,
+            )
 
     def between(
         self, start: date, end: date, rm_ids: Sequence[str] | None = None

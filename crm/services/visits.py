@@ -127,6 +127,21 @@ class VisitService(VisitReading):
             writer.finish()
             return self._detail(s, visit_id)
 
+    def record(
+        self, prospect_id: str, draft: VisitDraft, visit_id: str | None = None
+    ) -> VisitDetail:
+        """Store a new record of a visit that was not planned as a draft with what it says
+        (under ``visit_id``, the id ``blank_record`` gave the form, when given)."""
+        with self.ctx.db.transaction() as s:
+            p = self._prospect(s, prospect_id)
+            clean = check_draft(
+                draft, visit_rules.due_diligence_codes(), visit_rules.checklists(s).codes()
+            )
+            writer = self._writer(s)
+            made = writer.start_record(p.id, p.assigned_rm_id or self.ctx.actor_id, clean, visit_id)
+            writer.finish()
+            return self._detail(s, made)
+
     def save_draft(
         self, visit_id: str, draft: VisitDraft, expected_version: int | None = None
     ) -> VisitDetail:

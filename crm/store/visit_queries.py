@@ -452,6 +452,26 @@ def visited_prospect(s: Session, prospect_id: str) -> VisitedProspect | None:
     return VisitedProspect(p.id, p.stage, p.assigned_rm_id, p.last_contact_on, p.next_visit_due)
 
 
+def prospect_line(s: Session, prospect_id: str) -> tuple[Any, ...] | None:
+    """(name, district code, district name, street, address, RM's id, RM's name) of a
+    prospect: the prospect's part of a visit line."""
+    row = s.execute(
+        select(
+            Prospect.name,
+            Prospect.district_code,
+            District.name,
+            Prospect.street,
+            Prospect.address,
+            Prospect.assigned_rm_id,
+            _RM.display_name,
+        )
+        .outerjoin(District, District.code == Prospect.district_code)
+        .outerjoin(_RM, _RM.id == Prospect.assigned_rm_id)
+        .where(Prospect.id == prospect_id)
+    ).first()
+    return tuple(row) if row is not None else None
+
+
 def prospect_briefs(s: Session, prospect_ids: Sequence[str]) -> Sequence[tuple[Any, ...]]:
     """(id, name, address, district name, stage, RM's name, last contact, next due) of
     these prospects, as a planning dialog shows them."""

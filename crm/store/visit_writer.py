@@ -149,9 +149,16 @@ class VisitWriter:
             ],
         )
 
-    def _new(self, prospect_id: str, rm_id: str | None, status: str, **values: Any) -> Visit:
+    def _new(
+        self,
+        prospect_id: str,
+        rm_id: str | None,
+        status: str,
+        visit_id: str | None = None,
+        **values: Any,
+    ) -> Visit:
         return Visit(
-            id=new_id(),
+            id=visit_id or new_id(),
             prospect_id=prospect_id,
             rm_id=rm_id,
             status=status,
@@ -229,13 +236,19 @@ class VisitWriter:
 
     # -- drafts (local until finalized) ------------------------------------------------------
 
-    def start_record(self, prospect: Prospect | str, rm_id: str | None, draft: VisitDraft) -> str:
-        """A new record as a draft (a site visit at the prospect's address); returns its
-        id."""
+    def start_record(
+        self,
+        prospect: Prospect | str,
+        rm_id: str | None,
+        draft: VisitDraft,
+        visit_id: str | None = None,
+    ) -> str:
+        """A new record as a draft (a site visit at the prospect's address unless the draft
+        names a place), with the id a form gave it when given; returns its id."""
         p = self._prospect(prospect)
-        v = self._new(p.id, rm_id, DRAFT)
+        v = self._new(p.id, rm_id, DRAFT, visit_id)
         apply_draft(v, draft)
-        if draft.kind == VisitKind.SITE.value:
+        if draft.kind == VisitKind.SITE.value and not v.place:
             v.place = p.address
         self.session.add(v)
         self.session.flush()

@@ -673,6 +673,10 @@
         <translation>已定稿的记录不能修改；如需更正请录入更正记录。</translation>
     </message>
     <message>
+        <source>Nothing is saved until you enter something; closing now keeps nothing.</source>
+        <translation>填写内容后才会保存；现在关闭不会留下任何记录。</translation>
+    </message>
+    <message>
         <source>Saved as a draft on this computer; nothing is sent until it is finalized.</source>
         <translation>已作为草稿保存在本机；定稿前不会上传。</translation>
     </message>

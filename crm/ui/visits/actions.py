@@ -70,11 +70,12 @@ def open_visit(ui: UiContext, parent: QWidget, visit_id: str) -> None:
 
 
 def record_visit(ui: UiContext, parent: QWidget, prospect_id: str, day: date | None = None) -> None:
-    """Start a record of a visit that was not planned (or a call)."""
+    """Start a record of a visit that was not planned (or a call): the dialog stores it
+    once something is entered (closed at once, it leaves nothing behind)."""
     visits = service(ui)
-    ui.tasks.write(
+    ui.tasks.read(
         parent,
-        lambda: (visits.start_record(prospect_id, day), visits.form_reference()),
+        lambda: (visits.blank_record(prospect_id, day), visits.form_reference()),
         lambda made: _show_dialog(ui, parent, *made),
     )
 

@@ -194,6 +194,19 @@ class ChecklistEditor(QTreeWidget):
             self._update_area(parent)
         self.expandAll()
         self.blockSignals(False)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Tall enough for every row, with no scroll bars of its own: in the visit dialog
+        the one scroll area around the whole form scrolls (a list scrolling inside a page
+        that scrolls is hard to use on a laptop's touchpad)."""
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        rows = self.topLevelItemCount() + len(self._items)
+        first = self.topLevelItem(0)
+        row = self.indexRowSizeHint(self.indexFromItem(first)) if first is not None else 0
+        height = rows * max(row, self.fontMetrics().height() + 4)
+        self.setFixedHeight(height + self.header().sizeHint().height() + 2 * self.frameWidth())
 
     def ticked(self) -> tuple[str, ...]:
         """Items ticked in this visit (not the ones covered earlier)."""

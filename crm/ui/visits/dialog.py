@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QRect, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -34,6 +34,9 @@ from crm.ui.visits import labels
 from crm.ui.visits.form import VisitForm
 
 AUTOSAVE_MS = 1200
+# The size the dialog asks for, and what a window's frame and title bar take beyond it.
+PREFERRED_SIZE = (1240, 760)
+FRAME_ALLOWANCE = (16, 40)
 
 
 class VisitDialog(QDialog):
@@ -58,7 +61,7 @@ class VisitDialog(QDialog):
         self._saving = False
         self._again = False
         self._closing = False
-        self.resize(1240, 720)
+        self._fit_screen()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -105,6 +108,20 @@ class VisitDialog(QDialog):
         self.close_button.clicked.connect(self.close)
         self._show(detail)
 
+    def _fit_screen(self) -> None:
+        """As large as the form likes, within the screen it opens on (a 1366×768 laptop
+        leaves about 1366×728 under the taskbar, and the title bar takes its share): the
+        one scroll area around the form takes what does not fit."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        self.fit_to(screen.availableGeometry() if screen is not None else None)
+
+    def fit_to(self, available: QRect | None) -> None:
+        width, height = PREFERRED_SIZE
+        if available is not None:
+            width = min(width, available.width() - FRAME_ALLOWANCE[0])
+            height = min(height, available.height() - FRAME_ALLOWANCE[1])
+        self.resize(width, height)
+
     # -- state -------------------------------------------------------------------------------
 
     def _show(self, detail: VisitDetail) -> None:
@@ -133,11 +150,16 @@ class VisitDialog(QDialog):
         self.finalize_button.setVisible(not final)
         self.discard_button.setVisible(not final)
         self.amend_button.setVisible(final)
-        self.state.setText(
-            self.tr("Saved as a draft on this computer; nothing is sent until it is finalized.")
-            if not final
-            else ""
-        )
+        if not detail.stored:
+            self.state.setText(
+                self.tr("Nothing is saved until you enter something; closing now keeps nothing.")
+            )
+        else:
+            self.state.setText(
+                self.tr("Saved as a draft on this computer; nothing is sent until it is finalized.")
+                if not final
+                else ""
+            )
 
     def has_unsaved_changes(self) -> bool:
         return self._dirty or self._saving
@@ -160,21 +182,32 @@ class VisitDialog(QDialog):
         if self._saving:
             self._again = True
             return
+        draft = self.form.draft()
+        if not self.detail.stored and draft == self.detail.draft:
+            # Changed and changed back: still nothing to keep.
+            self._dirty = False
+            if then is not None:
+                then()
+            return
         self._saving = True
         self._dirty = False
-        draft = self.form.draft()
         visit_id, version = self.detail.id, self.detail.line.version
+        prospect_id = self.detail.line.prospect_id
+        stored = self.detail.stored
         self.state.setText(self.tr("Saving…"))
+
+        def store() -> VisitDetail:
+            if stored:
+                return self.service.save_draft(visit_id, draft, expected_version=version)
+            return self.service.record(prospect_id, draft, visit_id)
+
         self.ui.tasks.write(
-            self,
-            lambda: self.service.save_draft(visit_id, draft, expected_version=version),
-            lambda detail: self._saved(detail, then),
-            self._save_failed,
+            self, store, lambda detail: self._saved(detail, then), self._save_failed
         )
 
     def _saved(self, detail: VisitDetail, then: Callable[[], None] | None) -> None:
         self._saving = False
-        self.detail = replace(self.detail, line=detail.line, draft=detail.draft)
+        self.detail = replace(self.detail, line=detail.line, draft=detail.draft, stored=True)
         self.state.setText(
             self.tr("Draft saved at {time}").format(
                 time=fmt.moment(detail.updated_at, self.ui.zone)
@@ -262,6 +295,13 @@ class VisitDialog(QDialog):
         self.form.amend_reason.setFocus()
 
     def discard(self) -> None:
+        if not self.detail.stored:
+            # Nothing was kept yet: nothing to delete.
+            self.timer.stop()
+            self._dirty = False
+            self._closing = True
+            self.close()
+            return
         answer = QMessageBox.question(
             self,
             self.tr("Delete draft"),

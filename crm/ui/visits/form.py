@@ -59,6 +59,15 @@ def pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
+def _fit_rows(view: QListWidget) -> None:
+    """Tall enough for every row, with no scroll bars of its own: the dialog's one scroll
+    area around the form scrolls."""
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    rows = sum(max(view.sizeHintForRow(n), 0) for n in range(view.count()))
+    view.setFixedHeight(rows + 2 * view.frameWidth() + 2)
+
+
 def _text_box(parent: QWidget, lines: int = 3) -> QPlainTextEdit:
     box = QPlainTextEdit(parent)
     box.setTabChangesFocus(True)
@@ -88,8 +97,9 @@ class VisitForm(QWidget):
         columns.setSpacing(14)
         left = QVBoxLayout()
         right = QVBoxLayout()
-        columns.addLayout(left, 3)
-        columns.addLayout(right, 2)
+        # Halves: the checklist's and the due-diligence items' sentences need the room.
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
 
         # -- the visit ----------------------------------------------------------------------
         visit = self._group(self.tr("The visit"), left)
@@ -216,8 +226,9 @@ class VisitForm(QWidget):
                 row.setData(Qt.ItemDataRole.UserRole, item.code)
                 row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
                 row.setCheckState(Qt.CheckState.Unchecked)
+        _fit_rows(self.dd_list)
         dd_layout.addWidget(self.dd_list)
-        right.addWidget(dd_box, 2)
+        right.addWidget(dd_box)
         self.widgets["due_diligence"] = self.dd_list
 
         # -- checklist ---------------------------------------------------------------------
@@ -225,7 +236,8 @@ class VisitForm(QWidget):
         check_layout = QVBoxLayout(check_box)
         self.checklist = ChecklistEditor(check_box)
         check_layout.addWidget(self.checklist)
-        right.addWidget(check_box, 3)
+        right.addWidget(check_box)
+        right.addStretch(1)
         self.widgets["checklist_items"] = self.checklist
 
         for signal in (
