@@ -839,6 +839,10 @@ Create a new, empty book there?</source>
         <source>Settings:</source>
         <translation>设置文件：</translation>
     </message>
+    <message>
+        <source>Device token:</source>
+        <translation>设备令牌：</translation>
+    </message>
 </context>
 <context>
     <name>StageColumn</name>

@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm.services.sync import SyncStatus
 from crm.ui.common.i18n import system_language
 from crm.ui.common.settings import LANGUAGE_SYSTEM, AppSettings
+from crm.ui.sync.connection import token_place
 
 # Language names are written in their own language, as every program does.
 LANGUAGE_NAMES = {"zh_CN": "中文（简体）", "en": "English"}
@@ -30,6 +32,7 @@ class SettingsDialog(QDialog):
         db_path: str,
         current_language: str,
         parent: QWidget | None = None,
+        sync_status: SyncStatus | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
@@ -69,6 +72,13 @@ class SettingsDialog(QDialog):
         stored.setWordWrap(True)
         stored.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         where.addRow(self.tr("Settings:"), stored)
+        if sync_status is not None:
+            # Where this computer's head-office token is: the keyring, or a private file.
+            token = QLabel(token_place(sync_status), where_box)
+            token.setObjectName("tokenPlace")
+            token.setWordWrap(True)
+            token.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            where.addRow(self.tr("Device token:"), token)
         layout.addWidget(where_box)
         layout.addStretch(1)
 

@@ -227,7 +227,11 @@ class MainWindow(QMainWindow):
         self.status.showMessage(text, 6000)
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.ui.settings, str(self.ui.db_path), self.language, self)
+        # The sync status the controller last read says where the device token is kept.
+        status = getattr(getattr(self.sync_controller, "last", None), "status", None)
+        dialog = SettingsDialog(
+            self.ui.settings, str(self.ui.db_path), self.language, self, sync_status=status
+        )
         self.settings_dialog = dialog
         dialog.languageChanged.connect(
             lambda _lang: self.show_message(

@@ -35,11 +35,13 @@ def install_sync(window: Any, *, start: bool = True) -> SyncController:
 
     def changed(view: SyncView) -> None:
         indicator.show_view(view)
+        page = window.pages.get(CONFLICTS_PAGE) if hasattr(window, "pages") else None
+        if page is not None and view.status is not None:
+            page.connection.show_status(view.status)
         if view.state is not None and view.state.state == "synced":
             summary = view.state.summary
             if summary is not None and (summary.pulled or summary.removed or summary.rejected):
                 window.ui.events.prospectsChanged.emit([])
-            page = window.pages.get(CONFLICTS_PAGE) if hasattr(window, "pages") else None
             if page is not None:
                 page.view.reload()
 

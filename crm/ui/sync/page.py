@@ -1,4 +1,5 @@
-"""The conflicts page in the main window's navigation."""
+"""The sync page in the main window's navigation: which head office, as whom, where the
+device token is kept, and the conflicts."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from crm.ui.common.context import UiContext
 from crm.ui.shell.page import Page
 from crm.ui.sync.conflicts import ConflictsView
+from crm.ui.sync.connection import ConnectionPanel
 
 
 class ConflictsPage(Page):
@@ -17,9 +19,12 @@ class ConflictsPage(Page):
         super().__init__(ui, parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
+        self.ui = ui
+        self.connection = ConnectionPanel(self)
         self.view = ConflictsView(ui.services.sync, ui.tasks, self)
         self.view.changed.connect(lambda: ui.events.prospectsChanged.emit([]))
-        layout.addWidget(self.view)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.connection)
 
     @staticmethod
     def title() -> str:
@@ -27,3 +32,4 @@ class ConflictsPage(Page):
 
     def start(self) -> None:
         self.view.reload()
+        self.ui.tasks.read(self, self.ui.services.sync.status, self.connection.show_status)
