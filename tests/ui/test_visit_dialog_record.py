@@ -112,9 +112,11 @@ def test_the_visit_list_follows_each_save_and_the_finalize_at_once(
     qtbot.waitUntil(lambda: dialog.detail.is_final, timeout=5000)
     final = rm_ui.services.visits.get(dialog.detail.id)
     qtbot.waitUntil(
-        lambda: panel.history.count() == 1
-        and final.line.purpose in panel.history.item(0).text()
-        and panel.last_contact.text() != panel.tr("never"),
+        lambda: (
+            panel.history.count() == 1
+            and final.line.purpose in panel.history.item(0).text()
+            and panel.last_contact.text() != panel.tr("never")
+        ),
         timeout=3000,
     )
     assert visit_rows(book) == 1
