@@ -20,8 +20,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
+from crm.domain.attachments import hashes_text
 from crm.domain.errors import DomainError, Message
 from crm.domain.prospect import FieldError
 
@@ -331,15 +332,24 @@ def canonical(record: Mapping[str, object]) -> str:
     return canonical_values([record[name] for name in HASHED_FIELDS])
 
 
-def chain_hash_values(values: Sequence[object], prev_hash: str) -> str:
-    """SHA-256 of the previous record's hash and this record's canonical content."""
+def chain_hash_values(
+    values: Sequence[object], prev_hash: str, attachments: Iterable[str] | str = ""
+) -> str:
+    """SHA-256 of the previous record's hash and this record's canonical content, then the
+    SHA-256 of each file the record holds (sorted; a record without files hashes as before
+    files could be attached, so earlier chains still check)."""
     digest = hashlib.sha256(f"{CHAIN_VERSION}\n{prev_hash}\n".encode())
     digest.update(canonical_values(values).encode())
+    if files := hashes_text(attachments):
+        digest.update(f"\x1eattachments\x1f{files}".encode())
     return digest.hexdigest()
 
 
 def chain_hash(record: Mapping[str, object], prev_hash: str) -> str:
-    return chain_hash_values([record[name] for name in HASHED_FIELDS], prev_hash)
+    """The hash of a record given by field name (``attachments``: its files' hashes)."""
+    value = record.get("attachments") or ""
+    files = value if isinstance(value, str) else [str(h) for h in cast(Iterable[object], value)]
+    return chain_hash_values([record[name] for name in HASHED_FIELDS], prev_hash, files)
 
 
 class ChainProblem(StrEnum):

@@ -18,6 +18,7 @@ from crm.services.users import UserService
 from crm.store.migrate import OpenReport, open_database
 
 if TYPE_CHECKING:
+    from crm.services.attachments import AttachmentService
     from crm.services.calendar_export import CalendarExportService
     from crm.services.imports.service import ImportService
     from crm.services.loans import LoanService
@@ -62,6 +63,12 @@ class Services:
         from crm.services.visits import VisitService
 
         return VisitService(self.ctx)
+
+    @cached_property
+    def attachments(self) -> AttachmentService:
+        from crm.services.attachments import AttachmentService
+
+        return AttachmentService(self.ctx)
 
     @cached_property
     def today(self) -> TodayService:

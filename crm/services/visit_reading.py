@@ -28,7 +28,7 @@ from crm.domain.visits import (
 )
 from crm.services import visit_rules
 from crm.services.context import Context, NotFound
-from crm.store import user_queries, visit_queries
+from crm.store import attachment_queries, user_queries, visit_queries
 from crm.store.unit_of_work import Session
 from crm.store.visit_queries import ArchiveEntry, VisitedProspect, VisitRecord
 
@@ -393,8 +393,11 @@ class VisitReading:
             conn = s.connection()
             current: str | None = None
             chain: list[dict[str, object]] = []
+            # The hashes of the files each record holds, of the bytes as they are now.
+            files = attachment_queries.held_hashes(conn)
             for raw in visit_queries.finalized_in_chain_order(conn, HASHED_FIELDS):
                 row = dict(zip(names, raw, strict=True))
+                row["attachments"] = files.get(str(row["id"]), "")
                 if row["prospect_id"] != current:
                     findings.extend(verify_chain(chain))
                     chains += 1 if chain else 0

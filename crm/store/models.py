@@ -278,6 +278,7 @@ class OutboxOp(Base):
 # Feature tables live in their own modules; importing them here puts them in the metadata
 # that Alembic and the schema test compare against.
 from crm.store import (  # noqa: E402, F401
+    models_attachments,
     models_import,
     models_products,
     models_sync,

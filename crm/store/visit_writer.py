@@ -31,7 +31,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, object_session
 
 from crm.domain.ids import new_id
 from crm.domain.visits import (
@@ -44,6 +44,7 @@ from crm.domain.visits import (
     codes_text,
 )
 from crm.domain.wire import encode, wire
+from crm.store import attachment_queries, attachment_writer
 from crm.store import outbox as _outbox
 from crm.store.models import Prospect
 from crm.store.models_visit import ChecklistTick, Visit
@@ -72,8 +73,12 @@ RESCHEDULED: Final = ("visit_on", "kind", "start_time", "place", "purpose", "com
 
 
 def hashed_record(v: Visit) -> dict[str, object]:
-    """The fields of a record its hash covers, by name."""
-    return {name: getattr(v, name) for name in HASHED_FIELDS}
+    """The fields of a record its hash covers, by name, and the hashes of its files (when
+    it holds some)."""
+    record: dict[str, object] = {name: getattr(v, name) for name in HASHED_FIELDS}
+    if files := attachment_queries.hashes_of_visit(object_session(v), v.id):
+        record["attachments"] = files
+    return record
 
 
 def plan_payload(v: Visit) -> dict[str, Any]:
@@ -301,6 +306,7 @@ class VisitWriter:
         s.flush()
         kind = "amend" if v.amends_id else "finalize"
         self._queue("visit", v.id, kind, final_payload(v), base)
+        attachment_writer.queue_with_record(s, v.id, self._queue)
         self._tick(v)
         p = s.get(Prospect, v.prospect_id)
         assert p is not None  # a visit's prospect exists (foreign key)
