@@ -15,17 +15,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib import textsplit as _textsplit
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, TableStyle
+from reportlab.platypus import paragraph as _paragraph
 
 from crm.reports.fonts import MONO, SANS, register_fonts
 
 # Paragraphs look their font up when made, before any document is built.
 register_fonts()
+
+# Chinese punctuation never starts a line (it hangs at the end of the one before): ReportLab
+# knows the Japanese marks only, and a line starting with "，" is a typesetting error.
+_NO_LINE_START = "，；：！？、。）》」』】〕”’…"
+for _module in (_paragraph, _textsplit):
+    if _NO_LINE_START[0] not in _module.ALL_CANNOT_START:
+        _module.ALL_CANNOT_START += _NO_LINE_START
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 18 * mm
@@ -224,6 +233,17 @@ class Styles:
     header_right = _style(
         "header_right", fontSize=8.5, leading=12, textColor=colors.white, alignment=TA_RIGHT
     )
+    long_label = _style(
+        "long_label",
+        fontSize=8.5,
+        leading=12,
+        textColor=MUTED,
+        backColor=SHADE,
+        borderPadding=(2, 3, 2, 3),
+        spaceBefore=5,
+        spaceAfter=3,
+    )
+    long_value = _style("long_value", leftIndent=3, spaceAfter=2)
     mono = _style("mono", fontName=MONO, fontSize=7.5, leading=10.5, wordWrap=None)
     notice = _style(
         "notice",

@@ -55,6 +55,8 @@ class ProspectSummary:
     registered_capital_fen: int | None
     sources: tuple[str, ...] = ()
     contacts: tuple[ContactLine, ...] = ()
+    # Said when the customer was removed from the book (its records are kept).
+    archived: str = ""
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,30 @@ def _status_text(status: str, t: ReportText) -> str:
 # -- building blocks ------------------------------------------------------------------------------
 
 
+# A value longer than this is printed as paragraphs under its label, not in a table cell: a
+# table row never splits across pages, and a record's text may run to 4,000 characters.
+LONG_VALUE = 360
+
+
+def _pairs(pairs: Sequence[tuple[str, str]], columns: int = 2) -> list[Flowable]:
+    """Label/value pairs as tables, with any long value as paragraphs that may run onto the
+    next page."""
+    flow: list[Flowable] = []
+    pending: list[tuple[str, str]] = []
+    for label, value in pairs:
+        if len(value) <= LONG_VALUE:
+            pending.append((label, value))
+            continue
+        if pending:
+            flow.append(_pairs_table(pending, columns))
+            pending = []
+        flow.append(Paragraph(markup(label), Styles.long_label))
+        flow.extend(Paragraph(markup(part), Styles.long_value) for part in value.split("\n"))
+    if pending:
+        flow.append(_pairs_table(pending, columns))
+    return flow
+
+
 def _pairs_table(pairs: Sequence[tuple[str, str]], columns: int = 2) -> Table:
     """Label/value pairs, ``columns`` pairs to a row; a long value gets a row to itself."""
     rows: list[list[Flowable | str]] = []
@@ -216,7 +240,10 @@ def _prospect_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
         (t.tr("Source lists"), "、".join(p.sources) if t.chinese else ", ".join(p.sources)),
         (t.tr("Address"), p.address),
     ]
-    flow: list[Flowable] = [*heading(t.tr("Customer")), _pairs_table(pairs)]
+    flow: list[Flowable] = [*heading(t.tr("Customer"))]
+    if p.archived:
+        flow.append(Paragraph(markup(p.archived), Styles.notice))
+    flow.extend(_pairs(pairs))
     if p.contacts:
         header = [t.tr("Contact"), t.tr("Title"), t.tr("Phone")]
         rows = [[c.name, c.title, c.phone] for c in p.contacts]
@@ -249,7 +276,7 @@ def _record_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
         (t.tr("Record created"), t.moment(v.created_at)),
         (t.tr("Last saved"), t.moment(v.updated_at)),
     ]
-    return [*heading(t.tr("Visit record")), _pairs_table(pairs)]
+    return [*heading(t.tr("Visit record")), *_pairs(pairs)]
 
 
 def _mark(item: CheckedItem, t: ReportText) -> Paragraph:
@@ -476,15 +503,15 @@ def _next_steps_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
         (t.tr("Next steps"), v.next_steps),
         (t.tr("Next visit on"), t.day(v.next_visit_on)),
     ]
-    return [*heading(t.tr("Next steps")), _pairs_table(pairs, columns=1)]
+    return [*heading(t.tr("Next steps")), *_pairs(pairs, columns=1)]
 
 
 def _amendments_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
     v = data.visit
     flow: list[Flowable] = list(heading(t.tr("Amendments")))
     if v.amends_id:
-        flow.append(
-            _pairs_table(
+        flow.extend(
+            _pairs(
                 [
                     (t.tr("This record amends"), v.amends_id),
                     (t.tr("Reason for the amendment"), v.amend_reason),

@@ -304,15 +304,18 @@ class ReportService:
         reasons = {
             a.id: visits.get(a.id).draft.amend_reason for a in detail.amendments if a.id != visit_id
         }
-        prospect = ProspectService(self.ctx).get(detail.line.prospect_id)
+        # A customer removed from the book (deleted, merged) is read from its archive entry:
+        # its finalized records outlive it, and so do their reports.
+        archive = detail.archive
+        prospect = None if archive else ProspectService(self.ctx).get(detail.line.prospect_id)
         now = self.ctx.now().astimezone(self.ctx.zone)
         with self.ctx.db.reading() as s:
             actor = self._actor_name(s)
-            rm_id = detail.line.rm_id or prospect.rm_id
+            rm_id = detail.line.rm_id or (prospect.rm_id if prospect else None)
             team = report_queries.team_of_user(s, rm_id) if rm_id else None
             district = (
                 report_queries.district_names(s, prospect.district_code)
-                if prospect.district_code
+                if prospect is not None and prospect.district_code
                 else None
             )
             template = visit_rules.checklists(s)
@@ -321,6 +324,12 @@ class ReportService:
         if show_identifiers:
             disclosure = self._disclose("visit_report", visit_id, actor, now)
         mask = (lambda text: text) if show_identifiers else mask_identifiers
+        if prospect is not None:
+            summary = self._prospect(prospect, district, t, mask)
+            pre_assessment: PreAssessment | None = self._pre_assessment(prospect.id, t)
+        else:
+            summary = self._archived(detail, team.user_name if team else "", t, mask)
+            pre_assessment = None
         draft = detail.draft
         covered_here = set(draft.checklist_items)
         checklist = tuple(
@@ -341,14 +350,14 @@ class ReportService:
             letterhead=Letterhead(
                 letterhead_bank(t.lang), (team.branch or team.team_name) if team else ""
             ),
-            prospect=self._prospect(prospect, district, t, mask),
+            prospect=summary,
             visit=self._record(detail, reasons, t, mask),
             due_diligence=_due_diligence(draft, t),
             checklist=checklist,
             chain=chain,
             generated_at=now,
             generated_by=actor,
-            pre_assessment=self._pre_assessment(prospect.id, t),
+            pre_assessment=pre_assessment,
             photos=tuple(self._photos(visit_id)) if self._photos is not None else (),
             disclosure=disclosure,
         )
@@ -406,6 +415,33 @@ class ReportService:
             registered_capital_fen=p.registered_capital_fen,
             sources=tuple(sources),
             contacts=tuple(ContactLine(c.name, c.title, mask(c.phone)) for c in p.contacts),
+        )
+
+    def _archived(
+        self, d: VisitDetail, rm_name: str, t: ReportText, mask: Callable[[str], str]
+    ) -> ProspectSummary:
+        a = d.archive
+        assert a is not None
+        stages = {s.code: resources.label(s, t.lang) for s in resources.stage_labels()}
+        return ProspectSummary(
+            name=a.name,
+            uscc=a.uscc or "",
+            kind="",
+            owner_name=a.owner_name,
+            phone="",
+            address=mask(a.address),
+            district="",
+            industry="",
+            stage=stages.get(a.stage, a.stage),
+            rm_name=rm_name,
+            established_on=None,
+            registered_capital_fen=None,
+            archived=t.tr(
+                "This customer was removed from the book on {day} ({reason}); its finalized "
+                "records are kept.",
+                day=t.day(a.archived_at.astimezone(self.ctx.zone).date()),
+                reason=a.reason or "—",
+            ),
         )
 
     def _record(
