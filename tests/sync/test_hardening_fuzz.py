@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ from crm.domain.clock import utcnow
 from crm.domain.ids import new_id
 from crm.headoffice.models import Device as HoDevice
 from crm.headoffice.models import HoUser, Record
+from crm.headoffice.openapi import build_openapi
 from crm.sync import protocol as P
 from tests.sync.harness import PASSWORD, Device, Server, Team
 
@@ -142,8 +144,36 @@ def target(server: Server, people: Team) -> Iterator[Target]:
     print(f"\nfuzz: sent {dict(t.sent)}; answers {answers}; ops {dict(t.ops)}")
 
 
-ENTITIES = ["prospect", "contact", "loan", "visit", "checklist_tick", "prospect_fact"]
-KINDS = ["create", "update", "stage", "assign", "claim", "delete", "plan", "finalize", "set"]
+def _from_document() -> tuple[list[str], list[str], list[str]]:
+    """The entities, op kinds and payload fields head office's OpenAPI document names (so
+    an op kind added to the protocol is fuzzed too), with a few it must never take."""
+    schemas = build_openapi()["components"]["schemas"]
+    entities, kinds, keys = {"widget", "team", "user"}, {"update", "reschedule"}, set()
+    for variant in schemas["PushRequest"]["properties"]["ops"]["items"]["anyOf"]:
+        props = variant["allOf"][1]["properties"]
+        for part, found in (("entity", entities), ("kind", kinds)):
+            schema = props[part]
+            found.update([schema["const"]] if "const" in schema else schema.get("enum", []))
+            found.update(schema.get("not", {}).get("enum", []))
+        for name in re.findall(r"#/components/schemas/(\w+)", json.dumps(props["payload"])):
+            keys.update(schemas[name].get("properties", {}))
+    keys |= {"fields", "owner_id", "team_id", "pool", "deleted", "version", "uscc"}
+    return sorted(entities), sorted(kinds), sorted(keys)
+
+
+# What the document names, and (drawn as often) the part of it that reaches stored records.
+ENTITIES, KINDS, PAYLOAD_KEYS = _from_document()
+CORE_ENTITIES = ["prospect", "contact", "loan", "visit", "checklist_tick", "prospect_fact"]
+CORE_KINDS = ["create", "update", "stage", "assign", "claim", "delete", "plan", "finalize", "set"]
+CORE_KEYS = ["name", "stage", "rm_id", "uscc", "registered_capital_fen", "established_on"]
+CORE_KEYS += ["fields", "from", "to", "reason_code", "prospect_id", "amount_fen", "rate_bp"]
+CORE_KEYS += ["start_date", "maturity_date", "owner_id", "team_id", "status", "visit_on"]
+
+
+def _either(core: list[str], every: list[str]) -> st.SearchStrategy[str]:
+    return st.one_of(st.sampled_from(core), st.sampled_from(every))
+
+
 FIELDS = [
     "op_id",
     "entity",
@@ -154,37 +184,16 @@ FIELDS = [
     "created_at",
     "base_version",
 ]
-PAYLOAD_KEYS = [
-    "name",
-    "stage",
-    "rm_id",
-    "uscc",
-    "registered_capital_fen",
-    "established_on",
-    "fields",
-    "from",
-    "to",
-    "reason_code",
-    "prospect_id",
-    "amount_fen",
-    "rate_bp",
-    "start_date",
-    "maturity_date",
-    "owner_id",
-    "team_id",
-    "status",
-    "visit_on",
-]
 
 
 @st.composite
 def mutated_op(draw: st.DrawFn, target: Target) -> dict[str, Any]:
-    entity = draw(st.sampled_from(ENTITIES))
+    entity = draw(_either(CORE_ENTITIES, ENTITIES))
     key = draw(st.sampled_from([target.pid, target.vid, new_id(), "x" * 200]))
     payload: dict[str, Any] = {"prospect_id": target.pid, "name": "佛山市某厂"}
-    for name in draw(st.lists(st.sampled_from(PAYLOAD_KEYS), max_size=4)):
+    for name in draw(st.lists(_either(CORE_KEYS, PAYLOAD_KEYS), max_size=4)):
         payload[name] = draw(hostile_json)
-    op = target.op(entity, key, draw(st.sampled_from(KINDS)), payload)
+    op = target.op(entity, key, draw(_either(CORE_KINDS, KINDS)), payload)
     for name in draw(st.lists(st.sampled_from(FIELDS), max_size=2)):
         op[name] = draw(hostile_json)
     return op
