@@ -53,8 +53,6 @@ from crm.services.visit_reading import VisitDetail
 from crm.store import report_queries, user_queries
 from crm.store.unit_of_work import Session
 
-# What a caller gives to receive the photos of a visit (the attachment store's reader).
-PhotoSource = Callable[[str], Sequence[Photo]]
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
@@ -126,10 +124,8 @@ def letterhead_bank(lang: str) -> str:
 class ReportService:
     """Visit and pipeline reports over one book."""
 
-    def __init__(self, ctx: Context, photos: PhotoSource | None = None) -> None:
+    def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        # Until a visit can hold attachments there are no photos to show.
-        self._photos = photos
 
     # -- visit reports ------------------------------------------------------------------------
 
@@ -358,9 +354,32 @@ class ReportService:
             generated_at=now,
             generated_by=actor,
             pre_assessment=pre_assessment,
-            photos=tuple(self._photos(visit_id)) if self._photos is not None else (),
+            photos=self._photos(visit_id, t),
             disclosure=disclosure,
         )
+
+    def _photos(self, visit_id: str, t: ReportText) -> tuple[Photo, ...]:
+        """The record's photos as thumbnails: their previews, when taken (or attached), and
+        their caption after what they show."""
+        from crm.services.attachments import AttachmentService
+
+        kinds = {
+            "premises": t.tr("Premises"),
+            "signboard": t.tr("Signboard"),
+            "licence": t.tr("Business licence"),
+            "authorisation": t.tr("Signed authorisation"),
+            "other": t.tr("Other"),
+        }
+        photos = []
+        for image in AttachmentService(self.ctx).images_for_visit(visit_id):
+            what = kinds.get(image.kind, image.kind)
+            sep = "：" if t.chinese else ": "
+            caption = f"{what}{sep}{image.caption}" if image.caption else what
+            taken = image.taken_at
+            if taken is not None and taken.tzinfo is not None:
+                taken = taken.astimezone(self.ctx.zone)
+            photos.append(Photo(image.image, taken, caption))
+        return tuple(photos)
 
     def _actor_name(self, s: Session) -> str:
         if self.ctx.actor_id is None:

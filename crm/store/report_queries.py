@@ -9,6 +9,7 @@ one small row per report printed so, readable later by whoever audits the book.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,8 +19,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm.store import meta
+from crm.domain.attachments import hashes_text
+from crm.store import attachment_queries, meta
 from crm.store.models import AppMeta, District, Prospect, Team, User
+from crm.store.models_attachments import VisitAttachment
 from crm.store.models_visit import Visit
 
 DISCLOSURE_PREFIX = "disclosure."
@@ -51,15 +54,33 @@ def district_names(s: Session, code: str) -> tuple[str, str] | None:
 
 
 def chain_rows(s: Session, prospect_id: str, columns: Sequence[str]) -> list[dict[str, Any]]:
-    """One prospect's finalized records in finalizing order, each with ``columns`` and its
-    content and previous hashes (what crm.domain.visits.verify_chain reads)."""
+    """One prospect's finalized records in finalizing order, each with ``columns``, its
+    content and previous hashes, and the hashes of its files computed again from the bytes
+    this book holds (a file not on this computer counts by the hash its record gives), as
+    ``crm visits verify`` checks them: what crm.domain.visits.verify_chain reads."""
     names = [*columns, "content_hash", "prev_hash"]
     stmt = (
         select(*(getattr(Visit, n) for n in names))
         .where(Visit.prospect_id == prospect_id, Visit.status == "final")
         .order_by(Visit.finalized_at, Visit.id)
     )
-    return [dict(zip(names, row, strict=True)) for row in s.execute(stmt)]
+    rows = [dict(zip(names, row, strict=True)) for row in s.execute(stmt)]
+    files: dict[str, list[str]] = {}
+    ids = [str(r["id"]) for r in rows]
+    if ids:
+        links = s.execute(
+            select(VisitAttachment.visit_id, VisitAttachment.sha256).where(
+                VisitAttachment.visit_id.in_(ids)
+            )
+        )
+        for visit_id, sha in links:
+            data = attachment_queries.content(s, sha)
+            files.setdefault(visit_id, []).append(
+                sha if data is None else hashlib.sha256(data).hexdigest()
+            )
+    for row in rows:
+        row["attachments"] = hashes_text(files.get(str(row["id"]), []))
+    return rows
 
 
 def recorded_visit_ids(

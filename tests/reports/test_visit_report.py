@@ -272,6 +272,21 @@ def test_a_long_visit_with_many_items_and_photos_runs_onto_numbered_pages(
             assert ink_share(png) > 0.01, png.name
 
 
+def test_the_records_photos_show_as_thumbnails_and_its_files_keep_the_chain_intact(
+    services: Services, recorded: Recorded
+) -> None:
+    visit = services.visits.start_record(recorded.prospect, TODAY)
+    services.attachments.attach_bytes(
+        visit.id, _photo((30, 120, 60)), filename="厂房.jpg", kind="premises", caption="厂房外观"
+    )
+    services.visits.finalize(visit.id, complete(TODAY))
+    data = services.reports.visit_pdf(visit.id, lang="zh_CN")
+    text = _text(data)
+    assert "经营场所：厂房外观" in text
+    assert image_count(data) == 1
+    assert "完整：该客户记录链共 2 条，本记录为第 2 条" in text
+
+
 @pytest.mark.skipif(not has_pdftoppm(), reason="poppler's pdftoppm is not installed")
 def test_each_page_rasterises_and_is_not_blank(
     services: Services, recorded: Recorded, tmp_path: Path
