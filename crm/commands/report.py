@@ -3,6 +3,7 @@
 crm report visit VISIT_ID -o FILE.pdf [--show-identifiers]
 crm report visits --from D --to D -o FILE.pdf|DIR [--rm USER] [--show-identifiers]
 crm report pipeline [--team T | --rm USER] --from D --to D -o FILE.pdf
+crm report samples -o DIR                  sample reports of the book, to see them
 
 Reports are in the language of the messages (--lang, else the system's). ID and phone
 numbers are partly hidden unless --show-identifiers is given, which is recorded in the book
@@ -72,6 +73,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     pipeline.add_argument("-o", "--output", required=True, help="the PDF file to write")
     pipeline.set_defaults(func=cmd_pipeline)
 
+    samples = sub.add_parser(
+        "samples",
+        parents=[common],
+        help="sample reports of a book (visits, a draft, a day, the pipelines) into a folder",
+    )
+    samples.add_argument("-o", "--output", required=True, help="the folder to write them into")
+    samples.set_defaults(func=cmd_samples)
+
 
 # -- commands -------------------------------------------------------------------------------------
 
@@ -131,6 +140,20 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
     )
     _save(data, target)
     _done(args, [target])
+    return EXIT_OK
+
+
+def cmd_samples(args: argparse.Namespace) -> int:
+    folder = Path(args.output)
+    if not folder.exists() and folder.parent.is_dir():
+        folder.mkdir()
+    _check_folder(folder)
+    services = _services(args)
+    written = []
+    for f in services.reports.samples(lang=language()):
+        _save(f.data, folder / f.name)
+        written.append(folder / f.name)
+    _done(args, written)
     return EXIT_OK
 
 

@@ -49,6 +49,7 @@ from crm.reports.text import ReportText
 from crm.services import visit_rules
 from crm.services.context import Context
 from crm.services.records import ProspectDetail
+from crm.services.users import UserService
 from crm.services.visit_reading import VisitDetail
 from crm.store import report_queries, user_queries
 from crm.store.unit_of_work import Session
@@ -268,6 +269,40 @@ class ReportService:
             product_labels=products,
             list_limit=LIST_LIMIT,
         )
+
+    # -- samples ----------------------------------------------------------------------------------
+
+    def samples(self, *, lang: str | None = None) -> list[ReportFile]:
+        """Sample reports of this book, to see what reports look like: the fullest finalized
+        visit, a draft, the visits of that visit's RM on its day in one file, and the
+        pipeline of the whole book and of each team for the month to date."""
+        lang = lang or language()
+        t = ReportText(lang)
+        with self.ctx.db.reading() as s:
+            found = report_queries.samples(s)
+        files: list[ReportFile] = []
+        for visit_id, what in ((found.final_id, "final"), (found.draft_id, "draft")):
+            if visit_id is not None:
+                files.append(
+                    ReportFile(f"visit-{what}-{t.lang}.pdf", self.visit_pdf(visit_id, lang=lang))
+                )
+        if found.final_id is not None:
+            from crm.services.visits import VisitService
+
+            line = VisitService(self.ctx).get(found.final_id).line
+            day = line.visit_on
+            if line.rm_id is not None:
+                [batch] = self.visits_pdf(day, day, rm_ids=[line.rm_id], lang=lang)
+                files.append(ReportFile(f"visits-{day.isoformat()}-{t.lang}.pdf", batch.data))
+        today = self.ctx.today()
+        start = today.replace(day=1)
+        files.append(
+            ReportFile(f"pipeline-book-{t.lang}.pdf", self.pipeline_pdf(start, today, lang=lang))
+        )
+        for n, team in enumerate(UserService(self.ctx).teams(), 1):
+            data = self.pipeline_pdf(start, today, team=team.id, lang=lang)
+            files.append(ReportFile(f"pipeline-team{n}-{t.lang}.pdf", data))
+        return files
 
     def disclosures(self) -> list[DisclosureRecord]:
         """Every report printed with identifiers in full, oldest first."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.domain.attachments import hashes_text
@@ -120,3 +120,25 @@ def disclosures(s: Session) -> list[tuple[str, dict[str, Any]]]:
         .order_by(AppMeta.key)
     )
     return [(key[len(DISCLOSURE_PREFIX) :], json.loads(value)) for key, value in rows]
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Visits worth showing as sample reports: the fullest finalized site visit, the latest
+    draft."""
+
+    final_id: str | None
+    draft_id: str | None
+
+
+def samples(s: Session) -> Samples:
+    final_id = s.scalar(
+        select(Visit.id)
+        .where(Visit.status == "final", Visit.kind == "site", Visit.amends_id.is_(None))
+        .order_by(func.length(Visit.operating_state).desc(), Visit.visit_on.desc())
+        .limit(1)
+    )
+    draft_id = s.scalar(
+        select(Visit.id).where(Visit.status == "draft").order_by(Visit.visit_on.desc()).limit(1)
+    )
+    return Samples(final_id, draft_id)

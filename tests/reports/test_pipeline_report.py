@@ -305,3 +305,17 @@ def test_long_lists_run_onto_pages_with_their_header_repeated(
     for page in with_rows:
         assert "应联系日期" in page and "逾期天数" in page
     assert "截至 2026-06-15，共有 90 户客户逾期未联系。" in "\n".join(pages)
+
+
+def test_sample_reports_of_a_book(services: Services, book: Book) -> None:
+    files = {f.name: f.data for f in services.reports.samples(lang="en")}
+    assert set(files) == {
+        "visit-final-en.pdf",
+        "visit-draft-en.pdf",
+        "visits-2026-06-10-en.pdf",
+        "pipeline-book-en.pdf",
+        "pipeline-team1-en.pdf",
+        "pipeline-team2-en.pdf",
+    }
+    assert "DRAFT" in page_texts(files["visit-draft-en.pdf"])[0]
+    assert "Team: " in page_texts(files["pipeline-team1-en.pdf"])[0]
