@@ -10,18 +10,18 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
 
-from crm.reports.document import CONTENT_WIDTH, INK, RULE, SHADE, Styles, table_style
-from crm.reports.text import DASH, markup
+from crm.reports.document import CONTENT_WIDTH, INK, RULE, SHADE, Styles, para, table_style
+from crm.reports.text import DASH
 
 
 def cell(text: str, style: ParagraphStyle = Styles.cell) -> Paragraph:
     """Plain text in a paragraph (so it wraps, Chinese included); a dash when empty."""
-    return Paragraph(markup(text) if text else DASH, style)
+    return para(text or DASH, style)
 
 
 def heading(text: str) -> list[Flowable]:
     # A heading never ends a page on its own: keep room for a few lines after it.
-    return [CondPageBreak(28 * mm), Paragraph(markup(text), Styles.heading)]
+    return [CondPageBreak(28 * mm), para(text, Styles.heading)]
 
 
 def grid(
@@ -35,7 +35,7 @@ def grid(
     take the given fractions of the page's width, those in ``right`` align right."""
     widths = [CONTENT_WIDTH * f for f in fractions]
     head = [
-        Paragraph(markup(h), Styles.header_right if i in right else Styles.header_cell)
+        para(h, Styles.header_right if i in right else Styles.header_cell)
         for i, h in enumerate(header)
     ]
     body = [

@@ -10,6 +10,7 @@ is split by hand. Page furniture is drawn when a page ends, once the page's repo
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,10 +22,18 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    TableStyle,
+)
 from reportlab.platypus import paragraph as _paragraph
 
 from crm.reports.fonts import MONO, SANS, register_fonts
+from crm.reports.text import markup
 
 # Paragraphs look their font up when made, before any document is built.
 register_fonts()
@@ -193,6 +202,27 @@ def build_pdf(story: Sequence[Flowable], *, title: str, author: str, subject: st
 
 
 # -- styles ------------------------------------------------------------------------------------
+
+
+# Characters that wrap anywhere (Han, kana, full-width forms): text holding any of them is
+# wrapped the CJK way; text without is wrapped at spaces, since ReportLab's CJK wrapping
+# also cuts Latin words ("logistic|s") when the space to break at lies early in the line.
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_latin_styles: dict[str, ParagraphStyle] = {}
+
+
+def latin(style: ParagraphStyle) -> ParagraphStyle:
+    """The style wrapping at spaces only (for text without Chinese)."""
+    found = _latin_styles.get(style.name)
+    if found is None:
+        found = ParagraphStyle(f"{style.name}_latin", parent=style, wordWrap=None)
+        _latin_styles[style.name] = found
+    return found
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """Plain text as a paragraph, wrapped as its script wants."""
+    return Paragraph(markup(text), style if _CJK.search(text) else latin(style))
 
 
 def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:

@@ -40,6 +40,7 @@ from crm.reports.document import (
     ReportStart,
     Styles,
     build_pdf,
+    para,
     table_style,
 )
 from crm.reports.model import (
@@ -122,7 +123,7 @@ def page_info(data: VisitReportData, t: ReportText, key: int) -> PageInfo:
 def visit_story(data: VisitReportData, t: ReportText, *, key: int) -> list[Flowable]:
     v = data.visit
     story: list[Flowable] = [ReportStart(page_info(data, t, key))]
-    story.append(Paragraph(markup(t.tr("Customer visit report")), Styles.title))
+    story.append(para(t.tr("Customer visit report"), Styles.title))
     status = _status_text(v.status, t)
     story.append(
         Paragraph(
@@ -174,8 +175,8 @@ def _pairs(pairs: Sequence[tuple[str, str]], columns: int = 2) -> list[Flowable]
         if pending:
             flow.append(_pairs_table(pending, columns))
             pending = []
-        flow.append(Paragraph(markup(label), Styles.long_label))
-        flow.extend(Paragraph(markup(part), Styles.long_value) for part in value.split("\n"))
+        flow.append(para(label, Styles.long_label))
+        flow.extend(para(part, Styles.long_value) for part in value.split("\n"))
     if pending:
         flow.append(_pairs_table(pending, columns))
     return flow
@@ -242,7 +243,7 @@ def _prospect_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
     ]
     flow: list[Flowable] = [*heading(t.tr("Customer"))]
     if p.archived:
-        flow.append(Paragraph(markup(p.archived), Styles.notice))
+        flow.append(para(p.archived, Styles.notice))
     flow.extend(_pairs(pairs))
     if p.contacts:
         header = [t.tr("Contact"), t.tr("Title"), t.tr("Phone")]
@@ -298,7 +299,7 @@ def _groups_section(title: str, groups: Sequence[ItemGroup], t: ReportText) -> l
     group_rows: list[int] = []
     for group in groups:
         group_rows.append(len(rows) + 1)
-        rows.append([Paragraph(markup(group.title), Styles.subheading), ""])
+        rows.append([para(group.title, Styles.subheading), ""])
         for item in group.items:
             rows.append([_mark(item, t), cell(item.text)])
     flow.append(_checked_table(t.tr("Checked"), t.tr("Item"), rows, group_rows))
@@ -309,8 +310,8 @@ def _checked_table(
     mark_header: str, item_header: str, rows: list[list[str | Flowable]], group_rows: list[int]
 ) -> Table:
     head = [
-        Paragraph(markup(mark_header), Styles.header_cell),
-        Paragraph(markup(item_header), Styles.header_cell),
+        para(mark_header, Styles.header_cell),
+        para(item_header, Styles.header_cell),
     ]
     widths = [16 * mm, CONTENT_WIDTH - 16 * mm]
     table = Table([head, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
@@ -355,7 +356,7 @@ def _checklist_section(groups: Sequence[ItemGroup], t: ReportText) -> list[Flowa
         done = sum(1 for i in group.items if i.checked or i.before is not None)
         group_rows.append(len(rows) + 1)
         title = f"{group.title} ({done}/{len(group.items)})"
-        rows.append([Paragraph(markup(title), Styles.subheading), ""])
+        rows.append([para(title, Styles.subheading), ""])
         for item in group.items:
             text = item.text
             if not item.checked and item.before is not None:
@@ -411,7 +412,7 @@ def _pre_assessment_section(pre: PreAssessment, t: ReportText) -> list[Flowable]
     flow.append(grid(header, rows, [0.46, 0.12, 0.18, 0.1, 0.14], right=(2, 3, 4)))
     if pre.warnings:
         flow.append(Spacer(1, 2 * mm))
-        flow.append(Paragraph(markup(t.tr("Warning signs")), Styles.subheading))
+        flow.append(para(t.tr("Warning signs"), Styles.subheading))
         for w in pre.warnings:
             flow.append(
                 Paragraph(f'<font color="{BAD.hexval()}">!</font> {markup(w)}', Styles.cell)
@@ -527,8 +528,7 @@ def _amendments_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
             t.tr("Reason for the amendment"),
         ]
         rows: list[list[str | Flowable]] = [
-            [Paragraph(markup(a.id), Styles.mono), t.day(a.visit_on), a.status, a.reason]
-            for a in v.amendments
+            [para(a.id, Styles.mono), t.day(a.visit_on), a.status, a.reason] for a in v.amendments
         ]
         flow += [Spacer(1, 2 * mm), grid(header, rows, [0.4, 0.14, 0.14, 0.32])]
     return flow
@@ -566,7 +566,7 @@ def _integrity_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
         colour = BAD
     status = Paragraph(f'<font color="{colour.hexval()}">{markup(word)}</font>', Styles.cell)
     rows: list[list[Flowable]] = [
-        [cell(t.tr("Record id"), Styles.label), Paragraph(markup(v.id), Styles.mono)],
+        [cell(t.tr("Record id"), Styles.label), para(v.id, Styles.mono)],
         [
             cell(t.tr("Finalized"), Styles.label),
             cell(
@@ -575,11 +575,11 @@ def _integrity_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
         ],
         [
             cell(t.tr("Record hash (SHA-256)"), Styles.label),
-            Paragraph(markup(chain.content_hash or DASH), Styles.mono),
+            para(chain.content_hash or DASH, Styles.mono),
         ],
         [
             cell(t.tr("Previous record's hash"), Styles.label),
-            Paragraph(markup(chain.prev_hash or DASH), Styles.mono),
+            para(chain.prev_hash or DASH, Styles.mono),
         ],
         [cell(t.tr("Chain check"), Styles.label), status],
     ]
