@@ -339,3 +339,18 @@ def test_a_batch_over_a_period_without_visits_says_so(services: Services) -> Non
 
     with pytest.raises(DomainError, match="no visit was recorded from 2020-01-01 to 2020-01-31"):
         services.reports.visits_pdf(date(2020, 1, 1), date(2020, 1, 31))
+
+
+def test_amendments_stay_linked_to_the_record_they_correct(
+    services: Services, recorded: Recorded
+) -> None:
+    amendment = services.visits.amend(recorded.final)
+    corrected = complete(
+        TODAY - timedelta(days=1), amend_reason="更正融资需求金额", need_amount_fen=80_000_000
+    )
+    services.visits.finalize(amendment.id, corrected)
+    original = _text(services.reports.visit_pdf(recorded.final, lang="zh_CN"))
+    assert "更正记录" in original and "更正融资需求金额" in original and amendment.id in original
+    own = _text(services.reports.visit_pdf(amendment.id, lang="zh_CN"))
+    assert "本记录更正" in own and recorded.final in own
+    assert "80.00万元" in own and "完整：该客户记录链共 2 条，本记录为第 2 条" in own
