@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
+from crm.headoffice.blobs import add_routes as add_blob_routes
 from crm.headoffice.db import Store
 from crm.headoffice.errors import ApiError
 from crm.headoffice.openapi import OPENAPI_PATH, openapi_text
@@ -257,6 +258,7 @@ def create_app(ho: HeadOffice) -> FastAPI:
             raise ApiError(403, P.E_AUTH, "only head office administrators may read this")
         return Response(document, media_type="application/json")
 
+    add_blob_routes(app, ho.blobs, ho.authenticate, ho.check_protocol)
     return app
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.domain import clock
+from crm.headoffice.blobs import HoBlob, HoBlobChunk
 from crm.headoffice.models import (
     SCHEMA_VERSION,
     SEQ_COUNTER,
@@ -254,7 +255,14 @@ def _v3_sign_in_counts(conn: Connection) -> None:
     SignInCount.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
+def _v4_blobs(conn: Connection) -> None:
+    """Schema 4: the bytes of visit records' files (crm/headoffice/blobs.py)."""
+    for table in (HoBlob.__table__, HoBlobChunk.__table__):
+        table.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v2_pool_walk,
     3: _v3_sign_in_counts,
+    4: _v4_blobs,
 }

@@ -36,6 +36,7 @@ _MODELS: tuple[type[BaseModel], ...] = (
     P.SnapshotAnswer,
     P.CountsAnswer,
     P.ErrorBody,
+    P.BlobState,
 )
 
 # Why each status is answered, and which codes it carries.
@@ -197,6 +198,121 @@ def _schemas() -> dict[str, Any]:
     return schemas
 
 
+def _blob_paths() -> dict[str, Any]:
+    """A visit record's file by SHA-256 (``?attachment=ID`` names the attachment record
+    whose scope rules it): HEAD says how much head office holds, PUT sends a chunk from
+    there, GET gives a complete file."""
+    params = [
+        _PROTOCOL,
+        {
+            "name": "sha256",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "description": "the SHA-256 of the file's bytes",
+        },
+        {
+            "name": "attachment",
+            "in": "query",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1, "maxLength": P.MAX_ID},
+            "description": "the id of an attachment record naming the file",
+        },
+    ]
+    offset = {
+        P.OFFSET_HEADER: {"schema": _COUNT, "description": "bytes held, from the start"},
+        P.COMPLETE_HEADER: {"schema": {"enum": ["0", "1"]}, "description": "hash checked"},
+    }
+
+    def refused(status: int, description: str, *codes: str) -> dict[str, Any]:
+        return {**_refusal(min(status, 413), *codes), "description": description}
+
+    missing = refused(
+        404,
+        "no such file, or an attachment record that does not name it or is out of the "
+        "device's scope",
+        P.E_NOT_FOUND,
+    )
+    return {
+        "head": {
+            "operationId": "blobState",
+            "summary": "How much of a file head office holds (where an upload goes on)",
+            "security": _TOKEN,
+            "parameters": params,
+            "responses": _answers(
+                {
+                    **_signed_in({"description": "head office's copy", "headers": offset}),
+                    404: missing,
+                }
+            ),
+        },
+        "put": {
+            "operationId": "blobPut",
+            "summary": "A chunk of a file, from where head office's copy ends",
+            "description": (
+                f"At most {P.BLOB_CHUNK} bytes, with Content-Range: bytes FIRST-LAST/TOTAL; "
+                "the last chunk completes the file, whose hash is checked (bytes that do not "
+                "hash to its name are thrown away)."
+            ),
+            "security": _TOKEN,
+            "parameters": [
+                *params,
+                {
+                    "name": "Content-Range",
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": "^bytes [0-9]+-[0-9]+/[0-9]+$"},
+                },
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+            },
+            "responses": _answers(
+                {
+                    **_signed_in(_ok("BlobState", "head office's copy after the chunk")),
+                    404: missing,
+                    409: refused(
+                        409,
+                        "the chunk does not start where head office's copy ends (its "
+                        "params say where)",
+                        P.E_BLOB_OFFSET,
+                    ),
+                    413: refused(
+                        413, "a chunk or a file larger than head office takes", P.E_TOO_LARGE
+                    ),
+                    422: refused(
+                        422,
+                        "the bytes do not hash to the file's name (thrown away), or the "
+                        "file's size is not its record's",
+                        P.E_BLOB_HASH,
+                        P.E_BAD,
+                    ),
+                }
+            ),
+        },
+        "get": {
+            "operationId": "blobGet",
+            "summary": "A complete file's bytes (from an offset with Range: bytes=N-)",
+            "security": _TOKEN,
+            "parameters": params,
+            "responses": _answers(
+                {
+                    **_signed_in(
+                        {
+                            "description": "the file's bytes",
+                            "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+                        }
+                    ),
+                    206: {"description": "the bytes from the offset asked"},
+                    404: missing,
+                    416: refused(416, "a Range other than bytes=N- within the file", P.E_BAD),
+                }
+            ),
+        },
+    }
+
+
 def build_openapi() -> dict[str, Any]:
     """The document (plain JSON data, the same on every run)."""
     api = P.API
@@ -348,6 +464,7 @@ def build_openapi() -> dict[str, Any]:
                 "responses": _answers(_signed_in(_ok("CountsAnswer", "counts per entity"))),
             }
         },
+        f"{api}/blobs/{{sha256}}": _blob_paths(),
         OPENAPI_PATH: {
             "get": {
                 "operationId": "openapi",

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from crm.headoffice.auth import Auth, check_protocol
+from crm.headoffice.blobs import Blobs
 from crm.headoffice.db import EPOCH_KEY, Store, utcnow
 from crm.headoffice.errors import ApiError, Rejected
 from crm.headoffice.pull import Pull, snapshot_parts, snapshot_probes
@@ -41,6 +42,8 @@ class HeadOffice:
         self._auth = Auth(store, clock, lambda: self.epoch)
         self._push = Push(store)
         self._pull = Pull(store, lambda: self.epoch)
+        # The files of visit records (their own endpoint: crm/headoffice/blobs.py).
+        self.blobs = Blobs(store, clock)
 
     @property
     def epoch(self) -> str:

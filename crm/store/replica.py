@@ -61,6 +61,7 @@ TABLES: dict[str, str] = {
     "checklist_tick": "checklist_ticks",
     "prospect_fact": "prospect_facts",
     "held_service": "held_services",
+    "visit_attachment": "visit_attachments",
 }
 CATALOGUE_KEY = "headoffice.catalogue"
 CRITERIA_KEY = "headoffice.criteria"
@@ -307,6 +308,9 @@ class _RowPlan:
                 bump_version=True,
                 where=f"{_qi(table.name)}.status != 'final'",
             )
+        elif entity == "visit_attachment":
+            # A file on a record never changes once it went up with the record.
+            self.sql = insert_sql(table, self.names)
         else:
             self.sql = upsert_sql(table, self.names, keep=keep)
 

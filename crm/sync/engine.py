@@ -39,6 +39,7 @@ from crm.store.sync_state import QueuedOp
 from crm.store.unit_of_work import Connection, Session
 from crm.sync import errors
 from crm.sync import protocol as P
+from crm.sync.blobs import BlobSync, FileStats
 from crm.sync.client import HeadOfficeClient, decode
 from crm.sync.local import (
     Applier,
@@ -104,6 +105,7 @@ class SyncSummary:
     pending: int = 0
     seconds: float = 0.0
     finished_at: str = ""
+    files: FileStats = field(default_factory=FileStats)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -169,6 +171,8 @@ class SyncEngine:
         self.pull_page = page or P.PULL_PAGE
         self.snapshot_page = page or P.SNAPSHOT_PAGE
         self._pinyin: threading.Thread | None = None
+        # Files' bytes of visit records, after the push and after the pull.
+        self._files = BlobSync(db, client, clock=clock, cancel=self.cancel)
 
     # -- the whole run ---------------------------------------------------------------------------
 
@@ -189,6 +193,9 @@ class SyncEngine:
         if download:
             self._pinyin = _load_pinyin()
         self._push(summary)
+        self._files.send(
+            summary.files, lambda done, total: self.progress(Progress("send", done, total))
+        )
         with self.db.reading() as s:
             has_cursor = meta_get(s, CURSOR_KEY) is not None
             resnapshot = meta_get(s, RESNAPSHOT_KEY) is not None
@@ -200,6 +207,9 @@ class SyncEngine:
             with self.db.transaction() as s:
                 put_back_indexes(s.connection())
         self._pull(summary)
+        self._files.fetch(
+            summary.files, lambda done, total: self.progress(Progress("fetch", done, total))
+        )
         self._check_counts(summary)
         with self.db.transaction() as s:
             summary.finished_at = utc_iso()

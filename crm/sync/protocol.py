@@ -80,6 +80,16 @@ MAX_PAGE: Final = 5000
 MAX_PAGE_CHARS: Final = 8 * 1024 * 1024
 # Requests larger than this are refused with 413 before they are parsed.
 MAX_BODY_BYTES: Final = 16 * 1024 * 1024
+# A file's bytes go up in chunks of this size (``PUT blobs/{sha256}`` with Content-Range), so
+# an upload cut off resumes where head office's copy ends. Head office takes no file larger
+# than MAX_BLOB_BYTES whatever a device's data allows (resources/data/attachments.json).
+BLOB_CHUNK: Final = 1024 * 1024
+MAX_BLOB_BYTES: Final = 64 * 1024 * 1024
+# What head office answers a HEAD of a file with: the bytes it holds (from the start), its
+# size when known, and whether the file is complete (its hash checked).
+OFFSET_HEADER: Final = "Upload-Offset"
+LENGTH_HEADER: Final = "Upload-Length"
+COMPLETE_HEADER: Final = "Upload-Complete"
 
 APPLIED: Final = "applied"
 DUPLICATE: Final = "duplicate"
@@ -103,6 +113,7 @@ ENTITY_ORDER: Final[dict[str, int]] = {
     "loan": 4,
     "visit": 5,
     "checklist_tick": 6,
+    "visit_attachment": 6,
     "prospect_fact": 4,
     "held_service": 4,
 }
@@ -129,6 +140,11 @@ E_BAD: Final = "bad_request"
 E_TOO_LARGE: Final = "too_large"
 E_EPOCH: Final = "epoch_changed"
 E_DEVICE_TAKEN: Final = "device_taken"
+# A file's bytes (``blobs``): not there or not the device's to see, a chunk that does not
+# start where head office's copy ends, bytes that do not hash to the file's name.
+E_NOT_FOUND: Final = "not_found"
+E_BLOB_OFFSET: Final = "blob_offset"
+E_BLOB_HASH: Final = "blob_hash"
 
 # Codes of rejected ops (a push result), shown on the conflicts page.
 R_DELETED: Final = "deleted"
@@ -650,6 +666,40 @@ class HeldServiceChange(HeldServiceFields):
     held: bool
 
 
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+BlobSize = Annotated[int, Field(gt=0, le=MAX_BLOB_BYTES)]
+AttachmentKindName = Literal["premises", "signboard", "licence", "authorisation", "other"]
+MediaType = Literal["image/jpeg", "image/png", "image/heic", "application/pdf"]
+
+
+class VisitAttachmentFields(ChildFields):
+    """A photo or document a finalized visit record holds (crm.domain.attachments): the
+    SHA-256 of its bytes (which go up through ``blobs``) and what it shows."""
+
+    visit_id: Id | None = None
+    sha256: Sha256 | None = None
+    kind: AttachmentKindName | None = None
+    caption: Annotated[str, StringConstraints(max_length=200)] | None = None
+    filename: Annotated[str, StringConstraints(max_length=255)] | None = None
+    media_type: MediaType | None = None
+    size: BlobSize | None = None
+    taken_at: IsoDateTime | None = None
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    attached_by: Id | None = None
+    created_at: IsoDateTime | None = None
+
+
+class VisitAttachmentCreate(VisitAttachmentFields):
+    """``attach``: a file on a record, sent right after the record (it never changes)."""
+
+    prospect_id: Id
+    visit_id: Id
+    sha256: Sha256
+    media_type: MediaType
+    size: BlobSize
+
+
 # The payload of each op kind a device sends about a prospect.
 PROSPECT_PAYLOADS: Final[Mapping[str, type[Payload]]] = {
     "create": ProspectCreate,
@@ -669,6 +719,7 @@ CHILD_FIELDS: Final[Mapping[str, type[ChildFields]]] = {
     "checklist_tick": ChecklistTickFields,
     "prospect_fact": ProspectFactFields,
     "held_service": HeldServiceFields,
+    "visit_attachment": VisitAttachmentFields,
 }
 CHILD_PAYLOADS: Final[Mapping[str, Mapping[str, type[ChildFields]]]] = {
     "contact": {"create": ContactCreate},
@@ -677,6 +728,7 @@ CHILD_PAYLOADS: Final[Mapping[str, Mapping[str, type[ChildFields]]]] = {
     "checklist_tick": {"tick": ChecklistTick},
     "prospect_fact": {"set": ProspectFactSet, "clear": ProspectFactSet},
     "held_service": {"add": HeldServiceChange, "remove": HeldServiceChange},
+    "visit_attachment": {"attach": VisitAttachmentCreate},
 }
 
 
@@ -776,6 +828,9 @@ ERROR_CODES: Final = (
     E_TOO_LARGE,
     E_EPOCH,
     E_DEVICE_TAKEN,
+    E_NOT_FOUND,
+    E_BLOB_OFFSET,
+    E_BLOB_HASH,
 )
 # Every code of a rejected op (and MERGED, an op applied in part).
 OP_CODES: Final = (
@@ -933,3 +988,37 @@ class ErrorBody(_Shape):
     error: str = Field(json_schema_extra={"enum": list(ERROR_CODES)})
     message: str
     params: dict[str, Any]
+
+
+# -- files' bytes (``blobs/{sha256}?attachment=ID``) -------------------------------------------
+
+
+class BlobState(_Shape):
+    """Head office's copy of a file: the bytes it holds from the start and whether it is
+    complete (all ``size`` bytes, hashing to ``sha256``)."""
+
+    sha256: str
+    size: int | None
+    received: int
+    complete: bool
+
+
+_RANGE = re.compile(r"bytes ([0-9]{1,12})-([0-9]{1,12})/([0-9]{1,12})")
+
+
+def parse_content_range(header: str | None) -> tuple[int, int, int]:
+    """(first byte, last byte, total) of a ``Content-Range: bytes FIRST-LAST/TOTAL``;
+    ValueError unless it is one, of a total within MAX_BLOB_BYTES."""
+    match = _RANGE.fullmatch((header or "").strip())
+    if match is None:
+        raise ValueError("Content-Range must be bytes FIRST-LAST/TOTAL")
+    first, last, total = (int(g) for g in match.groups())
+    if not first <= last < total:
+        raise ValueError("Content-Range: the range is not within the file")
+    if total > MAX_BLOB_BYTES:
+        raise ValueError("the file is larger than head office takes")
+    return first, last, total
+
+
+def content_range(first: int, last: int, total: int) -> str:
+    return f"bytes {first}-{last}/{total}"
