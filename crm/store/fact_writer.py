@@ -78,6 +78,59 @@ def fact_row(
     return (prospect_id, key, encode_value(value), confirmed_on, confirmed_by, updated_at)
 
 
+_INSERT_FACTS: Final = (
+    f"INSERT INTO prospect_facts ({', '.join(FACT_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)"
+)
+_UPSERT_FACTS: Final = (
+    f"{_INSERT_FACTS} ON CONFLICT (prospect_id, key) DO UPDATE SET value = excluded.value, "
+    "confirmed_on = excluded.confirmed_on, confirmed_by = excluded.confirmed_by, "
+    "updated_at = excluded.updated_at"
+)
+# Values whose stored text is also their text in a payload (`wire.encode`'s separators
+# differ from ``_ENCODER``'s only inside lists and objects).
+_SCALARS: Final = (str, int, float, bool, type(None))
+
+
+class _SetPayload:
+    """The payload of a fact's "set" op, as ``wire.encode`` makes it from the dict of
+    ``set``'s ops (keys sorted), filled into text made once for a bulk write: encoding a
+    dict per fact was a tenth of an import's time for a list with one fact column."""
+
+    def __init__(self, day: str, by: str | None, at: object) -> None:
+        # Scalars: their JSON text is the same whichever encoder makes it.
+        self._head = (
+            f'{{"confirmed_by": {encode_value(by)}, "confirmed_on": {encode_value(day)}, "key": '
+        )
+        self._at = encode_value(at)
+        self._day, self._by, self._at_value = day, by, at
+        self._keys: dict[str, str] = {}
+
+    def __call__(self, prospect_id: str, key: str, value: Any, text: str) -> str:
+        if type(value) not in _SCALARS or not _plain_id(prospect_id):
+            return encode(
+                {
+                    "prospect_id": prospect_id,
+                    "key": key,
+                    "value": value,
+                    "confirmed_on": self._day,
+                    "confirmed_by": self._by,
+                    "updated_at": self._at_value,
+                }
+            )
+        key_text = self._keys.get(key)
+        if key_text is None:
+            key_text = self._keys[key] = encode_value(key)
+        return (
+            f'{self._head}{key_text}, "prospect_id": "{prospect_id}", '
+            f'"updated_at": {self._at}, "value": {text}}}'
+        )
+
+
+def _plain_id(text: str) -> bool:
+    """Whether JSON writes this id as it is between quotes (a UUID always is)."""
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
+
+
 class FactWriter:
     """Sets and clears facts, adds and removes held services, for one unit of work: each
     change writes its row and queues its op, stamped ``now``, confirmed by ``actor_id``."""
@@ -141,51 +194,43 @@ class FactWriter:
         *,
         tick: Callable[[], str] | None = None,
         ids: Callable[[], str] = new_id,
+        new: bool = False,
     ) -> int:
         """Set (and confirm) many facts at once, as ``set`` does one prospect's: (prospect id,
         key, value in its JSON form) each; one executemany for the rows and one for their
         ops. ``tick`` is the clock of the transaction's other bulk writes (an import's
         ``ProspectWriter``), so every op of it takes the next stamp of one clock; without
-        it this writer ticks (and saves) its own. Returns how many facts were set."""
+        it this writer ticks (and saves) its own. ``new``: none of these facts is stored
+        yet (their prospects were made in this transaction), so the rows are inserted
+        plainly, which costs SQLite half of an upsert's look-up and update. Returns how
+        many facts were set."""
         if not facts:
             return 0
         clock = meta.Clock(self.session, self.now) if tick is None else None
         next_stamp = clock.tick if clock is not None else tick
         assert next_stamp is not None
         now_text = self.now.astimezone(UTC).isoformat(timespec="microseconds")
-        day, by, at = confirmed_on.isoformat(), self.actor_id, wire(self.now)
+        day, by = confirmed_on.isoformat(), self.actor_id
+        payload = _SetPayload(day, by, wire(self.now))
         rows: list[tuple[Any, ...]] = []
         ops: list[tuple[Any, ...]] = []
         for prospect_id, key, value in facts:
-            rows.append(fact_row(prospect_id, key, value, day, by, now_text))
-            body = {
-                "prospect_id": prospect_id,
-                "key": key,
-                "value": value,
-                "confirmed_on": day,
-                "confirmed_by": by,
-                "updated_at": at,
-            }
+            text = encode_value(value)
+            rows.append((prospect_id, key, text, day, by, now_text))
             ops.append(
                 (
                     ids(),
                     FACT_ENTITY,
-                    fact_key(prospect_id, key),
+                    f"{prospect_id}/{key}",
                     "set",
-                    encode(body),
+                    payload(prospect_id, key, value, text),
                     None,
                     next_stamp(),
                     now_text,
                 )
             )
         conn = self.session.connection()
-        conn.exec_driver_sql(
-            f"INSERT INTO prospect_facts ({', '.join(FACT_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (prospect_id, key) DO UPDATE SET value = excluded.value, "
-            "confirmed_on = excluded.confirmed_on, confirmed_by = excluded.confirmed_by, "
-            "updated_at = excluded.updated_at",
-            rows,
-        )
+        conn.exec_driver_sql(_INSERT_FACTS if new else _UPSERT_FACTS, rows)
         outbox.insert_many(conn, ops)
         if clock is not None:
             clock.save()

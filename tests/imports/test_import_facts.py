@@ -20,6 +20,7 @@ from crm.services.container import Services, open_services
 from crm.services.imports.prepare import vocabulary
 from crm.services.imports.service import ImportRequest, ImportService
 from crm.services.imports.undo import UndoRefused
+from crm.store.fact_writer import FactWriter
 
 SOURCE = "park"
 FACT_HEADERS = [
@@ -311,3 +312,97 @@ def test_a_large_file_cleaned_by_the_worker_imports_the_facts_too(
     assert len(fact_ops(services.db_path)) == 40 * 4
     in_worker.undo(result.batch_id or "")
     assert fact_ops(services.db_path) == []
+
+
+def test_a_bulk_set_queues_the_very_op_that_setting_one_fact_does(services: Services) -> None:
+    """An import's facts go through FactWriter.set_many, which fills its ops' payloads
+    from text made once per write; each must be byte for byte the payload `set` encodes
+    from a dict (head office hashes pushes), whatever the value: text with quotes,
+    backslashes and Chinese, numbers, flags, nothing, a list, an object."""
+    pid = services.prospects.find_by_uscc(KNOWN_USCC)
+    assert pid is not None
+    values: dict[str, object] = {
+        "annual_invoicing": 8_200_000,
+        "customer_rating": -0.0,
+        "green": True,
+        "note_text": 'say "hi" \\ 你好',
+        "nothing": None,
+        "a_list": [1, "x"],
+        "an_object": {"b": 1, "a": [2, 3.5]},
+    }
+    ctx = services.ctx
+    with ctx.db.transaction() as s:
+        writer = FactWriter(s, ctx.now(), ctx.actor_id)
+        count = writer.set_many([(pid, k, v) for k, v in values.items()], ctx.today())
+        writer.set(pid, values, ctx.today())
+    assert count == len(values)
+    conn = raw_connect(services.db_path)
+    try:
+        payloads = conn.execute(
+            "SELECT entity_id, payload FROM outbox WHERE entity = 'prospect_fact' ORDER BY hlc"
+        ).fetchall()
+    finally:
+        conn.close()
+    bulk, single = payloads[: len(values)], payloads[len(values) :]
+    assert [e for e, _ in bulk] == [f"{pid}/{k}" for k in values]
+    assert bulk == single
+    assert json.loads(bulk[3][1])["value"] == 'say "hi" \\ 你好'
+
+
+def test_undo_after_head_office_heard_of_the_import_clears_every_fact_it_set(
+    services: Services, tmp_path: Path
+) -> None:
+    """Once pushed (head office acknowledged the ops, which leaves the outbox empty), undo
+    tells head office: a clear of each fact the import set, on the prospects it created
+    (which record no effect of their facts) as on the one it matched, then the deletes."""
+    imports = ImportService(services.ctx)
+    path = write_xlsx(tmp_path / "facts.xlsx", fact_rows(), headers=HEADS)
+    result = imports.run(ImportRequest(path, source_code=SOURCE))
+    made = [services.prospects.find_by_uscc(uscc(n)) for n in (1, 2)]
+    known = services.prospects.find_by_uscc(KNOWN_USCC)
+    conn = raw_connect(services.db_path)
+    try:
+        with conn:
+            conn.execute("DELETE FROM outbox")
+        effects = conn.execute(
+            "SELECT prospect_id, fields FROM import_effects WHERE kind = 'facts'"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert effects == [(known, "annual_invoicing tax_credit_grade")]
+
+    imports.undo(result.batch_id or "")
+    ops = fact_ops(services.db_path)
+    cleared = sorted(e for e, kind, p in ops if kind == "clear" and p["value"] is None)
+    assert len(ops) == len(cleared) == 7 + 6 + 2
+    assert cleared == sorted(
+        [f"{made[0]}/{k}" for k in values_of_import(1)]
+        + [f"{made[1]}/{k}" for k in values_of_import(2)]
+        + [f"{known}/annual_invoicing", f"{known}/tax_credit_grade"]
+    )
+    conn = raw_connect(services.db_path)
+    try:
+        deletes = conn.execute(
+            "SELECT entity_id FROM outbox WHERE entity = 'prospect' AND kind = 'delete'"
+        ).fetchall()
+        left = conn.execute("SELECT count(*) FROM prospect_facts").fetchone()
+    finally:
+        conn.close()
+    assert sorted(d for (d,) in deletes) == sorted(made)
+    assert left == (0,)
+
+
+def values_of_import(n: int) -> list[str]:
+    """The fact keys row `n` of `fact_rows` gives."""
+    keys = [
+        "annual_invoicing",
+        "avg_monthly_turnover",
+        "tax_credit_grade",
+        "insured_staff",
+        "monthly_wage_per_head",
+        "annual_rd_spend",
+        "green",
+        "tech_enterprise",
+    ]
+    cells = fact_rows()[n - 1][8:]
+    return [k for k, cell in zip(keys, cells, strict=True) if cell != ""]

@@ -15,7 +15,9 @@ which is also what makes a second import of the same file change nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from operator import attrgetter
@@ -138,8 +140,10 @@ class _Target:
     # Of a prospect this run made with a USCC: a short hash of each compared field, so a
     # later row of the file with the same code and other values is told apart (`_sig`).
     sig: int = 0
-    # Its business facts as stored (JSON text by key), once a row with facts needs them.
-    facts: dict[str, str] | None = None
+    # Its business facts as stored: (key, JSON text) pairs in key order, once a row with
+    # facts needs them. A tuple shared by every prospect with the same facts (`_Facts`): a
+    # dict each took a tenth of a large import's memory.
+    facts: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass
@@ -157,8 +161,9 @@ class _Pending:
     # (target, fields filled with their values, membership added, row number, version after)
     merges: list[tuple[_Target, dict[str, object], bool, int, int]] = field(default_factory=list)
     flags: list[tuple[str, str]] = field(default_factory=list)
-    # Facts to set by prospect (JSON values), and for its effect the row that first set
-    # some and the prospect's version then.
+    # Facts to set by prospect (JSON values), and for the effect of a known prospect's
+    # the row that first set some and the prospect's version then. (Facts of a prospect
+    # the run made need no effect: its undo removes the prospect and all it holds.)
     facts: dict[str, dict[str, object]] = field(default_factory=dict)
     fact_rows: dict[str, tuple[int, int]] = field(default_factory=dict)
 
@@ -175,14 +180,53 @@ def _mask(values: dict[str, object], edited: set[str]) -> int:
     return mask
 
 
+_FILLABLE_VALUES: Final = attrgetter(*FILLABLE)
+_BITS: Final = tuple(_BIT.values())
+
+
 def _new_mask(row: CleanRow) -> int:
     """`_mask` of a row this run makes a prospect of (nothing of it edited by hand)."""
     mask = 0
-    for name, bit in _BIT.items():
-        value = getattr(row, name)
+    for value, bit in zip(_FILLABLE_VALUES(row), _BITS):  # noqa: B905 (both FILLABLE)
         if value is None or value == "":
             mask |= bit
     return mask
+
+
+class _Facts:
+    """Facts as `_Target` keeps them, and their stored text: one tuple for each set of
+    facts the run meets (a list's grade column gives a handful among tens of thousands of
+    prospects), and one text for each common value."""
+
+    # Beyond this many distinct sets (a list of amounts), sharing saves too little.
+    SHARED: Final = 10_000
+
+    def __init__(self) -> None:
+        self._states: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+        self._texts: dict[tuple[type, object], str] = {}
+
+    def state(self, pairs: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        found = tuple(sorted(pairs.items()))
+        shared = self._states.get(found)
+        if shared is not None:
+            return shared
+        if len(self._states) < self.SHARED:
+            self._states[found] = found
+        return found
+
+    def text(self, value: object) -> str:
+        """`encode_value`, remembered for texts, whole numbers and flags (a float is not:
+        0.0 and -0.0 are one key and two texts)."""
+        kind = type(value)
+        if kind is not str and kind is not int and kind is not bool:
+            return encode_value(value)
+        key = (kind, value)
+        found = self._texts.get(key)
+        if found is None:
+            found = encode_value(value)
+            if len(self._texts) < self.SHARED:
+                self._texts[key] = found
+        return found
 
 
 # Fields two rows of one file with the same USCC must agree on (where both are filled) to
@@ -282,6 +326,7 @@ class ImportRun:
         self._by_uscc: dict[str, _Target] = {}
         self._by_name: dict[str, list[_Target]] = {}
         self._new_id = Uuid7(self.now)
+        self._facts = _Facts()
         self.writer: ProspectWriter | None = None
         if not dry_run:
             session.flush()
@@ -299,12 +344,13 @@ class ImportRun:
     ) -> Counts:
         # A cancel or an error rolls the index's settings back with the rows.
         automerge = None if self.dry_run else search.begin_bulk(self.conn)
-        for part in chunks:
-            if cancelled is not None and cancelled():
-                raise ImportCancelled()
-            self._chunk(part)
-            if progress is not None:
-                progress(part.read, part.fraction)
+        with _young_collections_only():
+            for part in chunks:
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                self._chunk(part)
+                if progress is not None:
+                    progress(part.read, part.fraction)
         if cancelled is not None and cancelled():
             raise ImportCancelled()
         if self.writer is not None:
@@ -419,7 +465,7 @@ class ImportRun:
         if wanted:
             stored = import_rows.facts_of(self.conn, sorted(wanted), FACT_FIELDS)
             for pid, target in wanted.items():
-                target.facts = stored.get(pid, {})
+                target.facts = self._facts.state(stored.get(pid, {}))
 
     def _candidates(self, row: CleanRow, without_uscc_only: bool) -> list[_Target]:
         found = []
@@ -542,19 +588,25 @@ class ImportRun:
         changes nothing."""
         if not row.facts:
             return []
-        have = target.facts if target.facts is not None else {}
-        changed = {}
+        text = self._facts.text
+        have = dict(target.facts) if target.facts else {}
+        changed: dict[str, object] = {}
         for key, value in row.facts.items():
-            text = encode_value(value)
-            if have.get(key) != text:
+            stored = text(value)
+            if have.get(key) != stored:
                 changed[key] = value
-                have[key] = text
+                have[key] = stored
         if not changed:
             return []
-        target.facts = have
-        pending.facts.setdefault(target.id, {}).update(changed)
-        first = pending.fact_rows.get(target.id)
-        pending.fact_rows[target.id] = (first[0] if first else row.row_number, target.version)
+        target.facts = self._facts.state(have)
+        queued = pending.facts.get(target.id)
+        if queued is None:
+            pending.facts[target.id] = changed
+        else:
+            queued.update(changed)
+        if not target.created:
+            first = pending.fact_rows.get(target.id)
+            pending.fact_rows[target.id] = (first[0] if first else row.row_number, target.version)
         return list(changed)
 
     def _conflicting(self, target: _Target, row: CleanRow, pending: _Pending) -> None:
@@ -662,27 +714,47 @@ class ImportRun:
 
     def _write_facts(self, pending: _Pending) -> None:
         """Set the facts the chunk's rows gave (after their prospects are written),
-        confirmed by the importing user on the day of the import; each prospect's keys are
-        an effect, which undo clears."""
+        confirmed by the importing user on the day of the import. Those of prospects made
+        in this chunk are new rows; the keys set on each known prospect are an effect,
+        which undo clears (it removes a prospect it made with all its facts)."""
         assert self.writer is not None
         new_id, batch, source = self._new_id, self.batch_id, self.source
-        items = [
-            (pid, key, value)
-            for pid, values in pending.facts.items()
-            for key, value in values.items()
-        ]
-        FactWriter(self.session, self.now, self.ctx.actor_id).set_many(
-            items, self.today, tick=self.writer.clock.tick, ids=new_id
-        )
-        effects: list[tuple[Any, ...]] = []
+        made = pending.new_by_id
+        new: list[tuple[str, str, object]] = []
+        known: list[tuple[str, str, object]] = []
         for pid, values in pending.facts.items():
-            row_number, version = pending.fact_rows[pid]
-            keys = " ".join(sorted(values))
+            (new if pid in made else known).extend((pid, k, v) for k, v in values.items())
+        facts = FactWriter(self.session, self.now, self.ctx.actor_id)
+        tick = self.writer.clock.tick
+        facts.set_many(new, self.today, tick=tick, ids=new_id, new=True)
+        facts.set_many(known, self.today, tick=tick, ids=new_id)
+        effects: list[tuple[Any, ...]] = []
+        for pid, (row_number, version) in pending.fact_rows.items():
+            keys = " ".join(sorted(pending.facts[pid]))
             effects.append((new_id(), batch, pid, "facts", source, keys, version, row_number))
         import_rows.insert_effects(self.conn, effects)
 
 
 _NO_TEXTS: Final[tuple[None, None, None]] = (None, None, None)
+
+
+@contextmanager
+def _young_collections_only() -> Iterator[None]:
+    """No full runs of Python's cycle collector while the rows are classified and written.
+
+    A run keeps what it made or matched (`_Target`, by code and by name) until it ends, so
+    full collections came again and again as those grew, each rescanning them and all else
+    alive (the pinyin tables, the mapped classes), and found nothing: the rows and what
+    they make hold no cycles, and reference counting frees each chunk once written. Young
+    collections go on, freeing the cycles each statement leaves. Process-wide, so only
+    while the chunks last (as the sync download does, `crm.sync.engine`).
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _by_name(pair: tuple[str, CleanRow]) -> str:

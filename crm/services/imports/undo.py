@@ -17,6 +17,7 @@ from datetime import UTC
 from typing import Final
 
 from crm.domain.errors import DomainError
+from crm.domain.importing import FACT_FIELDS
 from crm.services.context import Context, NotFound
 from crm.store import import_log, import_rows, import_undo
 from crm.store.fact_writer import FactWriter
@@ -124,16 +125,23 @@ def _clear_facts(
     created: set[str],
     later: dict[str, set[str]],
 ) -> None:
-    """Clear the facts the import set. Those of prospects it created go with them: the
-    ops head office has not been sent are dropped with the prospects' own, and those it
-    was sent are followed by a clear."""
-    live = {pid: keys for pid, keys in facts.items() if pid in current}
-    sent = live.keys() - import_rows.drop_unsent_fact_ops(
-        s.connection(), sorted(live.keys() & created)
-    )
+    """Clear the facts the import set. On a known prospect, the keys of its "facts"
+    effects that nobody set again since. A prospect the import created goes with every
+    fact it holds (an import records no effect for those: any fact set on it since
+    refuses the undo): the fact ops head office has not been sent are dropped with the
+    prospect's own, and the facts it was sent are followed by a clear."""
+    conn = s.connection()
+    made = sorted(pid for pid in created if pid in current)
+    unsent = import_rows.drop_unsent_fact_ops(conn, made)
+    sent_made = [pid for pid in made if pid not in unsent]
+    held = import_rows.facts_of(conn, sent_made, FACT_FIELDS)
+    clears = {pid: set(held[pid]) for pid in sent_made if pid in held}
+    for pid, keys in facts.items():
+        if pid in current and pid not in created:
+            clears[pid] = keys
     writer = FactWriter(s, ctx.now(), ctx.actor_id)
-    for pid in sorted(sent):
-        keys = live[pid] - later.get(pid, set())
+    for pid in sorted(clears):
+        keys = clears[pid] - later.get(pid, set())
         if keys:
             writer.clear(pid, keys)
     s.flush()
