@@ -100,6 +100,9 @@ class MainWindow(QMainWindow):
         from crm.ui.visits.hook import install_visits  # visits: File ▸ Export visits (.ics)
 
         self.export_visits_action = install_visits(self, open_today=False)
+        from crm.ui.reports.hook import install_reports  # reports: the Reports menu
+
+        self.reports_menu = install_reports(self)
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)

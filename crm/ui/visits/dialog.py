@@ -30,6 +30,7 @@ from crm.services.visits import FormReference, VisitDetail
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import show_error
+from crm.ui.reports.hook import visit_report_button
 from crm.ui.visits import labels
 from crm.ui.visits.form import VisitForm
 
@@ -88,10 +89,12 @@ class VisitDialog(QDialog):
         self.finalize_button = QPushButton(self.tr("Finalize…"), self)
         self.finalize_button.setDefault(True)
         self.close_button = QPushButton(self.tr("Close"), self)
+        self.report_button = visit_report_button(self)  # Print report…
         for button in (
             self.discard_button,
             self.amend_button,
             self.finalize_button,
+            self.report_button,
             self.close_button,
         ):
             buttons.addWidget(button)

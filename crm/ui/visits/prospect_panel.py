@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from crm.services.visits import ProspectVisits, VisitLine
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
+from crm.ui.reports.hook import add_visit_menu
 from crm.ui.visits import labels
 from crm.ui.visits.actions import open_visit, plan_visit, record_visit, visit_events
 from crm.ui.visits.checklist import ChecklistBar, ChecklistProgressView
@@ -91,6 +92,7 @@ class ProspectVisitsPanel(QFrame):
         self.plan_button.clicked.connect(self._plan)
         self.record_button.clicked.connect(self._record)
         self.history.itemDoubleClicked.connect(self._open)
+        add_visit_menu(ui, self.history, LINE_ROLE)  # Print visit report…
         visit_events(ui).changed.connect(self._changed)
         self.setEnabled(False)
 
