@@ -12,6 +12,7 @@ import json
 
 from sqlalchemy import select
 
+from crm.headoffice import chains
 from crm.headoffice.db import Tx
 from crm.headoffice.models import HoUser, Record
 from crm.headoffice.wire import dumps
@@ -59,18 +60,21 @@ def reassign(tx: Tx, rec: Record, user: HoUser | None, hlc: str) -> None:
 
 
 def delete(tx: Tx, rec: Record) -> None:
-    """Delete wins: the record and its children are gone for every device."""
+    """Delete wins: the record and its children are gone for every device, but for a
+    prospect's finalized visits and their chain head (evidence: ``chains.kept_on_delete``)."""
     targets = [rec]
     if rec.entity == "prospect":
-        targets += list(
-            tx.session.scalars(
+        targets += [
+            child
+            for child in tx.session.scalars(
                 select(Record).where(
                     Record.prospect_id == rec.id,
                     Record.entity != "prospect",
                     Record.deleted.is_(False),
                 )
             )
-        )
+            if not chains.kept_on_delete(child)
+        ]
     for target in targets:
         target.deleted = True
         target.version += 1

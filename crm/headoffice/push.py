@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from crm.headoffice import ownership
+from crm.headoffice import chains, ownership
 from crm.headoffice.db import Store, Tx
 from crm.headoffice.errors import Rejected
 from crm.headoffice.merge import applied, merge
@@ -141,7 +141,11 @@ class Push:
         rec = tx.session.get(Record, (op.entity, key))
         if op.entity == "prospect":
             return apply_prospect(tx, actor, op, payload, rec)
-        return apply_child(tx, actor, op, payload, rec, key)
+        if op.entity == chains.ENTITY:
+            return chains.report(tx, actor, op, payload)
+        result = apply_child(tx, actor, op, payload, rec, key)
+        chains.after_op(tx, actor, op, key)
+        return result
 
 
 def apply_child(

@@ -58,6 +58,8 @@ TABLES: dict[str, str] = {
     "contact": "contacts",
     "loan": "loans",
     "visit": "visits",
+    # The chain heads head office confirms (crm.headoffice.chains).
+    "visit_chain": "visit_chain_heads",
     "checklist_tick": "checklist_ticks",
     "prospect_fact": "prospect_facts",
     "held_service": "held_services",

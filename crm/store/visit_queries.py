@@ -515,3 +515,24 @@ def ticked_codes(s: Session, prospect_ids: Sequence[str]) -> list[tuple[str, str
             )
         )
     return found
+
+
+def chain_end(conn: Connection, prospect_id: str) -> tuple[str, str] | None:
+    """(id, hash) of the last finalized record of a prospect's chain in this book."""
+    row = conn.exec_driver_sql(
+        "SELECT id, content_hash FROM visits WHERE prospect_id = ? AND status = 'final' "
+        "ORDER BY finalized_at DESC, id DESC LIMIT 1",
+        (prospect_id,),
+    ).first()
+    return (str(row[0]), str(row[1])) if row is not None else None
+
+
+def reported_chain_gaps(conn: Connection) -> set[str]:
+    """The prospects whose chain gap head office already answered (an open conflict)."""
+    return {
+        str(pid)
+        for (pid,) in conn.exec_driver_sql(
+            "SELECT entity_id FROM sync_conflicts WHERE entity = 'visit_chain' "
+            "AND code = 'chain_gap' AND resolved_at IS NULL"
+        )
+    }

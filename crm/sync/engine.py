@@ -37,7 +37,7 @@ from crm.store.outbox import pending_count
 from crm.store.replica import APPLY_ERRORS, download_writer
 from crm.store.sync_state import QueuedOp
 from crm.store.unit_of_work import Connection, Session
-from crm.sync import errors
+from crm.sync import chains, errors
 from crm.sync import protocol as P
 from crm.sync.blobs import BlobSync, FileStats
 from crm.sync.client import HeadOfficeClient, decode
@@ -192,6 +192,9 @@ class SyncEngine:
             download = meta_get(s, CURSOR_KEY) is None or meta_get(s, RESNAPSHOT_KEY) is not None
         if download:
             self._pinyin = _load_pinyin()
+        # Before anything goes up: chains this book holds short of head office's head.
+        for gap in chains.report_gaps(self.db, self.client, self.clock):
+            summary.mismatches.append(str(gap.message()))
         self._push(summary)
         self._files.send(
             summary.files, lambda done, total: self.progress(Progress("send", done, total))

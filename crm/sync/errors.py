@@ -224,6 +224,17 @@ def conflict_message(code: str, params: dict[str, Any]) -> Message:
             "Someone changed the same fields later; their values were kept: {fields}",
             fields=params.get("fields", ""),
         )
+    if code == P.R_CHAIN_GAP:
+        missing = [str(m) for m in params.get("missing") or ()]
+        return Message(
+            "This computer lacks {count} finalized visit records of this prospect that head "
+            "office holds (the last: {last}; head office holds {held}, this computer {here}); "
+            "head office has noted it in its audit trail.",
+            count=len(missing),
+            last=missing[-1] if missing else "?",
+            held=params.get("held", "?"),
+            here=params.get("here", "?"),
+        )
     if code == "removed":
         return Message(
             "The prospect was reassigned or deleted at head office while this computer had "

@@ -118,6 +118,9 @@ ENTITY_ORDER: Final[dict[str, int]] = {
     "held_service": 4,
 }
 CHILD_ORDER: Final = 7  # entities the server does not know by name yet
+# The head of a prospect's chain of finalized visits, kept by head office (a device reports
+# a gap in its own chain, never writes one): see crm.headoffice.chains.
+VISIT_CHAIN: Final = "visit_chain"
 PARENT_FIELD: Final = "prospect_id"
 # Entities whose key is several payload fields rather than the op's entity id.
 COMPOSITE_KEYS: Final[dict[str, tuple[str, ...]]] = {
@@ -159,6 +162,8 @@ R_MISSING: Final = "missing"
 R_INVALID: Final = "invalid"
 R_REUSED: Final = "op_reused"
 R_ROLE: Final = "not_allowed"
+# A device's chain of a prospect's finalized visits lacks records head office holds.
+R_CHAIN_GAP: Final = "chain_gap"
 # A result that applied only some fields: the others lost to later edits (merged).
 MERGED: Final = "merged"
 
@@ -617,6 +622,19 @@ class VisitFinal(VisitFields):
     status: Literal["final"]
 
 
+class VisitChainReport(ChildFields):
+    """``report`` (entity ``visit_chain``): this device lacks the head of the prospect's
+    chain head office confirmed (``head_id``, ``head_hash``); its own chain ends at
+    ``here_id`` / ``here_hash`` (none: no record left) with ``here_count`` records."""
+
+    prospect_id: Id
+    head_id: Id
+    head_hash: Annotated[str, StringConstraints(max_length=64)]
+    here_id: Id | None = None
+    here_hash: Annotated[str, StringConstraints(max_length=64)] | None = None
+    here_count: Count = 0
+
+
 class ChecklistTickFields(ChildFields):
     item_code: Code | None = None
     visit_id: Id | None = None
@@ -713,6 +731,8 @@ PROSPECT_PAYLOADS: Final[Mapping[str, type[Payload]]] = {
 # A child record's fields, by entity; the kinds that make a record need more (its parent and
 # what defines it). Any other kind changes fields; a delete kind (DELETE_KINDS) removes it.
 CHILD_FIELDS: Final[Mapping[str, type[ChildFields]]] = {
+    # Head office refuses any kind but ``report`` (devices never write chain heads).
+    VISIT_CHAIN: VisitChainReport,
     "contact": ContactFields,
     "loan": LoanFields,
     "visit": VisitFields,
@@ -725,6 +745,7 @@ CHILD_PAYLOADS: Final[Mapping[str, Mapping[str, type[ChildFields]]]] = {
     "contact": {"create": ContactCreate},
     "loan": {"create": LoanCreate},
     "visit": {"plan": VisitPlan, "finalize": VisitFinal, "amend": VisitFinal},
+    VISIT_CHAIN: {"report": VisitChainReport},
     "checklist_tick": {"tick": ChecklistTick},
     "prospect_fact": {"set": ProspectFactSet, "clear": ProspectFactSet},
     "held_service": {"add": HeldServiceChange, "remove": HeldServiceChange},
@@ -846,6 +867,7 @@ OP_CODES: Final = (
     R_INVALID,
     R_REUSED,
     R_ROLE,
+    R_CHAIN_GAP,
 )
 UserName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
