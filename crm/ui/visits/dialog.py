@@ -27,6 +27,7 @@ from crm.domain.errors import DomainError
 from crm.domain.visits import InvalidVisit
 from crm.i18n import describe
 from crm.services.visits import FormReference, VisitDetail
+from crm.ui.attachments.panel import AttachmentsPanel
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import show_error
@@ -79,6 +80,8 @@ class VisitDialog(QDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.form)
         layout.addWidget(scroll, 1)
+        self.attachments = AttachmentsPanel(ui, self, prepare=self._store_for_files)
+        layout.addWidget(self.attachments)
 
         buttons = QHBoxLayout()
         self.state = QLabel(self)
@@ -150,6 +153,7 @@ class VisitDialog(QDialog):
             parts.append(self.tr("A finalized record cannot be changed; amend it to correct it."))
         self.banner.setText(" · ".join(parts))
         self.form.set_detail(detail, self.ui.today(), read_only=final)
+        self.attachments.set_visit(detail.id, editable=not final)
         self.finalize_button.setVisible(not final)
         self.discard_button.setVisible(not final)
         self.amend_button.setVisible(final)
@@ -206,6 +210,26 @@ class VisitDialog(QDialog):
 
         self.ui.tasks.write(
             self, store, lambda detail: self._saved(detail, then), self._save_failed
+        )
+
+    def _store_for_files(self, then: Callable[[], None]) -> None:
+        """A file put on a record not kept yet keeps the record first (a file is content)."""
+        if self.detail.stored:
+            then()
+            return
+        if self._saving:
+            QTimer.singleShot(100, lambda: self._store_for_files(then))
+            return
+        self.timer.stop()
+        self._saving = True
+        self._dirty = False
+        draft, visit_id = self.form.draft(), self.detail.id
+        prospect_id = self.detail.line.prospect_id
+        self.ui.tasks.write(
+            self,
+            lambda: self.service.record(prospect_id, draft, visit_id),
+            lambda detail: self._saved(detail, then),
+            self._save_failed,
         )
 
     def _saved(self, detail: VisitDetail, then: Callable[[], None] | None) -> None:

@@ -1,0 +1,1 @@
+"""Photos and documents of visit records (the visit dialog shows them)."""
