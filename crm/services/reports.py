@@ -165,8 +165,6 @@ class ReportService:
         (each report numbered on its own), or one PDF per visit. ``progress(done, total)``
         is called after each visit; ``cancelled()`` is asked before each and, when it says
         so, ReportCancelled is raised and nothing is returned."""
-        from crm.reports.visit_report import render_visit_report, render_visit_reports
-
         lang = lang or language()
         ids = self.recorded_visits(start, end, rm_ids)
         if not ids:
@@ -176,16 +174,42 @@ class ReportService:
                 start=start.isoformat(),
                 end=end.isoformat(),
             )
-        total = len(ids)
+        name = f"visits_{start.isoformat()}_{end.isoformat()}.pdf"
+        return self.visit_reports(
+            ids,
+            per_visit=per_visit,
+            show_identifiers=show_identifiers,
+            lang=lang,
+            progress=progress,
+            cancelled=cancelled,
+            name=name,
+        )
+
+    def visit_reports(
+        self,
+        visit_ids: Sequence[str],
+        *,
+        per_visit: bool = False,
+        show_identifiers: bool = False,
+        lang: str | None = None,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+        name: str = "visits.pdf",
+    ) -> list[ReportFile]:
+        """The reports of these visits (those chosen in a list): as ``visits_pdf``."""
+        from crm.reports.visit_report import render_visit_report, render_visit_reports
+
+        lang = lang or language()
+        total = len(visit_ids)
         files: list[ReportFile] = []
         gathered: list[VisitReportData] = []
-        for n, vid in enumerate(ids):
+        for n, vid in enumerate(visit_ids):
             if cancelled is not None and cancelled():
                 raise ReportCancelled()
             data = self.visit_report_data(vid, show_identifiers=show_identifiers, lang=lang)
             if per_visit:
-                name = report_file_name(data.visit.visit_on, data.prospect.name, vid)
-                files.append(ReportFile(name, render_visit_report(data, lang)))
+                file_name = report_file_name(data.visit.visit_on, data.prospect.name, vid)
+                files.append(ReportFile(file_name, render_visit_report(data, lang)))
             else:
                 gathered.append(data)
             if progress is not None:
@@ -194,7 +218,6 @@ class ReportService:
             return files
         if cancelled is not None and cancelled():
             raise ReportCancelled()
-        name = f"visits_{start.isoformat()}_{end.isoformat()}.pdf"
         return [ReportFile(name, render_visit_reports(gathered, lang))]
 
     # -- pipeline reports -----------------------------------------------------------------------
