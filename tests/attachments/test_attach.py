@@ -189,3 +189,17 @@ def test_a_finalized_record_takes_no_file_an_amendment_adds_one(
     visits.finalize(amendment, complete(amend_reason="补充客户签字的授权书"))
     assert [a.id for a in files.for_visit(draft_id)] == [first.id, added.id]
     assert visits.verify().ok
+
+
+def test_a_revoked_devices_wipe_takes_the_files_too(
+    files: AttachmentService, visits: VisitService, draft_id: str, ctx: Context
+) -> None:
+    from crm.sync.engine import wipe
+
+    files.attach_bytes(draft_id, media.jpeg(exif=media.photo_exif()), kind="premises")
+    visits.finalize(draft_id, complete())
+    open_one = visits.start_record(visits.get(draft_id).line.prospect_id).id
+    files.attach_bytes(open_one, media.png())
+    assert counts(ctx)[:2] == (2, 2)
+    wipe(ctx.db)
+    assert counts(ctx) == (0, 0, 0)
