@@ -157,9 +157,10 @@ class AttachmentsPanel(QFrame):
 
     # -- the record shown ---------------------------------------------------------------------
 
-    def set_visit(self, visit_id: str | None, *, editable: bool) -> None:
+    def set_visit(self, visit_id: str | None, *, editable: bool, kept: bool = True) -> None:
         """Show the files of ``visit_id`` (None: a record not saved yet); ``editable``
-        while the record is open."""
+        while the record is open. ``kept`` False: a new record the dialog shows before it
+        is stored (it has no files yet; ``prepare`` stores it before the first one)."""
         editable = editable and visit_id is not None
         if visit_id == self.visit_id and editable == self.editable:
             return
@@ -171,7 +172,8 @@ class AttachmentsPanel(QFrame):
             self.problem.hide()
             self._fill()
         self._show_state()
-        self.reload()
+        if kept:
+            self.reload()
 
     def reload(self) -> None:
         visit_id = self.visit_id
