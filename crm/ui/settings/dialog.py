@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,10 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.services.sync import SyncStatus
 from crm.ui.common.i18n import system_language
 from crm.ui.common.settings import LANGUAGE_SYSTEM, AppSettings
 from crm.ui.sync.connection import token_place
+
+if TYPE_CHECKING:
+    from crm.services.sync import SyncStatus
 
 # Language names are written in their own language, as every program does.
 LANGUAGE_NAMES = {"zh_CN": "中文（简体）", "en": "English"}

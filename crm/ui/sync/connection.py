@@ -4,10 +4,15 @@ path is shown so IT can find and protect it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QWidget
 
-from crm.services.sync import SyncStatus
+if TYPE_CHECKING:
+    # Only the type: the main window (and its settings dialog) import this module at start,
+    # before the services (and SQLAlchemy) are loaded.
+    from crm.services.sync import SyncStatus
 
 
 def token_place(status: SyncStatus | None) -> str:
@@ -50,8 +55,7 @@ class ConnectionPanel(QFrame):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
-    def show_status(self, status: object) -> None:
-        status = status if isinstance(status, SyncStatus) else None
+    def show_status(self, status: SyncStatus | None) -> None:
         self.server.setText(
             status.server_url
             if status and status.server_url
