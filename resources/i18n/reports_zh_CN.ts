@@ -124,6 +124,10 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>Putting the {count} reports into one PDF…</source>
+        <translation>正在将 {count} 份报告合成一个 PDF…</translation>
+    </message>
+    <message>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>

@@ -508,3 +508,24 @@ def test_screenshots(
     shoot(qtbot, pipeline, "reports-3-pipeline", language)
     pipeline.close()
     wait_idle(qtbot, rm_ui)
+
+
+def test_refusals_speak_chinese(
+    qtbot, rm_ui: UiContext, chinese: None, out: Path, warnings: list[str]
+) -> None:
+    dialog = BatchExportDialog(rm_ui)
+    qtbot.addWidget(dialog)
+    long_ago = date(2020, 3, 2)
+    dialog.period.set_period(long_ago, long_ago)
+    dialog.set_target(out / "none.pdf")
+    with qtbot.waitSignal(dialog.stopped, timeout=10_000):
+        dialog.export()
+    dialog.set_per_visit(True)
+    dialog.set_target(out / "nowhere")
+    dialog.export()
+    assert warnings == [
+        "2020-03-02 至 2020-03-02 没有任何拜访记录",
+        f"文件夹 {out / 'nowhere'} 不存在。",
+    ]
+    assert dialog.status.text() == "未写入任何文件。"
+    assert leftovers(out) == []

@@ -65,6 +65,7 @@ class BatchExportDialog(QDialog):
         self.ui = ui
         self.reports = ui.services.reports
         self._progress: WorkProgress | None = None
+        self._per_visit = False
         self._count_generation = 0
         self._written_folder: Path | None = None
         # The target the user typed or chose for each kind, so switching keeps both.
@@ -286,6 +287,7 @@ class BatchExportDialog(QDialog):
             return
         progress = WorkProgress()
         self._progress = progress
+        self._per_visit = per_visit
         self._set_running(True)
         self.status.setText(self.tr("Making the reports…"))
         reports = self.reports
@@ -310,7 +312,8 @@ class BatchExportDialog(QDialog):
         if progress is None or progress.cancelled():
             self._failed(ReportCancelled())
             return
-        self._show_progress()
+        _done, total = progress.read()
+        self._show_count(total, total)
         if per_visit:
             targets = [(target / f.name, f.data) for f in files]
             present = [path for path, _data in targets if path.exists()]
@@ -403,15 +406,26 @@ class BatchExportDialog(QDialog):
         if self._progress is None:
             return
         done, total = self._progress.read()
-        if not total:
+        if not total or self._progress.cancelled():
             return
+        if done < total or self._per_visit:
+            self._show_count(done, total)
+            if done < total:
+                self.status.setText(
+                    self.tr("Making report {done} of {total}…").format(done=done + 1, total=total)
+                )
+            return
+        # One PDF: every visit is read; laying them out as one document comes last and
+        # tells no progress of its own.
+        self.bar.setRange(0, 0)
+        self.status.setText(
+            self.tr("Putting the {count} reports into one PDF…").format(count=total)
+        )
+
+    def _show_count(self, done: int, total: int) -> None:
         self.bar.setRange(0, total)
         self.bar.setValue(done)
         self.bar.setFormat(self.tr("{done} of {total}").format(done=done, total=total))
-        if done < total and not self._progress.cancelled():
-            self.status.setText(
-                self.tr("Making report {done} of {total}…").format(done=done + 1, total=total)
-            )
 
     def progress_read(self) -> tuple[int, int]:
         """What the running export has told so far: (done, total)."""
