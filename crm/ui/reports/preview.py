@@ -18,12 +18,13 @@ from PySide6.QtCore import (
     QByteArray,
     QIODevice,
     QPointF,
+    QSizeF,
     QStandardPaths,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPageSize
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
@@ -296,14 +297,24 @@ class ReportViewer(QWidget):
         """The system print dialog, then the report on the printer chosen."""
         if not self.data:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(self.file_name)
+        printer = self.new_printer()
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(self.tr("Print the report"))
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCurrentPage, True)
         dialog.setMinMax(1, self.page_count_shown())
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.print_to(printer)
+
+    def new_printer(self) -> QPrinter:
+        """A printer set up for the report: its paper (A4) and its name in the queue."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.file_name)
+        if self.page_count_shown():
+            size = self.document.pagePointSize(0)
+            printer.setPageSize(
+                QPageSize(QSizeF(size.width(), size.height()), QPageSize.Unit.Point)
+            )
+        return printer
 
     def print_to(self, printer: QPrinter) -> None:
         """Print on ``printer`` (set up already) in the background; ``printed`` says when."""

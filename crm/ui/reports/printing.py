@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
-from PySide6.QtGui import QPageLayout, QPainter
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 # Above this, a page's image only grows (an A4 page at 600 dpi is already 140 MB of pixels)
 # without the print looking any different: text on paper is sharp at 600 dpi.
 MAX_DPI = 600
+# Rows of a page's image given to the printer at a time (see _paint).
+BAND_ROWS = 512
 
 
 def pages_to_print(printer: QPrinter, count: int, current: int) -> list[int]:
@@ -91,9 +93,7 @@ def _paint(painter: QPainter, printer: QPrinter, document: QPdfDocument, page: i
     paper = printer.paperRect(QPrinter.Unit.DevicePixel)
     points = document.pagePointSize(page)
     dpi = min(printer.resolution(), MAX_DPI)
-    image = document.render(
-        page, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-    )
+    image = _page_image(document, page, dpi)
     # The page at its size on the paper (72 points an inch), or smaller to fit it, centred.
     device_dpi = printer.resolution()
     width = points.width() * device_dpi / 72
@@ -102,4 +102,28 @@ def _paint(painter: QPainter, printer: QPrinter, document: QPdfDocument, page: i
     width, height = width * scale, height * scale
     left = (paper.width() - width) / 2
     top = (paper.height() - height) / 2
-    painter.drawImage(QRectF(left, top, width, height), image)
+    # Drawn in bands: the printer's engine compresses each image it is given while Python
+    # waits (a whole page at 600 dpi holds the UI thread for seconds); between bands the UI
+    # runs. Each band overlaps the next by a row, so no hairline shows between them.
+    per_row = height / image.height()
+    for first in range(0, image.height(), BAND_ROWS):
+        rows = min(BAND_ROWS + 1, image.height() - first)
+        painter.drawImage(
+            QRectF(left, top + first * per_row, width, rows * per_row),
+            image,
+            QRectF(0, first, image.width(), rows),
+        )
+
+
+def _page_image(document: QPdfDocument, page: int, dpi: int) -> QImage:
+    """The page at ``dpi`` on white (QtPdf leaves the page's background transparent, which
+    a printer's engine would carry as a mask beside every image)."""
+    points = document.pagePointSize(page)
+    size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+    rendered = document.render(page, size)
+    image = QImage(size, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    composer = QPainter(image)
+    composer.drawImage(0, 0, rendered)
+    composer.end()
+    return image
