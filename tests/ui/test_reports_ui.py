@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QRadioButton,
@@ -489,6 +490,44 @@ def test_a_visit_list_offers_the_report_of_a_record_not_of_a_plan(
         book.ids["meijia"], VisitDraft(visit_on=rm_ui.today() + timedelta(days=3), kind="site")
     )
     assert not visit_menu(rm_ui, parent, planned.line).actions()[0].isEnabled()
+
+
+# A pop-up menu: the offscreen platform says it can neither raise it nor grab the keyboard.
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_the_prospect_pages_visit_history_has_the_menu(
+    qtbot, rm_ui: UiContext, book: Book, visits: list[str]
+) -> None:
+    from crm.ui.visits.prospect_panel import ProspectVisitsPanel
+
+    panel = ProspectVisitsPanel(rm_ui)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.load(book.ids["taoci"])
+    wait_idle(qtbot, rm_ui)
+    history = panel.history
+    assert history.count() == 1
+    history.customContextMenuRequested.emit(history.visualItemRect(history.item(0)).center())
+    menu = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMenu) and w.isVisible())
+    menu.actions()[0].trigger()
+    menu.hide()
+    assert "禅城区陶瓷之家经营部" in preview_of(qtbot, history).windowTitle()
+
+
+def test_printing_a_record_with_nothing_in_it_says_so(
+    qtbot, rm_ui: UiContext, book: Book, parent: QWidget, warnings: list[str]
+) -> None:
+    from crm.ui.visits.dialog import VisitDialog
+
+    service = rm_ui.services.visits
+    blank = service.blank_record(book.ids["huaxing"])
+    dialog = VisitDialog(rm_ui, blank, service.form_reference(), parent)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.report_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, rm_ui)
+    assert warnings == ["Nothing is recorded yet: enter the visit first, then print its report."]
+    assert dialog.findChildren(ReportPreview) == []
+    dialog.close()
 
 
 def test_viewer_says_why_before_a_report_is_there(qtbot, rm_ui: UiContext) -> None:
