@@ -27,7 +27,12 @@ from crm.services.imports.prepare import (
     prepare_block,
 )
 from crm.services.imports.run import ImportCancelled, ImportRun, NewShare, new_record
-from crm.services.imports.service import ImportRequest, ImportResult, ImportService
+from crm.services.imports.service import (
+    ImportFileError,
+    ImportRequest,
+    ImportResult,
+    ImportService,
+)
 
 SOURCE = "visit_campaign"
 
@@ -286,3 +291,19 @@ def test_the_share_of_new_rows_follows_the_last_chunk(services: Services, tmp_pa
     # Known rows: texts are not worth making; new rows: they are; 6 of 10 new: still are;
     # rows this file made before: they are not.
     assert seen == [False, True, True, False]
+
+
+def test_a_worker_started_for_a_file_that_cannot_be_read_does_not_outlive_it(
+    services: Services, tmp_path: Path
+) -> None:
+    """The worker is started before the file is read (its interpreter starts meanwhile):
+    a file refused on reading stops it, and the refusal is the file's own."""
+    fake = tmp_path / "list.xlsx"
+    fake.write_bytes(b"PK\x03\x04" + b"\x00" * 4096)  # a zip's magic, not a workbook
+    imports = ImportService(services.ctx, parallel_from_bytes=0)
+    for dry_run in (False, True):
+        with pytest.raises(ImportFileError) as refused:
+            imports.run(ImportRequest(fake, source_code=SOURCE), dry_run=dry_run)
+        assert refused.value.code.startswith("import."), refused.value.code
+        assert psutil.Process().children() == []
+    assert imports.batches() == []

@@ -616,9 +616,12 @@ class PrepareWorker:
     on this module (not multiprocessing: that would import the caller's main script again
     and start a resource-tracker process beside it). Should the worker fail or never start,
     its block and all later ones are cleaned here instead: slower, never different.
+
+    It may be started before its job is known (`begin`): an interpreter takes a few tenths
+    of a second to start, which then pass while this process reads the file.
     """
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job | None = None) -> None:
         self._alive = True
         self._done = False
         self._process: subprocess.Popen[bytes] | None = None
@@ -630,9 +633,15 @@ class PrepareWorker:
                 [sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 env=env,
             )  # fmt: skip
-            self._send(job)
         except OSError:
             self._gone()
+        if job is not None:
+            self.begin(job)
+
+    def begin(self, job: Job) -> None:
+        """Give the worker its job (once, before any block)."""
+        if self._alive:
+            self._send(job)
 
     @property
     def pid(self) -> int | None:
@@ -661,11 +670,12 @@ class PrepareWorker:
             yield part
         self._done = True
 
-    def _send(self, value: object) -> None:
-        assert self._process is not None and self._process.stdin is not None
+    def _send(self, value: object, process: subprocess.Popen[bytes] | None = None) -> None:
+        process = process or self._process
+        assert process is not None and process.stdin is not None
         try:
-            pickle.dump(value, self._process.stdin, _PICKLE)
-            self._process.stdin.flush()
+            pickle.dump(value, process.stdin, _PICKLE)
+            process.stdin.flush()
         except OSError:  # BrokenPipeError included
             self._gone()
 
@@ -684,12 +694,14 @@ class PrepareWorker:
         self._alive = False
 
     def close(self) -> None:
-        """Let a finished worker end; stop one that is not (a cancel or an error)."""
+        """Let a finished worker end; stop one that is not (a cancel or an error, or a
+        file that could not be read before its job was given)."""
         process = self._process
         if process is None:
             return
+        self._process = None
         if self._alive and self._done:
-            self._send(None)
+            self._send(None, process)
         else:
             process.kill()
         for stream in (process.stdin, process.stdout):

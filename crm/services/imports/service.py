@@ -13,19 +13,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from crm import resources
 from crm.domain.errors import DomainError, Message
-from crm.domain.importing import FIELDS, RowCleaner, plain_initials
+from crm.domain.importing import FIELDS, PlainInitials, RowCleaner, plain_initials
 from crm.services import reference
 from crm.services.context import Context, NotFound
 from crm.services.imports.files import (
     ImportFileError,
-    TableFile,
     check_output_path,
     open_table,
     write_rejected,
@@ -86,6 +86,8 @@ __all__ = [
     "no_header",
     "vocabulary",
 ]
+
+T = TypeVar("T")
 
 # SQLite's page cache while an import runs (KiB). A larger cache writes faster (fewer
 # dirty pages spilled to the log and written again), but the import's memory must stay
@@ -267,54 +269,64 @@ class ImportService:
             districts = import_log.districts(s)
         record = None if dry_run else new_record(self.ctx, source)
         today = self.ctx.today()
-        layout = open_layout(request, preset)
+        # A large file's rows are cleaned by a worker process, started first: its interpreter
+        # starts, and the tables of initials it is sent are made on a thread, while this
+        # process reads the file (the reader lets other threads run).
+        worker = self._worker_for(request.path)
+        plain: Future[PlainInitials] | None = None
         try:
-            info = layout.info
-            cleaner = cleaner_for(info, today, districts)
-            digest = _sha256(request.path)
-            if not self._in_worker(layout.table):
-                # In process, the texts of the rows that make prospects are made as they are
-                # written, and no others.
-                chunks: Iterator[Prepared] = (
-                    prepare_block(b, cleaner, None) for b in blocks(layout, self.chunk_rows)
-                )
-                return self._import(
-                    request, info, digest, source, cleaner, chunks, dry_run, progress, cancelled
-                )
-            size = self.chunk_rows
-            if layout.table.format != "csv":
-                # The sheet is in memory already: what a worker adds is its interpreter and
-                # the rows in flight, kept small so the import stays within twice the
-                # reader's memory.
-                size = min(size, SHEET_BLOCK_ROWS)
-            plain = None if record is None else plain_initials()
-            share = NewShare()
-            with PrepareWorker(Job(info, today, districts, record, plain)) as worker:
+            if worker is not None and record is not None:
+                plain = _in_background(plain_initials)
+            layout = open_layout(request, preset)
+            try:
+                info = layout.info
+                cleaner = cleaner_for(info, today, districts)
+                digest = _sha256(request.path)
+                if worker is None:
+                    # In process, the texts of the rows that make prospects are made as they
+                    # are written, and no others.
+                    chunks: Iterator[Prepared] = (
+                        prepare_block(b, cleaner, None) for b in blocks(layout, self.chunk_rows)
+                    )
+                    return self._import(
+                        request, info, digest, source, cleaner, chunks, dry_run, progress,
+                        cancelled,
+                    )  # fmt: skip
+                size = self.chunk_rows
+                if layout.table.format != "csv":
+                    # The sheet is in memory already: what a worker adds is its interpreter
+                    # and the rows in flight, kept small so the import stays within twice
+                    # the reader's memory.
+                    size = min(size, SHEET_BLOCK_ROWS)
+                initials = None if plain is None else plain.result()
+                worker.begin(Job(info, today, districts, record, initials))
+                share = NewShare()
                 chunks = worker.prepared(
                     _texts_while_new(blocks(layout, size), share),
                     lambda b: prepare_block(b, cleaner, None),
                 )
                 return self._import(
-                    request,
-                    info,
-                    digest,
-                    source,
-                    cleaner,
-                    chunks,
-                    dry_run,
-                    progress,
-                    cancelled,
-                    share,
-                )
+                    request, info, digest, source, cleaner, chunks, dry_run, progress,
+                    cancelled, share,
+                )  # fmt: skip
+            finally:
+                layout.table.close()
         finally:
-            layout.table.close()
+            if worker is not None:
+                worker.close()
 
-    def _in_worker(self, table: TableFile) -> bool:
-        """Whether a worker process cleans this file's rows (a large file, two cores)."""
+    def _worker_for(self, path: Path) -> PrepareWorker | None:
+        """A worker process for this file's rows when it is large and there are two cores
+        (else None: the rows are cleaned in process)."""
         limit = self.parallel_from_bytes
         if limit is None or not parallel_possible():
-            return False
-        return table.size >= limit
+            return None
+        try:
+            if not path.is_file() or path.stat().st_size < limit:
+                return None
+        except OSError:
+            return None  # opening the file says what is wrong
+        return PrepareWorker()
 
     def _import(
         self,
@@ -495,6 +507,15 @@ class ImportService:
     def split_duplicate(self, flag_id: str) -> str:
         """They are different enterprises: keep both; returns the flagged prospect's id."""
         return resolve_flag(self.ctx, flag_id, confirm=False)
+
+
+def _in_background(make: Callable[[], T]) -> Future[T]:
+    """`make()` run on a thread of its own, its result (or error) waited for when asked."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="import")
+    try:
+        return pool.submit(make)
+    finally:
+        pool.shutdown(wait=False)
 
 
 def _texts_while_new(source: Iterator[Block], share: NewShare) -> Iterator[Block]:
