@@ -345,6 +345,20 @@ def test_batch_export_one_file_per_visit(
     assert batch.progress_shown() == (3, 3)
 
 
+def test_batch_with_identifiers_shown_records_each_report(
+    qtbot, rm_ui: UiContext, batch: BatchExportDialog, visits: list[str], out: Path
+) -> None:
+    today = rm_ui.today()
+    batch.period.set_period(today, today)  # 2 of the 5 visits
+    batch.show_identifiers.setChecked(True)
+    batch.set_target(out / "today.pdf")
+    with qtbot.waitSignal(batch.exported, timeout=60_000):
+        batch.export()
+    assert text_of(out / "today.pdf").count("440605198001011234") == 2
+    kept = rm_ui.services.reports.disclosures()
+    assert sorted(d.subject_id for d in kept) == sorted(visits[:2])
+
+
 def test_cancelling_a_batch_leaves_no_file(
     qtbot, rm_ui: UiContext, batch: BatchExportDialog, out: Path
 ) -> None:

@@ -303,9 +303,12 @@ class BatchExportDialog(QDialog):
                 cancelled=progress.cancelled,
             )
 
-        # Showing identifiers records each disclosure: writes, in order with the others.
-        run = self.ui.tasks.write if show else self.ui.tasks.read
-        run(self, make, lambda files: self._made(files, target, per_visit), self._failed)
+        # A batch may take minutes: on the pool of its own it neither holds one of the
+        # readers nor queues the writes behind it (a visit's autosave); what it writes, a
+        # disclosure per report when identifiers are shown, is small and its own transaction.
+        self.ui.tasks.waiting(
+            self, make, lambda files: self._made(files, target, per_visit), self._failed
+        )
 
     def _made(self, files: list[ReportFile], target: Path, per_visit: bool) -> None:
         progress = self._progress
