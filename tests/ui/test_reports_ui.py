@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
@@ -375,6 +375,25 @@ def test_cancelling_a_batch_leaves_no_file(
     assert batch.status.text() == "Cancelled: no file was written."
     assert leftovers(out) == []
     assert not batch.running() and batch.close_button.text() == "Close"
+
+
+def test_a_batch_stops_when_its_window_goes(
+    qtbot, rm_ui: UiContext, visits: list[str], out: Path
+) -> None:
+    dialog = BatchExportDialog(rm_ui)
+    dialog.period.set_period(rm_ui.today() - timedelta(days=9), rm_ui.today())
+    dialog.set_per_visit(True)
+    dialog.set_target(out)
+    dialog.export()
+    progress = dialog._progress
+    assert progress is not None
+    dialog.deleteLater()  # the app quitting with the dialog open
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert progress.cancelled()
+    assert rm_ui.tasks.wait(20_000)
+    QApplication.processEvents()
+    assert progress.read()[0] < len(visits)  # stopped, not run to the end
+    assert leftovers(out) == []
 
 
 def test_a_cancel_while_writing_takes_back_every_file(tmp_path: Path) -> None:

@@ -288,6 +288,8 @@ class BatchExportDialog(QDialog):
         progress = WorkProgress()
         self._progress = progress
         self._per_visit = per_visit
+        # Gone with its window (the app quitting): the export stops and writes nothing.
+        self.destroyed.connect(progress.cancel)
         self._set_running(True)
         self.status.setText(self.tr("Making the reports…"))
         reports = self.reports
