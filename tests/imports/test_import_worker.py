@@ -212,6 +212,9 @@ def test_blocks_a_dead_worker_had_are_cleaned_in_process(
     def plain(part: Any) -> tuple[Any, ...]:
         return (
             part.rows,
+            # What classifying needs: the same from any process (no per-process hash seed).
+            part.masks,
+            part.sigs,
             part.texts,
             part.payloads,
             [(r.row, [str(p) for p in r.problems], r.name, r.uscc) for r in part.rejected],

@@ -51,6 +51,7 @@ from crm.domain.text import to_halfwidth
 from crm.domain.wire import create_payload
 from crm.services.imports.files import ImportFileError, MisencodedRow, TableFile, open_table
 from crm.services.imports.index import index_text, plain_names_text
+from crm.services.imports.marks import empty_mask, signature
 
 SAMPLE_ROWS: Final = 5
 CHUNK: Final = 2000
@@ -405,6 +406,9 @@ class Prepared:
     when the import writes), its rejected rows, and how far reading has got."""
 
     rows: list[CleanRow] = field(default_factory=list)
+    # Each row's `marks.empty_mask` and `marks.signature`, which classifying it needs.
+    masks: list[int] = field(default_factory=list)
+    sigs: list[int] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     payloads: list[str] = field(default_factory=list)
     # The search text of the names' initials, where a worker could make it (else None).
@@ -422,6 +426,8 @@ class Prepared:
             _prepared,
             (
                 rows,
+                self.masks,
+                self.sigs,
                 self.texts,
                 self.payloads,
                 self.names,
@@ -438,6 +444,8 @@ _ROW_VALUES = attrgetter(*(f.name for f in fields(CleanRow)))
 
 def _prepared(
     rows: list[tuple[Any, ...]],
+    masks: list[int],
+    sigs: list[int],
     texts: list[str],
     payloads: list[str],
     names: list[str | None],
@@ -448,6 +456,8 @@ def _prepared(
 ) -> Prepared:
     return Prepared(
         [CleanRow(*values) for values in rows],
+        masks,
+        sigs,
         texts,
         payloads,
         names,
@@ -533,6 +543,8 @@ def prepare_block(
             )
         else:
             part.rows.append(result)
+            part.masks.append(empty_mask(result))
+            part.sigs.append(signature(result))
             if record is not None and block.texts:
                 part.texts.append(row_text(result))
                 part.payloads.append(payload(result, record))
@@ -624,6 +636,7 @@ class PrepareWorker:
     def __init__(self, job: Job | None = None) -> None:
         self._alive = True
         self._done = False
+        self._stopped = False  # told there is nothing more
         self._process: subprocess.Popen[bytes] | None = None
         root = str(Path(__file__).resolve().parents[2])  # where the crm package is
         path = os.environ.get("PYTHONPATH")
@@ -667,15 +680,18 @@ class PrepareWorker:
             if part is None:
                 part = local(block)
             feed()
+            if not waiting:
+                # Nothing more to clean: the worker ends while the last part is written,
+                # so closing it after the commit need not wait for its exit.
+                self._stop()
             yield part
         self._done = True
 
-    def _send(self, value: object, process: subprocess.Popen[bytes] | None = None) -> None:
-        process = process or self._process
-        assert process is not None and process.stdin is not None
+    def _send(self, value: object) -> None:
+        assert self._process is not None and self._process.stdin is not None
         try:
-            pickle.dump(value, process.stdin, _PICKLE)
-            process.stdin.flush()
+            pickle.dump(value, self._process.stdin, _PICKLE)
+            self._process.stdin.flush()
         except OSError:  # BrokenPipeError included
             self._gone()
 
@@ -687,6 +703,11 @@ class PrepareWorker:
         except (EOFError, OSError, pickle.UnpicklingError):
             self._gone()
             return None
+
+    def _stop(self) -> None:
+        if self._alive and not self._stopped:
+            self._stopped = True
+            self._send(None)
 
     def _gone(self) -> None:
         if self._alive:
@@ -700,9 +721,7 @@ class PrepareWorker:
         if process is None:
             return
         self._process = None
-        if self._alive and self._done:
-            self._send(None, process)
-        else:
+        if not self._stopped and not (self._alive and self._done):
             process.kill()
         for stream in (process.stdin, process.stdout):
             if stream is not None:

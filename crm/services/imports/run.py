@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from operator import attrgetter
 from typing import Any, Final
 
 from crm.domain.errors import DomainError, Message
@@ -31,6 +30,7 @@ from crm.services.context import Context
 from crm.services.imports.index import (
     Uuid7,
 )
+from crm.services.imports.marks import BIT, FILLABLE, conflicts, empty_mask, joined
 from crm.services.imports.prepare import CHUNK, NewRecord, Prepared
 from crm.store import import_rows, search
 from crm.store.fact_writer import FactWriter, encode_value
@@ -48,19 +48,6 @@ __all__ = [
     "new_record",
 ]
 
-# Fields an import may fill on a known prospect when they are empty (and not hand-edited).
-FILLABLE: Final = (
-    "owner_name",
-    "phone",
-    "address",
-    "district_code",
-    "street",
-    "industry_code",
-    "registered_capital_fen",
-    "established_on",
-    "notes",
-)
-_BIT: Final = {name: 1 << i for i, name in enumerate(FILLABLE)}
 _INDEXED: Final = ("name", "owner_name", "address", "street", "notes", "uscc", "phone")
 # How many rows of each outcome the preview keeps to show.
 SAMPLES_PER_OUTCOME: Final = 200
@@ -138,7 +125,8 @@ class _Target:
     version: int
     row: int = 0  # the row of the file that made it (when made by this run)
     # Of a prospect this run made with a USCC: a short hash of each compared field, so a
-    # later row of the file with the same code and other values is told apart (`_sig`).
+    # later row of the file with the same code and other values is told apart
+    # (`marks.signature`).
     sig: int = 0
     # Its business facts as stored: (key, JSON text) pairs in key order, once a row with
     # facts needs them. A tuple shared by every prospect with the same facts (`_Facts`): a
@@ -174,21 +162,8 @@ def _empty(value: object) -> bool:
 
 def _mask(values: dict[str, object], edited: set[str]) -> int:
     mask = 0
-    for name, bit in _BIT.items():
+    for name, bit in BIT.items():
         if _empty(values.get(name)) and name not in edited:
-            mask |= bit
-    return mask
-
-
-_FILLABLE_VALUES: Final = attrgetter(*FILLABLE)
-_BITS: Final = tuple(_BIT.values())
-
-
-def _new_mask(row: CleanRow) -> int:
-    """`_mask` of a row this run makes a prospect of (nothing of it edited by hand)."""
-    mask = 0
-    for value, bit in zip(_FILLABLE_VALUES(row), _BITS):  # noqa: B905 (both FILLABLE)
-        if value is None or value == "":
             mask |= bit
     return mask
 
@@ -227,53 +202,6 @@ class _Facts:
             if len(self._texts) < self.SHARED:
                 self._texts[key] = found
         return found
-
-
-# Fields two rows of one file with the same USCC must agree on (where both are filled) to
-# be one record; otherwise the later one is flagged for the RM, not dropped.
-_COMPARED: Final = (
-    "name_key",
-    "owner_name",
-    "phone",
-    "address",
-    "street",
-    "industry_code",
-    "registered_capital_fen",
-    "established_on",
-)
-_SLOT: Final = 17  # bits per field: 0 for empty, else 1 + a 16-bit hash
-_SLOT_MASK: Final = (1 << _SLOT) - 1
-_COMPARED_VALUES: Final = attrgetter(*_COMPARED)
-
-
-def _sig(row: CleanRow) -> int:
-    """Each compared field of a row as a short hash, all in one int (little memory for the
-    many prospects a large file makes; a clash of hashes only misses a flag)."""
-    sig = 0
-    shift = 0
-    for value in _COMPARED_VALUES(row):
-        if value is not None and value != "":
-            sig |= ((hash(value) & 0xFFFF) + 1) << shift
-        shift += _SLOT
-    return sig
-
-
-def _conflicts(a: int, b: int) -> bool:
-    """Whether two signatures differ in a field both have filled."""
-    for i in range(len(_COMPARED)):
-        x = (a >> (i * _SLOT)) & _SLOT_MASK
-        y = (b >> (i * _SLOT)) & _SLOT_MASK
-        if x and y and x != y:
-            return True
-    return False
-
-
-def _joined(a: int, b: int) -> int:
-    """`a` with the fields it lacks taken from `b` (a row that filled them in)."""
-    for i in range(len(_COMPARED)):
-        if not (a >> (i * _SLOT)) & _SLOT_MASK:
-            a |= b & (_SLOT_MASK << (i * _SLOT))
-    return a
 
 
 def _stored(value: object) -> object:
@@ -375,8 +303,8 @@ class ImportRun:
                 for r, t, p, n in zip(part.rows, part.texts, part.payloads, names, strict=True)
             }
         made_before = self.counts.created + self.counts.flagged
-        for row in part.rows:
-            self._classify(row, pending)
+        for row, mask, sig in zip(part.rows, part.masks, part.sigs, strict=True):
+            self._classify(row, mask, sig, pending)
         if self.new_share is not None:
             made = self.counts.created + self.counts.flagged - made_before
             self.new_share.mostly_new = made * 2 >= len(part.rows)
@@ -479,12 +407,14 @@ class ImportRun:
 
     # -- deciding ---------------------------------------------------------------------------
 
-    def _classify(self, row: CleanRow, pending: _Pending) -> None:
+    def _classify(self, row: CleanRow, mask: int, sig: int, pending: _Pending) -> None:
+        """Match a row, then merge or create; `mask` and `sig` are the row's
+        `marks.empty_mask` and `marks.signature`."""
         self.counts.rows += 1
         if row.uscc:
             target = self._by_uscc.get(row.uscc)
             if target is not None:
-                self._merge(target, row, pending)
+                self._merge(target, row, sig, pending)
                 return
             if not row.name:
                 # Only a code: enough to complete a known prospect, not to make a new one.
@@ -492,29 +422,31 @@ class ImportRun:
                 self._reject(row.row_number, [problem], "", row.uscc, counted=True)
                 return
             candidates = self._candidates(row, without_uscc_only=True)
-            self._create(row, pending, candidates)
+            self._create(row, mask, sig, pending, candidates)
             return
         candidates = self._candidates(row, without_uscc_only=False)
         same = next((c for c in candidates if c.member or c.created), None)
         if same is not None:
             # This list (or this very file) brought it in before: the same record again.
-            self._merge(same, row, pending)
+            self._merge(same, row, sig, pending)
             return
-        self._create(row, pending, candidates)
+        self._create(row, mask, sig, pending, candidates)
 
-    def _create(self, row: CleanRow, pending: _Pending, candidates: list[_Target]) -> None:
+    def _create(
+        self, row: CleanRow, mask: int, sig: int, pending: _Pending, candidates: list[_Target]
+    ) -> None:
         pid = self._new_id()
         target = _Target(
             id=pid,
             name=row.name,
             district=row.district_code,
             has_uscc=row.uscc is not None,
-            empty=_new_mask(row),
+            empty=mask,
             member=True,
             created=True,
             version=1,
             row=row.row_number,
-            sig=_sig(row) if row.uscc else 0,
+            sig=sig,
         )
         self._set_facts(target, row, pending)
         if row.uscc:
@@ -535,15 +467,14 @@ class ImportRun:
             if self._wants("created"):
                 self._sample(Sample(row.row_number, "created", row.name, row.uscc or ""))
 
-    def _merge(self, target: _Target, row: CleanRow, pending: _Pending) -> None:
+    def _merge(self, target: _Target, row: CleanRow, sig: int, pending: _Pending) -> None:
         if target.created and target.sig and row.uscc and row.name:
-            sig = _sig(row)
-            if _conflicts(target.sig, sig):
+            if conflicts(target.sig, sig):
                 self._conflicting(target, row, pending)
                 return
-            target.sig = _joined(target.sig, sig)
+            target.sig = joined(target.sig, sig)
         fills: dict[str, object] = {}
-        for name, bit in _BIT.items():
+        for name, bit in BIT.items():
             if target.empty & bit:
                 value = getattr(row, name)
                 if not _empty(value):
@@ -625,7 +556,7 @@ class ImportRun:
             name=second.name,
             district=second.district_code,
             has_uscc=False,
-            empty=_new_mask(second),
+            empty=empty_mask(second),
             member=True,
             created=True,
             version=1,
