@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
@@ -280,10 +281,17 @@ def _record_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
     return [*heading(t.tr("Visit record")), *_pairs(pairs)]
 
 
-def _mark(item: CheckedItem, t: ReportText) -> Paragraph:
+# A mark cell is a plain string coloured by the table's style: a paragraph per mark (a
+# hundred on a long checklist) costs more to lay out than the rest of its row.
+Mark = tuple[str, colors.Color]
+
+
+def _mark(item: CheckedItem) -> Mark:
     if item.checked:
-        return Paragraph(f'<font color="{GOOD.hexval()}">{CHECKED}</font>', Styles.cell_center)
-    return Paragraph(f'<font color="{MUTED.hexval()}">{UNCHECKED}</font>', Styles.cell_center)
+        return CHECKED, GOOD
+    if item.before is not None:
+        return CHECKED, MUTED
+    return UNCHECKED, MUTED
 
 
 def _groups_section(title: str, groups: Sequence[ItemGroup], t: ReportText) -> list[Flowable]:
@@ -295,27 +303,38 @@ def _groups_section(title: str, groups: Sequence[ItemGroup], t: ReportText) -> l
             markup(t.tr("{done} of {total} items checked", done=done, total=total)), Styles.small
         )
     )
-    rows: list[list[str | Flowable]] = []
-    group_rows: list[int] = []
+    rows: list[tuple[Mark | None, Flowable]] = []
     for group in groups:
-        group_rows.append(len(rows) + 1)
-        rows.append([para(group.title, Styles.subheading), ""])
-        for item in group.items:
-            rows.append([_mark(item, t), cell(item.text)])
-    flow.append(_checked_table(t.tr("Checked"), t.tr("Item"), rows, group_rows))
+        rows.append((None, para(group.title, Styles.subheading)))
+        rows.extend((_mark(item), cell(item.text)) for item in group.items)
+    flow.append(_checked_table(t.tr("Checked"), t.tr("Item"), rows))
     return flow
 
 
 def _checked_table(
-    mark_header: str, item_header: str, rows: list[list[str | Flowable]], group_rows: list[int]
+    mark_header: str, item_header: str, rows: Sequence[tuple[Mark | None, Flowable]]
 ) -> Table:
+    """Items with their marks under a repeated header; a row without a mark is a group's
+    heading across the table."""
     head = [
         para(mark_header, Styles.header_cell),
         para(item_header, Styles.header_cell),
     ]
     widths = [16 * mm, CONTENT_WIDTH - 16 * mm]
-    table = Table([head, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
-    style = [
+    data: list[list[str | Flowable]] = [head]
+    style: list[tuple[object, ...]] = [
+        ("ALIGN", (0, 1), (0, -1), "CENTER"),
+        ("FONTSIZE", (0, 1), (0, -1), 9),
+    ]
+    for n, (mark, content) in enumerate(rows, 1):
+        if mark is None:
+            data.append([content, ""])
+            style += [("SPAN", (0, n), (1, n)), ("BACKGROUND", (0, n), (1, n), SHADE)]
+        else:
+            data.append([mark[0], content])
+            style.append(("TEXTCOLOR", (0, n), (0, n), mark[1]))
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    style += [
         ("BACKGROUND", (0, 0), (-1, 0), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
@@ -324,8 +343,6 @@ def _checked_table(
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
-    for row in group_rows:
-        style += [("SPAN", (0, row), (1, row)), ("BACKGROUND", (0, row), (1, row), SHADE)]
     table.setStyle(table_style(style))
     return table
 
@@ -350,26 +367,17 @@ def _checklist_section(groups: Sequence[ItemGroup], t: ReportText) -> list[Flowa
             Styles.small,
         )
     )
-    rows: list[list[str | Flowable]] = []
-    group_rows: list[int] = []
+    rows: list[tuple[Mark | None, Flowable]] = []
     for group in groups:
         done = sum(1 for i in group.items if i.checked or i.before is not None)
-        group_rows.append(len(rows) + 1)
-        title = f"{group.title} ({done}/{len(group.items)})"
-        rows.append([para(title, Styles.subheading), ""])
+        rows.append((None, para(f"{group.title} ({done}/{len(group.items)})", Styles.subheading)))
         for item in group.items:
             text = item.text
             if not item.checked and item.before is not None:
-                mark = Paragraph(
-                    f'<font color="{MUTED.hexval()}">{CHECKED}</font>', Styles.cell_center
-                )
-                text = (
-                    f"{text} {t.tr('(covered on {day} in another visit)', day=t.day(item.before))}"
-                )
-                rows.append([mark, cell(text)])
-            else:
-                rows.append([_mark(item, t), cell(text)])
-    flow.append(_checked_table(t.tr("Covered"), t.tr("Item"), rows, group_rows))
+                elsewhere = t.tr("(covered on {day} in another visit)", day=t.day(item.before))
+                text = f"{text} {elsewhere}"
+            rows.append((_mark(item), cell(text)))
+    flow.append(_checked_table(t.tr("Covered"), t.tr("Item"), rows))
     return flow
 
 
