@@ -114,6 +114,8 @@ class ChainState(StrEnum):
     CHANGED = "changed"  # this record's content no longer gives its hash
     BROKEN = "broken"  # a record of the chain was removed, inserted or reordered
     NOT_FINAL = "not_final"  # a draft or plan: not hashed yet
+    # Head office confirmed a last record this book does not hold as it was finalized.
+    SHORT = "short"
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ class ChainStatus:
     position: int  # 1-based place of this record in its prospect's chain (0: not in it)
     length: int  # finalized records in the chain
     problems: int = 0  # findings anywhere in the chain
+    held: int = 0  # records head office holds of the chain, when it is SHORT
+    missing_id: str = ""  # the last record head office confirmed, missing here
 
 
 @dataclass(frozen=True)

@@ -561,6 +561,16 @@ def _integrity_section(data: VisitReportData, t: ReportText) -> list[Flowable]:
             t.tr("BROKEN: a record of this customer's chain was removed, added or reordered"),
             BAD,
         ),
+        ChainState.SHORT: (
+            t.tr(
+                "SHORT: head office holds {held} records of this customer, this book {here}; "
+                "the last, {record}, is missing here",
+                held=chain.held,
+                here=chain.length,
+                record=chain.missing_id,
+            ),
+            BAD,
+        ),
         ChainState.NOT_FINAL: (
             t.tr("not finalized: a draft has no hash and is not evidence"),
             MUTED,

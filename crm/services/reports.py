@@ -583,8 +583,24 @@ class ReportService:
             state = ChainState.CHANGED
         elif own:
             state = ChainState.BROKEN
+        held, missing = 0, ""
+        head = report_queries.confirmed_head(s, d.line.prospect_id)
+        here = {str(r["id"]): str(r["content_hash"]) for r in rows}
+        if head is not None and here.get(head.head_id) != head.head_hash:
+            # The chain checks link by link but ends short of what head office confirmed:
+            # its last record went (or changed) behind the app's back.
+            held, missing = head.count, head.head_id
+            if state is ChainState.INTACT:
+                state = ChainState.SHORT
         return ChainStatus(
-            state, d.content_hash, d.prev_hash, position, len(rows), problems=len(findings)
+            state,
+            d.content_hash,
+            d.prev_hash,
+            position,
+            len(rows),
+            problems=len(findings),
+            held=held,
+            missing_id=missing,
         )
 
     def _pre_assessment(self, prospect_id: str, t: ReportText) -> PreAssessment:

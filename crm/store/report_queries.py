@@ -23,7 +23,7 @@ from crm.domain.attachments import hashes_text
 from crm.store import attachment_queries, meta
 from crm.store.models import AppMeta, District, Prospect, Team, User
 from crm.store.models_attachments import VisitAttachment
-from crm.store.models_visit import Visit
+from crm.store.models_visit import Visit, VisitChainHead
 
 DISCLOSURE_PREFIX = "disclosure."
 
@@ -142,3 +142,21 @@ def samples(s: Session) -> Samples:
         select(Visit.id).where(Visit.status == "draft").order_by(Visit.visit_on.desc()).limit(1)
     )
     return Samples(final_id, draft_id)
+
+
+@dataclass(frozen=True)
+class ConfirmedHead:
+    """The last record of a prospect's chain as head office last confirmed it."""
+
+    head_id: str
+    head_hash: str
+    count: int
+
+
+def confirmed_head(s: Session, prospect_id: str) -> ConfirmedHead | None:
+    row = s.execute(
+        select(VisitChainHead.head_id, VisitChainHead.head_hash, VisitChainHead.count).where(
+            VisitChainHead.prospect_id == prospect_id
+        )
+    ).first()
+    return ConfirmedHead(str(row[0]), str(row[1]), int(row[2])) if row is not None else None

@@ -354,3 +354,33 @@ def test_amendments_stay_linked_to_the_record_they_correct(
     own = _text(services.reports.visit_pdf(amendment.id, lang="zh_CN"))
     assert "本记录更正" in own and recorded.final in own
     assert "80.00万元" in own and "完整：该客户记录链共 2 条，本记录为第 2 条" in own
+
+
+def test_a_chain_that_lost_its_last_record_is_reported_short(
+    services: Services, recorded: Recorded, clock: Clock
+) -> None:
+    clock.current += timedelta(hours=1)
+    last = services.visits.start_record(recorded.prospect, TODAY)
+    last = services.visits.finalize(last.id, complete(TODAY))
+    conn = sqlite3.connect(services.db_path)
+    # Head office confirmed both records (as a sync download stores it) …
+    conn.execute(
+        "INSERT INTO visit_chain_heads (id, prospect_id, head_id, head_hash, count, confirmed_at) "
+        "VALUES (?, ?, ?, ?, 2, ?)",
+        (
+            recorded.prospect,
+            recorded.prospect,
+            last.id,
+            last.content_hash,
+            "2026-06-02T04:00:00.000000+00:00",
+        ),
+    )
+    # … and then the last one is deleted behind the app's back.
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'").fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+    conn.execute("DELETE FROM checklist_ticks WHERE visit_id = ?", (last.id,))
+    conn.execute("DELETE FROM visits WHERE id = ?", (last.id,))
+    conn.commit()
+    conn.close()
+    text = _text(services.reports.visit_pdf(recorded.final, lang="zh_CN")).replace("\n", "")
+    assert f"记录链不完整：总行保存该客户 2 条记录，本机 1 条；最后一条 {last.id}" in text
