@@ -9,9 +9,10 @@ is split by hand. Page furniture is drawn when a page ends, once the page's repo
 
 from __future__ import annotations
 
+import gc
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,11 +165,31 @@ def _furniture(canvas: Canvas, doc: BaseDocTemplate) -> None:
     canvas.restoreState()
 
 
-def build_pdf(story: Sequence[Flowable], *, title: str, author: str, subject: str = "") -> bytes:
-    """The story laid out on A4 pages with every report's furniture, as PDF bytes."""
+class LayoutStopped(Exception):
+    """The caller's ``stop()`` said so while the story was being laid out."""
+
+
+class _Document(BaseDocTemplate):  # type: ignore[misc]
+    stop: Callable[[], bool] | None = None
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if self.stop is not None and self.stop():
+            raise LayoutStopped()
+
+
+def build_pdf(
+    story: Sequence[Flowable],
+    *,
+    title: str,
+    author: str,
+    subject: str = "",
+    stop: Callable[[], bool] | None = None,
+) -> bytes:
+    """The story laid out on A4 pages with every report's furniture, as PDF bytes.
+    ``stop()`` is asked after each flowable; when it says so, LayoutStopped is raised."""
     register_fonts()
     out = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = _Document(
         out,
         pagesize=A4,
         leftMargin=MARGIN_X,
@@ -197,7 +218,17 @@ def build_pdf(story: Sequence[Flowable], *, title: str, author: str, subject: st
         id="body",
     )
     doc.addPageTemplates([PageTemplate(id="report", frames=[frame], onPageEnd=_furniture)])
-    doc.build(list(story), canvasmaker=NumberedCanvas)
+    doc.stop = stop
+    # A batch's layout holds hundreds of thousands of objects for tens of seconds, and each
+    # full collection over them paused every thread, the app's window included, for up to
+    # 2 s; the layout makes little cyclic garbage, so collections wait until it is done.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        doc.build(list(story), canvasmaker=NumberedCanvas)
+    finally:
+        if collecting:
+            gc.enable()
     return out.getvalue()
 
 

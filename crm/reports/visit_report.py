@@ -76,9 +76,11 @@ def render_visit_reports(
     reports: Sequence[VisitReportData],
     lang: str,
     progress: Callable[[int], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> bytes:
     """Several visit reports in one PDF, each starting on a new page and numbered on its own;
-    ``progress`` is told how many have been laid out."""
+    ``progress`` is told how many have been gathered; ``stop()`` is asked while they are laid
+    out (LayoutStopped when it says so)."""
     t = ReportText(lang)
     story: list[Flowable] = []
     for n, data in enumerate(reports):
@@ -88,7 +90,7 @@ def render_visit_reports(
         if progress is not None:
             progress(n + 1)
     author = reports[0].generated_by if reports else ""
-    return build_pdf(story, title=t.tr("Visit reports"), author=author)
+    return build_pdf(story, title=t.tr("Visit reports"), author=author, stop=stop)
 
 
 def _title(data: VisitReportData, t: ReportText) -> str:

@@ -197,6 +197,7 @@ class ReportService:
         name: str = "visits.pdf",
     ) -> list[ReportFile]:
         """The reports of these visits (those chosen in a list): as ``visits_pdf``."""
+        from crm.reports.document import LayoutStopped
         from crm.reports.visit_report import render_visit_report, render_visit_reports
 
         lang = lang or language()
@@ -218,7 +219,11 @@ class ReportService:
             return files
         if cancelled is not None and cancelled():
             raise ReportCancelled()
-        return [ReportFile(name, render_visit_reports(gathered, lang))]
+        try:
+            pdf = render_visit_reports(gathered, lang, stop=cancelled)
+        except LayoutStopped:
+            raise ReportCancelled() from None
+        return [ReportFile(name, pdf)]
 
     # -- pipeline reports -----------------------------------------------------------------------
 

@@ -334,6 +334,22 @@ def test_a_cancelled_batch_gives_nothing(services: Services, recorded: Recorded)
         services.reports.visits_pdf(TODAY - timedelta(days=7), TODAY, cancelled=cancelled)
 
 
+def test_a_cancel_while_one_pdf_is_laid_out_stops_the_layout(
+    services: Services, recorded: Recorded
+) -> None:
+    # Two visits are read (asked twice), one more time before the layout; from then on every
+    # flowable laid out asks, and the fifth question says stop: the layout itself listens.
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 5
+
+    with pytest.raises(ReportCancelled):
+        services.reports.visits_pdf(TODAY - timedelta(days=7), TODAY, cancelled=cancelled)
+    assert len(asked) == 6
+
+
 def test_a_batch_over_a_period_without_visits_says_so(services: Services) -> None:
     from crm.domain.errors import DomainError
 
