@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from crm.services.prospects import ProspectService
     from crm.services.reports import ReportService
     from crm.services.sync import SyncService
+    from crm.services.team import TeamService
     from crm.services.today import TodayService
     from crm.services.visit_setup import VisitSetupService
     from crm.services.visits import VisitService
@@ -115,6 +116,12 @@ class Services:
         from crm.services.calendar_export import CalendarExportService
 
         return CalendarExportService(self.ctx)
+
+    @cached_property
+    def team(self) -> TeamService:
+        from crm.services.team import TeamService
+
+        return TeamService(self.ctx)
 
     def act_as(self, username: str) -> None:
         """Act as this user (a command's ``--user``) instead of the signed-in one."""
