@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from crm import resources
 from crm.domain.catalogue import parse_catalogue
+from crm.domain.strategic_criteria import parse_criteria
 from crm.headoffice import ownership, security, seed, throttle
 from crm.headoffice.db import Store, Tx, audit
 from crm.headoffice.models import Audit, Device, HoTeam, HoUser, Record
@@ -308,13 +309,18 @@ class Admin:
         """Publish a catalogue, checklist templates, cadence rules, holidays or criteria.
 
         A product catalogue must fit its schema and rules: a malformed one raises
-        ``InvalidCatalogue`` (the product and field named) and nothing is published."""
+        ``InvalidCatalogue`` (the product and field named) and nothing is published; so
+        do criteria the gate cannot read (``DomainError`` naming the field)."""
         if kind not in P.REFERENCE_KINDS:
             raise AdminError(f"kind must be one of {', '.join(sorted(P.REFERENCE_KINDS))}")
         if kind == "catalogue":
             # Devices put only a good catalogue in force: a malformed one is refused here,
             # naming the product and field (InvalidCatalogue), and nothing is stored.
             parse_catalogue(document, resources.catalogue_schema())
+        elif kind == "criteria":
+            # The gate reads exactly this (crm.domain.strategic_criteria): refused here
+            # naming the field, a document it cannot read is never stored.
+            parse_criteria(document)
         with self.store.write() as tx:
             self._directory_record(tx, "reference", kind, {"kind": kind, "document": document})
             rec = tx.session.get(Record, ("reference", kind))

@@ -7,6 +7,7 @@ the device's event id, so the device's history and head office's stay one record
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from crm.domain.errors import DomainError
 from crm.domain.stages import Stage, StageFacts, StrategicCriteria, check_move
+from crm.domain.strategic_criteria import parse_criteria
 from crm.headoffice.db import Tx
 from crm.headoffice.errors import Rejected
 from crm.headoffice.merge import applied, touch
@@ -24,6 +26,7 @@ from crm.headoffice.wire import iso
 from crm.sync import protocol as P
 
 ZONE = ZoneInfo("Asia/Shanghai")
+log = logging.getLogger(__name__)
 
 
 def change_stage(
@@ -102,21 +105,22 @@ def facts(tx: Tx, prospect_id: str) -> StageFacts:
 
 def criteria(tx: Tx) -> StrategicCriteria:
     """The strategic-client criteria: as published (reference ``criteria``), else the
-    defaults shipped with the app."""
-    doc = tx.session.execute(
-        select(Record.data).where(Record.entity == "reference", Record.id == "criteria")
+    defaults shipped with the app. A stored document that cannot be read (published before
+    publishing checked it) falls back to the defaults and is logged: a device's stage change
+    is judged, never answered with an error."""
+    data = tx.session.execute(
+        select(Record.data).where(
+            Record.entity == "reference", Record.id == "criteria", Record.deleted.is_(False)
+        )
     ).scalar_one_or_none()
-    if doc is not None:
-        rules = json.loads(doc).get("strategic", {})
-    else:
-        from crm import resources
+    if data is not None:
+        try:
+            return parse_criteria(json.loads(data).get("document"))
+        except (DomainError, ValueError, AttributeError) as exc:
+            log.warning("the published criteria cannot be read, the defaults apply: %s", exc)
+    from crm import resources
 
-        rules = resources.stage_rules()["strategic"]
-    return StrategicCriteria(
-        min_months_as_customer=int(rules["min_months_as_customer"]),
-        min_loans=int(rules["min_loans"]),
-        min_total_credit_fen=int(rules["min_total_credit_fen"]),
-    )
+    return parse_criteria(resources.stage_rules())
 
 
 def event(

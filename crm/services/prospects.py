@@ -304,7 +304,7 @@ class ProspectService:
             Stage(p.stage),
             Stage(target),
             self._facts(p),
-            reference.strategic_criteria(),
+            reference.strategic_criteria(writer.session),
             reason_code=reason_code,
             reason_text=reason_text.strip(),
             lead_confirmed=lead_confirmed,

@@ -6,15 +6,19 @@ values from here so it never reads files itself.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from functools import lru_cache
 
 from crm import resources
+from crm.domain.errors import DomainError
 from crm.domain.prospect import Catalogues
 from crm.domain.stages import StrategicCriteria
+from crm.domain.strategic_criteria import parse_criteria
 from crm.services.context import Context
 from crm.services.records import DistrictInfo
-from crm.store import reference_queries
+from crm.store import meta, reference_queries
+from crm.store.replica import CRITERIA_KEY
 from crm.store.unit_of_work import Session
 
 
@@ -60,13 +64,17 @@ def catalogues(districts: Iterable[str] = ()) -> Catalogues:
     )
 
 
-def strategic_criteria() -> StrategicCriteria:
-    rules = resources.stage_rules()["strategic"]
-    return StrategicCriteria(
-        min_months_as_customer=int(rules["min_months_as_customer"]),
-        min_loans=int(rules["min_loans"]),
-        min_total_credit_fen=int(rules["min_total_credit_fen"]),
-    )
+def strategic_criteria(session: Session | None = None) -> StrategicCriteria:
+    """The criteria head office last published to this book (kept in ``app_meta`` by the
+    download), else the ones bundled with the app; what cannot be read is not used."""
+    if session is not None:
+        stored = meta.get(session, CRITERIA_KEY)
+        if stored is not None:
+            try:
+                return parse_criteria(json.loads(stored))
+            except (DomainError, ValueError):
+                pass
+    return parse_criteria(resources.stage_rules())
 
 
 def stalled_days() -> int:
