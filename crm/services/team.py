@@ -17,15 +17,16 @@ from crm.domain.pipeline_metrics import Period
 from crm.services.context import Context
 from crm.services.pipeline_figures import PipelineFiguresService, Scope
 from crm.store import pipeline_queries, team_queries
-from crm.store.team_queries import ProspectLine
+from crm.store.team_queries import ProspectLine as ProspectLine  # the lines a drill-down lists
 
 # A drill-down lists at most this many prospects (its figure says how many there are).
 DRILL_LIMIT: Final = 2_000
 
-# What a drill-down can name: a stage's prospects, the funnel's steps, the first-loan
-# customers of the period or of the same period last year, an RM's visits done, due and
-# overdue, and the customers with a loan (the borrowers of the two increases).
+# What a drill-down can name: every prospect in scope, a stage's prospects, the funnel's
+# steps, the first-loan customers of the period or of the same period last year, an RM's
+# visits done, due and overdue, and the customers with a loan (the two increases' borrowers).
 KINDS: Final = (
+    "all",
     "stage",
     "funnel",
     "first_loans",
@@ -79,6 +80,8 @@ class TeamService:
         before = self._bound(end + timedelta(days=1))
         with self.ctx.db.reading() as s:
             match drill.kind:
+                case "all":
+                    return team_queries.in_scope(s, rms, limit)
                 case "stage":
                     return team_queries.in_stage(s, rms, drill.key, limit)
                 case "funnel" if drill.key == "no_loan":

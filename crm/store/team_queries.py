@@ -54,6 +54,10 @@ def _lines(
     ]
 
 
+def in_scope(s: Session, rm_ids: Sequence[str] | None, limit: int) -> list[ProspectLine]:
+    return _lines(s, "1 = 1", rm_ids, limit)
+
+
 def in_stage(
     s: Session, rm_ids: Sequence[str] | None, stage: str, limit: int
 ) -> list[ProspectLine]:

@@ -31,6 +31,7 @@ from crm.ui.common.icons import icon
 from crm.ui.settings.dialog import SettingsDialog
 from crm.ui.shell.page import Page, PageSpec, default_pages
 from crm.ui.shell.status import AppStatusBar
+from crm.ui.team.spec import team_page
 
 NAV_WIDTH = 168
 DEFAULT_SIZE = QSize(1366, 768)
@@ -53,7 +54,7 @@ class MainWindow(QMainWindow):
         self._painted = False
         self.crash = crash
         self.language = language if language in LANGUAGES else "en"
-        self.specs = list(pages if pages is not None else default_pages())
+        self.specs = list(pages if pages is not None else [*default_pages(), team_page()])
         self.pages: dict[str, Page] = {}
         self.settings_dialog: SettingsDialog | None = None
         self._closing = False
