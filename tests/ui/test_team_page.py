@@ -16,7 +16,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTranslator
-from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QWidget,
+)
 from sqlalchemy import text
 
 from crm.demo.builder import build_demo
@@ -327,10 +334,12 @@ def test_screenshots(qtbot, lead_ui: UiContext, language: str) -> None:
         assert page.cards["prospects"].title.text() == "客户"
     qtbot.wait(100)
     shoot(window, "team-1-page", language)
+    # The whole of the page's scrolled body, below the first screen too.
+    shoot(page.findChild(QScrollArea).widget(), "team-2-body", language)
     page.stage_table.cellDoubleClicked.emit(_row_of(page.stage_table, "no_loan"), 1)
     dialog = page.drill_dialog
     qtbot.waitUntil(lambda: bool(dialog.lines), timeout=10_000)
-    shoot(dialog, "team-2-drill", language)
+    shoot(dialog, "team-3-drill", language)
     wait_idle(qtbot, lead_ui)
 
 

@@ -69,9 +69,12 @@ class BarChart(QChartView):
         # Reversed on a horizontal chart so the first category is on top.
         names.append(list(reversed(categories)) if self.horizontal else list(categories))
         values_axis = QValueAxis()
-        values_axis.setRange(0, max(1, int(top * 1.15) + 1))
+        step = _step(top)
+        values_axis.setRange(0, step * (top // step + 1))
+        values_axis.setTickType(QValueAxis.TickType.TicksDynamic)
+        values_axis.setTickAnchor(0)
+        values_axis.setTickInterval(step)
         values_axis.setLabelFormat("%d")
-        values_axis.applyNiceNumbers()
         category_side = (
             Qt.AlignmentFlag.AlignLeft if self.horizontal else Qt.AlignmentFlag.AlignBottom
         )
@@ -85,3 +88,12 @@ class BarChart(QChartView):
     def _clicked(self, number: int, index: int) -> None:
         # A horizontal chart shows its categories from the last up (see show_bars).
         self.barClicked.emit(number, self.count - 1 - index if self.horizontal else index)
+
+
+def _step(top: int) -> int:
+    """A whole, round step between the value axis's ticks: about four of them up to ``top``."""
+    rough = max(1, top // 4)
+    scale = 1
+    while scale * 10 <= rough:
+        scale *= 10
+    return next(m * scale for m in (1, 2, 5, 10) if m * scale >= rough)
