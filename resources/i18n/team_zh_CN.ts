@@ -32,6 +32,14 @@
         <translation>打开客户</translation>
     </message>
     <message>
+        <source>Reassign…</source>
+        <translation>改派…</translation>
+    </message>
+    <message>
+        <source>Give the chosen prospects to another RM</source>
+        <translation>把选中的客户改派给其他客户经理</translation>
+    </message>
+    <message>
         <source>Shared pool</source>
         <translation>公共池</translation>
     </message>
@@ -46,6 +54,10 @@
     <message>
         <source>The list could not be read.</source>
         <translation>名单无法读取。</translation>
+    </message>
+    <message>
+        <source>Reassigning…</source>
+        <translation>正在改派…</translation>
     </message>
 </context>
 <context>

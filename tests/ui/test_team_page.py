@@ -205,6 +205,74 @@ def test_drill_downs_list_the_prospects_behind_each_figure(
     wait_idle(qtbot, lead_ui)
 
 
+def test_a_lead_reassigns_prospects_between_the_teams_rms_from_a_drill_down(
+    qtbot, demo_db: Path, tmp_path: Path, settings: AppSettings
+) -> None:
+    from crm.services import reference
+
+    copy = tmp_path / "book.db"
+    shutil.copy(demo_db, copy)
+    services = open_services(copy)
+    try:
+        lead = next(u for u in services.users.all() if u.role == "lead")
+        startup = StartupData(lead, services.users.all(), reference.districts(services.ctx))
+        ui = UiContext(services, settings, TaskRunner(), startup)
+        page = open_page(qtbot, ui)
+        targets = page.reassign_targets()
+        assert targets and {u.team_id for u in targets} == {lead.team_id}
+        assert {u.role for u in targets} == {"rm"}
+        f = page.figures
+        assert f is not None
+        row = max(range(len(f.visits)), key=lambda n: f.visits[n].overdue_prospects)
+        giver = f.visits[row]
+        taker = next(u for u in targets if u.id != giver.rm_id)
+        page.visit_table.cellDoubleClicked.emit(row, 5)
+        dialog = page.drill_dialog
+        qtbot.waitUntil(lambda: bool(dialog.lines), timeout=10_000)
+        assert dialog.reassign_button.isVisible() and dialog.reassign_button.isEnabled()
+        moved = dialog.lines[0].prospect_id
+        dialog.table.selectRow(0)
+        with services.ctx.db.reading() as s:
+            ops_before = s.execute(
+                text("SELECT count(*) FROM outbox WHERE entity_id = :id"), {"id": moved}
+            ).scalar_one()
+        dialog.ask_reassign()
+        chooser = dialog.assign_dialog
+        assert chooser is not None
+        chooser.select(taker.id)
+        with qtbot.waitSignal(page.loaded, timeout=10_000):
+            chooser.ok.click()
+        qtbot.waitUntil(lambda: moved not in {x.prospect_id for x in dialog.lines}, timeout=5_000)
+        assert services.prospects.get(moved).rm_id == taker.id
+        with services.ctx.db.reading() as s:
+            ops_after = s.execute(
+                text("SELECT count(*) FROM outbox WHERE entity_id = :id"), {"id": moved}
+            ).scalar_one()
+        assert ops_after > ops_before  # the change goes to head office with the next sync
+        after = {v.rm_id: v.overdue_prospects for v in page.figures.visits}
+        assert after[giver.rm_id] == giver.overdue_prospects - 1
+        wait_idle(qtbot, ui)
+    finally:
+        services.close()
+
+
+def test_an_rm_is_offered_no_reassigning(qtbot, services: Services, settings: AppSettings) -> None:
+    from crm.services import reference
+
+    rm = next(u for u in services.users.all() if u.role == "rm")
+    startup = StartupData(rm, services.users.all(), reference.districts(services.ctx))
+    ui = UiContext(services, settings, TaskRunner(), startup)
+    page = open_page(qtbot, ui)
+    assert [page.scope.itemData(n) for n in range(page.scope.count())] == [("rm", rm.username)]
+    assert page.reassign_targets() == []
+    page.cards["prospects"].clicked.emit()
+    dialog = page.drill_dialog
+    qtbot.waitUntil(lambda: bool(dialog.lines), timeout=10_000)
+    assert not dialog.reassign_button.isVisible()
+    assert {line.rm for line in dialog.lines} == {rm.display_name}
+    wait_idle(qtbot, ui)
+
+
 def _row_of(table, stage: str) -> int:
     from crm.ui.common.labels import stage as stage_name
 

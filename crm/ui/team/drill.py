@@ -1,5 +1,7 @@
 """The prospects behind a figure of the Team page, listed in a dialog; opening one shows it
-on the Prospects page."""
+on the Prospects page, and a lead can give the chosen ones to another of the team's RMs
+(the same assignment as the prospect list's: one writer, an outbox op that syncs and that
+head office checks)."""
 
 from __future__ import annotations
 
@@ -20,10 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from crm.domain.errors import DomainError
+from crm.services.records import UserInfo
 from crm.services.team import ProspectLine
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import said
 from crm.ui.common.labels import stage as stage_name
+from crm.ui.prospects.bulk import UNASSIGN, AssignDialog
 
 
 class DrillDialog(QDialog):
@@ -31,6 +35,8 @@ class DrillDialog(QDialog):
 
     openProspect = Signal(str)
     loaded = Signal()
+    # Prospects given to another RM (their ids): the figures behind the list changed.
+    reassigned = Signal(list)
 
     def __init__(
         self,
@@ -38,8 +44,13 @@ class DrillDialog(QDialog):
         title: str,
         load: Callable[[], Sequence[ProspectLine]],
         parent: QWidget | None = None,
+        rms: Sequence[UserInfo] = (),
     ) -> None:
         super().__init__(parent)
+        self.ui = ui
+        self.load = load
+        self.rms = list(rms)
+        self.assign_dialog: AssignDialog | None = None
         self.setObjectName("teamDrillDialog")
         self.setWindowTitle(title)
         self.resize(820, 520)
@@ -62,7 +73,7 @@ class DrillDialog(QDialog):
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -74,6 +85,13 @@ class DrillDialog(QDialog):
         self.open_button = QPushButton(self.tr("Open prospect"), self)
         self.open_button.setEnabled(False)
         buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.reassign_button = QPushButton(self.tr("Reassign…"), self)
+        self.reassign_button.setEnabled(False)
+        self.reassign_button.setToolTip(self.tr("Give the chosen prospects to another RM"))
+        buttons.addButton(self.reassign_button, QDialogButtonBox.ButtonRole.ActionRole)
+        # After adding: the button box shows the buttons it is given.
+        self.reassign_button.setVisible(bool(self.rms))
+        self.reassign_button.clicked.connect(self.ask_reassign)
         self.open_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -100,6 +118,7 @@ class DrillDialog(QDialog):
             else self.tr("No prospects behind this figure.")
         )
         self.open_button.setEnabled(bool(self.lines))
+        self.reassign_button.setEnabled(bool(self.lines))
         if self.lines:
             self.table.selectRow(0)
         self.loaded.emit()
@@ -110,6 +129,36 @@ class DrillDialog(QDialog):
         else:
             self.status.setText(self.tr("The list could not be read."))
         self.loaded.emit()
+
+    def chosen_ids(self) -> list[str]:
+        rows = sorted({index.row() for index in self.table.selectedIndexes()})
+        return [self.lines[r].prospect_id for r in rows if r < len(self.lines)]
+
+    def ask_reassign(self) -> None:
+        ids = self.chosen_ids()
+        if not ids:
+            return
+        dialog = AssignDialog(len(ids), self.rms, self)
+        dialog.chosen.connect(lambda rm: self.reassign(ids, None if rm == UNASSIGN else rm))
+        self.assign_dialog = dialog
+        dialog.open()
+
+    def reassign(self, ids: list[str], rm_id: str | None) -> None:
+        """Give ``ids`` to the RM ``rm_id`` (None: the shared pool), then read the list again."""
+        prospects = self.ui.services.prospects
+        self.status.setText(self.tr("Reassigning…"))
+        self.reassign_button.setEnabled(False)
+        self.ui.tasks.write(
+            self,
+            lambda: prospects.assign(ids, rm_id),
+            lambda _moved: self._reassigned(ids),
+            self._failed,
+        )
+
+    def _reassigned(self, ids: list[str]) -> None:
+        self.ui.events.prospectsChanged.emit(ids)
+        self.reassigned.emit(ids)
+        self.ui.tasks.read(self, self.load, self._show, self._failed)
 
     def open_row(self, row: int) -> None:
         if 0 <= row < len(self.lines):

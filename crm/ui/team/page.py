@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from crm.domain.errors import DomainError
 from crm.domain.pipeline_metrics import STAGE_ORDER, PipelineFigures
+from crm.services.records import UserInfo
 from crm.services.team import Drill, ProspectLine
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
@@ -760,11 +761,23 @@ class TeamPage(Page):
         if self.drill_dialog is not None:
             self.drill_dialog.close()
             self.drill_dialog.deleteLater()
-        dialog = DrillDialog(self.ui, title, load, self)
+        dialog = DrillDialog(self.ui, title, load, self, self.reassign_targets())
         dialog.openProspect.connect(self.openProspect)
+        dialog.reassigned.connect(lambda _ids: self.reload())
         self.drill_dialog = dialog
         dialog.show()
         return dialog
+
+    def reassign_targets(self) -> list[UserInfo]:
+        """Whom the user may give prospects to: a lead, the team's RMs; head office (an
+        admin), every RM; an RM, nobody (the list offers no reassigning)."""
+        me = self.ui.user
+        rms = [u for u in self.ui.users if u.role == "rm"]
+        if me is None or me.role == "admin":
+            return sorted(rms, key=lambda u: (u.team_name or "", u.display_name))
+        if me.role == "lead" and me.team_id:
+            return sorted((u for u in rms if u.team_id == me.team_id), key=lambda u: u.display_name)
+        return []
 
     def _card_clicked(self, name: str) -> None:
         make = self._card_drills.get(name)
