@@ -271,38 +271,44 @@ class ProspectWriter:
         made: list[Created] = []
         rowid = search.first_free_rowid(self.conn)
         due_of = self.due_dates.due
-        due_by_stage: dict[str, date | None] = {}
+        # Each stage's due day, and as stored: an import's thousands share one or two.
+        due_by_stage: dict[str, tuple[date | None, str | None]] = {}
         letters = self._letters
+        # The clock only for writes that queue ops (reading it reads the book's settings).
+        clock = self.clock if self.queue else None
         for n in new:
             v = n.values
-            if n.stage not in due_by_stage:
-                due_by_stage[n.stage] = due_of(n.stage, self.now)
-            due = due_by_stage[n.stage]
+            stage = n.stage
+            found = due_by_stage.get(stage)
+            if found is None:
+                day = due_of(stage, self.now)
+                found = due_by_stage[stage] = (day, None if day is None else day.isoformat())
+            due, due_text = found
             established = v.established_on
             prospects.append(
                 (
                     n.id, v.uscc, v.name, v.name_key, v.kind, v.owner_name, v.phone, v.address,
                     v.district_code, v.street, v.industry_code, v.registered_capital_fen,
-                    None if established is None else established.isoformat(), n.stage, now,
-                    n.rm_id, v.notes, None, None if due is None else due.isoformat(), now, now,
-                    "", 1, rowid,
+                    None if established is None else established.isoformat(), stage, now,
+                    n.rm_id, v.notes, None, due_text, now, now, "", 1, rowid,
                 )
             )  # fmt: skip
             event_id = ids()
-            events.append((event_id, n.id, None, n.stage, "", "", actor, now))
+            events.append((event_id, n.id, None, stage, "", "", actor, now))
             for code, ref in n.sources:
                 members.append((ids(), n.id, code, now, ref))
             for tag in n.tags:
                 tags.append((n.id, tag))
-            if self.queue:
+            if clock is not None:
                 payload = n.payload
                 if payload is None:
                     payload = create_payload(
-                        v, n.stage, n.rm_id, n.tags, [c for c, _ in n.sources], event_id
+                        v, stage, n.rm_id, n.tags, [c for c, _ in n.sources], event_id
                     )
                 else:
                     payload = payload.replace(EVENT_ID_HOLE, f'"event_id": "{event_id}"', 1)
-                ops.append(self._op(n.id, "create", payload, None))
+                # As `_op` makes it, without a call per prospect.
+                ops.append((ids(), "prospect", n.id, "create", payload, None, clock.tick(), now))
             fields = n.fields_text
             if fields is None:
                 fields = search_text.fields_text(tuple(getattr(v, f) for f in INDEXED))

@@ -9,10 +9,10 @@ seeds afresh): a worker's rows and rows cleaned in process meet in one import.
 
 from __future__ import annotations
 
-import zlib
 from datetime import date
 from operator import attrgetter
 from typing import Final
+from zlib import crc32
 
 from crm.domain.importing import CleanRow
 
@@ -69,10 +69,16 @@ def signature(row: CleanRow) -> int:
     for value, shift in zip(_COMPARED_VALUES(row), _SLOTS, strict=True):
         if value is None or value == "":
             continue
-        if isinstance(value, date):
-            value = value.isoformat()
-        text = value if type(value) is str else str(value)
-        sig |= ((zlib.crc32(text.encode()) & 0xFFFF) + 1) << shift
+        kind = type(value)
+        if kind is str:
+            found = crc32(value.encode())
+        elif kind is int:
+            found = value  # an amount: its low bits are hash enough
+        elif kind is date:
+            found = value.toordinal()
+        else:
+            found = crc32(str(value).encode())
+        sig |= ((found & 0xFFFF) + 1) << shift
     return sig
 
 

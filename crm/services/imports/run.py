@@ -445,18 +445,11 @@ class ImportRun:
         self, row: CleanRow, mask: int, sig: int, pending: _Pending, candidates: list[_Target]
     ) -> None:
         pid = self._new_id()
+        # id, name, district, has_uscc, empty, member, created, version, row, sig
         target = _Target(
-            id=pid,
-            name=row.name,
-            district=row.district_code,
-            has_uscc=row.uscc is not None,
-            empty=mask,
-            member=True,
-            created=True,
-            version=1,
-            row=row.row_number,
-            sig=sig,
-        )
+            pid, row.name, row.district_code, row.uscc is not None, mask, True, True, 1,
+            row.row_number, sig,
+        )  # fmt: skip
         self._set_facts(target, row, pending)
         if row.uscc:
             self._by_uscc[row.uscc] = target
@@ -529,21 +522,28 @@ class ImportRun:
         if not row.facts:
             return []
         text = self._facts.text
-        have = dict(target.facts) if target.facts else {}
-        changed: dict[str, object] = {}
-        for key, value in row.facts.items():
-            stored = text(value)
-            if have.get(key) != stored:
-                changed[key] = value
-                have[key] = stored
-        if not changed:
-            return []
+        changed: dict[str, object]
+        if not target.facts:
+            # It has none yet (most often: this run is making it): all are new.
+            changed = row.facts
+            have = {key: text(value) for key, value in changed.items()}
+        else:
+            have = dict(target.facts)
+            changed = {}
+            for key, value in row.facts.items():
+                stored = text(value)
+                if have.get(key) != stored:
+                    changed[key] = value
+                    have[key] = stored
+            if not changed:
+                return []
         target.facts = self._facts.state(have)
         queued = pending.facts.get(target.id)
         if queued is None:
             pending.facts[target.id] = changed
         else:
-            queued.update(changed)
+            # A new dict: `changed` may be a row's own, shared with a row made from it.
+            pending.facts[target.id] = {**queued, **changed}
         if not target.created:
             first = pending.fact_rows.get(target.id)
             pending.fact_rows[target.id] = (first[0] if first else row.row_number, target.version)
@@ -609,10 +609,10 @@ class ImportRun:
         effects: list[tuple[Any, ...]] = []
         # In name order, so index pages of names and search rowids are written in runs.
         for pid, r in sorted(zip(pending.new_ids, pending.new_rows, strict=True), key=_by_name):
-            # The run keeps the names (`_Target`, by name): the row binds copies.
-            same = r.name_key is r.name
-            r.name = import_rows.to_bind(r.name)
-            r.name_key = r.name if same else import_rows.to_bind(r.name_key)
+            # The run keeps the names (`_Target`, by name): the row binds copies
+            # (`import_rows.to_bind`, inline: it is two calls a row).
+            r.name = r.name.encode().decode()
+            r.name_key = r.name_key.encode().decode()
             fields_text, created_json, names = texts.get(r.row_number, _NO_TEXTS)
             if pid in changed:
                 # A later row of the file filled it in: what was made ahead is out of date.
