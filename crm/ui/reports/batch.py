@@ -318,6 +318,9 @@ class BatchExportDialog(QDialog):
             self._failed(ReportCancelled())
             return
         _done, total = progress.read()
+        # Every report is made: the poll would put the bar back to "busy" (one PDF, all read)
+        # over the count while the files are written.
+        self.poll.stop()
         self._show_count(total, total)
         if per_visit:
             targets = [(target / f.name, f.data) for f in files]
