@@ -462,6 +462,9 @@ def build_parser() -> argparse.ArgumentParser:
     from crm.commands import report as report_commands
 
     report_commands.register(sub, common)
+    from crm.commands import pipeline as pipeline_commands
+
+    pipeline_commands.register(sub, common)
     return parser
 
 

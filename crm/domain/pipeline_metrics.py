@@ -19,6 +19,14 @@ Definitions (where the brief leaves a choice):
 - **Visits done vs due** per RM, over the RM's own prospects: *done* = prospects contacted
   (a finalized visit record) in the period; *due* = those, plus prospects whose next contact
   was due by the period's end and is still open. A prospect due and met counts in both.
+- **Conversion by source list**: of the prospects in scope on a list that had entered the
+  pool by the period's end, those that had become first-loan customers by then, against
+  the list's ``conversion_target_bp`` (None: the list has no target).
+- **Stalled**: prospects not dropped whose stage has not changed, and who have not been
+  contacted, for at least the stalled days of the stage rules (the pipeline board's mark).
+- **Share of new loan customers**: new loan customers are the customers whose first loan
+  in the book starts in the period; the share is those of them recorded as first-loan
+  customers (moved to 首贷户 or on to strategic) over them all.
 - **Two increases**: inclusive small-micro loans are those of a customer whose credit in
   total (credit lines, else amounts, of its outstanding loans) is at most 10,000,000 CNY;
   bill discounting and rediscounting are left out of every figure. Met when the inclusive
@@ -168,6 +176,67 @@ def first_loans(first_days: Iterable[date], period: Period) -> FirstLoans:
         elif before.contains(day):
             last += 1
     return FirstLoans(this, last)
+
+
+@dataclass(frozen=True)
+class NewLoanCustomers:
+    """Customers whose first loan in the book started in the period, and of them the
+    first-loan customers (their share: ``share_bp``)."""
+
+    new_loan_customers: int
+    first_loan_customers: int
+
+    @property
+    def share_bp(self) -> int | None:
+        return ratio_bp(self.first_loan_customers, self.new_loan_customers)
+
+
+# -- source lists ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceConversion:
+    source: str
+    prospects: int
+    first_loans: int
+    target_bp: int | None
+
+    @property
+    def rate_bp(self) -> int | None:
+        return ratio_bp(self.first_loans, self.prospects)
+
+    @property
+    def met(self) -> bool | None:
+        """The rate reached the list's target; None without a target or prospects."""
+        if self.target_bp is None or self.rate_bp is None:
+            return None
+        return self.rate_bp >= self.target_bp
+
+
+def by_source(
+    counts: Mapping[str, tuple[int, int]], targets: Mapping[str, int | None]
+) -> tuple[SourceConversion, ...]:
+    """Each list with prospects, or with a target, in the lists' order (``targets``), then
+    any list no longer known; ``counts`` maps a list to (prospects, first-loan customers)."""
+    order = list(targets) + sorted(set(counts) - set(targets))
+    return tuple(
+        SourceConversion(code, *counts.get(code, (0, 0)), targets.get(code))
+        for code in order
+        if code in counts or targets.get(code) is not None
+    )
+
+
+# -- stalled --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stalled:
+    after_days: int  # no stage change and no contact for at least this many days
+    by_stage: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_stage.values())
 
 
 # -- visit discipline -----------------------------------------------------------------------------
@@ -344,6 +413,9 @@ class PipelineFigures:
     overdue: OverdueList
     maturities: Maturities
     two_increases: TwoIncreases
+    by_source: tuple[SourceConversion, ...] = ()
+    stalled: Stalled = field(default_factory=lambda: Stalled(0, {}))
+    new_loans: NewLoanCustomers = field(default_factory=lambda: NewLoanCustomers(0, 0))
 
     @property
     def prospects(self) -> int:

@@ -20,16 +20,20 @@ from crm.domain.pipeline_metrics import (
     Funnel,
     MaturingLoan,
     Maturities,
+    NewLoanCustomers,
     OverdueContact,
     OverdueList,
     Period,
     PipelineFigures,
     RmVisits,
+    Stalled,
+    by_source,
     first_loans,
     funnel,
     maturity_windows,
     two_increases,
 )
+from crm.services import reference
 from crm.services.context import Context
 from crm.store import pipeline_queries as q
 from crm.store import user_queries
@@ -100,6 +104,15 @@ class PipelineFiguresService:
             overdue_total, overdue_rows = q.overdue(s, rms, today, LIST_LIMIT)
             maturing = q.maturing(s, rms, today, today + timedelta(days=MATURITY_WINDOWS[-1]))
             loans = q.loans_by_customer(s, rms, date(today.year, 1, 1), excluded)
+            sources = q.by_source(s, rms, before)
+            stalled_after = reference.stalled_days()
+            stalled = q.stalled(
+                s,
+                rms,
+                self._bound(today - timedelta(days=stalled_after - 1)),
+                today - timedelta(days=stalled_after),
+            )
+            new_borrowers = q.new_loan_customers(s, rms, start, end)
             rm_ids = sorted(
                 {r.rm_id for r in contact if r.rm_id} | {k for k in visits if k} | set(rms or ())
             )
@@ -138,6 +151,11 @@ class PipelineFiguresService:
                 today,
                 cap,
             ),
+            by_source=by_source(
+                sources, {src.code: src.conversion_target_bp for src in resources.sources()}
+            ),
+            stalled=Stalled(stalled_after, stalled),
+            new_loans=NewLoanCustomers(*new_borrowers),
         )
 
     # -- parts --------------------------------------------------------------------------------

@@ -110,6 +110,63 @@ def moves(s: Session, rm_ids: Sequence[str] | None, since: str, before: str) -> 
     return {str(stage): int(n) for stage, n in rows}
 
 
+def by_source(s: Session, rm_ids: Sequence[str] | None, before: str) -> dict[str, tuple[int, int]]:
+    """Per source list: (prospects that entered the pool before ``before``, of them those
+    that had become first-loan customers or strategic clients before it)."""
+    rows = _run(
+        s,
+        "WITH won AS MATERIALIZED (SELECT DISTINCT prospect_id AS id FROM stage_events "
+        "WHERE to_stage IN ('first_loan', 'strategic') AND changed_at < :before) "
+        "SELECT m.source_code, count(DISTINCT p.id), count(DISTINCT w.id) "
+        "FROM source_memberships m JOIN prospects p ON p.id = m.prospect_id "
+        "LEFT JOIN won w ON w.id = p.id WHERE p.created_at < :before"
+        + _scope("p.assigned_rm_id", rm_ids)
+        + " GROUP BY m.source_code",
+        rm_ids,
+        before=before,
+    )
+    return {str(code): (int(n), int(won)) for code, n, won in rows}
+
+
+def stalled(
+    s: Session, rm_ids: Sequence[str] | None, changed_before: str, contact_by: date
+) -> dict[str, int]:
+    """Prospects not dropped, by stage, whose stage last changed before ``changed_before``
+    and with no contact after ``contact_by``."""
+    rows = _run(
+        s,
+        "SELECT stage, count(*) FROM prospects WHERE stage != 'dropped' "
+        "AND stage_changed_at < :changed AND (last_contact_on IS NULL OR last_contact_on <= :day)"
+        + _scope("assigned_rm_id", rm_ids)
+        + " GROUP BY stage",
+        rm_ids,
+        changed=changed_before,
+        day=contact_by.isoformat(),
+    )
+    return {str(stage): int(n) for stage, n in rows}
+
+
+def new_loan_customers(
+    s: Session, rm_ids: Sequence[str] | None, start: date, end: date
+) -> tuple[int, int]:
+    """(customers whose first loan in the book started from ``start`` to ``end``, of them
+    those recorded as first-loan customers: a move to first-loan or strategic)."""
+    rows = _run(
+        s,
+        "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM stage_events e "
+        "WHERE e.prospect_id = n.id AND e.to_stage IN ('first_loan', 'strategic'))), 0) "
+        "FROM (SELECT l.prospect_id AS id FROM loans l "
+        "JOIN prospects p ON p.id = l.prospect_id WHERE 1 = 1"
+        + _scope("p.assigned_rm_id", rm_ids)
+        + " GROUP BY l.prospect_id HAVING min(l.start_date) >= :start "
+        "AND min(l.start_date) <= :end) n",
+        rm_ids,
+        start=start.isoformat(),
+        end=end.isoformat(),
+    )
+    return int(rows[0][0]), int(rows[0][1])
+
+
 class RmContact(NamedTuple):
     rm_id: str | None
     done: int
