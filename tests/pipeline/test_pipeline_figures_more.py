@@ -171,3 +171,33 @@ def test_unknown_scopes_and_backward_periods_are_refused(
     assert main(["--lang", "zh_CN", "pipeline", "--db", str(db.path), "--rm", "nobody"]) == 1
     err = capsys.readouterr().err
     assert "nobody" in err and "no user" not in err
+
+
+def test_two_increases_at_the_credit_cap_with_bill_discounting_left_out(
+    services: Services, book: Book
+) -> None:
+    """P3's credit brought to exactly 10,000,000 yuan keeps it inclusive (a bill discount
+    of 2,000,000 beside is left out); one fen more takes it out, and the increases fail."""
+
+    def loan(fen: int, product: str = "basic") -> None:
+        draft = LoanDraft(fen, 385, date(2026, 6, 1), date(2026, 12, 1), product)
+        services.loans.record(book.p["P3"], draft)
+
+    loan(500_000 * 100)
+    loan(2_000_000 * 100, "bill_discount")
+    ti = services.reports.pipeline_figures(START, END, team=TEAM_A).two_increases
+    # Inclusive now: P1 1,100,000 + P2 200,000 + P3 10,000,000; all loans 23,300,000
+    # against 12,900,000 at the start of the year (+80.62 %); inclusive 900,000 then.
+    assert (ti.inclusive_balance_now_fen, ti.borrowers_now) == (11_300_000 * 100, 3)
+    assert (ti.all_balance_now_fen, ti.all_growth_bp, ti.inclusive_growth_bp) == (
+        23_300_000 * 100,
+        8062,
+        115_556,
+    )
+    assert ti.met
+    loan(1)
+    ti = services.reports.pipeline_figures(START, END, team=TEAM_A).two_increases
+    # P3 is out: inclusive 1,300,000 (+44.44 %) grows slower than all loans (+80.62 %).
+    assert (ti.inclusive_balance_now_fen, ti.borrowers_now) == (1_300_000 * 100, 2)
+    assert (ti.inclusive_growth_bp, ti.all_growth_bp) == (4444, 8062)
+    assert ti.borrowers_met and not ti.growth_met and not ti.met
