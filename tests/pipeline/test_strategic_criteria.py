@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
+from crm.cli import main
 from crm.domain.errors import DomainError
 from crm.headoffice.models import Record
 from crm.services.loans import LoanDraft, LoanService
@@ -123,3 +125,20 @@ def test_published_criteria_change_the_gate_and_a_refused_move_blocks_nothing(
     assert laptop.prospect(pid).stage == "first_loan"
     with pytest.raises(DomainError):
         laptop.prospects.change_stage(pid, "strategic")
+
+
+def test_crm_headoffice_publish_criteria_refuses_a_malformed_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'ho.db'}"
+    path = tmp_path / "criteria.json"
+    path.write_text(json.dumps({"strategic": {"min_loans": 2}}), encoding="utf-8")
+    status = main(["--lang", "zh_CN", "headoffice", "publish", "criteria", str(path), "--db", url])
+    _, err = capsys.readouterr()
+    assert status == 1 and "min_months_as_customer" in err and "战略客户标准" in err
+    # The bundled stage rules, published as they are, and a file of the criteria alone.
+    assert main(["headoffice", "publish", "criteria", "--db", url, "--json"]) == 0
+    assert json.loads(capsys.readouterr()[0]) == {"kind": "criteria", "version": 1}
+    path.write_text(json.dumps(STRICT), encoding="utf-8")
+    assert main(["headoffice", "publish", "criteria", str(path), "--db", url, "--json"]) == 0
+    assert json.loads(capsys.readouterr()[0]) == {"kind": "criteria", "version": 2}
