@@ -136,10 +136,14 @@ def stalled(
     s: Session, rm_ids: Sequence[str] | None, changed_before: str, contact_by: date
 ) -> dict[str, int]:
     """Prospects not dropped, by stage, whose stage last changed before ``changed_before``
-    and with no contact after ``contact_by``."""
+    and with no contact after ``contact_by``.
+
+    Read in table order (NOT INDEXED): by the (stage, RM, since) index SQLite reads every
+    prospect's row at random for its last contact, ten times slower on a 100,000-prospect
+    book (230 ms against 23 ms)."""
     rows = _run(
         s,
-        "SELECT stage, count(*) FROM prospects WHERE stage != 'dropped' "
+        "SELECT stage, count(*) FROM prospects NOT INDEXED WHERE stage != 'dropped' "
         "AND stage_changed_at < :changed AND (last_contact_on IS NULL OR last_contact_on <= :day)"
         + _scope("assigned_rm_id", rm_ids)
         + " GROUP BY stage",
