@@ -79,9 +79,11 @@ def first_loans_between(
     that step) happened from ``since`` to before ``before`` (stored timestamps)."""
     return _lines(
         s,
-        "p.id IN (SELECT e.prospect_id FROM stage_events e "
-        "WHERE e.to_stage IN ('first_loan', 'strategic') GROUP BY e.prospect_id "
-        "HAVING min(e.changed_at) >= :since AND min(e.changed_at) < :before)",
+        "p.id IN (SELECT e.prospect_id FROM stage_events e NOT INDEXED "
+        "WHERE e.to_stage IN ('first_loan', 'strategic') AND e.changed_at >= :since "
+        "AND e.changed_at < :before AND NOT EXISTS (SELECT 1 FROM stage_events b "
+        "WHERE b.prospect_id = e.prospect_id AND b.to_stage IN ('first_loan', 'strategic') "
+        "AND b.changed_at < :since))",
         rm_ids,
         limit,
         since=since,
