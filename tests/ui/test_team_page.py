@@ -153,7 +153,7 @@ def test_a_lead_sees_their_team_and_the_services_figures(
 
 
 def test_drill_downs_list_the_prospects_behind_each_figure(
-    qtbot, lead_ui: UiContext, services: Services, lead: UserInfo
+    qtbot, lead_ui: UiContext, services: Services, lead: UserInfo, tmp_path: Path
 ) -> None:
     page = open_page(qtbot, lead_ui)
     with qtbot.waitSignal(page.loaded, timeout=10_000):
@@ -173,6 +173,16 @@ def test_drill_downs_list_the_prospects_behind_each_figure(
     assert {line.rm for line in dialog.lines} <= team
     for line in dialog.lines:
         assert services.prospects.get(line.prospect_id).stage == "first_loan"
+    # The list exports to Excel as shown.
+    target = tmp_path / "list.xlsx"
+    with qtbot.waitSignal(dialog.exported, timeout=10_000):
+        dialog.export_excel(target)
+    from openpyxl import load_workbook
+
+    ws = load_workbook(target).active
+    assert ws.freeze_panes == "A2"
+    listed = [r[0] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert listed == [line.name for line in dialog.lines]
 
     # An RM's prospects overdue for contact.
     busiest = max(range(len(f.visits)), key=lambda n: f.visits[n].overdue_prospects)

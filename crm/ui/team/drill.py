@@ -6,12 +6,14 @@ head office checks)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -28,6 +30,7 @@ from crm.ui.common.context import UiContext
 from crm.ui.common.errors import said
 from crm.ui.common.labels import stage as stage_name
 from crm.ui.prospects.bulk import UNASSIGN, AssignDialog
+from crm.ui.team.excel import Sheet, write_workbook
 
 
 class DrillDialog(QDialog):
@@ -37,6 +40,8 @@ class DrillDialog(QDialog):
     loaded = Signal()
     # Prospects given to another RM (their ids): the figures behind the list changed.
     reassigned = Signal(list)
+    # The list written to Excel (its path).
+    exported = Signal(str)
 
     def __init__(
         self,
@@ -62,15 +67,14 @@ class DrillDialog(QDialog):
         self.status = QLabel(self.tr("Loading…"), self)
         layout.addWidget(self.status)
         self.table = QTableWidget(0, 5, self)
-        self.table.setHorizontalHeaderLabels(
-            [
-                self.tr("Prospect"),
-                self.tr("Relationship manager"),
-                self.tr("Stage"),
-                self.tr("Next contact due"),
-                self.tr("Last contact"),
-            ]
-        )
+        self.headers = [
+            self.tr("Prospect"),
+            self.tr("Relationship manager"),
+            self.tr("Stage"),
+            self.tr("Next contact due"),
+            self.tr("Last contact"),
+        ]
+        self.table.setHorizontalHeaderLabels(self.headers)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -92,6 +96,10 @@ class DrillDialog(QDialog):
         # After adding: the button box shows the buttons it is given.
         self.reassign_button.setVisible(bool(self.rms))
         self.reassign_button.clicked.connect(self.ask_reassign)
+        self.excel_button = QPushButton(self.tr("Export to Excel…"), self)
+        self.excel_button.setEnabled(False)
+        buttons.addButton(self.excel_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.excel_button.clicked.connect(self.ask_excel)
         self.open_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -101,13 +109,7 @@ class DrillDialog(QDialog):
         self.lines = list(lines)
         self.table.setRowCount(len(self.lines))
         for row, line in enumerate(self.lines):
-            values = (
-                line.name,
-                line.rm or self.tr("Shared pool"),
-                stage_name(line.stage),
-                line.next_visit_due or "",
-                line.last_contact_on or "",
-            )
+            values = self._values(line)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, line.prospect_id)
@@ -119,9 +121,19 @@ class DrillDialog(QDialog):
         )
         self.open_button.setEnabled(bool(self.lines))
         self.reassign_button.setEnabled(bool(self.lines))
+        self.excel_button.setEnabled(bool(self.lines))
         if self.lines:
             self.table.selectRow(0)
         self.loaded.emit()
+
+    def _values(self, line: ProspectLine) -> list[str]:
+        return [
+            line.name,
+            line.rm or self.tr("Shared pool"),
+            stage_name(line.stage),
+            line.next_visit_due or "",
+            line.last_contact_on or "",
+        ]
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, DomainError):
@@ -159,6 +171,37 @@ class DrillDialog(QDialog):
         self.ui.events.prospectsChanged.emit(ids)
         self.reassigned.emit(ids)
         self.ui.tasks.read(self, self.load, self._show, self._failed)
+
+    def ask_excel(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export to Excel"),
+            str(Path.home() / "prospects.xlsx"),
+            self.tr("Excel workbook (*.xlsx)"),
+        )
+        if path:
+            self.export_excel(Path(path if path.lower().endswith(".xlsx") else path + ".xlsx"))
+
+    def export_excel(self, target: Path) -> None:
+        """Write the list shown to ``target`` on a worker; ``exported`` when done."""
+        sheet = Sheet(
+            self.windowTitle(),
+            self.headers,
+            ["text"] * len(self.headers),
+            [self._values(line) for line in self.lines],
+        )
+        self.excel_button.setEnabled(False)
+        self.ui.tasks.read(
+            self,
+            lambda: write_workbook(target, [sheet]),
+            lambda _none: self._exported(target),
+            self._failed,
+        )
+
+    def _exported(self, target: Path) -> None:
+        self.excel_button.setEnabled(True)
+        self.status.setText(self.tr("Saved {path}").format(path=str(target)))
+        self.exported.emit(str(target))
 
     def open_row(self, row: int) -> None:
         if 0 <= row < len(self.lines):
