@@ -1,0 +1,77 @@
+"""Issue 17's speed target: every pipeline figure (``PipelineFiguresService.figures``) of a
+100,000-prospect book (about 300,000 visits) for the year to date, for the whole book and
+for one team, ≤ 500 ms; medians of warm runs, each beside baselines measured in the same
+run on a bare connection to the same file: the stage counts of the book
+(``SELECT stage, count(*) FROM prospects GROUP BY stage``) and a count of every visit read
+in table order.
+
+The benchmark works on its own copy of the cached demo book (brought up to the current
+schema once), so other benchmarks' books are left as they are. ``CRM_BENCH_BOOK=PATH``
+times an existing book instead (it is opened, and so migrated, in place).
+
+    python3 packaging/bootstrap.py bench pipeline
+    .venv/bin/python tests/benchmarks/bench_pipeline.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+from common import CACHE, demo_db, median_ms, report
+from sqlcipher3 import dbapi2 as sqlite3  # the same SQLite the app uses
+
+N = 100_000
+RUNS = 7
+BOOK = CACHE / f"demo-pipeline-{N}-1.db"
+
+
+def book() -> Path:
+    chosen = os.environ.get("CRM_BENCH_BOOK")
+    if chosen:
+        return Path(chosen)
+    if not BOOK.exists():
+        source = demo_db(N)
+        building = BOOK.with_suffix(".copying")
+        shutil.copyfile(source, building)
+        building.rename(BOOK)
+    return BOOK
+
+
+def bare(path: Path, sql: str) -> float:
+    """The median warm time of ``sql`` on a bare read-only connection kept open."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return median_ms(lambda: conn.execute(sql).fetchall(), runs=RUNS, warmup=1)
+    finally:
+        conn.close()
+
+
+def main() -> None:
+    from crm.services.container import open_services
+    from crm.services.pipeline_figures import PipelineFiguresService
+
+    path = book()
+    services = open_services(path)  # brings the book up to the current schema (once)
+    service = PipelineFiguresService(services.ctx)
+    today = services.ctx.today()
+    start = date(today.year, 1, 1)
+    team = services.users.teams()[0].name
+    scopes = (("the whole book", service.scope()), (f"team {team}", service.scope(team=team)))
+
+    stages_ms = bare(path, "SELECT stage, count(*) FROM prospects GROUP BY stage")
+    visits_ms = bare(path, "SELECT count(status) FROM visits NOT INDEXED")
+    report("baseline: bare stage counts", stages_ms, stages_ms, "ms", "—")
+    report("baseline: bare count of every visit", visits_ms, stages_ms, "ms", "—")
+    for name, scope in scopes:
+        ours = median_ms(lambda scope=scope: service.figures(start, today, scope), runs=RUNS)
+        label = f"all figures, {name}, {start:%Y-%m-%d}..{today:%m-%d}"
+        report(label, ours, stages_ms, "ms", "≤ 500 ms")
+        report("  against the bare visit count", ours, visits_ms, "ms", "≤ 500 ms")
+    services.close()
+
+
+if __name__ == "__main__":
+    main()
