@@ -58,6 +58,16 @@ class Visit(Base):
         ),
         # Amendments of a record (few).
         Index("ix_visits_amends_id", "amends_id", sqlite_where=text("amends_id IS NOT NULL")),
+        # Whether a prospect has a finalized record in a period, from the index alone (the
+        # pipeline's visits done vs due; revision 0011).
+        Index(
+            "ix_visits_final_prospect",
+            "prospect_id",
+            "visit_on",
+            "status",
+            "amends_id",
+            sqlite_where=text("status = 'final' AND amends_id IS NULL"),
+        ),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     # No foreign key: a finalized visit outlives its prospect (deleted, merged into another,

@@ -188,22 +188,23 @@ def contact_by_rm(
     """Per assigned RM: prospects contacted (a finalized record) from ``start`` to ``end``,
     those plus the ones due by ``end`` and still open, and those overdue on ``today``.
 
-    The period's visits are read in table order (NOT INDEXED): a busy month of a large book
-    holds tens of thousands of records, and fetching each through an index reads the table
-    at random, slower than reading it through once (0.25 s for a month or a year of a
-    300,000-visit book, against 0.7 s for a month by the index)."""
+    Each prospect of the scope is read from the (RM, next contact) index and asked once
+    whether it has a finalized record in the period, from ix_visits_final_prospect alone
+    (revision 0011): gathering the period's records first and matching them to the
+    prospects sorted a year's 270,000 records (0.37 s on a 300,000-visit book, 0.11 s
+    now). The inner query is kept apart (LIMIT -1) so that look-up is made once a row, and
+    read in RM order so the grouping needs no sort."""
     rows = _run(
         s,
-        "WITH contacted AS MATERIALIZED (SELECT DISTINCT prospect_id AS id "
-        "FROM visits NOT INDEXED WHERE status = 'final' AND amends_id IS NULL "
-        "AND visit_on >= :start AND visit_on <= :end) "
-        "SELECT p.assigned_rm_id, count(c.id), "
-        "sum(c.id IS NOT NULL OR coalesce(p.next_visit_due <= :end, 0)), "
-        "sum(coalesce(p.next_visit_due < :today, 0)) "
-        "FROM prospects p LEFT JOIN contacted c ON c.id = p.id "
-        "WHERE (p.next_visit_due <= :last OR c.id IS NOT NULL)"
+        "SELECT rm, sum(c), sum(c OR due), sum(overdue) FROM (SELECT p.assigned_rm_id AS rm, "
+        "coalesce(p.next_visit_due <= :end, 0) AS due, "
+        "coalesce(p.next_visit_due < :today, 0) AS overdue, "
+        "coalesce(p.next_visit_due <= :last, 0) AS late, "
+        "EXISTS (SELECT 1 FROM visits v WHERE v.prospect_id = p.id AND v.status = 'final' "
+        "AND v.amends_id IS NULL AND v.visit_on >= :start AND v.visit_on <= :end) AS c "
+        "FROM prospects p WHERE 1 = 1"
         + _scope("p.assigned_rm_id", rm_ids)
-        + " GROUP BY p.assigned_rm_id",
+        + " ORDER BY p.assigned_rm_id LIMIT -1) GROUP BY rm HAVING sum(c OR late) > 0",
         rm_ids,
         start=start.isoformat(),
         end=end.isoformat(),
