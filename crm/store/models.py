@@ -105,6 +105,9 @@ class Prospect(Base):
         # One RM's book by last contact stops after a page instead of sorting every match.
         Index("ix_prospects_rm_last_contact", "assigned_rm_id", "last_contact_on"),
         Index("ix_prospects_stage_name", "stage", "name"),
+        # A prospect's entry and RM looked up by id from the index alone (the pipeline
+        # figures join events, lists and loans to their prospect; revision 0011).
+        Index("ix_prospects_id_created_rm", "id", "created_at", "assigned_rm_id"),
     )
     id: Mapped[str] = _id()
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
@@ -181,7 +184,11 @@ class SourceMembership(Base):
     """One prospect, several source lists: each list it was found on is a membership."""
 
     __tablename__ = "source_memberships"
-    __table_args__ = (UniqueConstraint("prospect_id", "source_code"),)
+    __table_args__ = (
+        UniqueConstraint("prospect_id", "source_code"),
+        # A list's members in order, from the index alone (revision 0011).
+        Index("ix_source_memberships_source_prospect", "source_code", "prospect_id"),
+    )
     id: Mapped[str] = _id()
     prospect_id: Mapped[str] = mapped_column(ForeignKey("prospects.id", ondelete="CASCADE"))
     source_code: Mapped[str] = mapped_column(String(40), index=True)
@@ -191,6 +198,10 @@ class SourceMembership(Base):
 
 class StageEvent(Base):
     __tablename__ = "stage_events"
+    # A prospect's moves into a stage, and when, from the index alone (revision 0011).
+    __table_args__ = (
+        Index("ix_stage_events_prospect_stage", "prospect_id", "to_stage", "changed_at"),
+    )
     id: Mapped[str] = _id()
     prospect_id: Mapped[str] = mapped_column(
         ForeignKey("prospects.id", ondelete="CASCADE"), index=True

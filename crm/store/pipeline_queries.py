@@ -78,30 +78,41 @@ class Reached(NamedTuple):
 
 
 def reached(s: Session, rm_ids: Sequence[str] | None) -> list[Reached]:
-    # The events are read in table order (NOT INDEXED): walking them by the prospect index
-    # for the grouping reads the table at random, 5 times slower on a 100,000-prospect book.
+    # Each prospect's moves are read in prospect order from ix_stage_events_prospect_stage
+    # and its entry from ix_prospects_id_created_rm, neither touching a row (revision 0011;
+    # 0.13 s → 0.05 s on a 100,000-prospect book). The always-true test on created_at makes
+    # SQLite take that covering index rather than the id index and the row.
     rows = _run(
         s,
-        "WITH r AS MATERIALIZED (SELECT e.prospect_id AS id, "
+        "SELECT r.id, p.created_at, r.first_loan_at, r.strategic_at FROM (SELECT "
+        "e.prospect_id AS id, "
         "min(CASE WHEN e.to_stage = 'first_loan' THEN e.changed_at END) AS first_loan_at, "
         "min(CASE WHEN e.to_stage = 'strategic' THEN e.changed_at END) AS strategic_at "
-        "FROM stage_events e NOT INDEXED WHERE e.to_stage IN ('first_loan', 'strategic') "
-        "GROUP BY e.prospect_id) "
-        "SELECT r.id, p.created_at, r.first_loan_at, r.strategic_at "
-        "FROM r JOIN prospects p ON p.id = r.id WHERE 1 = 1" + _scope("p.assigned_rm_id", rm_ids),
+        "FROM stage_events e WHERE e.to_stage IN ('first_loan', 'strategic') "
+        "GROUP BY e.prospect_id) r "
+        "CROSS JOIN prospects p ON p.id = r.id AND p.created_at >= ''"
+        + _scope("p.assigned_rm_id", rm_ids),
         rm_ids,
     )
     return [Reached(*r) for r in rows]
 
 
 def moves(s: Session, rm_ids: Sequence[str] | None, since: str, before: str) -> dict[str, int]:
-    """Prospects that moved into each stage in the period (moves, not first entries)."""
+    """Prospects that moved into each stage in the period (moves, not first entries).
+
+    The whole book's events need no prospect (an event goes with its prospect: the foreign
+    key cascades); a scope's are those of its RMs' prospects, gathered once from the RM
+    index."""
+    scope = (
+        " AND e.prospect_id IN (SELECT id FROM prospects WHERE assigned_rm_id IN :rms)"
+        if rm_ids is not None
+        else ""
+    )
     rows = _run(
         s,
         "SELECT e.to_stage, count(DISTINCT e.prospect_id) FROM stage_events e "
-        "JOIN prospects p ON p.id = e.prospect_id "
         "WHERE e.changed_at >= :since AND e.changed_at < :before AND e.from_stage IS NOT NULL"
-        + _scope("p.assigned_rm_id", rm_ids)
+        + scope
         + " GROUP BY e.to_stage",
         rm_ids,
         since=since,
@@ -114,16 +125,18 @@ def by_source(s: Session, rm_ids: Sequence[str] | None, before: str) -> dict[str
     """Per source list: (prospects that entered the pool before ``before``, of them those
     that had become first-loan customers or strategic clients before it).
 
-    The prospects are read in table order, each one's lists from the (prospect, list)
-    index: going list by list and fetching each member's prospect reads the table at random,
-    three times slower on a 100,000-prospect book (0.95 s against 0.35 s)."""
+    Each list's members are read in list order (ix_source_memberships_source_prospect), so
+    the grouping needs no sort, and each member's entry and RM from
+    ix_prospects_id_created_rm, never the row (revision 0011): reading the prospects in
+    table order and sorting their memberships by list took 0.25 s on a 100,000-prospect
+    book, 0.11 s now."""
     rows = _run(
         s,
         "WITH won AS MATERIALIZED (SELECT DISTINCT prospect_id AS id FROM stage_events "
-        "NOT INDEXED WHERE to_stage IN ('first_loan', 'strategic') AND changed_at < :before) "
-        "SELECT m.source_code, count(*), count(w.id) FROM prospects p NOT INDEXED "
-        "CROSS JOIN source_memberships m ON m.prospect_id = p.id "
-        "LEFT JOIN won w ON w.id = p.id WHERE p.created_at < :before"
+        "WHERE to_stage IN ('first_loan', 'strategic') AND changed_at < :before) "
+        "SELECT m.source_code, count(*), count(w.id) FROM source_memberships m "
+        "CROSS JOIN prospects p ON p.id = m.prospect_id "
+        "LEFT JOIN won w ON w.id = m.prospect_id WHERE p.created_at < :before"
         + _scope("p.assigned_rm_id", rm_ids)
         + " GROUP BY m.source_code",
         rm_ids,
