@@ -35,6 +35,16 @@ def _scope(column: str, rm_ids: Sequence[str] | None) -> str:
     return f" AND {column} IN :rms" if rm_ids is not None else ""
 
 
+def _of_scope(column: str, rm_ids: Sequence[str] | None) -> str:
+    """``column`` (a prospect id) is of a prospect in scope. Every record names an existing
+    prospect (the foreign keys cascade), so the whole book needs no test; a scope's
+    prospects are gathered once from the RM index. The unary + keeps SQLite from walking
+    that list and fetching each prospect's records at random through ``column``'s index."""
+    if rm_ids is None:
+        return ""
+    return f" AND +{column} IN (SELECT id FROM prospects WHERE assigned_rm_id IN :rms)"
+
+
 def _run(s: Session, sql: str, rm_ids: Sequence[str] | None, **params: Any) -> Sequence[Any]:
     stmt = text(sql)
     if rm_ids is not None:
@@ -59,7 +69,9 @@ def entered(s: Session, rm_ids: Sequence[str] | None, before: str, since: str) -
     rows = _run(
         s,
         "SELECT count(*), coalesce(sum(created_at >= :since), 0) FROM prospects "
-        "WHERE created_at < :before" + _scope("assigned_rm_id", rm_ids),
+        # The unary + keeps SQLite on ix_prospects_id_created_rm, which holds both columns,
+        # instead of the RM index and every row (55 ms → 12 ms for a team).
+        "WHERE created_at < :before" + _scope("+assigned_rm_id", rm_ids),
         rm_ids,
         before=before,
         since=since,
@@ -98,21 +110,12 @@ def reached(s: Session, rm_ids: Sequence[str] | None) -> list[Reached]:
 
 
 def moves(s: Session, rm_ids: Sequence[str] | None, since: str, before: str) -> dict[str, int]:
-    """Prospects that moved into each stage in the period (moves, not first entries).
-
-    The whole book's events need no prospect (an event goes with its prospect: the foreign
-    key cascades); a scope's are those of its RMs' prospects, gathered once from the RM
-    index."""
-    scope = (
-        " AND e.prospect_id IN (SELECT id FROM prospects WHERE assigned_rm_id IN :rms)"
-        if rm_ids is not None
-        else ""
-    )
+    """Prospects that moved into each stage in the period (moves, not first entries)."""
     rows = _run(
         s,
         "SELECT e.to_stage, count(DISTINCT e.prospect_id) FROM stage_events e "
         "WHERE e.changed_at >= :since AND e.changed_at < :before AND e.from_stage IS NOT NULL"
-        + scope
+        + _of_scope("e.prospect_id", rm_ids)
         + " GROUP BY e.to_stage",
         rm_ids,
         since=since,
@@ -176,9 +179,8 @@ def new_loan_customers(
         s,
         "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM stage_events e "
         "WHERE e.prospect_id = n.id AND e.to_stage IN ('first_loan', 'strategic'))), 0) "
-        "FROM (SELECT l.prospect_id AS id FROM loans l "
-        "JOIN prospects p ON p.id = l.prospect_id WHERE 1 = 1"
-        + _scope("p.assigned_rm_id", rm_ids)
+        "FROM (SELECT l.prospect_id AS id FROM loans l WHERE 1 = 1"
+        + _of_scope("l.prospect_id", rm_ids)
         + " GROUP BY l.prospect_id HAVING min(l.start_date) >= :start "
         "AND min(l.start_date) <= :end) n",
         rm_ids,
@@ -232,17 +234,26 @@ def visits_by_rm(
 ) -> dict[str | None, int]:
     """Finalized visit records (originals) from ``start`` to ``end``, by the RM who made
     them: every record of the period counted from the RM index alone, less the few not
-    finalized (by their partial index), instead of reading each record for its status."""
-    where = "visit_on >= :start AND visit_on <= :end AND amends_id IS NULL" + _scope(
-        "rm_id", rm_ids
-    )
+    finalized (by their partial index), instead of reading each record for its status.
+
+    The open ones are kept off the RM index (the unary +): by it, a team's year meant
+    reading every record of its RMs for the status (0.22 s), by the partial index only the
+    open ones (0.02 s)."""
+    where = "visit_on >= :start AND visit_on <= :end AND amends_id IS NULL"
     days = {"start": start.isoformat(), "end": end.isoformat()}
     every = _run(
-        s, f"SELECT rm_id, count(*) FROM visits WHERE {where} GROUP BY rm_id", rm_ids, **days
+        s,
+        f"SELECT rm_id, count(*) FROM visits WHERE {where}"
+        + _scope("rm_id", rm_ids)
+        + " GROUP BY rm_id",
+        rm_ids,
+        **days,
     )
     open_ = _run(
         s,
-        f"SELECT rm_id, count(*) FROM visits WHERE status != 'final' AND {where} GROUP BY rm_id",
+        f"SELECT rm_id, count(*) FROM visits WHERE status != 'final' AND {where}"
+        + _scope("+rm_id", rm_ids)
+        + " GROUP BY rm_id",
         rm_ids,
         **days,
     )
@@ -346,8 +357,7 @@ def loans_by_customer(
         f"sum(CASE WHEN {at_start} THEN l.amount_fen ELSE 0 END), "
         f"sum(CASE WHEN {now} THEN {credit} ELSE 0 END), "
         f"sum(CASE WHEN {now} THEN coalesce(l.balance_fen, l.amount_fen) ELSE 0 END) "
-        "FROM loans l JOIN prospects p ON p.id = l.prospect_id "
-        "WHERE l.product_code NOT IN :excluded" + _scope("p.assigned_rm_id", rm_ids)
+        "FROM loans l WHERE l.product_code NOT IN :excluded" + _of_scope("l.prospect_id", rm_ids)
     )
     stmt = text(stmt_sql + " GROUP BY l.prospect_id").bindparams(
         bindparam("excluded", expanding=True)
