@@ -406,7 +406,8 @@ class Prepared:
     when the import writes), its rejected rows, and how far reading has got."""
 
     rows: list[CleanRow] = field(default_factory=list)
-    # Each row's `marks.empty_mask` and `marks.signature`, which classifying it needs.
+    # Each row's `marks.empty_mask` and `marks.signature`, made with the texts (else the
+    # importing process makes them for the rows that need them: those it creates).
     masks: list[int] = field(default_factory=list)
     sigs: list[int] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
@@ -543,9 +544,9 @@ def prepare_block(
             )
         else:
             part.rows.append(result)
-            part.masks.append(empty_mask(result))
-            part.sigs.append(signature(result))
             if record is not None and block.texts:
+                part.masks.append(empty_mask(result))
+                part.sigs.append(signature(result))
                 part.texts.append(row_text(result))
                 part.payloads.append(payload(result, record))
                 if initials is not None:

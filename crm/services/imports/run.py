@@ -30,7 +30,7 @@ from crm.services.context import Context
 from crm.services.imports.index import (
     Uuid7,
 )
-from crm.services.imports.marks import BIT, FILLABLE, conflicts, empty_mask, joined
+from crm.services.imports.marks import BIT, FILLABLE, conflicts, empty_mask, joined, signature
 from crm.services.imports.prepare import CHUNK, NewRecord, Prepared
 from crm.store import import_rows, search
 from crm.store.fact_writer import FactWriter, encode_value
@@ -252,9 +252,10 @@ class ImportRun:
         self.samples: list[Sample] = []
         self._sample_counts: dict[str, int] = {}
         self._by_uscc: dict[str, _Target] = {}
-        # Tuples, not lists: most names have one prospect or none (a list took 4 MB more
-        # of a 50,000-row import).
-        self._by_name: dict[str, tuple[_Target, ...]] = {}
+        # Prospects by normalised name: most names have one or none, kept as the prospect
+        # itself or an empty tuple (a list each took 6 MB of a 50,000-row import); a tuple
+        # for several (`_named`).
+        self._by_name: dict[str, _Target | tuple[_Target, ...]] = {}
         self._new_id = Uuid7(self.now)
         self._facts = _Facts()
         self.writer: ProspectWriter | None = None
@@ -305,8 +306,12 @@ class ImportRun:
                 for r, t, p, n in zip(part.rows, part.texts, part.payloads, names, strict=True)
             }
         made_before = self.counts.created + self.counts.flagged
-        for row, mask, sig in zip(part.rows, part.masks, part.sigs, strict=True):
-            self._classify(row, mask, sig, pending)
+        if part.masks:
+            for row, mask, sig in zip(part.rows, part.masks, part.sigs, strict=True):
+                self._classify(row, mask, sig, pending)
+        else:
+            for row in part.rows:
+                self._classify(row, None, None, pending)
         if self.new_share is not None:
             made = self.counts.created + self.counts.flagged - made_before
             self.new_share.mostly_new = made * 2 >= len(part.rows)
@@ -389,7 +394,7 @@ class ImportRun:
             if not row.facts:
                 continue
             found = self._by_uscc.get(row.uscc) if row.uscc else None
-            for target in (found, *self._by_name.get(row.name_key, ())):
+            for target in (found, *self._named(row.name_key)):
                 if target is not None and target.facts is None and not target.created:
                     wanted[target.id] = target
         if wanted:
@@ -397,16 +402,20 @@ class ImportRun:
             for pid, target in wanted.items():
                 target.facts = self._facts.state(stored.get(pid, {}))
 
+    def _named(self, key: str) -> tuple[_Target, ...]:
+        found = self._by_name.get(key, ())
+        return (found,) if isinstance(found, _Target) else found
+
     def _add_name(self, key: str, target: _Target) -> None:
         found = self._by_name.get(key)
-        if found is None:
-            self._by_name[key] = (target,)
+        if not found:
+            self._by_name[key] = target
         else:
-            self._by_name[key] = (*found, target)
+            self._by_name[key] = (*self._named(key), target)
 
     def _candidates(self, row: CleanRow, without_uscc_only: bool) -> list[_Target]:
         found = []
-        for target in self._by_name.get(row.name_key, ()):
+        for target in self._named(row.name_key):
             if without_uscc_only and target.has_uscc:
                 continue
             if row.district_code and target.district and row.district_code != target.district:
@@ -416,9 +425,12 @@ class ImportRun:
 
     # -- deciding ---------------------------------------------------------------------------
 
-    def _classify(self, row: CleanRow, mask: int, sig: int, pending: _Pending) -> None:
+    def _classify(
+        self, row: CleanRow, mask: int | None, sig: int | None, pending: _Pending
+    ) -> None:
         """Match a row, then merge or create; `mask` and `sig` are the row's
-        `marks.empty_mask` and `marks.signature`."""
+        `marks.empty_mask` and `marks.signature` when they were made with it (else they are
+        made here if needed)."""
         self.counts.rows += 1
         if row.uscc:
             target = self._by_uscc.get(row.uscc)
@@ -442,9 +454,18 @@ class ImportRun:
         self._create(row, mask, sig, pending, candidates)
 
     def _create(
-        self, row: CleanRow, mask: int, sig: int, pending: _Pending, candidates: list[_Target]
+        self,
+        row: CleanRow,
+        mask: int | None,
+        sig: int | None,
+        pending: _Pending,
+        candidates: list[_Target],
     ) -> None:
         pid = self._new_id()
+        if mask is None:
+            mask = empty_mask(row)
+        if sig is None:
+            sig = signature(row)
         # id, name, district, has_uscc, empty, member, created, version, row, sig
         target = _Target(
             pid, row.name, row.district_code, row.uscc is not None, mask, True, True, 1,
@@ -469,8 +490,10 @@ class ImportRun:
             if self._wants("created"):
                 self._sample(Sample(row.row_number, "created", row.name, row.uscc or ""))
 
-    def _merge(self, target: _Target, row: CleanRow, sig: int, pending: _Pending) -> None:
+    def _merge(self, target: _Target, row: CleanRow, sig: int | None, pending: _Pending) -> None:
         if target.created and target.sig and row.uscc and row.name:
+            if sig is None:
+                sig = signature(row)
             if conflicts(target.sig, sig):
                 self._conflicting(target, row, pending)
                 return
@@ -684,17 +707,20 @@ _NO_TEXTS: Final[tuple[None, None, None]] = (None, None, None)
 
 @contextmanager
 def _young_collections_only() -> Iterator[None]:
-    """No full runs of Python's cycle collector while the rows are classified and written.
+    """No full runs of Python's cycle collector while the rows are classified and written,
+    and fewer young ones.
 
     A run keeps what it made or matched (`_Target`, by code and by name) until it ends, so
     full collections came again and again as those grew, each rescanning them and all else
     alive (the pinyin tables, the mapped classes), and found nothing: the rows and what
     they make hold no cycles, and reference counting frees each chunk once written. Young
-    collections go on, freeing the cycles each statement leaves. Process-wide, so only
-    while the chunks last (as the sync download does, `crm.sync.engine`).
+    collections go on, freeing the cycles each statement leaves, every 10,000 allocations
+    rather than 700: a chunk's rows and their tuples live until it is written, so each
+    young collection scanned them again (0.1 s of a 50,000-row import). Process-wide, so
+    only while the chunks last (as the sync download does, `crm.sync.engine`).
     """
     thresholds = gc.get_threshold()
-    gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
+    gc.set_threshold(10_000, thresholds[1], 1_000_000)
     try:
         yield
     finally:
