@@ -17,7 +17,7 @@ from crm.domain.errors import DomainError
 from crm.domain.pipeline_metrics import (
     MATURITY_WINDOWS,
     CustomerLoans,
-    Funnel,
+    FirstLoans,
     MaturingLoan,
     Maturities,
     NewLoanCustomers,
@@ -28,7 +28,6 @@ from crm.domain.pipeline_metrics import (
     RmVisits,
     Stalled,
     by_source,
-    first_loans,
     funnel,
     maturity_windows,
     two_increases,
@@ -40,6 +39,7 @@ from crm.store import user_queries
 
 # Lists in a report stop here; their totals are always given.
 LIST_LIMIT = 200
+_MICROSECONDS_A_DAY = 86_400_000_000
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,19 @@ class PipelineFiguresService:
         with self.ctx.db.reading() as s:
             stages = q.stage_counts(s, rms)
             in_pool, entered = q.entered(s, rms, before, since)
-            reached = q.reached(s, rms)
+            a_year_before = period.a_year_before()
+            reach = q.reach(
+                s,
+                rms,
+                before,
+                (
+                    (since, before),
+                    (
+                        self._bound(a_year_before.start),
+                        self._bound(a_year_before.end + timedelta(days=1)),
+                    ),
+                ),
+            )
             moved = q.moves(s, rms, since, before)
             contact = q.contact_by_rm(s, rms, start, end, today)
             visits = q.visits_by_rm(s, rms, start, end)
@@ -122,8 +134,13 @@ class PipelineFiguresService:
             period=period,
             as_of=today,
             stages=stages,
-            funnel=self._funnel(in_pool, reached, before, moved),
-            first_loans=first_loans(self._first_loan_days(reached), period),
+            funnel=funnel(
+                in_pool,
+                [max(0, us) / _MICROSECONDS_A_DAY for us in reach.first_loan_us],
+                [max(0, us) / _MICROSECONDS_A_DAY for us in reach.strategic_us],
+                moved,
+            ),
+            first_loans=FirstLoans(*reach.in_spans),
             visits=self._visits(rm_ids, names, contact, visits, rms),
             overdue=OverdueList(
                 overdue_total,
@@ -166,29 +183,6 @@ class PipelineFiguresService:
 
     def _day(self, stored: str) -> date:
         return datetime.fromisoformat(stored).astimezone(self.ctx.zone).date()
-
-    def _first_loan_days(self, reached: Sequence[q.Reached]) -> list[date]:
-        days = []
-        for r in reached:
-            first = _first_loan_at(r)
-            if first is not None:
-                days.append(self._day(first))
-        return days
-
-    def _funnel(
-        self, in_pool: int, reached: Sequence[q.Reached], before: str, moved: dict[str, int]
-    ) -> Funnel:
-        to_first: list[float] = []
-        to_strategic: list[float] = []
-        for r in reached:
-            first = _first_loan_at(r)
-            if first is None or first >= before:
-                continue
-            first_at = datetime.fromisoformat(first)
-            to_first.append(_days(datetime.fromisoformat(r.created_at), first_at))
-            if r.strategic_at is not None and r.strategic_at < before:
-                to_strategic.append(_days(first_at, datetime.fromisoformat(r.strategic_at)))
-        return funnel(in_pool, to_first, to_strategic, moved)
 
     def _visits(
         self,
@@ -238,14 +232,3 @@ class PipelineFiguresService:
             tuple(loans[:LIST_LIMIT]),
             len(loans),
         )
-
-
-def _first_loan_at(r: q.Reached) -> str | None:
-    """When the prospect first became a first-loan customer; a strategic client recorded
-    without that step became one when it became strategic."""
-    times = [t for t in (r.first_loan_at, r.strategic_at) if t is not None]
-    return min(times) if times else None
-
-
-def _days(start: datetime, end: datetime) -> float:
-    return max(0.0, (end - start) / timedelta(days=1))
