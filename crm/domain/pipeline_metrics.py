@@ -375,7 +375,10 @@ def two_increases(
     as_of: date,
     cap_fen: int = INCLUSIVE_CREDIT_CAP_FEN,
 ) -> TwoIncreases:
-    """The two increases over each customer's loans (discounting already left out)."""
+    """The two increases over each customer's loans (discounting already left out).
+
+    A whole book's customers are summed by SQLite by this same rule
+    (crm.store.pipeline_queries.loan_totals); keep the two in step."""
     inc_start = inc_now = all_start = all_now = borrowers_start = borrowers_now = 0
     for c in customers:
         all_start += c.balance_start_fen

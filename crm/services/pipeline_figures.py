@@ -16,7 +16,6 @@ from crm import resources
 from crm.domain.errors import DomainError
 from crm.domain.pipeline_metrics import (
     MATURITY_WINDOWS,
-    CustomerLoans,
     FirstLoans,
     MaturingLoan,
     Maturities,
@@ -27,10 +26,10 @@ from crm.domain.pipeline_metrics import (
     PipelineFigures,
     RmVisits,
     Stalled,
+    TwoIncreases,
     by_source,
     funnel,
     maturity_windows,
-    two_increases,
 )
 from crm.services import reference
 from crm.services.context import Context
@@ -115,7 +114,7 @@ class PipelineFiguresService:
             visits = q.visits_by_rm(s, rms, start, end)
             overdue_total, overdue_rows = q.overdue(s, rms, today, LIST_LIMIT)
             maturing = q.maturing(s, rms, today, today + timedelta(days=MATURITY_WINDOWS[-1]))
-            loans = q.loans_by_customer(s, rms, date(today.year, 1, 1), excluded)
+            loans = q.loan_totals(s, rms, date(today.year, 1, 1), excluded, cap)
             sources = q.by_source(s, rms, before)
             stalled_after = reference.stalled_days()
             stalled = q.stalled(
@@ -157,17 +156,7 @@ class PipelineFiguresService:
                 ),
             ),
             maturities=self._maturities(maturing, today),
-            two_increases=two_increases(
-                (
-                    CustomerLoans(
-                        r.credit_start_fen, r.balance_start_fen, r.credit_now_fen, r.balance_now_fen
-                    )
-                    for r in loans
-                ),
-                date(today.year, 1, 1),
-                today,
-                cap,
-            ),
+            two_increases=TwoIncreases(date(today.year, 1, 1), today, *loans),
             by_source=by_source(
                 sources, {src.code: src.conversion_target_bp for src in resources.sources()}
             ),

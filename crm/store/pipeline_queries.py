@@ -364,18 +364,31 @@ def maturing(
     return [MaturityRow(*r) for r in rows]
 
 
-class CustomerLoanRow(NamedTuple):
-    prospect_id: str
-    credit_start_fen: int
-    balance_start_fen: int
-    credit_now_fen: int
-    balance_now_fen: int
+class LoanTotals(NamedTuple):
+    """The two increases' sums over the customers' loans (bill discounting left out): the
+    balances of all loans and of the inclusive ones at the start of the year and now, and
+    the inclusive borrowers with a balance then and now."""
+
+    inclusive_start_fen: int
+    inclusive_now_fen: int
+    all_start_fen: int
+    all_now_fen: int
+    borrowers_start: int
+    borrowers_now: int
 
 
-def loans_by_customer(
-    s: Session, rm_ids: Sequence[str] | None, year_start: date, excluded_products: Sequence[str]
-) -> list[CustomerLoanRow]:
-    """Each customer's credit and balance outstanding at the start of the year and now.
+def loan_totals(
+    s: Session,
+    rm_ids: Sequence[str] | None,
+    year_start: date,
+    excluded_products: Sequence[str],
+    cap_fen: int,
+) -> LoanTotals:
+    """The sums of crm.domain.pipeline_metrics.two_increases, made by SQLite over each
+    customer's credit and balance outstanding at the start of the year and now: a
+    customer is inclusive at a moment when it had a balance then and its credit then was
+    at most ``cap_fen``. Summing in SQL spares building a row for each of tens of
+    thousands of customers (0.13 s → 0.05 s on a 100,000-prospect book).
 
     The book keeps a loan's balance now, not its history: a loan outstanding at the start
     of the year counts at the amount drawn then. A loan closed without a day (repaid long
@@ -387,27 +400,32 @@ def loans_by_customer(
     at_start = f"(l.start_date < :year_start AND ({closed} IS NULL OR {closed} >= :year_start))"
     now = "l.status IN ('active', 'overdue')"
     credit = "coalesce(l.credit_line_fen, l.amount_fen)"
-    stmt_sql = (
-        f"SELECT l.prospect_id, sum(CASE WHEN {at_start} THEN {credit} ELSE 0 END), "
-        f"sum(CASE WHEN {at_start} THEN l.amount_fen ELSE 0 END), "
-        f"sum(CASE WHEN {now} THEN {credit} ELSE 0 END), "
+    inclusive_start = "c.balance_start > 0 AND c.credit_start <= :cap"
+    inclusive_now = "c.balance_now > 0 AND c.credit_now <= :cap"
+    stmt = text(
+        f"SELECT coalesce(sum(CASE WHEN {inclusive_start} THEN c.balance_start END), 0), "
+        f"coalesce(sum(CASE WHEN {inclusive_now} THEN c.balance_now END), 0), "
+        "coalesce(sum(c.balance_start), 0), coalesce(sum(c.balance_now), 0), "
+        f"count(CASE WHEN {inclusive_start} THEN 1 END), "
+        f"count(CASE WHEN {inclusive_now} THEN 1 END) FROM ("
+        f"SELECT sum(CASE WHEN {at_start} THEN {credit} ELSE 0 END) AS credit_start, "
+        f"sum(CASE WHEN {at_start} THEN l.amount_fen ELSE 0 END) AS balance_start, "
+        f"sum(CASE WHEN {now} THEN {credit} ELSE 0 END) AS credit_now, "
         f"sum(CASE WHEN {now} THEN coalesce(l.balance_fen, l.amount_fen) ELSE 0 END) "
-        "FROM loans l WHERE l.product_code NOT IN :excluded" + _of_scope("l.prospect_id", rm_ids)
-    )
-    stmt = text(stmt_sql + " GROUP BY l.prospect_id").bindparams(
-        bindparam("excluded", expanding=True)
-    )
+        "AS balance_now FROM loans l WHERE l.product_code NOT IN :excluded"
+        + _of_scope("l.prospect_id", rm_ids)
+        + " GROUP BY l.prospect_id) c"
+    ).bindparams(bindparam("excluded", expanding=True))
     params: dict[str, Any] = {
         "year_start": year_start.isoformat(),
         "excluded": list(excluded_products) or [""],
+        "cap": cap_fen,
     }
     if rm_ids is not None:
         stmt = stmt.bindparams(bindparam("rms", expanding=True))
         params["rms"] = list(rm_ids) or [""]
-    return [
-        CustomerLoanRow(str(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]))
-        for r in s.execute(stmt, params)
-    ]
+    row = s.execute(stmt, params).one()
+    return LoanTotals(*(int(v) for v in row))
 
 
 def team_members(s: Session, team_id: str) -> list[str]:
