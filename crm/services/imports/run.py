@@ -626,7 +626,8 @@ class ImportRun:
 
     def _insert_new(self, pending: _Pending) -> None:
         assert self.writer is not None
-        new_id, batch, source, record = self._new_id, self.batch_id, self.source, self.record
+        new_id, batch, source = self._new_id, self.batch_id, self.source
+        rm_id, stage = self.record.rm_id, self.record.stage
         texts, changed = pending.texts, pending.changed
         new: list[NewProspect] = []
         effects: list[tuple[Any, ...]] = []
@@ -644,8 +645,8 @@ class ImportRun:
                 NewProspect(
                     r,
                     pid,
-                    record.rm_id,
-                    record.stage,
+                    rm_id,
+                    stage,
                     ((source, r.external_ref),) if source else (),
                     (),
                     fields_text or None,
