@@ -147,6 +147,9 @@ def _rebuild_visits(*, prospect_fk: bool) -> None:
         "CREATE TEMP TABLE _ticks_0009 AS SELECT prospect_id, item_code, visit_id "
         "FROM checklist_ticks WHERE visit_id IS NOT NULL"
     )
+    # Looked up per tick below: without the index the put-back is quadratic (a 100,000-
+    # prospect book's upgrade ran for minutes).
+    op.execute("CREATE INDEX _ticks_0009_key ON _ticks_0009 (prospect_id, item_code)")
     _visits_table("_visits_0009", prospect_fk=prospect_fk)
     op.execute(f"INSERT INTO _visits_0009 ({_COLUMNS}) SELECT {_COLUMNS} FROM visits")
     op.execute("DROP TABLE visits")
