@@ -1,4 +1,5 @@
-"""The Chinese catalogue of the visit pages is complete, current, compiled, keeps placeholders."""
+"""Each feature's Chinese catalogue (visit pages, reports) is complete, current, compiled,
+keeps placeholders, and is installed with Chinese."""
 
 from __future__ import annotations
 
@@ -13,14 +14,17 @@ import pytest
 from PySide6.QtCore import QTranslator
 
 ROOT = Path(__file__).resolve().parents[2]
-TS = ROOT / "resources" / "i18n" / "visits_zh_CN.ts"
-QM = TS.with_suffix(".qm")
-SOURCES = sorted(
-    p
-    for folder in ("visits", "today", "calendar")
-    for p in (ROOT / "crm" / "ui" / folder).glob("*.py")
-)
 PLACEHOLDER = re.compile(r"\{\w*\}")
+
+# catalogue -> the UI folders whose strings it holds
+CATALOGUES = {
+    "visits_zh_CN.ts": ("visits", "today", "calendar"),
+    "reports_zh_CN.ts": ("reports",),
+}
+
+
+def ts_of(name: str) -> Path:
+    return ROOT / "resources" / "i18n" / name
 
 
 def messages(path: Path) -> list[tuple[str, str, ET.Element]]:
@@ -32,10 +36,14 @@ def messages(path: Path) -> list[tuple[str, str, ET.Element]]:
     ]
 
 
-def test_every_string_is_translated() -> None:
+each = pytest.mark.parametrize("name", sorted(CATALOGUES))
+
+
+@each
+def test_every_string_is_translated(name: str) -> None:
     unfinished = [
         (context, source)
-        for context, source, m in messages(TS)
+        for context, source, m in messages(ts_of(name))
         if m.find("translation") is None
         or m.find("translation").get("type") in ("unfinished", "obsolete", "vanished")
         or not (m.findtext("translation") or "").strip()
@@ -43,10 +51,11 @@ def test_every_string_is_translated() -> None:
     assert unfinished == []
 
 
-def test_translations_keep_the_placeholders() -> None:
+@each
+def test_translations_keep_the_placeholders(name: str) -> None:
     wrong = [
         (source, m.findtext("translation"))
-        for _context, source, m in messages(TS)
+        for _context, source, m in messages(ts_of(name))
         if sorted(PLACEHOLDER.findall(source))
         != sorted(PLACEHOLDER.findall(m.findtext("translation") or ""))
     ]
@@ -58,24 +67,38 @@ def _lupdate() -> str | None:
     return found or shutil.which("pyside6-lupdate")
 
 
+@each
 @pytest.mark.skipif(_lupdate() is None, reason="pyside6-lupdate is not installed")
-def test_catalogue_has_every_string_of_the_code(tmp_path: Path) -> None:
+def test_catalogue_has_every_string_of_the_code(name: str, tmp_path: Path) -> None:
+    sources = sorted(
+        p for folder in CATALOGUES[name] for p in (ROOT / "crm" / "ui" / folder).glob("*.py")
+    )
     fresh = tmp_path / "fresh.ts"
     subprocess.run(
-        [_lupdate(), "-locations", "none", *map(str, SOURCES), "-ts", str(fresh)],
+        [_lupdate(), "-locations", "none", *map(str, sources), "-ts", str(fresh)],
         check=True,
         capture_output=True,
     )
     in_code = {(c, s) for c, s, _m in messages(fresh)}
-    in_catalogue = {(c, s) for c, s, _m in messages(TS)}
+    in_catalogue = {(c, s) for c, s, _m in messages(ts_of(name))}
     assert in_code - in_catalogue == set(), "run pyside6-lupdate and translate the new strings"
     assert in_catalogue - in_code == set(), "strings no longer in the code: run with -no-obsolete"
 
 
-def test_compiled_catalogue_matches_the_source() -> None:
+@each
+def test_compiled_catalogue_matches_the_source(name: str) -> None:
+    ts = ts_of(name)
+    qm = ts.with_suffix(".qm")
     translator = QTranslator()
-    assert translator.load(str(QM))
-    for context, source, m in messages(TS):
+    assert translator.load(str(qm))
+    for context, source, m in messages(ts):
         assert translator.translate(context, source) == m.findtext("translation"), (
-            f"{QM.name} is older than {TS.name}: run pyside6-lrelease"
+            f"{qm.name} is older than {ts.name}: run pyside6-lrelease"
         )
+
+
+@each
+def test_every_catalogue_of_the_app_is_installed_with_chinese(name: str, qapp) -> None:
+    from crm.ui.common.i18n import feature_catalogues
+
+    assert ts_of(name).with_suffix(".qm") in feature_catalogues("zh_CN")
