@@ -46,6 +46,8 @@ QFrame#stageColumn {{
 QFrame#stageColumn[dropTarget="true"] {{ border: 2px dashed {ACCENT}; background: #eaf1fb; }}
 QListView#cardList {{ border: none; }}
 QStatusBar QLabel {{ color: {MUTED}; padding: 0 6px; }}
+QFrame#emptyState {{ background: transparent; }}
+QLabel#emptyTitle {{ font-size: 12pt; font-weight: 600; color: #1d2633; }}
 """
 
 

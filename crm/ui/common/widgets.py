@@ -1,8 +1,9 @@
-"""Small widgets shared by the pages: multi-select filters, field messages, stage chips."""
+"""Small widgets shared by the pages: multi-select filters, field messages, stage chips,
+and the empty state a list or pane shows when it has nothing to show."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
@@ -255,3 +256,76 @@ def muted(text: str = "", parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setProperty("muted", True)
     return label
+
+
+class EmptyState(QFrame):
+    """What a list or pane shows instead of blank space: what would be here, and what to do.
+
+    A title ("No visits planned"), a line or two of explanation, and optionally a button
+    for the obvious next step ("Plan a visit"). Put it in a ``QStackedWidget`` beside the
+    list, or show it in place of the list with ``setVisible``. Texts are set by the owner
+    (already translated), so the owner's catalogue holds them.
+    """
+
+    actionClicked = Signal()
+
+    def __init__(
+        self,
+        title: str = "",
+        text: str = "",
+        action: str = "",
+        parent: QWidget | None = None,
+        *,
+        icon: QIcon | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("emptyState")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 24, 24, 24)
+        outer.addStretch(1)
+        self.picture = QLabel(self)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = QLabel(self)
+        self.title.setObjectName("emptyTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
+        self.text = QLabel(self)
+        self.text.setObjectName("emptyText")
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text.setWordWrap(True)
+        self.text.setProperty("muted", True)
+        self.text.setMaximumWidth(520)
+        self.button = QPushButton(self)
+        self.button.setObjectName("emptyAction")
+        self.button.clicked.connect(lambda _checked=False: self.actionClicked.emit())
+        for widget in (self.picture, self.title, self.text):
+            outer.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addSpacing(6)
+        outer.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+        self.set_icon(icon)
+        self.set_texts(title, text, action)
+
+    def set_icon(self, icon: QIcon | None) -> None:
+        if icon is None or icon.isNull():
+            self.picture.clear()
+            self.picture.hide()
+        else:
+            self.picture.setPixmap(icon.pixmap(40, 40))
+            self.picture.show()
+
+    def set_texts(self, title: str, text: str = "", action: str = "") -> None:
+        """Change what it says (a filter that hides everything says something else than an
+        empty book); an empty ``action`` hides the button."""
+        self.title.setText(title)
+        self.title.setVisible(bool(title))
+        self.text.setText(text)
+        self.text.setVisible(bool(text))
+        self.button.setText(action)
+        self.button.setVisible(bool(action))
+
+    def on_action(self, slot: Callable[[], object]) -> EmptyState:
+        """Connect the button to ``slot``; returns self, to chain after construction."""
+        self.actionClicked.connect(lambda: slot())
+        return self
