@@ -20,6 +20,7 @@ from crm.store.migrate import OpenReport, open_database
 if TYPE_CHECKING:
     from crm.services.attachments import AttachmentService
     from crm.services.calendar_export import CalendarExportService
+    from crm.services.customer import CustomerService
     from crm.services.imports.service import ImportService
     from crm.services.loans import LoanService
     from crm.services.products import ProductService
@@ -52,6 +53,12 @@ class Services:
         from crm.services.prospects import ProspectService
 
         return ProspectService(self.ctx)
+
+    @cached_property
+    def customer(self) -> CustomerService:
+        from crm.services.customer import CustomerService
+
+        return CustomerService(self.ctx)
 
     @cached_property
     def loans(self) -> LoanService:
