@@ -8,6 +8,8 @@ crm loans repay LOAN --amount YUAN [--on D]
 crm loans overdue LOAN
 crm loans renew LOAN --maturity D [--amount YUAN] [--rate PCT] [--start D]
 crm loans outcome LOAN repaid|not_renewed [--reason TEXT] [--on D]
+crm loans classify LOAN normal|special_mention|substandard|doubtful|loss [--on D]
+                                                     five-category grade (五级分类)
 crm renewals due [--days 90] [--rm NAME] [--date D]
 crm renewals check LOAN                              the product matched again on today's facts
 
@@ -32,6 +34,8 @@ from crm.i18n import describe, msg
 EXIT_OK = 0
 EXIT_USAGE = 2
 STATUSES = ("active", "repaid", "overdue", "renewed", "not_renewed")
+# crm.domain.loan_classes.CLASSES, spelled out so parsing the command line imports nothing.
+CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -93,6 +97,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     outcome.add_argument("--reason", default="", help="why it was not renewed")
     outcome.add_argument("--on", type=_day, help="the day (default: today)")
     outcome.set_defaults(func=cmd_outcome)
+
+    classify = sub.add_parser(
+        "classify", parents=[common], help="set a loan's five-category grade (五级分类)"
+    )
+    classify.add_argument("loan", help="the loan's id")
+    classify.add_argument("grade", choices=CLASSES)
+    classify.add_argument("--on", type=_day, help="from this day (default: today)")
+    classify.set_defaults(func=cmd_classify)
 
     renewals = subparsers.add_parser("renewals", help="renewals (续贷) to start")
     rsub = renewals.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -217,6 +229,13 @@ def _status(code: str) -> str:
     return describe(name) if name is not None else code
 
 
+def _grade(code: str) -> str:
+    from crm.domain.loan_classes import CLASS_NAMES
+
+    name = CLASS_NAMES.get(code)
+    return describe(name) if name is not None else code
+
+
 def _show(record: Any) -> None:
     from crm.domain.money import format_rate, format_yuan
 
@@ -231,6 +250,7 @@ def _show(record: Any) -> None:
                 msg("Start"),
                 msg("Maturity"),
                 msg("Status"),
+                msg("Classification"),
             ],
             [
                 [
@@ -242,6 +262,7 @@ def _show(record: Any) -> None:
                     r.start_date.isoformat(),
                     r.maturity_date.isoformat(),
                     _status(r.status),
+                    _grade(r.classification),
                 ]
                 for r in (record if isinstance(record, list) else [record])
             ],
@@ -352,6 +373,11 @@ def cmd_renew(args: argparse.Namespace) -> int:
 def cmd_outcome(args: argparse.Namespace) -> int:
     services = _services(args)
     return _done(args, services.loans.record_outcome(args.loan, args.result, args.reason, args.on))
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    services = _services(args)
+    return _done(args, services.loans.reclassify(args.loan, args.grade, args.on))
 
 
 def renewal_json(row: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from crm import resources
 from crm.domain.errors import DomainError, Message
+from crm.domain.loan_classes import CLASS_NAMES, NON_PERFORMING, check_class
 from crm.domain.matching import PRE_ASSESSMENT, MatchWarning, ProductResult, Status
 from crm.domain.money import format_yuan
 from crm.domain.renewals import parse_reminder_days, pick_reminder, schedule
@@ -81,6 +82,15 @@ class LoanRecord:
     editable: bool
     # The prospect's stage now (a first loan offers the move to first-loan customer).
     prospect_stage: str
+    # Five-category grade (crm.domain.loan_classes), the day it was set and by whom (a
+    # user id; None for the grade the loan was recorded with).
+    classification: str = "normal"
+    classified_on: date | None = None
+    classified_by: str | None = None
+
+    @property
+    def non_performing(self) -> bool:
+        return self.classification in NON_PERFORMING
 
 
 @dataclass(frozen=True)
@@ -409,6 +419,13 @@ class LoanService:
                     "only a loan in repayment can be renewed; this one is {status}",
                     status=STATUS_NAMES[old.status],
                 )
+            if old.classification in NON_PERFORMING:
+                raise LoanRefused(
+                    "loan.renew_non_performing",
+                    "a non-performing loan ({grade}) is not renewed: a renewal must not "
+                    "hide credit risk",
+                    grade=CLASS_NAMES[old.classification],
+                )
             amount = outstanding(old) if amount_fen is None else amount_fen
             line = credit_line_fen
             if line is None and old.credit_line_fen is not None and old.credit_line_fen >= amount:
@@ -446,6 +463,31 @@ class LoanService:
             self._open(loan)
             self._check_day(loan, day)
             self._writer(s).close(loan, outcome, why, day)
+            return self._records(s, [loan])[0]
+
+    def reclassify(self, loan_id: str, classification: str, on: date | None = None) -> LoanRecord:
+        """Set the loan's five-category grade (贷款五级分类) from ``on`` (default today),
+        recorded with who did it. Only a loan still owed is graded; the grade must change."""
+        check_class(classification)
+        day = on or self.ctx.today()
+        with self.ctx.db.transaction() as s:
+            loan = self._load(s, loan_id)
+            self._open(loan)
+            if loan.classification == classification:
+                raise LoanRefused(
+                    "loan.same_class",
+                    "the loan is already classified {grade}",
+                    grade=CLASS_NAMES[classification],
+                )
+            self._check_day(loan, day)
+            if loan.classified_on is not None and day < loan.classified_on:
+                raise DomainError(
+                    "loan.class_day",
+                    "{day} is before the loan's last classification on {last}",
+                    day=day.isoformat(),
+                    last=loan.classified_on.isoformat(),
+                )
+            self._writer(s).reclassify(loan, classification, day, self.ctx.actor_id)
             return self._records(s, [loan])[0]
 
     # -- internals -------------------------------------------------------------------------
@@ -500,6 +542,9 @@ class LoanService:
                 closed_on=lo.closed_on,
                 editable=lo.id in unsent and lo.status in OUTSTANDING,
                 prospect_stage=stages[lo.prospect_id],
+                classification=lo.classification,
+                classified_on=lo.classified_on,
+                classified_by=lo.classified_by,
             )
             for lo in loans
         ]

@@ -11,7 +11,10 @@ ISO dates), so head office merges them per field and a device downloads them as 
   repaid closes the loan (``status`` repaid, ``closed_on``);
 - ``overdue``: the loan is past due (``status`` overdue);
 - ``renew``: the loan was replaced by a renewal (``status`` renewed, ``renewed_by_id``);
-- ``outcome``: how it ended at maturity without a renewal (repaid, or not renewed and why).
+- ``outcome``: how it ended at maturity without a renewal (repaid, or not renewed and why);
+- ``classify``: the loan's five-category grade changed (``classification``, on the day
+  ``classified_on``, by ``classified_by``); a loan is recorded ``normal``, which its create
+  op does not repeat.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from crm.domain.ids import new_id
+from crm.domain.loan_classes import NORMAL
 from crm.domain.wire import wire
 from crm.store import due_dates, outbox
 from crm.store.models import Loan
@@ -52,6 +56,10 @@ class NewLoan:
     credit_line_fen: int | None = None
     repayment_mode: str = ""
     renewed_from_id: str | None = None
+    # A loan recorded with another grade than normal (a book brought in, the demo).
+    classification: str = NORMAL
+    classified_on: date | None = None
+    classified_by: str | None = None
 
 
 def outstanding(loan: Loan) -> int:
@@ -80,6 +88,9 @@ class LoanWriter:
             repayment_mode=new.repayment_mode,
             renewed_from_id=new.renewed_from_id,
             updated_at=self.now,
+            classification=new.classification,
+            classified_on=new.classified_on,
+            classified_by=new.classified_by,
         )
         self.session.add(loan)
         self.session.flush()
@@ -98,6 +109,12 @@ class LoanWriter:
             payload["repayment_mode"] = new.repayment_mode
         if new.renewed_from_id is not None:
             payload["renewed_from_id"] = new.renewed_from_id
+        if new.classification != NORMAL:
+            payload["classification"] = new.classification
+            if new.classified_on is not None:
+                payload["classified_on"] = new.classified_on.isoformat()
+            if new.classified_by is not None:
+                payload["classified_by"] = new.classified_by
         self._queue(loan, "create", payload)
         return loan.id
 
@@ -178,6 +195,20 @@ class LoanWriter:
                 "outcome_reason": reason,
             },
         )
+
+    def reclassify(self, loan: Loan, classification: str, on: date, by: str | None) -> None:
+        """The loan's five-category grade is now ``classification``, from ``on``, set by
+        ``by`` (a user id; None for a maintenance command run without a user)."""
+        loan.classification = classification
+        loan.classified_on = on
+        loan.classified_by = by
+        change: dict[str, object] = {
+            "classification": classification,
+            "classified_on": on.isoformat(),
+        }
+        if by is not None:
+            change["classified_by"] = by
+        self._save(loan, "classify", change)
 
     def _save(self, loan: Loan, kind: str, change: dict[str, object]) -> None:
         loan.updated_at = self.now

@@ -36,6 +36,7 @@ NAMING_CONVENTION = {
 STAGES = ("no_loan", "first_loan", "strategic", "dropped")
 KINDS = ("enterprise", "individual")
 ROLES = ("rm", "lead", "admin")
+LOAN_CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
 
 
 class Base(DeclarativeBase):
@@ -241,6 +242,7 @@ class Loan(Base):
             "status IN ('active', 'repaid', 'overdue', 'renewed', 'not_renewed')", name="status"
         ),
         CheckConstraint("balance_fen IS NULL OR balance_fen >= 0", name="balance_not_negative"),
+        CheckConstraint(f"classification IN {LOAN_CLASSES}", name="classification"),
         # The active loans maturing by a day, in maturity order (renewals due), without
         # reading the closed ones.
         Index("ix_loans_status_maturity_date", "status", "maturity_date"),
@@ -268,6 +270,11 @@ class Loan(Base):
     outcome_reason: Mapped[str] = mapped_column(Text, default="")
     closed_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime | None]
+    # Five-category classification (crm.domain.loan_classes): normal when recorded, changed
+    # by a reclassification on a day, by someone.
+    classification: Mapped[str] = mapped_column(String(16), default="normal")
+    classified_on: Mapped[date | None] = mapped_column(Date)
+    classified_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
 
 
 class OutboxOp(Base):

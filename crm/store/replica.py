@@ -69,7 +69,7 @@ CATALOGUE_KEY = "headoffice.catalogue"
 CRITERIA_KEY = "headoffice.criteria"
 # Columns naming a user: a user this device does not know (yet) is stored as NULL.
 USER_COLUMNS: Final = frozenset(
-    {"rm_id", "ticked_by", "finalized_by", "changed_by", "confirmed_by"}
+    {"rm_id", "ticked_by", "finalized_by", "changed_by", "confirmed_by", "classified_by"}
 )
 # The outcome of a conflict that is a record from head office this computer cannot apply.
 QUARANTINED: Final = "quarantined"

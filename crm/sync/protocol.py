@@ -558,6 +558,13 @@ class LoanFields(ChildFields):
     # A repayment (op ``repay``): how much, on which day.
     repaid_fen: Fen | None = None
     repaid_on: IsoDate | None = None
+    # The five-category grade (op ``classify``; a loan is recorded normal): from which day,
+    # set by whom.
+    classification: (
+        Literal["normal", "special_mention", "substandard", "doubtful", "loss"] | None
+    ) = None
+    classified_on: IsoDate | None = None
+    classified_by: Id | None = None
 
     @model_validator(mode="after")
     def _matures_after_start(self) -> LoanFields:
