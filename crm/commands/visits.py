@@ -8,7 +8,7 @@ crm visits finalize ID                                        make a record fina
 crm visits amend ID --reason TEXT [fields] [--draft]          correct a final record
 crm visits export-ics [--rm NAME] -o FILE.ics                 for Outlook, phones
 crm visits verify                                             non-zero on tampering or loss
-crm visits holidays import FILE | list                        head office's tables
+crm visits holidays import FILE | list [--year Y]             holidays, days off
 crm visits cadence show | import FILE                         contact rhythm
 crm visits checklists import FILE                             literacy checklists
 crm visits recompute-due                                      every next-visit date
@@ -121,7 +121,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     himport.add_argument("file", help="JSON: {year, holidays: [...], workdays: [...]}")
     himport.add_argument("--source", default="", help="where the table comes from")
     himport.set_defaults(func=cmd_holidays_import)
-    hlist = hsub.add_parser("list", parents=[common], help="the years whose holidays are known")
+    hlist = hsub.add_parser(
+        "list",
+        parents=[common],
+        help="the years whose holidays are published, or a year's days off (--year)",
+    )
+    hlist.add_argument(
+        "--year",
+        type=int,
+        help="each day off and make-up working day of this year, provisional or published",
+    )
     hlist.set_defaults(func=cmd_holidays_list)
 
     cadence = sub.add_parser("cadence", help="the contact rhythm of each stage")
@@ -767,6 +776,8 @@ def cmd_holidays_import(args: argparse.Namespace) -> int:
 
 def cmd_holidays_list(args: argparse.Namespace) -> int:
     services = _services(args, report=True)
+    if args.year is not None:
+        return _holiday_days(args, services.visit_setup.holiday_days(args.year))
     years = services.visit_setup.holiday_years()
     if args.json:
         _print_json(years)
@@ -778,6 +789,57 @@ def cmd_holidays_list(args: argparse.Namespace) -> int:
         )
     )
     return EXIT_OK
+
+
+def _holiday_days(args: argparse.Namespace, days: Sequence[Any]) -> int:
+    from crm.i18n import language
+
+    if args.json:
+        _print_json(
+            [
+                {
+                    "date": d.day.isoformat(),
+                    "kind": d.kind,
+                    "name_zh": d.name_zh,
+                    "name_en": d.name_en,
+                    "provisional": d.provisional,
+                }
+                for d in days
+            ]
+        )
+        return EXIT_OK
+    if not days:
+        print(msg("No holidays are known for {year}", year=args.year))
+        return EXIT_OK
+    zh = language() == "zh_CN"
+    print(
+        _table(
+            [msg("Date"), msg("Weekday"), msg("Day"), msg("Holiday")],
+            [
+                [
+                    d.day.isoformat(),
+                    _weekday(d.day.weekday()),
+                    msg("day off") if d.kind == "holiday" else msg("make-up working day"),
+                    d.name_zh if zh else d.name_en,
+                ]
+                for d in days
+            ],
+        )
+    )
+    if days[0].provisional:
+        print(
+            msg(
+                "Provisional: computed from the statutory holidays; head office's schedule "
+                "for {year} (with its make-up working days) replaces it when published",
+                year=args.year,
+            )
+        )
+    return EXIT_OK
+
+
+def _weekday(n: int) -> str:
+    names = (msg("Mon"), msg("Tue"), msg("Wed"), msg("Thu"), msg("Fri"), msg("Sat"), msg("Sun"))
+    return names[n]
 
 
 def cmd_cadence_show(args: argparse.Namespace) -> int:

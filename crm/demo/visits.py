@@ -27,7 +27,6 @@ from typing import Any
 
 from crm import resources
 from crm.domain.cadence import CadenceFacts, due_date
-from crm.domain.holidays import HolidayCalendar
 from crm.domain.visits import HASHED_FIELDS, chain_hash_values
 from crm.services import visit_rules
 from crm.store import due_dates
@@ -151,7 +150,7 @@ class VisitDrawer:
         # The rules and calendar the prospect writer's due dates come from (a new book
         # holds the shipped defaults).
         self.rules = due_dates.default_cadence().rules
-        self.calendar = HolidayCalendar(due_dates.package_years())
+        self.calendar = due_dates.calendar_of(due_dates.package_years())
         self.checklist_codes = [i.code for i in visit_rules.default_checklists().items]
         items = visit_rules.due_diligence_items()
         # Two to four items of a phase checked on a site visit, every such set formatted once.

@@ -1,18 +1,20 @@
 """Chinese public holidays and make-up working days (调休), as data handed in.
 
 The State Council publishes each year's holidays in November or December of the year
-before. Where a year is known (from the ``chinesecalendar`` package, or from a table head
-office published), a day is a working day unless it is a holiday, and a weekend day is a
-working day when it is a make-up day. For a year nobody has published yet, only weekends
-are days off, and ``known(year)`` says so, so the UI can tell the RM.
+before. Where a year is published (in the ``chinesecalendar`` package, or in a table head office
+published), a day is a working day unless it is a holiday, and a weekend day is a working
+day when it is a make-up day. For a year nobody has published yet, the calendar is
+*provisional*: the statutory holidays (``statutory_year``) with no make-up days, until head
+office publishes the State Council's schedule for it. Every day says which it is, so the
+UI can show "provisional" rather than sending the RM anywhere.
 
-Nothing here reads files or calls the package: the services build the calendar from both
-sources and pass it in.
+Nothing here reads files or calls a package: the store builds the calendar from both
+sources (and the lunar dates the statutory holidays fall on) and passes it in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -20,7 +22,7 @@ from typing import Any
 
 from crm.domain.errors import DomainError
 
-# The longest run of days off there has ever been is 9 (Spring Festival 2026); a search
+# The longest run of days off there has ever been is 10 (Spring Festival 2020); a search
 # for the next working day that goes further than this has met bad data.
 MAX_DAYS_OFF = 31
 
@@ -71,6 +73,9 @@ class HolidayYear:
     holidays: Mapping[date, str]
     workdays: Mapping[date, str]
     source: str = ""
+    # Computed from the statutory holidays, not published: replaced when head office
+    # publishes the year.
+    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,31 +84,55 @@ class DayInfo:
     kind: DayKind
     # The holiday the day belongs to (a day off, or the make-up day for it); "" otherwise.
     name: str
-    # False when the day's year has no published table: only weekends are known.
+    # False when the day's year has no table at all: only weekends are known.
     known: bool
+    # True when the day's year is only the provisional (statutory) calendar.
+    provisional: bool = False
+
+
+# A year's provisional table (None when it cannot be computed), asked once per year.
+ProvisionalSource = Callable[[int], "HolidayYear | None"]
 
 
 @dataclass(frozen=True)
 class HolidayCalendar:
-    """Working days in China for the years in ``years``; weekends only for the others."""
+    """Working days in China: the published ``years``; for the others, the provisional
+    table ``provisional`` computes (weekends only where there is none)."""
 
     years: Mapping[int, HolidayYear] = field(default_factory=dict)
+    provisional: ProvisionalSource | None = None
+    _computed: dict[int, HolidayYear | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def table(self, year: int) -> HolidayYear | None:
+        """The year's published table, else its provisional one, else None."""
+        found = self.years.get(year)
+        if found is not None or self.provisional is None:
+            return found
+        if year not in self._computed:
+            self._computed[year] = self.provisional(year)
+        return self._computed[year]
 
     def known(self, year: int) -> bool:
+        return self.table(year) is not None
+
+    def published(self, year: int) -> bool:
         return year in self.years
 
     def info(self, day: date) -> DayInfo:
-        table = self.years.get(day.year)
+        table = self.table(day.year)
         weekend = day.weekday() >= 5
         if table is None:
             return DayInfo(day, DayKind.WEEKEND if weekend else DayKind.WORKDAY, "", False)
+        guess = table.provisional
         name = table.holidays.get(day)
         if name is not None:
-            return DayInfo(day, DayKind.HOLIDAY, name, True)
+            return DayInfo(day, DayKind.HOLIDAY, name, True, guess)
         name = table.workdays.get(day)
         if name is not None:
-            return DayInfo(day, DayKind.MAKEUP, name, True)
-        return DayInfo(day, DayKind.WEEKEND if weekend else DayKind.WORKDAY, "", True)
+            return DayInfo(day, DayKind.MAKEUP, name, True, guess)
+        return DayInfo(day, DayKind.WEEKEND if weekend else DayKind.WORKDAY, "", True, guess)
 
     def kind(self, day: date) -> DayKind:
         return self.info(day).kind
@@ -111,7 +140,7 @@ class HolidayCalendar:
     def is_workday(self, day: date) -> bool:
         # The same answer as info(day).kind.is_working, without building a DayInfo: due
         # dates for a whole book ask this hundreds of thousands of times.
-        table = self.years.get(day.year)
+        table = self.years.get(day.year) or self.table(day.year)
         if table is not None:
             if day in table.holidays:
                 return False
@@ -149,8 +178,56 @@ class HolidayCalendar:
     def unknown_years(self, start: date, end: date) -> tuple[int, ...]:
         return tuple(y for y in range(start.year, end.year + 1) if not self.known(y))
 
+    def provisional_years(self, start: date, end: date) -> tuple[int, ...]:
+        """Years from ``start`` to ``end`` whose calendar is only the provisional one."""
+        return tuple(
+            y
+            for y in range(start.year, end.year + 1)
+            if (t := self.table(y)) is not None and t.provisional
+        )
+
     def with_year(self, table: HolidayYear) -> HolidayCalendar:
-        return HolidayCalendar({**self.years, table.year: table})
+        return HolidayCalendar({**self.years, table.year: table}, self.provisional)
+
+
+# -- the statutory holidays, for a year nobody has published yet --------------------------------
+
+
+def statutory_year(
+    year: int, *, new_years_eve: date, qingming: date, dragon_boat: date, mid_autumn: date
+) -> HolidayYear:
+    """The days off 《全国年节及纪念日放假办法》 (as revised in 2024) gives in ``year``:
+    元旦 1 day, 春节 4 days from New Year's Eve (除夕 to 初三), 清明 1, 劳动节 2 (1-2 May),
+    端午 1, 中秋 1, 国庆 3 (1-3 October). The lunar dates are handed in.
+
+    Its article 6 gives a day off on a working day for a holiday day that falls on a
+    weekend; the same is done here for a day two holidays share (中秋 on 1 October). The
+    State Council's make-up working days (调休) cannot be foreseen: there are none here,
+    and the table is marked provisional."""
+    blocks = [
+        ("New Year's Day", [date(year, 1, 1)]),
+        ("Spring Festival", [new_years_eve + timedelta(days=n) for n in range(4)]),
+        ("Tomb-sweeping Day", [qingming]),
+        ("Labour Day", [date(year, 5, 1), date(year, 5, 2)]),
+        ("Dragon Boat Festival", [dragon_boat]),
+        ("Mid-autumn Festival", [mid_autumn]),
+        ("National Day", [date(year, 10, n) for n in (1, 2, 3)]),
+    ]
+    blocks.sort(key=lambda block: block[1][0])
+    days: dict[date, str] = {}
+    for name, block in blocks:
+        owed = 0
+        for day in block:
+            if day in days or day.weekday() >= 5:
+                owed += 1
+            days.setdefault(day, name)
+        following = block[-1] + timedelta(days=1)
+        while owed and following.year == year:
+            if following.weekday() < 5 and following not in days:
+                days[following] = name
+                owed -= 1
+            following += timedelta(days=1)
+    return HolidayYear(year, days, {}, "statutory", provisional=True)
 
 
 # -- head office's tables -----------------------------------------------------------------

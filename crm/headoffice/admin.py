@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from crm import resources
 from crm.domain.catalogue import parse_catalogue
+from crm.domain.holidays import parse_year_table, year_table_data
 from crm.domain.strategic_criteria import parse_criteria
 from crm.headoffice import ownership, security, seed, throttle
 from crm.headoffice.db import Store, Tx, audit
@@ -322,11 +323,34 @@ class Admin:
             # naming the field, a document it cannot read is never stored.
             parse_criteria(document)
         with self.store.write() as tx:
+            if kind == "holidays":
+                document = self._holiday_years(tx, document)
             self._directory_record(tx, "reference", kind, {"kind": kind, "document": document})
             rec = tx.session.get(Record, ("reference", kind))
             assert rec is not None
             audit(tx.session, self.actor, "reference.publish", kind, {"version": rec.version})
             return int(rec.version)
+
+    def _holiday_years(self, tx: Tx, document: Any) -> dict[str, Any]:
+        """The holidays document to publish: the years published before, with the years of
+        ``document`` (one year's table, or ``{"years": {"2027": table, ...}}``) checked and
+        put in their place, so publishing 2028 does not take 2027 from new devices."""
+        if isinstance(document, dict) and "year" in document:
+            tables = [document]
+        elif isinstance(document, dict) and isinstance(document.get("years"), dict):
+            tables = list(document["years"].values())
+        else:
+            raise AdminError('a holidays file is one year\'s table or {"years": {...}}')
+        source = document.get("source", "") if isinstance(document, dict) else ""
+        rec = tx.session.get(Record, ("reference", "holidays"))
+        before = json.loads(rec.data).get("document", {}) if rec is not None else {}
+        years = dict(before.get("years") or {}) if isinstance(before, dict) else {}
+        for raw in tables:
+            if not isinstance(raw, dict):
+                raise AdminError("each year of a holidays file must be an object")
+            table = parse_year_table(raw, str(raw.get("source") or source or ""))
+            years[str(table.year)] = year_table_data(table)
+        return {"source": source or "head office", "years": dict(sorted(years.items()))}
 
     # -- bulk load (seeding a head office from an existing book) -----------------------------
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crm.domain.cadence import overdue_days
+from crm.domain.holidays import DayInfo
 from crm.services import visit_rules
 from crm.services.container import Services
 from crm.services.context import Context, NotFound
@@ -86,10 +87,17 @@ class TodaySummary:
     stalled: tuple[StalledChecklist, ...]
     stalled_count: int
     stalled_after_days: int
-    # Years in the coming weeks with no published holiday table (weekends only).
+    # Years in the coming weeks with no holiday table at all (weekends only).
     unknown_holiday_years: tuple[int, ...]
     # Loans whose renewal reminder waits for action, the longest waiting first.
     renewals: tuple[RenewalDue, ...] = ()
+    # Years in the coming weeks whose days off are provisional (statutory, not published).
+    provisional_holiday_years: tuple[int, ...] = ()
+    # What the day is; on a day off (weekend or holiday), the next working day and the
+    # visits planned for it, so the page says what comes next.
+    day_info: DayInfo | None = None
+    next_workday: date | None = None
+    next_planned: tuple[VisitLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,10 @@ class TodayService:
             table = visit_rules.cadence(s)
             template = visit_rules.checklists(s)
             cal = visit_rules.holiday_calendar(s)
+            info = cal.info(today)
+            next_workday = (
+                None if info.kind.is_working else cal.next_workday(today + timedelta(days=1))
+            )
             planned = self._planned(s, scope, today)
             late = self._late_visits(s, scope, today, limit)
             late_count = self._late_count(s, scope, today)
@@ -173,6 +185,12 @@ class TodayService:
                     today, today + timedelta(days=HOLIDAY_LOOKAHEAD_DAYS)
                 ),
                 renewals=self.renewals(scope, today),
+                provisional_holiday_years=cal.provisional_years(
+                    today, today + timedelta(days=HOLIDAY_LOOKAHEAD_DAYS)
+                ),
+                day_info=info,
+                next_workday=next_workday,
+                next_planned=tuple(self._planned(s, scope, next_workday) if next_workday else ()),
             )
 
     def starting_soon(self, scope: Scope, now: datetime, minutes: int = 15) -> list[VisitLine]:

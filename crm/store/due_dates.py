@@ -3,7 +3,8 @@ calendar, and ``next_visit_due`` kept on every prospect.
 
 The rules are data (resources/data/cadence.json, replaced by head office's), public
 holidays come from the ``chinesecalendar`` package for the years it knows and from tables
-head office publishes (``holiday_years``), which win for the same year. Every writer of a
+head office publishes (``holiday_years``), which win for the same year; any other year has
+the provisional statutory calendar (``provisional_year``). Every writer of a
 prospect computes the due date here (`DueDates`), so a prospect typed in, imported, or
 downloaded comes due on the same day.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from crm import resources
 from crm.domain.cadence import CadenceFacts, CadenceRule, CadenceTable, due_date, parse_rules
-from crm.domain.holidays import HolidayCalendar, HolidayYear, parse_year_table
+from crm.domain.holidays import HolidayCalendar, HolidayYear, parse_year_table, statutory_year
 from crm.domain.stages import Stage
 from crm.store import meta
 from crm.store.models import Loan, Prospect, StageEvent
@@ -55,14 +56,45 @@ def package_years() -> dict[int, HolidayYear]:
     }
 
 
+@lru_cache(maxsize=256)
+def provisional_year(year: int) -> HolidayYear | None:
+    """The statutory holidays of a year nobody has published (None outside 1901-2099, the
+    years the lunar calendar library covers): New Year's Eve, the Dragon Boat Festival and
+    Mid-autumn from ``lunardate``, 清明 (a solar term) from ``chinesecalendar``."""
+    from chinese_calendar import get_solar_terms
+    from lunardate import LunarDate
+
+    if not 1901 <= year <= 2099:
+        return None
+    qingming = [
+        day for day, name in get_solar_terms(date(year, 4, 1), date(year, 4, 10)) if name == "清明"
+    ]
+    if not qingming:
+        return None
+    new_year = LunarDate(year, 1, 1).to_solar_date()
+    return statutory_year(
+        year,
+        new_years_eve=new_year - timedelta(days=1),
+        qingming=qingming[0],
+        dragon_boat=LunarDate(year, 5, 5).to_solar_date(),
+        mid_autumn=LunarDate(year, 8, 15).to_solar_date(),
+    )
+
+
+def calendar_of(years: dict[int, HolidayYear]) -> HolidayCalendar:
+    """Published ``years``, the provisional statutory calendar for every other year."""
+    return HolidayCalendar(years, provisional_year)
+
+
 def holiday_calendar(session: Executor) -> HolidayCalendar:
-    """The package's years, overlaid with every table head office published."""
+    """The package's years, overlaid with every table head office published; provisional
+    statutory holidays for the years neither has."""
     years = dict(package_years())
     for year, data, source in session.execute(
         select(HolidayRow.year, HolidayRow.data, HolidayRow.source)
     ):
         years[year] = parse_year_table(json.loads(data), source)
-    return HolidayCalendar(years)
+    return calendar_of(years)
 
 
 def cadence(session: Executor) -> CadenceTable:

@@ -708,10 +708,16 @@ class Applier:
 
     def _holidays(self, doc: dict[str, Any]) -> None:
         table = Base.metadata.tables["holiday_years"]
+        held = {y: d for y, d in self.conn.execute(select(table.c.year, table.c.data))}
+        changed: list[int] = []
         for year, data in (doc.get("years") or {}).items():
+            text_ = json.dumps(data, ensure_ascii=False)
+            if held.get(int(year)) == text_:
+                continue
+            changed.append(int(year))
             stmt = sqlite_insert(table).values(
                 year=int(year),
-                data=json.dumps(data, ensure_ascii=False),
+                data=text_,
                 source=str(doc.get("source", "head office"))[:100],
                 published_at=now_utc(),
             )
@@ -720,6 +726,18 @@ class Applier:
                     index_elements=["year"],
                     set_={"data": stmt.excluded.data, "published_at": stmt.excluded.published_at},
                 )
+            )
+        if changed:
+            # A published year replaces its provisional (or earlier) days off: due dates that
+            # fell in it, or were pushed out of it into January, move.
+            prospects = _t(Prospect)
+            due = prospects.c.next_visit_due
+            self.writer.refresh_due(
+                self.conn.execute(
+                    select(prospects.c.id).where(
+                        due.between(date(min(changed), 1, 1), date(max(changed) + 1, 1, 31))
+                    )
+                ).scalars()
             )
 
     # -- prospects -------------------------------------------------------------------------------
