@@ -187,12 +187,18 @@
 <context>
     <name>Format</name>
     <message>
-        <source>1 day</source>
-        <translation>1 天</translation>
+        <source>today {time}</source>
+        <translation>今天 {time}</translation>
     </message>
     <message>
-        <source>{count} days</source>
-        <translation>{count} 天</translation>
+        <source>yesterday {time}</source>
+        <translation>昨天 {time}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln day(s)</source>
+        <translation>
+            <numerusform>%Ln 天</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -309,6 +315,14 @@ Create a new, empty book there?</source>
     <message>
         <source>&amp;New prospect…</source>
         <translation>新建客户(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>S&amp;ync now</source>
+        <translation>立即同步(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Send your changes to head office and get theirs</source>
+        <translation>把您的修改发送到总行，并接收总行的更新</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>

@@ -7,18 +7,19 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from datetime import time as clock_time
 from pathlib import Path
 
 import keyring
 import pytest
-from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import text
 
-from crm.resources import resource_root
 from crm.services.sync import SyncState, SyncStatus
 from crm.sync.engine import Progress
 from crm.sync.errors import unreachable
+from crm.ui.common import fmt
+from crm.ui.common.i18n import install_translators, remove_translators
 from crm.ui.common.tasks import TaskRunner
 from crm.ui.sync.conflicts import ConflictsView
 from crm.ui.sync.controller import SyncView
@@ -55,16 +56,11 @@ def tasks(qapp: QApplication) -> Iterator[TaskRunner]:
 
 @pytest.fixture(params=["en", "zh_CN"])
 def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
-    translator = QTranslator()
-    if request.param == "zh_CN":
-        assert translator.load(str(resource_root() / "i18n" / "sync_zh_CN.qm"))
-        QCoreApplication.installTranslator(translator)
-    from crm.i18n import set_language
-
-    set_language(request.param)
+    # The app's translators, English too: its catalogues hold the plural forms ("1 change",
+    # "3 changes"), and the dates' words ("today") are in the main catalogue.
+    installed = install_translators(qapp, request.param)
     yield request.param
-    QCoreApplication.removeTranslator(translator)
-    set_language("en")
+    remove_translators(qapp, installed)
 
 
 def _status(**kw: object) -> SyncStatus:
@@ -91,20 +87,28 @@ def test_indicator_shows_every_state(qtbot, language: str) -> None:
         "syncing": SyncView(
             SyncState("syncing", progress=Progress("download", 1200, 20000)), _status()
         ),
-        "synced": SyncView(SyncState("synced"), _status()),
+        # Synced at 10:05 in Shanghai on the app's day (CRM_CLOCK's in CI), said as "today".
+        "synced": SyncView(
+            SyncState("synced"),
+            _status(
+                last_sync=datetime.combine(
+                    fmt.today(), clock_time(10, 5), fmt.DEFAULT_ZONE
+                ).astimezone(UTC)
+            ),
+        ),
     }
     expected = {
         "en": {
             "not-connected": "Not connected",
-            "offline": "Offline (3",
+            "offline": "Offline — 3 changes waiting",
             "syncing": "1,200/20,000",
-            "synced": "Synced at 2026-11-23 10:05",
+            "synced": "Last sync: today 10:05",
         },
         "zh_CN": {
             "not-connected": "未连接总行",
-            "offline": "离线（3",
+            "offline": "离线 — 3 项修改待发送",
             "syncing": "1,200/20,000",
-            "synced": "已同步于 2026-11-23 10:05",
+            "synced": "上次同步：今天 10:05",
         },
     }[language]
     SHOTS.mkdir(exist_ok=True)

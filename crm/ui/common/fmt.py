@@ -1,16 +1,18 @@
 """Numbers, dates and money as the user's language writes them.
 
-Dates are calendar days (2026-11-23 in Chinese, 23 Nov 2026 in English); timestamps are
-stored in UTC and shown in the user's zone (Asia/Shanghai unless told otherwise).
+One date format per language, used wherever a date is shown: 2026年11月23日 (this year
+11月23日) in Chinese, 23 Nov 2026 (23 Nov) in English. Timestamps are stored in UTC and shown
+in the user's zone (Asia/Shanghai unless told otherwise). Counts of things go through Qt's
+plural forms (``Format``), so English says "1 day" and "2 days".
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, QTime
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, QObject, QTime
 
 from crm import i18n as core_i18n
 from crm.domain.clock import utcnow
@@ -41,39 +43,82 @@ def today() -> date:
     return utcnow().astimezone(DEFAULT_ZONE).date()
 
 
+# Qt date patterns of each language: a full date and one within the current year.
+DAY_PATTERN = {"zh_CN": "yyyy年M月d日", "en": "d MMM yyyy"}
+SHORT_DAY_PATTERN = {"zh_CN": "M月d日", "en": "d MMM"}
+
+
+def _language() -> str:
+    return "zh_CN" if _zh() else "en"
+
+
 def day(value: date | None) -> str:
+    """A calendar day: 2026年11月23日 / 23 Nov 2026."""
     if value is None:
         return ""
-    return QLocale().toString(qdate(value), "yyyy-MM-dd" if _zh() else "d MMM yyyy")
+    return QLocale().toString(qdate(value), DAY_PATTERN[_language()])
 
 
 def short_day(value: date | None, today: date) -> str:
-    """Month and day this year (11-02, 2 Nov), the full date otherwise."""
+    """Month and day this year (11月2日, 2 Nov), the full date otherwise."""
     if value is None:
         return ""
     if value.year != today.year:
         return day(value)
-    return QLocale().toString(qdate(value), "MM-dd" if _zh() else "d MMM")
+    return QLocale().toString(qdate(value), SHORT_DAY_PATTERN[_language()])
 
 
 def local(value: datetime, zone: ZoneInfo = DEFAULT_ZONE) -> datetime:
     return value.astimezone(zone)
 
 
+def clock_time(value: datetime) -> str:
+    return QLocale().toString(QTime(value.hour, value.minute), "HH:mm")
+
+
 def moment(value: datetime | None, zone: ZoneInfo = DEFAULT_ZONE) -> str:
-    """A stored UTC timestamp in the user's zone: 2026-11-23 14:05."""
+    """A stored UTC timestamp in the user's zone: 2026年11月23日 14:05 / 23 Nov 2026 14:05."""
     if value is None:
         return ""
     shown = local(value, zone)
-    time = QLocale().toString(QTime(shown.hour, shown.minute), "HH:mm")
-    return f"{day(shown.date())} {time}"
+    return f"{day(shown.date())} {clock_time(shown)}"
 
 
-def days(count: int) -> str:
-    """A number of days: 1 day, 23 days / 1 天, 23 天."""
-    if count == 1:
-        return translate("Format", "1 day")
-    return translate("Format", "{count} days").format(count=integer(count))
+def recent_moment(
+    value: datetime | None, on: date | None = None, zone: ZoneInfo = DEFAULT_ZONE
+) -> str:
+    """A timestamp as people say it, ``on`` the user's day: today 09:30, yesterday 18:02,
+    11月3日 09:30."""
+    if value is None:
+        return ""
+    shown = local(value, zone)
+    on = on if on is not None else today()
+    time = clock_time(shown)
+    if shown.date() == on:
+        return translate("Format", "today {time}").format(time=time)
+    if shown.date() == on - timedelta(days=1):
+        return translate("Format", "yesterday {time}").format(time=time)
+    return f"{short_day(shown.date(), on)} {time}"
+
+
+class Format(QObject):
+    """Counts with Qt's plural forms (1 day, 2 days / 1 天, 2 天).
+
+    A string is a plural (numerus) one only where lupdate sees ``self.tr(text, "", n)``,
+    so plural texts live in methods of a QObject: pages do the same in their own classes
+    (``self.tr("%Ln visit(s)", "", n)``), with the English forms in the feature's *_en.ts.
+    """
+
+    def days(self, number: int) -> str:
+        return self.tr("%Ln day(s)", "", number)
+
+
+_format = Format()
+
+
+def days(number: int) -> str:
+    """A number of days: 1 day, 1,200 days / 1 天, 1,200 天."""
+    return _format.days(number)
 
 
 def money(fen: int) -> str:

@@ -2,7 +2,9 @@
 
 Two catalogues are installed for Chinese: ours (resources/i18n/crm_zh_CN.qm, compiled from
 crm_zh_CN.ts) and Qt's own qtbase_zh_CN.qm, so standard buttons (Save, Discard, Cancel)
-and file dialogs speak Chinese too. Messages from the core are translated by
+and file dialogs speak Chinese too. English needs catalogues as well, but only for plurals:
+crm_en.ts (and a feature's *_en.ts) give "%Ln day(s)" its forms "1 day" and "2 days"
+(made with ``pyside6-lupdate -pluralonly``). Messages from the core are translated by
 ``crm.i18n`` (its JSON catalogue), whose language is set here at the same time.
 """
 
@@ -69,12 +71,12 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     core_i18n.set_language(language)
     QLocale.setDefault(locale_for(language))
     installed: list[QTranslator] = []
-    if language == "en":
-        return installed
     ours = QTranslator(app)
     if ours.load(str(our_catalogue(language))):
         app.installTranslator(ours)
         installed.append(ours)
+    elif language == "en":
+        log.warning("%s is missing: counts read '1 day(s)'", our_catalogue(language))
     else:
         log.warning("translation %s is missing; the UI stays in English", our_catalogue(language))
     # Features may ship their own catalogue beside ours (imports_zh_CN.qm, sync_zh_CN.qm).
@@ -83,6 +85,8 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
         if translator.load(str(extra)):
             app.installTranslator(translator)
             installed.append(translator)
+    if language == "en":
+        return installed
     qt = QTranslator(app)
     if qt.load(QLocale(language), "qtbase", "_", qt_catalogue_dir()):
         app.installTranslator(qt)

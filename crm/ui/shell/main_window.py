@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from crm import __version__
 from crm.domain.errors import DomainError
 from crm.ui.common.context import UiContext
-from crm.ui.common.errors import CrashHandler, app_title, show_error
+from crm.ui.common.errors import CrashHandler, show_error
 from crm.ui.common.i18n import LANGUAGES
 from crm.ui.common.icons import icon
 from crm.ui.settings.dialog import SettingsDialog
@@ -58,7 +58,9 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, Page] = {}
         self.settings_dialog: SettingsDialog | None = None
         self._closing = False
-        self.setWindowTitle(f"{app_title()} — {ui.db_path.name}")
+        # The book's file alone: Qt adds the application's display name (首贷通) itself on
+        # Windows and Linux ("demo.db — 首贷通"), so naming it here showed it twice.
+        self.setWindowTitle(ui.db_path.name)
 
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -140,6 +142,15 @@ class MainWindow(QMainWindow):
             self.tr("&New prospect…"), "Ctrl+N", self.new_prospect, "add"
         )
         file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        # Sync now: enabled once sync has loaded (crm.ui.sync.hook runs it, or asks to sign
+        # in when this computer is not registered with head office yet).
+        self.sync_action = QAction(icon("refresh"), self.tr("S&ync now"), self)
+        self.sync_action.setShortcut(QKeySequence("F9"))
+        self.sync_action.setToolTip(self.tr("Send your changes to head office and get theirs"))
+        self.sync_action.setEnabled(False)
+        self.addAction(self.sync_action)
+        file_menu.addAction(self.sync_action)
         file_menu.addSeparator()
         self.settings_action = self._action(
             self.tr("&Settings…"), "Ctrl+,", self.open_settings, "settings"

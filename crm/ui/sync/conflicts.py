@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,16 +28,23 @@ from crm.domain.money import format_wan
 from crm.i18n import describe, language
 from crm.resources import drop_reasons, industry, label, stage_labels
 from crm.services.sync import ConflictInfo, SyncService
+from crm.ui.common import fmt
 from crm.ui.common.errors import show_error
+from crm.ui.common.icons import icon
 from crm.ui.common.tasks import TaskRunner
-
-ZONE = ZoneInfo("Asia/Shanghai")
+from crm.ui.common.widgets import EmptyState
 
 
 class ConflictsView(QWidget):
-    """Lists open conflicts; loads and resolves off the UI thread."""
+    """Lists open conflicts; loads and resolves off the UI thread.
+
+    With no conflict it shows only an empty state saying so and what the page is for; the
+    two versions show once a conflict is chosen.
+    """
 
     changed = Signal()
+    # The empty state's "Sync now" (the window runs it as File ▸ Sync now does).
+    syncRequested = Signal()
 
     def __init__(self, sync: SyncService, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,7 +69,7 @@ class ConflictsView(QWidget):
         )
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
-        split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split = split = QSplitter(Qt.Orientation.Vertical, self)
         self.table = QTableWidget(0, 3, split)
         self.table.setHorizontalHeaderLabels(
             [self.tr("When"), self.tr("Record"), self.tr("What happened")]
@@ -77,7 +83,7 @@ class ConflictsView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selected)
-        detail = QWidget(split)
+        self.detail = detail = QWidget(split)
         row = QHBoxLayout(detail)
         row.setContentsMargins(0, 0, 0, 0)
         self.mine = self._side(detail, self.tr("Your version"))
@@ -87,7 +93,9 @@ class ConflictsView(QWidget):
         split.addWidget(self.table)
         split.addWidget(detail)
         layout.addWidget(split, 1)
-        buttons = QHBoxLayout()
+        self.action_row = QWidget(self)
+        buttons = QHBoxLayout(self.action_row)
+        buttons.setContentsMargins(0, 0, 0, 0)
         self.accept_button = QPushButton(self.tr("Keep head office's version"), self)
         self.resend_button = QPushButton(self.tr("Send mine again"), self)
         self.dismiss_button = QPushButton(self.tr("Dismiss"), self)
@@ -97,11 +105,22 @@ class ConflictsView(QWidget):
         buttons.addStretch(1)
         for b in (self.accept_button, self.resend_button, self.dismiss_button):
             buttons.addWidget(b)
-        layout.addLayout(buttons)
-        self.empty = QLabel(self.tr("No conflicts: everything you changed reached head office."))
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.action_row)
+        self.empty = EmptyState(
+            self.tr("No sync conflicts"),
+            self.tr(
+                "Everything you changed reached head office. When head office merges one of "
+                "your changes with a later one, or cannot apply it, it is listed here with "
+                "both versions side by side for you to choose; nothing you changed is lost."
+            ),
+            self.tr("Sync now"),
+            self,
+            icon=icon("refresh"),
+        )
+        self.empty.actionClicked.connect(self.syncRequested)
+        layout.addWidget(self.empty, 1)
         self._enable(False)
+        self._show_parts()
 
     @staticmethod
     def _side(parent: QWidget, caption: str) -> tuple[QWidget, QPlainTextEdit]:
@@ -123,20 +142,31 @@ class ConflictsView(QWidget):
         self.items = list(items) if isinstance(items, list) else []
         self.table.setRowCount(len(self.items))
         for r, c in enumerate(self.items):
-            when = c.created_at.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
+            when = fmt.moment(c.created_at)
             what = describe(self._readable(c.message))
             for col, text in enumerate((when, c.title or c.entity_id[:8], what)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(r, col, item)
-        self.empty.setVisible(not self.items)
-        self.table.setVisible(bool(self.items))
+        self._show_parts()
         if self.items:
             self.table.selectRow(0)
+            # Row 0 may have been selected already (the one below it was resolved): no
+            # selection change then, so the versions and buttons are refreshed here.
+            self._selected()
         else:
             self.mine[1].clear()
             self.theirs[1].clear()
             self._enable(False)
+
+    def _show_parts(self) -> None:
+        """The list, the versions and the buttons when there is a conflict; else the empty
+        state alone (no blank panes)."""
+        some = bool(self.items)
+        self.empty.setVisible(not some)
+        for part in (self.hint, self.split, self.action_row):
+            part.setVisible(some)
+        self.detail.setVisible(some and self.current() is not None)
 
     def current(self) -> ConflictInfo | None:
         row = self.table.currentRow()
@@ -145,6 +175,7 @@ class ConflictsView(QWidget):
     def _selected(self) -> None:
         c = self.current()
         self._enable(c is not None)
+        self.detail.setVisible(c is not None)
         if c is None:
             return
         mine = _fields_of(c.local)
@@ -215,7 +246,7 @@ class ConflictsView(QWidget):
                 return value
             if stamp.tzinfo is None:
                 stamp = stamp.replace(tzinfo=UTC)
-            return stamp.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
+            return fmt.moment(stamp)
         if isinstance(value, list | dict):
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 return ", ".join(value)

@@ -1,11 +1,13 @@
 """Putting sync into the main window: the status-bar indicator (replacing the placeholders
-'Not connected to head office' / 'Last sync: never'), the sign-in dialog, the scheduler
-(start-up, every few minutes, back online) and its stop when the app quits."""
+'Not connected to head office' / 'Last sync: never'), File ▸ Sync now (F9), the sign-in
+dialog, the scheduler (start-up, every few minutes, back online) and its stop when the app
+quits. A sync that fails says why in the status bar; the changes stay queued."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QWidget
 
 from crm.ui.sync.controller import SyncController, SyncView
@@ -35,6 +37,11 @@ def install_sync(window: Any, *, start: bool = True) -> SyncController:
 
     def changed(view: SyncView) -> None:
         indicator.show_view(view)
+        state = view.state
+        if state is not None and state.error is not None and state.state in ("offline", "failed"):
+            show = getattr(window, "show_message", None)
+            if show is not None:
+                show(indicator.failure_message(state.error))
         page = window.pages.get(CONFLICTS_PAGE) if hasattr(window, "pages") else None
         if page is not None and view.status is not None:
             page.connection.show_status(view.status)
@@ -61,7 +68,17 @@ def install_sync(window: Any, *, start: bool = True) -> SyncController:
         if hasattr(window, "show_page"):
             window.show_page(CONFLICTS_PAGE)
 
+    def sync_now() -> None:
+        if indicator.configured:
+            controller.sync_now()
+        else:
+            sign_in()
+
     controller.changed.connect(changed)
+    action = getattr(window, "sync_action", None)
+    if isinstance(action, QAction):
+        action.triggered.connect(lambda _checked=False: sync_now())
+        action.setEnabled(True)
     indicator.syncRequested.connect(controller.sync_now)
     indicator.signInRequested.connect(sign_in)
     indicator.conflictsRequested.connect(conflicts)

@@ -1,22 +1,22 @@
-"""The status-bar indicator: offline / syncing with progress / synced at … / n conflicts.
+"""The status-bar indicator: not yet synced / syncing with progress / last sync today 09:30 /
+offline with the changes waiting / n conflicts.
 
-Clicking it syncs now (or opens the sign-in dialog when this computer is not registered);
-the conflicts link opens the conflicts page.
+Clicking it syncs now (or opens the sign-in dialog when this computer is not registered),
+as File ▸ Sync now (F9) does; the conflicts link opens the conflicts page.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
+from crm.domain.errors import DomainError
 from crm.i18n import describe
+from crm.ui.common import fmt
 from crm.ui.common.icons import icon
 from crm.ui.sync.controller import SyncView
-
-ZONE = ZoneInfo("Asia/Shanghai")
 
 
 class SyncIndicator(QWidget):
@@ -75,7 +75,7 @@ class SyncIndicator(QWidget):
                 self.progress.show()
                 self.button.setText(
                     self.tr("Syncing… {done}/{total}").format(
-                        done=f"{progress.done:,}", total=f"{progress.total:,}"
+                        done=fmt.integer(progress.done), total=fmt.integer(progress.total)
                     )
                 )
             else:
@@ -86,7 +86,7 @@ class SyncIndicator(QWidget):
         elif state.state == "offline":
             self.button.setIcon(icon("offline"))
             waiting = status.pending if status else 0
-            self.button.setText(self.tr("Offline ({count} changes waiting)").format(count=waiting))
+            self.button.setText(self.tr("Offline — %Ln change(s) waiting", "", waiting))
             self.button.setToolTip(
                 (describe(state.error) if state.error else "")
                 + "\n"
@@ -101,20 +101,27 @@ class SyncIndicator(QWidget):
         count = status.conflicts if status else 0
         if count and self.configured:
             self.conflicts.setText(
-                '<a href="conflicts">' + self.tr("{count} conflicts").format(count=count) + "</a>"
+                '<a href="conflicts">' + self.tr("%Ln conflict(s)", "", count) + "</a>"
             )
             self.conflicts.show()
         else:
             self.conflicts.hide()
 
+    def failure_message(self, error: DomainError) -> str:
+        """Why a sync did not finish, for the status bar: the reason, and that nothing is
+        lost."""
+        return (
+            self.tr("Sync did not finish: {reason}").format(reason=describe(error))
+            + " "
+            + self.tr("Your changes stay on this computer until it does.")
+        )
+
     def _idle(self, last: datetime | None) -> None:
         self.button.setIcon(icon("database"))
         if last is None:
-            self.button.setText(self.tr("Last sync: never"))
+            self.button.setText(self.tr("Not synced yet"))
         else:
             self.button.setText(
-                self.tr("Synced at {time}").format(
-                    time=last.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
-                )
+                self.tr("Last sync: {time}").format(time=fmt.recent_moment(last, fmt.today()))
             )
-        self.button.setToolTip(self.tr("Click to sync with head office now"))
+        self.button.setToolTip(self.tr("Click to sync with head office now (F9)"))

@@ -23,12 +23,19 @@ class ConflictsPage(Page):
         self.connection = ConnectionPanel(self)
         self.view = ConflictsView(ui.services.sync, ui.tasks, self)
         self.view.changed.connect(lambda: ui.events.prospectsChanged.emit([]))
+        self.view.syncRequested.connect(self.sync_now)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.connection)
 
     @staticmethod
     def title() -> str:
         return QCoreApplication.translate("ConflictsView", "Sync conflicts")
+
+    def sync_now(self) -> None:
+        """As File ▸ Sync now: the window's action (sync, or sign in first)."""
+        action = getattr(self.window(), "sync_action", None)
+        if action is not None and action.isEnabled():
+            action.trigger()
 
     def start(self) -> None:
         self.view.reload()
