@@ -3,7 +3,8 @@
 crm pipeline --db PATH [--team T | --rm USER] [--from D --to D] [--json]
 
 The period defaults to the year to date of the app's clock (CRM_CLOCK, else the computer's).
-Amounts are in yuan; rates and growth in basis points (7143 = 71.43 %). An unknown team or
+Amounts are in yuan; rates, growth and the non-performing ratios in basis points (7143 =
+71.43 %; the ratios' tolerance, 300, is 3 percentage points). An unknown team or
 RM, or a period that starts after it ends, is refused with a message (exit 1).
 """
 
@@ -63,6 +64,7 @@ def yuan(fen: int) -> int | float:
 def figures_json(f: PipelineFigures) -> dict[str, Any]:
     steps = {s.stage: s for s in f.funnel.steps}
     ti = f.two_increases
+    npl = f.npl
     return {
         "period": {"from": f.period.start.isoformat(), "to": f.period.end.isoformat()},
         "as_of": f.as_of.isoformat(),
@@ -131,6 +133,16 @@ def figures_json(f: PipelineFigures) -> dict[str, Any]:
             "borrowers_start": ti.borrowers_start,
             "borrowers_now": ti.borrowers_now,
             "met": ti.met,
+        },
+        "npl": {
+            "inclusive_ratio": npl.inclusive_ratio_bp,
+            "all_ratio": npl.all_ratio_bp,
+            "tolerance": npl.tolerance_bp,
+            "met": npl.met,
+            "inclusive_npl": yuan(npl.inclusive_npl_fen),
+            "inclusive_balance": yuan(npl.inclusive_balance_fen),
+            "all_npl": yuan(npl.all_npl_fen),
+            "all_balance": yuan(npl.all_balance_fen),
         },
     }
 
@@ -232,6 +244,19 @@ def table(d: dict[str, Any]) -> str:
             b0=ti["borrowers_start"],
             b1=ti["borrowers_now"],
             verdict=msg("met") if ti["met"] else msg("not met"),
+        )
+    )
+    npl = d["npl"]
+    out.append(
+        msg(
+            "Non-performing ratio: inclusive {inclusive} ({bad} of {balance} yuan), all loans "
+            "{all}; tolerance {tolerance} points; {verdict}",
+            inclusive=_pct(npl["inclusive_ratio"]),
+            bad=f"{npl['inclusive_npl']:,}",
+            balance=f"{npl['inclusive_balance']:,}",
+            all=_pct(npl["all_ratio"]),
+            tolerance=f"{npl['tolerance'] / 100:g}",
+            verdict=msg("met") if npl["met"] else msg("not met"),
         )
     )
     return "\n".join(out) + "\n"

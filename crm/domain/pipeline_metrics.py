@@ -32,6 +32,11 @@ Definitions (where the brief leaves a choice):
   bill discounting and rediscounting are left out of every figure. Met when the inclusive
   balance grew at least as fast as the balance of all loans since the start of the year,
   and the inclusive borrowers with a balance are at least as many as then.
+- **Non-performing ratio** (不良率): the balance of loans classified substandard, doubtful
+  or loss (crm.domain.loan_classes) over the balance outstanding now, for the inclusive
+  loans (as in the two increases: customers whose credit in total is at most the cap) and
+  for all loans, bill discounting left out of both as of every figure here. Met when the
+  inclusive ratio is at most the all-loan ratio plus the tolerance, 3 percentage points.
 """
 
 from __future__ import annotations
@@ -42,9 +47,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final
 
+from crm.domain.loan_classes import NON_PERFORMING
+
 BP: Final = 10_000
 # 单户授信总额 1000 万元及以下 (in fen).
 INCLUSIVE_CREDIT_CAP_FEN: Final = 10_000_000 * 100
+# 普惠型小微企业贷款不良率不高于各项贷款不良率 3 个百分点 (in basis points of the ratio).
+NPL_TOLERANCE_BP: Final = 300
 MATURITY_WINDOWS: Final = (30, 60, 90)
 STAGE_ORDER: Final = ("no_loan", "first_loan", "strategic", "dropped")
 
@@ -394,6 +403,79 @@ def two_increases(
     )
 
 
+# -- non-performing ratio ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NonPerforming:
+    """The non-performing balances now against what is outstanding, for the inclusive
+    loans and for all loans; ratios in basis points (None with nothing outstanding)."""
+
+    inclusive_npl_fen: int
+    inclusive_balance_fen: int
+    all_npl_fen: int
+    all_balance_fen: int
+    tolerance_bp: int = NPL_TOLERANCE_BP
+
+    @property
+    def inclusive_ratio_bp(self) -> int | None:
+        return ratio_bp(self.inclusive_npl_fen, self.inclusive_balance_fen)
+
+    @property
+    def all_ratio_bp(self) -> int | None:
+        return ratio_bp(self.all_npl_fen, self.all_balance_fen)
+
+    @property
+    def met(self) -> bool:
+        """The inclusive ratio is at most the all-loan ratio plus the tolerance, compared
+        exactly (inc_npl / inc_bal <= all_npl / all_bal + tol / 10,000, cross-multiplied),
+        so rounding the shown ratios never moves the verdict. No inclusive balance: met."""
+        if self.inclusive_balance_fen <= 0:
+            return True
+        if self.all_balance_fen <= 0:
+            return self.inclusive_npl_fen * BP <= self.tolerance_bp * self.inclusive_balance_fen
+        return self.inclusive_npl_fen * self.all_balance_fen * BP <= (
+            self.all_npl_fen * self.inclusive_balance_fen * BP
+            + self.tolerance_bp * self.inclusive_balance_fen * self.all_balance_fen
+        )
+
+
+@dataclass(frozen=True)
+class ClassifiedLoan:
+    """One outstanding loan as the non-performing ratio sees it (discounting left out)."""
+
+    customer: str
+    balance_fen: int
+    credit_fen: int  # its credit line, else its amount
+    classification: str
+
+
+def non_performing(
+    loans: Iterable[ClassifiedLoan],
+    cap_fen: int = INCLUSIVE_CREDIT_CAP_FEN,
+    tolerance_bp: int = NPL_TOLERANCE_BP,
+) -> NonPerforming:
+    """The ratio over outstanding loans: a customer's loans are inclusive when its credit in
+    total is at most ``cap_fen``. A whole book is summed by SQLite by this same rule
+    (crm.store.pipeline_queries.loan_totals); keep the two in step."""
+    credit: dict[str, int] = {}
+    balance: dict[str, int] = {}
+    npl: dict[str, int] = {}
+    for loan in loans:
+        credit[loan.customer] = credit.get(loan.customer, 0) + loan.credit_fen
+        balance[loan.customer] = balance.get(loan.customer, 0) + loan.balance_fen
+        bad = loan.balance_fen if loan.classification in NON_PERFORMING else 0
+        npl[loan.customer] = npl.get(loan.customer, 0) + bad
+    inc_npl = inc_balance = 0
+    for customer, owed in balance.items():
+        if owed > 0 and credit[customer] <= cap_fen:
+            inc_npl += npl[customer]
+            inc_balance += owed
+    return NonPerforming(
+        inc_npl, inc_balance, sum(npl.values()), sum(balance.values()), tolerance_bp
+    )
+
+
 # -- all of it ----------------------------------------------------------------------------
 
 
@@ -419,6 +501,7 @@ class PipelineFigures:
     by_source: tuple[SourceConversion, ...] = ()
     stalled: Stalled = field(default_factory=lambda: Stalled(0, {}))
     new_loans: NewLoanCustomers = field(default_factory=lambda: NewLoanCustomers(0, 0))
+    npl: NonPerforming = field(default_factory=lambda: NonPerforming(0, 0, 0, 0))
 
     @property
     def prospects(self) -> int:

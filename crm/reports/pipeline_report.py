@@ -3,7 +3,8 @@
 The figures (crm.domain.pipeline_metrics) of a team, an RM or the whole book for a period:
 the book by stage, the funnel with its conversion rates, new first-loan customers against
 the same period last year, visits done against due per RM, the prospects overdue for
-contact, the loans maturing in the next 90 days and the two increases (两增). Charts sit
+contact, the loans maturing in the next 90 days, the two increases (两增) and the
+non-performing ratio against its tolerance (不良率容忍度). Charts sit
 beside their tables; long tables run onto further pages with their header repeated.
 """
 
@@ -95,6 +96,7 @@ def pipeline_story(data: PipelineReportData, t: ReportText) -> list[Flowable]:
     story += _overdue(data, t)
     story += _maturities(data, t)
     story += _two_increases(f, t)
+    story += _non_performing(f, t)
     return story
 
 
@@ -493,3 +495,61 @@ def _two_increases(f: PipelineFigures, t: ReportText) -> list[Flowable]:
         *heading(t.tr("Two increases")),
         KeepTogether([table, Spacer(1, 1 * mm), verdict_line, note]),
     ]
+
+
+def _non_performing(f: PipelineFigures, t: ReportText) -> list[Flowable]:
+    npl = f.npl
+    colour = GOOD if npl.met else BAD
+    word = t.tr("met") if npl.met else t.tr("not met")
+    header = [
+        "",
+        t.tr("Non-performing balance"),
+        t.tr("Balance now"),
+        t.tr("Non-performing ratio"),
+    ]
+    rows: list[list[str | Flowable]] = [
+        [
+            t.tr("Inclusive small-micro loans"),
+            t.money(npl.inclusive_npl_fen),
+            t.money(npl.inclusive_balance_fen),
+            _ratio(npl.inclusive_ratio_bp),
+        ],
+        [
+            t.tr("All loans"),
+            t.money(npl.all_npl_fen),
+            t.money(npl.all_balance_fen),
+            _ratio(npl.all_ratio_bp),
+        ],
+    ]
+    table = grid(header, rows, [0.34, 0.22, 0.22, 0.22], right=(1, 2, 3))
+    verdict_line = Paragraph(
+        f'<font color="{colour.hexval()}">'
+        + markup(
+            t.tr(
+                "Non-performing ratio within {points} points of all loans: {result}",
+                points=f"{npl.tolerance_bp / 100:g}",
+                result=word,
+            )
+        )
+        + "</font>",
+        Styles.subheading,
+    )
+    note = Paragraph(
+        markup(
+            t.tr(
+                "Non-performing: loans graded substandard, doubtful or loss in the "
+                "five-category classification; balances outstanding now, bill discounting "
+                "left out. The inclusive ratio may exceed the all-loan ratio by at most the "
+                "tolerance."
+            )
+        ),
+        Styles.small,
+    )
+    return [
+        *heading(t.tr("Non-performing loans")),
+        KeepTogether([table, Spacer(1, 1 * mm), verdict_line, note]),
+    ]
+
+
+def _ratio(value: int | None) -> str:
+    return DASH if value is None else f"{value / 100:.2f}%"

@@ -20,6 +20,7 @@ from crm.domain.pipeline_metrics import (
     MaturingLoan,
     Maturities,
     NewLoanCustomers,
+    NonPerforming,
     OverdueContact,
     OverdueList,
     Period,
@@ -156,12 +157,18 @@ class PipelineFiguresService:
                 ),
             ),
             maturities=self._maturities(maturing, today),
-            two_increases=TwoIncreases(date(today.year, 1, 1), today, *loans),
+            two_increases=TwoIncreases(date(today.year, 1, 1), today, *loans[:6]),
             by_source=by_source(
                 sources, {src.code: src.conversion_target_bp for src in resources.sources()}
             ),
             stalled=Stalled(stalled_after, stalled),
             new_loans=NewLoanCustomers(*new_borrowers),
+            npl=NonPerforming(
+                loans.inclusive_npl_now_fen,
+                loans.inclusive_now_fen,
+                loans.all_npl_now_fen,
+                loans.all_now_fen,
+            ),
         )
 
     # -- parts --------------------------------------------------------------------------------

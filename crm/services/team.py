@@ -24,7 +24,8 @@ DRILL_LIMIT: Final = 2_000
 
 # What a drill-down can name: every prospect in scope, a stage's prospects, the funnel's
 # steps, the first-loan customers of the period or of the same period last year, an RM's
-# visits done, due and overdue, and the customers with a loan (the two increases' borrowers).
+# visits done, due and overdue, the customers with a loan (the two increases' borrowers), and
+# those with a non-performing loan (the non-performing ratio).
 KINDS: Final = (
     "all",
     "stage",
@@ -35,6 +36,7 @@ KINDS: Final = (
     "visits_due",
     "overdue",
     "borrowers",
+    "npl",
 )
 
 
@@ -107,6 +109,8 @@ class TeamService:
                     return team_queries.due(s, rms, start, end, limit)
                 case "overdue":
                     return team_queries.overdue(s, rms, self.ctx.today(), limit)
+                case "npl":
+                    return team_queries.non_performing(s, rms, _excluded_products(), limit)
                 case _:
                     return team_queries.borrowers(s, rms, _excluded_products(), limit)
 

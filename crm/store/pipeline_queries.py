@@ -367,7 +367,8 @@ def maturing(
 class LoanTotals(NamedTuple):
     """The two increases' sums over the customers' loans (bill discounting left out): the
     balances of all loans and of the inclusive ones at the start of the year and now, and
-    the inclusive borrowers with a balance then and now."""
+    the inclusive borrowers with a balance then and now; and the non-performing balances
+    now, of the inclusive loans and of all."""
 
     inclusive_start_fen: int
     inclusive_now_fen: int
@@ -375,6 +376,12 @@ class LoanTotals(NamedTuple):
     all_now_fen: int
     borrowers_start: int
     borrowers_now: int
+    inclusive_npl_now_fen: int = 0
+    all_npl_now_fen: int = 0
+
+
+# Five-category grades counted as non-performing (crm.domain.loan_classes.NON_PERFORMING).
+_NON_PERFORMING = "('substandard', 'doubtful', 'loss')"
 
 
 def loan_totals(
@@ -392,7 +399,10 @@ def loan_totals(
 
     The book keeps a loan's balance now, not its history: a loan outstanding at the start
     of the year counts at the amount drawn then. A loan closed without a day (repaid long
-    ago, or received so from head office) is taken as closed at its maturity."""
+    ago, or received so from head office) is taken as closed at its maturity.
+
+    The non-performing balances (crm.domain.pipeline_metrics.non_performing) come from the
+    same pass: each customer's balance now of loans graded substandard, doubtful or loss."""
     closed = (
         "coalesce(l.closed_on, CASE WHEN l.status IN ('active', 'overdue') "
         "THEN NULL ELSE l.maturity_date END)"
@@ -407,12 +417,17 @@ def loan_totals(
         f"coalesce(sum(CASE WHEN {inclusive_now} THEN c.balance_now END), 0), "
         "coalesce(sum(c.balance_start), 0), coalesce(sum(c.balance_now), 0), "
         f"count(CASE WHEN {inclusive_start} THEN 1 END), "
-        f"count(CASE WHEN {inclusive_now} THEN 1 END) FROM ("
+        f"count(CASE WHEN {inclusive_now} THEN 1 END), "
+        f"coalesce(sum(CASE WHEN {inclusive_now} THEN c.npl_now END), 0), "
+        "coalesce(sum(c.npl_now), 0) FROM ("
         f"SELECT sum(CASE WHEN {at_start} THEN {credit} ELSE 0 END) AS credit_start, "
         f"sum(CASE WHEN {at_start} THEN l.amount_fen ELSE 0 END) AS balance_start, "
         f"sum(CASE WHEN {now} THEN {credit} ELSE 0 END) AS credit_now, "
         f"sum(CASE WHEN {now} THEN coalesce(l.balance_fen, l.amount_fen) ELSE 0 END) "
-        "AS balance_now FROM loans l WHERE l.product_code NOT IN :excluded"
+        "AS balance_now, "
+        f"sum(CASE WHEN {now} AND l.classification IN {_NON_PERFORMING} "
+        "THEN coalesce(l.balance_fen, l.amount_fen) ELSE 0 END) AS npl_now "
+        "FROM loans l WHERE l.product_code NOT IN :excluded"
         + _of_scope("l.prospect_id", rm_ids)
         + " GROUP BY l.prospect_id) c"
     ).bindparams(bindparam("excluded", expanding=True))

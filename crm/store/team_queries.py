@@ -162,6 +162,23 @@ def borrowers(
     )
 
 
+def non_performing(
+    s: Session, rm_ids: Sequence[str] | None, excluded_products: Sequence[str], limit: int
+) -> list[ProspectLine]:
+    """Customers with a loan outstanding now graded substandard, doubtful or loss (the
+    non-performing ratio's loans; bill discounting left out)."""
+    stmt_products = ", ".join(f":x{n}" for n in range(len(excluded_products))) or "''"
+    return _lines(
+        s,
+        "p.id IN (SELECT l.prospect_id FROM loans l WHERE l.status IN ('active', 'overdue') "
+        "AND l.classification IN ('substandard', 'doubtful', 'loss') "
+        f"AND l.product_code NOT IN ({stmt_products}))",
+        rm_ids,
+        limit,
+        **{f"x{n}": code for n, code in enumerate(excluded_products)},
+    )
+
+
 def by_ids(s: Session, ids: Sequence[str]) -> list[ProspectLine]:
     if not ids:
         return []

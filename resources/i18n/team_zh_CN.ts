@@ -158,6 +158,10 @@
         <translation>两增</translation>
     </message>
     <message>
+        <source>Non-performing ratio</source>
+        <translation>不良率</translation>
+    </message>
+    <message>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
@@ -228,6 +232,22 @@
     <message>
         <source>Balance</source>
         <translation>余额</translation>
+    </message>
+    <message>
+        <source>Non-performing</source>
+        <translation>不良余额</translation>
+    </message>
+    <message>
+        <source>Balance now</source>
+        <translation>当前余额</translation>
+    </message>
+    <message>
+        <source>Ratio</source>
+        <translation>不良率</translation>
+    </message>
+    <message>
+        <source>Non-performing loans</source>
+        <translation>不良贷款</translation>
     </message>
     <message>
         <source>Maturities</source>
@@ -322,8 +342,16 @@
         <translation>普惠 {inclusive}，全部 {all}；户数 {start} → {now}</translation>
     </message>
     <message>
+        <source>All loans {all}; tolerance {points} points</source>
+        <translation>各项贷款 {all}；容忍度 {points} 个百分点</translation>
+    </message>
+    <message>
         <source>Borrowers now</source>
         <translation>当前有贷户</translation>
+    </message>
+    <message>
+        <source>Customers with a non-performing loan</source>
+        <translation>有不良贷款的客户</translation>
     </message>
     <message>
         <source>Inclusive small-micro balance</source>
@@ -344,6 +372,22 @@
     <message>
         <source>Not met since {day}.</source>
         <translation>自 {day} 起两增未达标。</translation>
+    </message>
+    <message>
+        <source>Inclusive small-micro</source>
+        <translation>普惠型小微</translation>
+    </message>
+    <message>
+        <source>All loans</source>
+        <translation>各项贷款</translation>
+    </message>
+    <message>
+        <source>Within {points} points of all loans: met.</source>
+        <translation>不高于各项贷款不良率 {points} 个百分点：达标。</translation>
+    </message>
+    <message>
+        <source>More than {points} points above all loans: not met.</source>
+        <translation>高出各项贷款不良率超过 {points} 个百分点：未达标。</translation>
     </message>
     <message>
         <source>Maturing within {days} days</source>
@@ -428,6 +472,14 @@
     <message>
         <source>All loans&apos; balance (yuan)</source>
         <translation>各项贷款余额（元）</translation>
+    </message>
+    <message>
+        <source>Non-performing (yuan)</source>
+        <translation>不良余额（元）</translation>
+    </message>
+    <message>
+        <source>Balance now (yuan)</source>
+        <translation>当前余额（元）</translation>
     </message>
 </context>
 </TS>

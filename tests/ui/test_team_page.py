@@ -316,6 +316,7 @@ def test_excel_export_reads_back(
         "Visits",
         "Maturities",
         "Two increases",
+        "Non-performing loans",
     ]
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2"

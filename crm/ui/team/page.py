@@ -301,6 +301,7 @@ class TeamPage(Page):
             "overdue": Card(self.tr("Overdue for contact"), body),
             "maturities": Card(self.tr("Maturing in 90 days"), body),
             "two_increases": Card(self.tr("Two increases"), body),
+            "npl": Card(self.tr("Non-performing ratio"), body),
         }
         for card in self.cards.values():
             cards.addWidget(card, 1)
@@ -363,6 +364,20 @@ class TeamPage(Page):
         right_column.addWidget(
             _group(self.tr("Two increases"), right, self.two_table, self.two_verdict)
         )
+        self.npl_table = FigureTable(
+            [
+                self.tr("Loans"),
+                self.tr("Non-performing"),
+                self.tr("Balance now"),
+                self.tr("Ratio"),
+            ],
+            body,
+        )
+        self.npl_verdict = QLabel("", body)
+        self.npl_verdict.setWordWrap(True)
+        right_column.addWidget(
+            _group(self.tr("Non-performing loans"), right, self.npl_table, self.npl_verdict)
+        )
         right_column.addWidget(_group(self.tr("Maturities"), right, self.maturity_table))
         grid.addWidget(right, 1, 1)
         self.visit_chart = BarChart(parent=body)
@@ -397,6 +412,7 @@ class TeamPage(Page):
             self.funnel_table,
             self.first_table,
             self.two_table,
+            self.npl_table,
             self.maturity_table,
             self.visit_table,
         ):
@@ -597,6 +613,7 @@ class TeamPage(Page):
             ]
         )
         self._show_two_increases(f)
+        self._show_npl(f)
         self._show_maturities(f)
         self._show_visits(f)
 
@@ -634,6 +651,14 @@ class TeamPage(Page):
             ),
             MET_COLOUR if ti.met else NOT_MET_COLOUR,
         )
+        npl = f.npl
+        c["npl"].set_value(
+            rate(npl.inclusive_ratio_bp),
+            self.tr("All loans {all}; tolerance {points} points").format(
+                all=rate(npl.all_ratio_bp), points=f"{npl.tolerance_bp / 100:g}"
+            ),
+            MET_COLOUR if npl.met else NOT_MET_COLOUR,
+        )
         self._card_drills = {
             "prospects": lambda: (Drill("all"), self.tr("Prospects")),
             "first_loans": lambda: (Drill("first_loans"), self.tr("New first-loan customers")),
@@ -643,6 +668,7 @@ class TeamPage(Page):
                 self.tr("Maturing in 90 days"),
             ),
             "two_increases": lambda: (Drill("borrowers"), self.tr("Borrowers now")),
+            "npl": lambda: (Drill("npl"), self.tr("Customers with a non-performing loan")),
         }
 
     def _show_two_increases(self, f: PipelineFigures) -> None:
@@ -680,6 +706,35 @@ class TeamPage(Page):
             else self.tr("Not met since {day}.").format(day=fmt.day(ti.year_start))
         )
         self.two_verdict.setStyleSheet(f"color: {MET_COLOUR if ti.met else NOT_MET_COLOUR};")
+
+    def _show_npl(self, f: PipelineFigures) -> None:
+        npl = f.npl
+        bad = (Drill("npl"), self.tr("Customers with a non-performing loan"))
+        self.npl_table.fill(
+            [
+                [
+                    (self.tr("Inclusive small-micro"), None, ""),
+                    (fmt.money(npl.inclusive_npl_fen), *bad),
+                    (fmt.money(npl.inclusive_balance_fen), None, ""),
+                    (rate(npl.inclusive_ratio_bp), None, ""),
+                ],
+                [
+                    (self.tr("All loans"), None, ""),
+                    (fmt.money(npl.all_npl_fen), *bad),
+                    (fmt.money(npl.all_balance_fen), None, ""),
+                    (rate(npl.all_ratio_bp), None, ""),
+                ],
+            ]
+        )
+        points = f"{npl.tolerance_bp / 100:g}"
+        self.npl_verdict.setText(
+            self.tr("Within {points} points of all loans: met.").format(points=points)
+            if npl.met
+            else self.tr("More than {points} points above all loans: not met.").format(
+                points=points
+            )
+        )
+        self.npl_verdict.setStyleSheet(f"color: {MET_COLOUR if npl.met else NOT_MET_COLOUR};")
 
     def _show_maturities(self, f: PipelineFigures) -> None:
         rows = []
@@ -858,6 +913,10 @@ class TeamPage(Page):
                 [self.tr("Same period last year"), str(fl.same_period_last_year)],
                 [self.tr("Overdue for contact"), str(f.overdue.total)],
                 [self.tr("Two increases"), self.tr("Met") if ti.met else self.tr("Not met")],
+                [
+                    self.tr("Non-performing ratio"),
+                    self.tr("Met") if f.npl.met else self.tr("Not met"),
+                ],
             ],
         )
         stages = Sheet(
@@ -944,7 +1003,32 @@ class TeamPage(Page):
                 ],
             ],
         )
-        return [summary, stages, funnel, visits, maturities, two]
+        npl = f.npl
+        bad = Sheet(
+            self.tr("Non-performing loans"),
+            [
+                self.tr("Loans"),
+                self.tr("Non-performing (yuan)"),
+                self.tr("Balance now (yuan)"),
+                self.tr("Ratio"),
+            ],
+            ["text", "yuan", "yuan", "rate"],
+            [
+                [
+                    self.tr("Inclusive small-micro"),
+                    npl.inclusive_npl_fen / 100,
+                    npl.inclusive_balance_fen / 100,
+                    _fraction(npl.inclusive_ratio_bp),
+                ],
+                [
+                    self.tr("All loans"),
+                    npl.all_npl_fen / 100,
+                    npl.all_balance_fen / 100,
+                    _fraction(npl.all_ratio_bp),
+                ],
+            ],
+        )
+        return [summary, stages, funnel, visits, maturities, two, bad]
 
     def open_pdf(self) -> QWidget:
         """The pipeline report of the scope and period shown, made at once."""
