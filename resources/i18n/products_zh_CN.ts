@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>Catalogue</name>
@@ -97,6 +98,41 @@
     <message>
         <source>at most {amount} a year</source>
         <translation>每年最高 {amount}</translation>
+    </message>
+</context>
+<context>
+    <name>ClassifyDialog</name>
+    <message>
+        <source>Loan classification</source>
+        <translation>贷款五级分类</translation>
+    </message>
+    <message>
+        <source>The five-category classification (五级分类) of the loan. Substandard, doubtful and loss are non-performing and count in the non-performing ratio.</source>
+        <translation>该笔贷款的五级分类。次级、可疑、损失三类为不良贷款，计入不良率。</translation>
+    </message>
+    <message>
+        <source>{grade} (non-performing)</source>
+        <translation>{grade}（不良）</translation>
+    </message>
+    <message>
+        <source>Now:</source>
+        <translation>当前：</translation>
+    </message>
+    <message>
+        <source>Classify as:</source>
+        <translation>分类为：</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>起始日：</translation>
+    </message>
+    <message>
+        <source>Save classification</source>
+        <translation>保存分类</translation>
+    </message>
+    <message>
+        <source>The loan already has this grade</source>
+        <translation>该笔贷款已是此分类</translation>
     </message>
 </context>
 <context>
@@ -277,6 +313,29 @@
     </message>
 </context>
 <context>
+    <name>LoanClass</name>
+    <message>
+        <source>Normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Special mention</source>
+        <translation>关注</translation>
+    </message>
+    <message>
+        <source>Substandard</source>
+        <translation>次级</translation>
+    </message>
+    <message>
+        <source>Doubtful</source>
+        <translation>可疑</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+</context>
+<context>
     <name>LoansPanel</name>
     <message>
         <source>in repayment</source>
@@ -359,8 +418,20 @@
         <translation>到期已还清，或未续贷及原因（续贷请用“续贷…”）</translation>
     </message>
     <message>
+        <source>Classify…</source>
+        <translation>五级分类…</translation>
+    </message>
+    <message>
+        <source>The loan's five-category classification (正常, 关注, 次级, 可疑, 损失)</source>
+        <translation>贷款五级分类（正常、关注、次级、可疑、损失）</translation>
+    </message>
+    <message>
         <source>Loan</source>
         <translation>贷款</translation>
+    </message>
+    <message>
+        <source>(non-performing)</source>
+        <translation>（不良）</translation>
     </message>
     <message>
         <source>a renewal</source>
@@ -381,6 +452,10 @@
     <message>
         <source>line {line}</source>
         <translation>授信额度 {line}</translation>
+    </message>
+    <message>
+        <source>Classified {grade} from {day}</source>
+        <translation>自 {day} 起分类为{grade}</translation>
     </message>
     <message>
         <source>Why: {reason}</source>

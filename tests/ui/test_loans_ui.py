@@ -288,6 +288,42 @@ def test_mark_overdue_asks_first(page, book, qtbot, questions):
     assert not detail.loans.renew_button.isEnabled()  # a renewal must not hide the risk
 
 
+def test_classify_a_loan(page, book, qtbot):
+    services = page.ui.services
+    prospect_id = book.ids["meijia"]
+    detail = open_prospect(page, qtbot, prospect_id)
+    panel = detail.loans
+    assert "Normal" in panel.list.item(0).text()
+    assert panel.classify_action.isEnabled()
+    panel.classify_action.trigger()
+    dialog = panel.dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.grade.currentData() == "special_mention"  # the next grade worse
+    dialog.grade.setCurrentIndex(dialog.grade.findData("normal"))
+    assert not dialog.save_button.isEnabled() and dialog.message.isVisible()
+    dialog.grade.setCurrentIndex(dialog.grade.findData("substandard"))
+    assert "non-performing" in dialog.grade.currentText()
+    assert dialog.save_button.isEnabled()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.dialog is None)
+    wait_idle(qtbot, page.ui)
+    (loan,) = services.loans.of_prospect(prospect_id)
+    assert (loan.classification, loan.classified_on) == ("substandard", page.ui.today())
+    assert loan.classified_by == page.ui.services.ctx.actor_id
+    text = panel.list.item(0).text()
+    assert "Substandard (non-performing)" in text and "Classified Substandard from" in text
+    # A non-performing loan is not renewed: the service says why in the dialog.
+    qtbot.mouseClick(panel.renew_button, Qt.MouseButton.LeftButton)
+    renew = panel.dialog
+    qtbot.waitExposed(renew)
+    choose_product(renew, "basic")
+    renew.submit()
+    qtbot.waitUntil(renew.error_box.isVisible)
+    assert "renewal must not hide credit risk" in renew.error_text.text()
+    renew.reject()
+    wait_idle(qtbot, page.ui)
+
+
 @pytest.fixture(params=("zh_CN", "en"))
 def language(request, qapp):
     from crm.ui.common.i18n import install_translators, remove_translators
@@ -352,3 +388,14 @@ def test_screenshots(language, ui, book, qtbot, questions):
     assert outcome.reason_message.isVisible()
     save(outcome, "27-loan-outcome", language)
     outcome.reject()
+    qtbot.waitUntil(lambda: detail.loans.dialog is None)
+
+    detail.loans.classify_action.trigger()
+    classify = detail.loans.dialog
+    qtbot.waitExposed(classify)
+    classify.grade.setCurrentIndex(classify.grade.findData("doubtful"))
+    save(classify, "28-loan-classify", language)
+    classify.submit()
+    qtbot.waitUntil(lambda: detail.loans.dialog is None)
+    wait_idle(qtbot, ui)
+    save(page, "29-prospect-loan-classified", language)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -31,10 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from crm.domain.errors import DomainError
+from crm.domain.loan_classes import CLASSES, NON_PERFORMING
 from crm.domain.money import format_rate, parse_money, parse_rate
 from crm.ui.common import fmt
 from crm.ui.common.errors import said
 from crm.ui.common.widgets import FieldMessage, set_invalid
+
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -573,6 +576,94 @@ class OutcomeDialog(QDialog):
             return
         self.save_button.setEnabled(False)
         self.submitted.emit(str(self.outcome.currentData()), reason, _pydate(self.day.date()))
+
+    def show_refusal(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(error, DomainError):
+            self.error_text.setText(said(error))
+            self.error_box.show()
+            self.adjustSize()
+
+
+def class_label(code: str) -> str:
+    """A five-category grade (贷款五级分类) in the user's language."""
+    return {
+        "normal": translate("LoanClass", "Normal"),
+        "special_mention": translate("LoanClass", "Special mention"),
+        "substandard": translate("LoanClass", "Substandard"),
+        "doubtful": translate("LoanClass", "Doubtful"),
+        "loss": translate("LoanClass", "Loss"),
+    }.get(code, code)
+
+
+class ClassifyDialog(QDialog):
+    """The loan's five-category grade from a day: the grades in order of risk, the last
+    three marked non-performing. ``submitted`` carries (grade code, day)."""
+
+    submitted = Signal(str, object)
+
+    def __init__(
+        self, current: str, first_day: date, today: date, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("classifyDialog")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setWindowTitle(self.tr("Loan classification"))
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            self.tr(
+                "The five-category classification (五级分类) of the loan. Substandard, "
+                "doubtful and loss are non-performing and count in the non-performing ratio."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        layout.addLayout(form)
+        self.current = current
+        self.grade = QComboBox(self)
+        self.grade.setObjectName("grade")
+        for code in CLASSES:
+            name = class_label(code)
+            if code in NON_PERFORMING:
+                name = self.tr("{grade} (non-performing)").format(grade=name)
+            self.grade.addItem(name, code)
+        # The next grade worse (loss: the one better), the usual change.
+        at = CLASSES.index(current)
+        self.grade.setCurrentIndex(at + 1 if at + 1 < len(CLASSES) else at - 1)
+        form.addRow(self.tr("Now:"), QLabel(class_label(current), self))
+        form.addRow(self.tr("Classify as:"), self.grade)
+        self.day = _day_field(self, first_day, today)
+        form.addRow(self.tr("From:"), self.day)
+        self.message = FieldMessage(self)
+        layout.addWidget(self.message)
+        self.error_box, self.error_text = _error_box(self, layout)
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton(
+            self.tr("Save classification"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.grade.currentIndexChanged.connect(lambda _i: self._update())
+        self._update()
+
+    def _update(self) -> None:
+        same = self.grade.currentData() == self.current
+        self.message.show_message(self.tr("The loan already has this grade") if same else "")
+        self.save_button.setEnabled(not same)
+        self.error_box.hide()
+        self.adjustSize()
+
+    def submit(self) -> None:
+        if self.grade.currentData() == self.current:
+            return
+        self.save_button.setEnabled(False)
+        self.submitted.emit(str(self.grade.currentData()), _pydate(self.day.date()))
 
     def show_refusal(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)

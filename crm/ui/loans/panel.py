@@ -37,17 +37,20 @@ from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
 from crm.ui.loans import service
 from crm.ui.loans.dialog import (
+    ClassifyDialog,
     LoanValues,
     OutcomeDialog,
     ProductChoice,
     RecordLoanDialog,
     RepayDialog,
+    class_label,
 )
 
 if TYPE_CHECKING:
     from crm.services.loans import LoanRecord
 
 translate = QCoreApplication.translate
+Dialog = RecordLoanDialog | RepayDialog | OutcomeDialog | ClassifyDialog
 
 LOAN_ROLE = Qt.ItemDataRole.UserRole + 1
 OUTSTANDING = ("active", "overdue")
@@ -84,7 +87,7 @@ class LoansPanel(QFrame):
         self.prospect_id: str | None = None
         self.loans: list[LoanRecord] = []
         self.products: list[ProductChoice] = []
-        self.dialog: RecordLoanDialog | RepayDialog | OutcomeDialog | None = None
+        self.dialog: Dialog | None = None
         self._generation = 0
 
         layout = QVBoxLayout(self)
@@ -133,12 +136,17 @@ class LoansPanel(QFrame):
         self.outcome_action.setToolTip(
             self.tr("Repaid at maturity, or not renewed and why (a renewal: Renew…)")
         )
+        self.classify_action = menu.addAction(self.tr("Classify…"))
+        self.classify_action.setToolTip(
+            self.tr("The loan's five-category classification (正常, 关注, 次级, 可疑, 损失)")
+        )
         self.more_button.setMenu(menu)
         self.edit_button.clicked.connect(self.open_edit)
         self.repay_button.clicked.connect(self.open_repay)
         self.renew_button.clicked.connect(self.open_renew)
         self.overdue_action.triggered.connect(lambda _c=False: self.mark_overdue())
         self.outcome_action.triggered.connect(lambda _c=False: self.open_outcome())
+        self.classify_action.triggered.connect(lambda _c=False: self.open_classify())
         for button in (self.edit_button, self.repay_button, self.renew_button):
             actions.addWidget(button)
         actions.addWidget(self.more_button)
@@ -185,7 +193,10 @@ class LoansPanel(QFrame):
         for loan in reversed(self.loans):
             item = QListWidgetItem(self._text(loan, names), self.list)
             item.setData(LOAN_ROLE, loan)
-            item.setForeground(QColor(STATUS_COLOURS.get(loan.status, "#1d2633")))
+            colour = STATUS_COLOURS.get(loan.status, "#1d2633")
+            if loan.non_performing and loan.status in OUTSTANDING:
+                colour = labels.ERROR_COLOUR
+            item.setForeground(QColor(colour))
             if selected is not None and loan.id == selected.id:
                 self.list.setCurrentItem(item)
         if self.list.currentItem() is None and self.list.count():
@@ -197,7 +208,9 @@ class LoansPanel(QFrame):
 
     def _text(self, loan: LoanRecord, names: dict[str, str]) -> str:
         product = names.get(loan.product_code) or loan.product_code or self.tr("Loan")
-        first = f"{product} · {status_label(loan.status)}"
+        first = f"{product} · {status_label(loan.status)} · {class_label(loan.classification)}"
+        if loan.non_performing:
+            first += " " + self.tr("(non-performing)")
         if loan.renewed_from_id:
             first += " · " + self.tr("a renewal")
         if loan.closed_on is not None:
@@ -213,6 +226,12 @@ class LoansPanel(QFrame):
         if loan.credit_line_fen is not None:
             dates += " · " + self.tr("line {line}").format(line=fmt.money(loan.credit_line_fen))
         lines = [first, money, dates]
+        if loan.classified_on is not None:
+            lines.append(
+                self.tr("Classified {grade} from {day}").format(
+                    grade=class_label(loan.classification), day=fmt.day(loan.classified_on)
+                )
+            )
         if loan.outcome_reason:
             lines.append(self.tr("Why: {reason}").format(reason=loan.outcome_reason))
         return "\n".join(lines)
@@ -241,25 +260,26 @@ class LoansPanel(QFrame):
         self.renew_button.setEnabled(loan is not None and loan.status == "active")
         self.overdue_action.setEnabled(loan is not None and loan.status == "active")
         self.outcome_action.setEnabled(open_loan)
+        self.classify_action.setEnabled(open_loan)
         self.more_button.setEnabled(open_loan)
         for button in (self.edit_button, self.repay_button, self.renew_button, self.more_button):
             button.setVisible(bool(self.loans))
 
     # -- dialogs ---------------------------------------------------------------------------
 
-    def _open(self, dialog: RecordLoanDialog | RepayDialog | OutcomeDialog) -> None:
+    def _open(self, dialog: Dialog) -> None:
         self.dialog = dialog
         dialog.finished.connect(lambda _r: self._forget(dialog))
         dialog.open()
 
-    def _forget(self, dialog: RecordLoanDialog | RepayDialog | OutcomeDialog) -> None:
+    def _forget(self, dialog: Dialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()
 
     def _run(
         self,
-        dialog: RecordLoanDialog | RepayDialog | OutcomeDialog,
+        dialog: Dialog,
         work: Callable[[], LoanRecord],
         then: Callable[[LoanRecord], None] | None = None,
     ) -> None:
@@ -366,6 +386,20 @@ class LoansPanel(QFrame):
             lambda outcome, reason, day: self._run(
                 dialog, lambda: service.record_outcome(ui, loan.id, outcome, reason, day)
             )
+        )
+        self._open(dialog)
+
+    def open_classify(self) -> None:
+        loan = self.selected()
+        if loan is None or loan.status not in OUTSTANDING:
+            return
+        first = loan.start_date
+        if loan.classified_on is not None and loan.classified_on > first:
+            first = loan.classified_on
+        dialog = ClassifyDialog(loan.classification, first, self.ui.today(), self)
+        ui = self.ui
+        dialog.submitted.connect(
+            lambda grade, day: self._run(dialog, lambda: service.classify(ui, loan.id, grade, day))
         )
         self._open(dialog)
 

@@ -81,6 +81,10 @@ def record_outcome(ui: UiContext, loan_id: str, outcome: str, reason: str, on: d
     return ui.services.loans.record_outcome(loan_id, outcome, reason, on)
 
 
+def classify(ui: UiContext, loan_id: str, grade: str, on: date) -> LoanRecord:
+    return ui.services.loans.reclassify(loan_id, grade, on)
+
+
 def mark_overdue(ui: UiContext, loan_id: str) -> LoanRecord:
     return ui.services.loans.mark_overdue(loan_id)
 
