@@ -80,6 +80,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if bool(args.certfile) != bool(args.keyfile):
         raise _fail(msg("--certfile and --keyfile go together"), 2)
+    if args.workers < 1:
+        raise _fail(msg("--workers must be at least 1"), 2)
     serve(
         args.ho_db or os.environ.get("CRM_HO_DB") or DEFAULT_URL,
         args.host,
@@ -87,6 +89,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         certfile=args.certfile,
         keyfile=args.keyfile,
         log_level=args.log_level,
+        workers=args.workers,
     )
     return 0
 
@@ -294,6 +297,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     serve.add_argument("--certfile", help="TLS certificate (PEM) for https")
     serve.add_argument("--keyfile", help="TLS private key (PEM)")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes sharing the port (a branch: PostgreSQL and one per core)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     init = sub.add_parser("init", parents=[base], help="create (or upgrade) the database")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -271,6 +272,22 @@ def build(url: str, *, init: bool = True) -> tuple[Any, HeadOffice]:
     return BodyLimit(create_app(ho), P.MAX_BODY_BYTES), ho
 
 
+# ``serve --workers N`` hands each worker process the database URL through this variable:
+# uvicorn starts workers by importing an application factory, which takes no arguments.
+WORKER_URL_ENV = "CRM_HO_WORKER_URL"
+
+
+def worker_app() -> Any:
+    """The application of one worker process of ``serve --workers N``.
+
+    The parent process has created or upgraded the database before starting the workers, so
+    a worker only connects. Writes stay serialised across processes by the change-log
+    counter's row lock (PostgreSQL) or SQLite's write lock, so N workers apply each op once.
+    """
+    app, _ho = build(os.environ[WORKER_URL_ENV], init=False)
+    return app
+
+
 def serve(
     url: str,
     host: str = "127.0.0.1",
@@ -279,23 +296,34 @@ def serve(
     certfile: str | None = None,
     keyfile: str | None = None,
     log_level: str = "info",
+    workers: int = 1,
 ) -> None:
-    """Run the service until interrupted (TLS when a certificate and key are given)."""
+    """Run the service until interrupted (TLS when a certificate and key are given), in one
+    process or in ``workers`` processes sharing the port."""
     import uvicorn
 
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "ssl_certfile": certfile,
+        "ssl_keyfile": keyfile,
+        "log_level": log_level,
+        "server_header": False,
+        "timeout_keep_alive": 30,
+        "limit_concurrency": 200,
+    }
+    scheme = "https" if certfile else "http"
+    if workers > 1:
+        store = Store(url)
+        store.init()
+        store.dispose()
+        os.environ[WORKER_URL_ENV] = url
+        log.info("head office on %s:%d (%s), %d workers", host, port, scheme, workers)
+        uvicorn.run("crm.headoffice.app:worker_app", factory=True, workers=workers, **options)
+        return
     app, ho = build(url)
-    log.info("head office on %s:%d (%s)", host, port, "https" if certfile else "http")
+    log.info("head office on %s:%d (%s)", host, port, scheme)
     try:
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            ssl_certfile=certfile,
-            ssl_keyfile=keyfile,
-            log_level=log_level,
-            server_header=False,
-            timeout_keep_alive=30,
-            limit_concurrency=200,
-        )
+        uvicorn.run(app, **options)
     finally:
         ho.store.dispose()

@@ -61,6 +61,10 @@ class Push:
                     )
                 )
             }
+            # The records the ops name, read in one query rather than one per op (the
+            # session keeps them while ``held`` does): a push of 50 ops made 130 round trips.
+            held, absent = _prefetch(s, ops)
+            logged = len(tx.changes)
             # Text no store can keep is looked for op by op only when the push has some.
             suspect = bool(P.text_problem(list(ops)))
             for op in ops:
@@ -92,9 +96,14 @@ class Push:
                     counts[result["status"]] += 1
                     continue
                 try:
-                    result = self._apply(tx, actor, op)
+                    result = self._apply(tx, actor, op, absent)
                 except Rejected as exc:
                     result = rejected(op_id, exc, actor)
+                # Every record an op makes or changes is in the change log: one made now
+                # is no longer absent (whichever op's record it is).
+                for change in tx.changes[logged:]:
+                    absent.discard((change["entity"], change["entity_id"]))
+                logged = len(tx.changes)
                 applied_op = AppliedOp(
                     device_id=actor.device_id,
                     op_id=op_id,
@@ -109,6 +118,7 @@ class Push:
             device = s.get(Device, actor.device_id)
             if device is not None:
                 device.last_seen_at = tx.now
+            del held
         log.info(
             "push device=%s ops=%d applied=%d duplicate=%d rejected=%d in %.0f ms",
             actor.device_id[:12],
@@ -120,7 +130,9 @@ class Push:
         )
         return results
 
-    def _apply(self, tx: Tx, actor: Actor, raw: Mapping[str, Any]) -> dict[str, Any]:
+    def _apply(
+        self, tx: Tx, actor: Actor, raw: Mapping[str, Any], absent: set[tuple[str, str]]
+    ) -> dict[str, Any]:
         try:
             op = P.parse_op(raw)
         except P.PayloadError as exc:
@@ -138,7 +150,9 @@ class Push:
         key = P.record_key(op.entity, op.entity_id, op.payload)
         if len(key) > P.MAX_KEY:
             raise Rejected(P.R_INVALID, f"a record's key has at most {P.MAX_KEY} characters")
-        rec = tx.session.get(Record, (op.entity, key))
+        ref = (op.entity, key)
+        # Not there when the push began, nor written by an op of it since: none to read.
+        rec = None if ref in absent else tx.session.get(Record, ref)
         if op.entity == "prospect":
             return apply_prospect(tx, actor, op, payload, rec)
         if op.entity == chains.ENTITY:
@@ -146,6 +160,39 @@ class Push:
         result = apply_child(tx, actor, op, payload, rec, key)
         chains.after_op(tx, actor, op, key)
         return result
+
+
+PREFETCH_CHUNK = 500
+
+
+def _prefetch(
+    s: Any, ops: Sequence[Mapping[str, Any]]
+) -> tuple[list[Record], set[tuple[str, str]]]:
+    """Load the records ``ops`` name (and their prospects) into the session; return them (to
+    keep them in its identity map, which holds objects weakly) and the names not found.
+    An op of the wrong shape is left to its own check."""
+    wanted: set[tuple[str, str]] = set()
+    for op in ops:
+        if not isinstance(op, Mapping):
+            continue
+        entity, entity_id, payload = op.get("entity"), op.get("entity_id"), op.get("payload")
+        if not isinstance(entity, str) or not isinstance(entity_id, str):
+            continue
+        payload = payload if isinstance(payload, Mapping) else {}
+        try:
+            wanted.add((entity, P.record_key(entity, entity_id, payload)))
+        except (TypeError, ValueError):
+            continue
+        parent = payload.get(P.PARENT_FIELD)
+        if isinstance(parent, str):
+            wanted.add(("prospect", parent))
+    ids = sorted({key for _, key in wanted if len(key) <= P.MAX_KEY})
+    held: list[Record] = []
+    for start in range(0, len(ids), PREFETCH_CHUNK):
+        chunk = ids[start : start + PREFETCH_CHUNK]
+        held.extend(s.scalars(select(Record).where(Record.id.in_(chunk))))
+    found = {(r.entity, r.id) for r in held}
+    return held, {ref for ref in wanted if ref not in found and len(ref[1]) <= P.MAX_KEY}
 
 
 def apply_child(
