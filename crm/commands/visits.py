@@ -413,6 +413,31 @@ def cmd_due(args: argparse.Namespace) -> int:
                 ],
             )
         )
+    if report.plan_reviews:
+        from crm.commands.plans import status_name as plan_status_name
+
+        print(f"\n{msg('Service plans to review')}: {len(report.plan_reviews):,}")
+        print(
+            _table(
+                [
+                    msg("Review on"),
+                    msg("Days overdue"),
+                    msg("Prospect"),
+                    msg("Owner"),
+                    msg("Status"),
+                ],
+                [
+                    [
+                        p.review_on.isoformat(),
+                        str(p.overdue_days),
+                        p.prospect_name,
+                        p.owner_name or "",
+                        plan_status_name(p.status),
+                    ]
+                    for p in report.plan_reviews
+                ],
+            )
+        )
     longest = max(report.overdue_visit_count, report.overdue_count, report.due_count)
     if report.limit is not None and report.offset + report.limit < longest:
         print(

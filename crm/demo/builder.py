@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from crm import resources
+from crm.demo import plans
 from crm.demo.products import FACT_COLUMNS, HELD_COLUMNS, ProductDrawer
 from crm.demo.visits import CLOCK, TICK_COLUMNS, VISIT_COLUMNS, VisitDrawer
 from crm.domain.clock import utcnow
@@ -472,6 +473,7 @@ def build_demo(
                     {"key": DEVICE_KEY, "value": _uuid7(b.rng, b.now)},
                 ],
             )
+        plans.give_plans(db, day, seed)
         built = True
     except Exception as exc:
         known = _known_failure(exc, path)

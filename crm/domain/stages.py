@@ -62,6 +62,9 @@ class StageFacts:
     # Loans still outstanding (active or overdue): a customer with one stays in post-loan
     # care and is not dropped without a team lead's confirmation.
     active_loans: int = 0
+    # The customer has a service plan in force (crm.domain.service_plans.counts_for_gate):
+    # a strategic client is served by one (Foshan notice 三(五)).
+    active_plan: bool = False
 
 
 class StageMoveRefused(DomainError):
@@ -225,6 +228,8 @@ def strategic_shortfalls(facts: StageFacts, criteria: StrategicCriteria) -> tupl
                 required=format_yuan(criteria.min_total_credit_fen),
             )
         )
+    if not facts.active_plan:
+        shortfalls.append(Message("no active service plan"))
     return tuple(shortfalls)
 
 

@@ -1,8 +1,9 @@
 """Stage changes are commands ``{from, to, reason}``: head office checks each against its
 own current stage (someone else may have moved the prospect meanwhile) and the domain's
 gates (``check_move``: a first-loan customer needs a recorded loan, a strategic client the
-criteria head office publishes), then appends the event to the prospect's history under
-the device's event id, so the device's history and head office's stay one record."""
+criteria head office publishes and a service plan in force), then appends the event to the
+prospect's history under the device's event id, so the device's history and head office's
+stay one record."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from crm.domain.errors import DomainError
+from crm.domain.service_plans import counts_for_gate
 from crm.domain.stages import Stage, StageFacts, StrategicCriteria, check_move
 from crm.domain.strategic_criteria import parse_criteria
 from crm.headoffice.db import Tx
@@ -100,7 +102,23 @@ def facts(tx: Tx, prospect_id: str) -> StageFacts:
         first_loan_date=min(starts, default=None),
         total_credit_fen=sum(int(lo.get("amount_fen") or 0) for lo in loans),
         today=tx.now.astimezone(ZONE).date(),
+        active_plan=_plan_in_force(tx, prospect_id),
     )
+
+
+def _plan_in_force(tx: Tx, prospect_id: str) -> bool:
+    """Whether the customer's service plan, as head office has it, counts for the gate."""
+    data = tx.session.execute(
+        select(Record.data).where(
+            Record.entity == "service_plan",
+            Record.prospect_id == prospect_id,
+            Record.deleted.is_(False),
+        )
+    ).scalar()
+    if data is None:
+        return False
+    status = json.loads(data).get("status")
+    return isinstance(status, str) and counts_for_gate(status)
 
 
 def criteria(tx: Tx) -> StrategicCriteria:

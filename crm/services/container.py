@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from crm.services.products import ProductService
     from crm.services.prospects import ProspectService
     from crm.services.reports import ReportService
+    from crm.services.service_plans import ServicePlanService
     from crm.services.sync import SyncService
     from crm.services.team import TeamService
     from crm.services.today import TodayService
@@ -65,6 +66,12 @@ class Services:
         from crm.services.loans import LoanService
 
         return LoanService(self.ctx)
+
+    @cached_property
+    def plans(self) -> ServicePlanService:
+        from crm.services.service_plans import ServicePlanService
+
+        return ServicePlanService(self.ctx)
 
     @cached_property
     def visits(self) -> VisitService:

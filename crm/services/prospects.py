@@ -13,6 +13,7 @@ from crm.domain.errors import DomainError
 from crm.domain.ids import new_id
 from crm.domain.prospect import EDITABLE_FIELDS, CleanProspect, ProspectDraft, validate
 from crm.domain.query import ProspectFilter, Sort
+from crm.domain.service_plans import counts_for_gate
 from crm.domain.stages import DropReason, Stage, StageFacts, check_move
 from crm.services import reference
 from crm.services.context import Context, NotFound
@@ -26,13 +27,19 @@ from crm.services.records import (
     StageChange,
     StaleEdit,
 )
-from crm.store import contact_writer, prospect_reads, queries, user_queries
+from crm.store import (
+    contact_writer,
+    prospect_reads,
+    queries,
+    service_plan_queries,
+    user_queries,
+)
 from crm.store.contact_writer import NewContact
 from crm.store.models import (
     Prospect,
 )
 from crm.store.prospect_writer import NewProspect, ProspectWriter
-from crm.store.unit_of_work import Session
+from crm.store.unit_of_work import Connection, Session
 
 PAGE_SIZE = 200
 # Loan statuses of money still owed: the customer stays in post-loan care.
@@ -303,7 +310,7 @@ class ProspectService:
         check_move(
             Stage(p.stage),
             Stage(target),
-            self._facts(p),
+            self._facts(p, writer.conn),
             reference.strategic_criteria(writer.session),
             reason_code=reason_code,
             reason_text=reason_text.strip(),
@@ -311,7 +318,7 @@ class ProspectService:
         )
         writer.move(p, Stage(target).value, reason_code, reason_text.strip())
 
-    def _facts(self, p: Prospect) -> StageFacts:
+    def _facts(self, p: Prospect, conn: Connection) -> StageFacts:
         active = [lo for lo in p.loans]
         first = min((lo.start_date for lo in active), default=None)
         return StageFacts(
@@ -320,6 +327,7 @@ class ProspectService:
             total_credit_fen=sum(lo.amount_fen for lo in active),
             today=self.ctx.today(),
             active_loans=sum(lo.status in OUTSTANDING for lo in p.loans),
+            active_plan=counts_for_gate(service_plan_queries.status_of(conn, p.id)),
         )
 
     def _check_lead(self, s: Session, lead_confirmed: bool) -> None:

@@ -21,6 +21,7 @@ from crm.services import visit_rules
 from crm.services.container import Services
 from crm.services.context import Context, NotFound
 from crm.services.loans import LoanService, RenewalDue, reminder_days
+from crm.services.service_plans import PlanSummary, ServicePlanService
 from crm.services.visits import VisitLine, to_line
 from crm.store import today_queries, user_queries, visit_queries
 from crm.store.unit_of_work import Session
@@ -98,6 +99,8 @@ class TodaySummary:
     day_info: DayInfo | None = None
     next_workday: date | None = None
     next_planned: tuple[VisitLine, ...] = ()
+    # Service plans whose review has come (crm.services.service_plans), longest waiting first.
+    plan_reviews: tuple[PlanSummary, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,8 @@ class DueReport:
     limit: int | None
     # Loans whose renewal reminder waits for action, the longest waiting first.
     renewals: tuple[RenewalDue, ...] = ()
+    # Service plans whose review has come, longest waiting first.
+    plan_reviews: tuple[PlanSummary, ...] = ()
 
 
 class TodayService:
@@ -191,6 +196,7 @@ class TodayService:
                 day_info=info,
                 next_workday=next_workday,
                 next_planned=tuple(self._planned(s, scope, next_workday) if next_workday else ()),
+                plan_reviews=ServicePlanService(self.ctx).reviews_due(scope.rm_ids, today),
             )
 
     def starting_soon(self, scope: Scope, now: datetime, minutes: int = 15) -> list[VisitLine]:
@@ -250,6 +256,7 @@ class TodayService:
                 offset=offset,
                 limit=limit,
                 renewals=self.renewals(scope, today),
+                plan_reviews=ServicePlanService(self.ctx).reviews_due(scope.rm_ids, today),
             )
 
     def renewals(self, scope: Scope, day: date | None = None) -> tuple[RenewalDue, ...]:

@@ -298,6 +298,7 @@ class OutboxOp(Base):
 from crm.store import (  # noqa: E402, F401
     models_attachments,
     models_import,
+    models_plans,
     models_products,
     models_sync,
     models_visit,

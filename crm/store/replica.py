@@ -64,6 +64,7 @@ TABLES: dict[str, str] = {
     "prospect_fact": "prospect_facts",
     "held_service": "held_services",
     "visit_attachment": "visit_attachments",
+    "service_plan": "service_plans",
 }
 CATALOGUE_KEY = "headoffice.catalogue"
 CRITERIA_KEY = "headoffice.criteria"

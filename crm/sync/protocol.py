@@ -116,6 +116,7 @@ ENTITY_ORDER: Final[dict[str, int]] = {
     "visit_attachment": 6,
     "prospect_fact": 4,
     "held_service": 4,
+    "service_plan": 4,
 }
 CHILD_ORDER: Final = 7  # entities the server does not know by name yet
 # The head of a prospect's chain of finalized visits, kept by head office (a device reports
@@ -127,6 +128,8 @@ COMPOSITE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "checklist_tick": ("prospect_id", "item_code"),
     "prospect_fact": ("prospect_id", "key"),
     "held_service": ("prospect_id", "service_code"),
+    # One plan per customer: keyed by its prospect.
+    "service_plan": ("prospect_id",),
 }
 # Op kinds that remove the record (delete wins over any concurrent edit).
 DELETE_KINDS: Final = frozenset({"delete", "cancel"})
@@ -691,6 +694,30 @@ class HeldServiceChange(HeldServiceFields):
     held: bool
 
 
+PlanItem = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,40}$")]
+
+
+class ServicePlanFields(ChildFields):
+    """A strategic client's service plan (keyed by its prospect, see COMPOSITE_KEYS): the
+    products and services to provide (codes), its owner, review date, status and notes."""
+
+    items: Annotated[list[PlanItem], Field(min_length=1, max_length=30)] | None = None
+    rm_id: Id | None = None
+    review_on: IsoDate | None = None
+    reviewed_on: IsoDate | None = None
+    status: Literal["draft", "active", "under_review", "closed"] | None = None
+    notes: Annotated[str, StringConstraints(max_length=4000)] | None = None
+
+
+class ServicePlanCreate(ServicePlanFields):
+    """``create``: a new plan names what it provides, when it is reviewed, its status."""
+
+    prospect_id: Id
+    items: Annotated[list[PlanItem], Field(min_length=1, max_length=30)]
+    review_on: IsoDate
+    status: Literal["draft", "active", "under_review", "closed"]
+
+
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 BlobSize = Annotated[int, Field(gt=0, le=MAX_BLOB_BYTES)]
 AttachmentKindName = Literal["premises", "signboard", "licence", "authorisation", "other"]
@@ -747,6 +774,7 @@ CHILD_FIELDS: Final[Mapping[str, type[ChildFields]]] = {
     "prospect_fact": ProspectFactFields,
     "held_service": HeldServiceFields,
     "visit_attachment": VisitAttachmentFields,
+    "service_plan": ServicePlanFields,
 }
 CHILD_PAYLOADS: Final[Mapping[str, Mapping[str, type[ChildFields]]]] = {
     "contact": {"create": ContactCreate},
@@ -757,6 +785,7 @@ CHILD_PAYLOADS: Final[Mapping[str, Mapping[str, type[ChildFields]]]] = {
     "prospect_fact": {"set": ProspectFactSet, "clear": ProspectFactSet},
     "held_service": {"add": HeldServiceChange, "remove": HeldServiceChange},
     "visit_attachment": {"attach": VisitAttachmentCreate},
+    "service_plan": {"create": ServicePlanCreate},
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from crm.demo.builder import build_demo
+from crm.domain.service_plans import counts_for_gate
 from crm.domain.stages import Stage, StageFacts, check_move, months_between
 from crm.domain.uscc import USCC
 from crm.services import reference
@@ -48,7 +49,16 @@ def test_stages_are_spread_and_consistent_with_their_gates(demo: sqlite3.Connect
         ).fetchall()
         assert loans, pid
         first = min(date.fromisoformat(lo[0]) for lo in loans)
-        facts = StageFacts(len(loans), first, sum(lo[1] for lo in loans), TODAY)
+        plan = demo.execute(
+            "SELECT status FROM service_plans WHERE prospect_id = ?", (pid,)
+        ).fetchone()
+        facts = StageFacts(
+            len(loans),
+            first,
+            sum(lo[1] for lo in loans),
+            TODAY,
+            active_plan=plan is not None and counts_for_gate(plan[0]),
+        )
         if stage == "strategic":
             assert months_between(first, TODAY) >= criteria.min_months_as_customer
             check_move(Stage.FIRST_LOAN, Stage.STRATEGIC, facts, criteria)

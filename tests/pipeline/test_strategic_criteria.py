@@ -18,6 +18,7 @@ from crm.cli import main
 from crm.domain.errors import DomainError
 from crm.headoffice.models import Record
 from crm.services.loans import LoanDraft, LoanService
+from tests.strategic.helpers import give_plan
 from tests.sync.conftest import device, memory_keyring, people, running_server, server
 from tests.sync.harness import Device, Server, Team
 
@@ -101,6 +102,7 @@ def test_published_criteria_change_the_gate_and_a_refused_move_blocks_nothing(
     # Head office publishes lenient criteria: after a sync the laptop's gate lets it pass.
     server.admin.publish("criteria", LENIENT)
     laptop.run()
+    give_plan(laptop.ctx, pid)
     laptop.prospects.change_stage(pid, "strategic")
     laptop.run()
     assert _ho_stage(server, pid) == "strategic"

@@ -35,6 +35,7 @@ from crm.domain.pipeline_metrics import (
 from crm.domain.prospect import ProspectDraft
 from crm.services.container import Services
 from crm.services.loans import LoanDraft
+from tests.strategic.helpers import give_plan
 
 YUAN = 100
 START, END = date(2026, 1, 1), date(2026, 6, 15)
@@ -106,6 +107,7 @@ def book(services: Services, clock: Clock) -> Book:
     visit("P2", date(2025, 12, 20))
     clock.set_day(date(2026, 1, 20))
     _loan(services, p["P1"], 500_000, date(2026, 1, 20), 12)
+    give_plan(services.ctx, p["P1"])
     services.prospects.change_stage(p["P1"], "strategic")
     first_loan("P2", date(2026, 2, 5), 200_000, 5)
     clock.set_day(date(2026, 3, 1))

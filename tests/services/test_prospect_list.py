@@ -31,6 +31,7 @@ from crm.services.loans import LoanDraft, record_loan
 from crm.services.prospects import ProspectService
 from crm.services.records import ProspectRow
 from crm.store.models import Prospect
+from tests.strategic.helpers import give_plan
 
 TENCENT_USCC = make_uscc("9", "1", "440300", "708461136").value  # 91440300708461136T
 
@@ -185,6 +186,7 @@ def book(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Ite
         record_loan(ctx, ids[key], LoanDraft(60_000_000, 385, date(2025, 6, 2), date(2027, 6, 2)))
         svc.change_stage(ids[key], "first_loan")
         if target == "strategic":
+            give_plan(ctx, ids[key])
             svc.change_stage(ids[key], "strategic")
     with db.transaction() as s:
         for key, day in LAST_CONTACT.items():

@@ -19,6 +19,7 @@ from crm.services.prospects import (
     drop_reason_codes,
 )
 from crm.store.engine import Database
+from tests.strategic.helpers import give_plan
 
 
 def field_errors(caught: pytest.ExceptionInfo[InvalidProspect]) -> dict[str, FieldError]:
@@ -248,6 +249,7 @@ def test_strategic_is_accepted_when_the_criteria_are_met(
     loan(ctx, p.id, amount_fen=60_000_000, start=date(2025, 3, 1))
     loan(ctx, p.id, amount_fen=60_000_000, start=date(2026, 3, 1))
     prospects.change_stage(p.id, "first_loan")
+    give_plan(ctx, p.id)
     assert prospects.change_stage(p.id, "strategic").stage == "strategic"
 
 

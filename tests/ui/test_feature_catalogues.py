@@ -18,6 +18,7 @@ PLACEHOLDER = re.compile(r"\{\w*\}")
 
 # catalogue -> the UI folders whose strings it holds
 CATALOGUES = {
+    "customer_zh_CN.ts": ("prospects/customer",),
     "visits_zh_CN.ts": ("visits", "today", "calendar"),
     "reports_zh_CN.ts": ("reports",),
 }

@@ -342,7 +342,9 @@ def test_the_detail_shows_the_prospects_visits(page, book, qtbot):
     page.open_prospect(book.ids["meijia"])
     wait_idle(qtbot, page.ui)
     panel = page.detail.visits
-    assert panel is not None and panel.isVisible()
+    assert panel is not None
+    page.detail.tabs.setCurrentWidget(page.detail.visits_tab)  # the Visits tab
+    assert panel.isVisible()
     assert panel.history.count() == 1 and "贷后回访" in panel.history.item(0).text()
     assert panel.bar.done == 1
     page.show_list()

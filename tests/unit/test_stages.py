@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -29,7 +30,11 @@ CRITERIA = StrategicCriteria(
     min_months_as_customer=12, min_loans=2, min_total_credit_fen=1_000_000_00
 )
 STRONG = StageFacts(
-    loan_count=3, first_loan_date=date(2024, 1, 10), total_credit_fen=5_000_000_00, today=TODAY
+    loan_count=3,
+    first_loan_date=date(2024, 1, 10),
+    total_credit_fen=5_000_000_00,
+    today=TODAY,
+    active_plan=True,
 )
 NEW = StageFacts(loan_count=0, first_loan_date=None, total_credit_fen=0, today=TODAY)
 
@@ -206,6 +211,7 @@ def test_strategic_message_lists_every_failing_criterion_with_numbers() -> None:
         first_loan_date=date(2026, 2, 15),
         total_credit_fen=300_000_00,
         today=TODAY,
+        active_plan=True,
     )
     error = refusal(F, S, facts=facts)
     assert error.gate == "strategic"
@@ -217,7 +223,11 @@ def test_strategic_message_lists_every_failing_criterion_with_numbers() -> None:
 
 def test_strategic_message_names_only_the_failing_criterion() -> None:
     facts = StageFacts(
-        loan_count=5, first_loan_date=date(2020, 1, 1), total_credit_fen=999_999_99, today=TODAY
+        loan_count=5,
+        first_loan_date=date(2020, 1, 1),
+        total_credit_fen=999_999_99,
+        today=TODAY,
+        active_plan=True,
     )
     assert str(refusal(F, S, facts=facts)) == (
         "not yet a strategic client: total credit ¥999,999.99 of ¥1,000,000.00 required"
@@ -225,9 +235,24 @@ def test_strategic_message_names_only_the_failing_criterion() -> None:
 
 
 def test_strategic_without_first_loan_date_says_so() -> None:
-    facts = StageFacts(loan_count=2, first_loan_date=None, total_credit_fen=10**10, today=TODAY)
+    facts = StageFacts(
+        loan_count=2, first_loan_date=None, total_credit_fen=10**10, today=TODAY, active_plan=True
+    )
     assert str(refusal(F, S, facts=facts)) == (
         "not yet a strategic client: no first-loan date recorded (12 months as customer required)"
+    )
+
+
+def test_strategic_needs_an_active_service_plan_whatever_the_loans() -> None:
+    without = replace(STRONG, active_plan=False)
+    error = refusal(F, S, facts=without)
+    assert error.gate == "strategic"
+    assert str(error) == "not yet a strategic client: no active service plan"
+    check_move(F, S, STRONG, CRITERIA)
+    # The plan is one shortfall among the others, in the same message.
+    weak = StageFacts(1, date(2020, 1, 1), 10**10, TODAY)
+    assert str(refusal(F, S, facts=weak)) == (
+        "not yet a strategic client: loans 1 of 2 required; no active service plan"
     )
 
 
@@ -237,9 +262,12 @@ def test_strategic_criteria_met_exactly_is_enough() -> None:
         first_loan_date=add_months(TODAY, -12),
         total_credit_fen=CRITERIA.min_total_credit_fen,
         today=TODAY,
+        active_plan=True,
     )
     check_move(F, S, facts, CRITERIA)
-    one_day_short = StageFacts(2, date(2025, 6, 16), CRITERIA.min_total_credit_fen, TODAY)
+    one_day_short = StageFacts(
+        2, date(2025, 6, 16), CRITERIA.min_total_credit_fen, TODAY, active_plan=True
+    )
     assert "months as customer 11 of 12" in str(refusal(F, S, facts=one_day_short))
 
 
@@ -248,7 +276,7 @@ def test_strategic_shortfalls_translate_fragment_by_fragment() -> None:
         "not yet a strategic client: {shortfalls}": "尚未达到战略客户标准：{shortfalls}",
         "loans {actual} of {required} required": "贷款笔数 {actual}/{required}",
     }
-    facts = StageFacts(1, date(2020, 1, 1), 10**10, TODAY)
+    facts = StageFacts(1, date(2020, 1, 1), 10**10, TODAY, active_plan=True)
     error = refusal(F, S, facts=facts)
     assert error.render(lambda t: catalogue.get(t, t)) == "尚未达到战略客户标准：贷款笔数 1/2"
 

@@ -1,4 +1,4 @@
-"""One prospect: the editable form, its stage history and loans, saved with Ctrl+S.
+"""One prospect: the customer 360 page (header, figures, tabs), its form saved with Ctrl+S.
 
 Saving sends the version the form was loaded at; if someone else (a sync, another window)
 changed the prospect meanwhile, the service refuses (StaleEdit) and the user chooses to
@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QSplitter,
+    QSizePolicy,
+    QStackedWidget,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -30,21 +31,34 @@ from PySide6.QtWidgets import (
 
 from crm.domain.errors import DomainError
 from crm.domain.prospect import InvalidProspect
-from crm.services.records import DuplicateUSCC, ProspectDetail, StaleEdit
+from crm.services.records import ContactInfo, DuplicateUSCC, ProspectDetail, StaleEdit
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import said, show_error
 from crm.ui.common.icons import icon
 from crm.ui.common.widgets import StageChip, heading, muted
 from crm.ui.loans.panel import LoansPanel
+from crm.ui.prospects.customer.contacts import ContactsTab
+from crm.ui.prospects.customer.documents import DocumentsTab
+from crm.ui.prospects.customer.glance import GlanceStrip
+from crm.ui.prospects.customer.history import HistoryTab
+from crm.ui.prospects.customer.overview import (
+    ModeActions,
+    ProfileSheet,
+    short_name_part,
+    tab_title,
+)
+from crm.ui.prospects.customer.tabs import ChecklistTab, service_plan_panel
 from crm.ui.prospects.form import ProspectForm
-
-if TYPE_CHECKING:
-    from crm.ui.products.prospect_view import ProspectProductsView
-    from crm.ui.visits.prospect_panel import ProspectVisitsPanel
 from crm.ui.prospects.timeline import StageTimeline
 from crm.ui.stages.dialog import MoveItem
 from crm.ui.stages.mover import StageMover
+from crm.ui.visits.actions import visit_events
+
+if TYPE_CHECKING:
+    from crm.services.customer import CustomerGlance
+    from crm.ui.products.prospect_view import ProspectProductsView
+    from crm.ui.visits.prospect_panel import ProspectVisitsPanel
 
 translate = QCoreApplication.translate
 
@@ -64,6 +78,13 @@ def ask_open_existing(parent: QWidget, error: DuplicateUSCC) -> bool:
 
 
 class ProspectDetailView(QWidget):
+    """The customer 360 page: a header with the figures an RM needs at a glance, and tabs.
+
+    Read mode by default: the Overview tab shows the details as text; Edit (Ctrl+E) puts the
+    form in its place, with Save (Ctrl+S) and Cancel (Esc). Tabs other than the overview,
+    loans, visits and products read their data when first shown for a prospect.
+    """
+
     backRequested = Signal()
     openRequested = Signal(str)
     message = Signal(str)
@@ -75,6 +96,7 @@ class ProspectDetailView(QWidget):
         self.detail: ProspectDetail | None = None
         self._loading_id: str | None = None
         self._saving = False
+        self.editing = False
         self.mover = StageMover(ui, self)
         self.mover.moved.connect(self._after_move)
         self.mover.message.connect(self.message)
@@ -94,9 +116,21 @@ class ProspectDetailView(QWidget):
         self.back_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.back_action.setToolTip(self.tr("Back to the list (Alt+Left)"))
         self.back_action.triggered.connect(self.backRequested)
+        self.modes = ModeActions(self)
+        self.modes.edit.triggered.connect(self.start_editing)
+        self.modes.cancel.triggered.connect(self.cancel_editing)
         self.addActions(
-            [self.save_action, self.back_action, self.form.undo_action, self.form.redo_action]
+            [
+                self.save_action,
+                self.back_action,
+                self.form.undo_action,
+                self.form.redo_action,
+                self.modes.edit,
+                self.modes.cancel,
+            ]
         )
+        # Tab key -> the prospect its data were last read for (lazy tabs read when shown).
+        self._read_for: dict[str, str] = {}
         self._build()
         self._update_state()
 
@@ -108,93 +142,158 @@ class ProspectDetailView(QWidget):
         layout.setSpacing(8)
 
         header = QHBoxLayout()
+        header.setSpacing(6)
         back = QToolButton(self)
         back.setDefaultAction(self.back_action)
         back.setAutoRaise(True)
-        header.addWidget(back)
+        header.addWidget(back, 0, Qt.AlignmentFlag.AlignTop)
         titles = QVBoxLayout()
-        titles.setSpacing(0)
+        titles.setSpacing(2)
         first = QHBoxLayout()
+        first.setSpacing(12)  # the chip never touches the name
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.title.setMinimumWidth(120)
         self.chip = StageChip("", self)
-        first.addWidget(self.title)
-        first.addWidget(self.chip)
+        first.addWidget(self.title, 0, Qt.AlignmentFlag.AlignVCenter)
+        first.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignVCenter)
         first.addStretch(1)
         titles.addLayout(first)
         self.subtitle = muted("", self)
+        self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         titles.addWidget(self.subtitle)
         header.addLayout(titles, 1)
+        self.undo_buttons: list[QToolButton] = []
         for action in (self.form.undo_action, self.form.redo_action):
             tool = QToolButton(self)
             tool.setDefaultAction(action)
             tool.setAutoRaise(True)
             tool.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-            header.addWidget(tool)
+            header.addWidget(tool, 0, Qt.AlignmentFlag.AlignTop)
+            self.undo_buttons.append(tool)
+        self.edit_button = QPushButton(self.modes.edit.text(), self)
+        self.edit_button.setToolTip(self.modes.edit.toolTip())
+        self.edit_button.clicked.connect(self.start_editing)
+        self.cancel_button = QPushButton(self.modes.cancel.text(), self)
+        self.cancel_button.setToolTip(self.modes.cancel.toolTip())
+        self.cancel_button.clicked.connect(self.cancel_editing)
         self.stage_button = QPushButton(icon("stage"), self.tr("Change stage…"), self)
         self.stage_button.setToolTip(self.tr("Move this prospect to another stage"))
         self.stage_button.clicked.connect(self.change_stage)
+        # Revert keeps editing (Cancel also leaves the form); offered from the keyboard's
+        # undo history and kept for the unsaved-changes guard.
         self.revert_button = QPushButton(self.tr("Revert"), self)
         self.revert_button.setToolTip(self.tr("Throw away the unsaved changes"))
         self.revert_button.clicked.connect(self.revert)
+        self.revert_button.hide()
         self.save_button = QPushButton(icon("save"), self.tr("Save"), self)
         self.save_button.setToolTip(self.save_action.toolTip())
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(lambda: self.save())
-        for button in (self.stage_button, self.revert_button, self.save_button):
-            header.addWidget(button)
+        for button in (self.edit_button, self.cancel_button, self.save_button, self.stage_button):
+            header.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.setChildrenCollapsible(False)
-        # The form, and (made when the first prospect opens) its products and facts.
-        self.tabs = QTabWidget(self.splitter)
+        self.glance = GlanceStrip(self)
+        layout.addWidget(self.glance)
+
+        self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        form_panel = QFrame(self.tabs)
-        form_panel.setObjectName("panel")
-        form_layout = QVBoxLayout(form_panel)
-        form_layout.setContentsMargins(1, 1, 1, 1)
-        form_layout.addWidget(self.form)
-        self.tabs.addTab(form_panel, self.tr("Details"))
-        self.products: ProspectProductsView | None = None
-        self.splitter.addWidget(self.tabs)
+        self.tabs.setUsesScrollButtons(True)
+        layout.addWidget(self.tabs, 1)
 
-        side = QScrollArea(self.splitter)
-        side.setWidgetResizable(True)
-        side.setFrameShape(QFrame.Shape.NoFrame)
-        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        side_body = QWidget(side)
-        side_layout = QVBoxLayout(side_body)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.setSpacing(10)
-        side.setWidget(side_body)
-
-        summary_panel, summary_layout = _panel(side_body, self.tr("Summary"))
+        # Overview: the details as text, or the form while editing.
+        self.overview_stack = QStackedWidget(self.tabs)
+        self.overview = QScrollArea(self.overview_stack)
+        self.overview.setWidgetResizable(True)
+        self.overview.setFrameShape(QFrame.Shape.NoFrame)
+        self.overview.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget(self.overview)
+        columns = QHBoxLayout(body)
+        columns.setContentsMargins(0, 8, 0, 8)
+        columns.setSpacing(10)
+        left = QVBoxLayout()
+        left.setSpacing(10)
+        profile_panel, profile_layout = _panel(body, self.tr("Details"))
+        self.profile = ProfileSheet(self.ui, profile_panel)
+        profile_layout.addWidget(self.profile)
+        left.addWidget(profile_panel)
+        summary_panel, summary_layout = _panel(body, self.tr("Summary"))
         self.summary = QLabel(summary_panel)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         summary_layout.addWidget(self.summary)
-        side_layout.addWidget(summary_panel)
-        self.loans = LoansPanel(self.ui, side_body)
-        self.loans.changed.connect(self._loans_changed)
-        self.loans.firstLoanMove.connect(self._move_to_first_loan)
-        side_layout.addWidget(self.loans)
-        # The visits panel (contact rhythm, plans, history, checklist) goes after the loans,
-        # made when the first prospect opens: the list shows sooner at start without it.
-        self.side_layout = side_layout
-        self.visits: ProspectVisitsPanel | None = None
-
-        history_panel, history_layout = _panel(side_body, self.tr("Stage history"))
+        left.addWidget(summary_panel)
+        left.addStretch(1)
+        columns.addLayout(left, 3)
+        history_panel, history_layout = _panel(body, self.tr("Stage history"))
         self.timeline = StageTimeline(history_panel)
         history_layout.addWidget(self.timeline)
-        side_layout.addWidget(history_panel)
-        side_layout.addStretch(1)
-        self.splitter.addWidget(side)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([780, 440])
-        layout.addWidget(self.splitter, 1)
+        right = QVBoxLayout()
+        right.addWidget(history_panel)
+        right.addStretch(1)
+        columns.addLayout(right, 2)
+        self.overview.setWidget(body)
+        form_panel = QFrame(self.overview_stack)
+        form_panel.setObjectName("panel")
+        form_layout = QVBoxLayout(form_panel)
+        form_layout.setContentsMargins(1, 1, 1, 1)
+        form_layout.addWidget(self.form)
+        self.form_panel = form_panel
+        self.overview_stack.addWidget(self.overview)
+        self.overview_stack.addWidget(form_panel)
+        self.tabs.addTab(self.overview_stack, tab_title("overview"))
+
+        self.contacts = ContactsTab(self.ui, self.tabs)
+        self.contacts.changed.connect(self._contacts_changed)
+        self.tabs.addTab(self.contacts, tab_title("contacts"))
+        # The visits panel (contact rhythm, plans, history) is made when the first
+        # prospect opens: the list shows sooner at start without it.
+        self.visits_tab = QWidget(self.tabs)
+        self.visits_layout = QVBoxLayout(self.visits_tab)
+        self.visits_layout.setContentsMargins(0, 8, 0, 0)
+        self.visits: ProspectVisitsPanel | None = None
+        self.tabs.addTab(self.visits_tab, tab_title("visits"))
+
+        self.loans_scroll = QScrollArea(self.tabs)
+        self.loans_scroll.setWidgetResizable(True)
+        self.loans_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.loans_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        loans_body = QWidget(self.loans_scroll)
+        loans_layout = QVBoxLayout(loans_body)
+        loans_layout.setContentsMargins(0, 8, 0, 0)
+        self.loans = LoansPanel(self.ui, loans_body)
+        self.loans.changed.connect(self._loans_changed)
+        self.loans.firstLoanMove.connect(self._move_to_first_loan)
+        loans_layout.addWidget(self.loans)
+        loans_layout.addStretch(1)
+        self.loans_scroll.setWidget(loans_body)
+        self.tabs.addTab(self.loans_scroll, tab_title("loans"))
+
+        self.checklist = ChecklistTab(self.ui, self.tabs)
+        self.tabs.addTab(self.checklist, tab_title("checklist"))
+        self.products: ProspectProductsView | None = None  # made with the first prospect
+        self.plan: Any = service_plan_panel(self.ui, self.tabs)
+        if self.plan is not None:
+            # The strategic gate reads the plan: the page's stage and figures follow it.
+            self.plan.changed.connect(self._loans_changed)
+            self.tabs.addTab(self.plan, tab_title("plan"))
+        self.history = HistoryTab(self.ui, self.tabs)
+        self.tabs.addTab(self.history, tab_title("history"))
+        self.documents = DocumentsTab(self.ui, self.tabs)
+        self.tabs.addTab(self.documents, tab_title("documents"))
+        self._lazy_tabs: list[tuple[str, QWidget, Callable[[str], None]]] = [
+            ("contacts", self.contacts, self.contacts.load),
+            ("checklist", self.checklist, self.checklist.load),
+            ("history", self.history, self.history.load),
+            ("documents", self.documents, self.documents.load),
+        ]
+        if self.plan is not None:
+            self._lazy_tabs.append(("plan", self.plan, self.plan.set_prospect))
+        self.tabs.currentChanged.connect(lambda _index: self._read_current_tab())
+        visit_events(self.ui).changed.connect(self._visits_changed)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -203,13 +302,19 @@ class ProspectDetailView(QWidget):
         return self.detail.id if self.detail else self._loading_id
 
     def load(self, prospect_id: str) -> None:
+        another = prospect_id != self.prospect_id
         self._loading_id = prospect_id
         self.detail = None
         self.title.setText(self.tr("Loading…"))
         self.subtitle.setText("")
         self.chip.set_stage("")
         self.form.setEnabled(False)
+        if another:
+            self._to_top()
+            self.glance.clear()
+        self._set_editing(False)
         self._update_state()
+        self._read_for.clear()
         self._visits_panel().load(prospect_id)
         self._products_view().load(prospect_id)
         self.loans.load(prospect_id)
@@ -220,15 +325,56 @@ class ProspectDetailView(QWidget):
             lambda detail: self._loaded(prospect_id, detail),
             lambda err: self._load_failed(prospect_id, err),
         )
+        self._read_glance(prospect_id)
+        self._read_current_tab()
+
+    def _to_top(self) -> None:
+        """A prospect opens at its top: the first tab, every scroll area at its start."""
+        self.tabs.setCurrentIndex(0)
+        for area in (self.overview, self.form.scroll_area, self.loans_scroll):
+            area.verticalScrollBar().setValue(0)
+        self.history.tree.scrollToTop()
+        self.contacts.table.scrollToTop()
+
+    def _read_glance(self, prospect_id: str) -> None:
+        customer = self.ui.services.customer
+        products = self.ui.services.products
+
+        def read() -> tuple[CustomerGlance, list[ContactInfo], tuple[int, int, int]]:
+            match = products.match(prospect_id)
+            statuses = [p.status.value for p in match.products]
+            fit = (statuses.count("eligible"), statuses.count("unknown"), len(statuses))
+            return customer.glance(prospect_id), customer.contacts(prospect_id), fit
+
+        def show(
+            result: tuple[CustomerGlance, list[ContactInfo], tuple[int, int, int]],
+        ) -> None:
+            if prospect_id != self.prospect_id:
+                return
+            glance, people, fit = result
+            self.glance.set_glance(glance)
+            self.glance.set_contact(people[0] if people else None, len(people))
+            self.glance.set_product_fit(*fit)
+
+        self.ui.tasks.read(self, read, show)
+
+    def _read_current_tab(self) -> None:
+        """The shown tab reads its prospect's data the first time it is shown for it."""
+        prospect_id = self.prospect_id
+        current = self.tabs.currentWidget()
+        if prospect_id is None:
+            return
+        for key, tab, read in self._lazy_tabs:
+            if tab is current and self._read_for.get(key) != prospect_id:
+                self._read_for[key] = prospect_id
+                read(prospect_id)
 
     def _visits_panel(self) -> ProspectVisitsPanel:
         if self.visits is None:
             from crm.ui.visits.prospect_panel import ProspectVisitsPanel
 
-            body = self.side_layout.parentWidget()
-            self.visits = ProspectVisitsPanel(self.ui, body)
-            # After the summary and the loans (renewals come before routine contact).
-            self.side_layout.insertWidget(self.side_layout.indexOf(self.loans) + 1, self.visits)
+            self.visits = ProspectVisitsPanel(self.ui, self.visits_tab)
+            self.visits_layout.addWidget(self.visits)
         return self.visits
 
     def _products_view(self) -> ProspectProductsView:
@@ -238,12 +384,14 @@ class ProspectDetailView(QWidget):
             self.products = ProspectProductsView(self.ui, self.tabs)
             self.products.formFieldRequested.connect(self.show_form_field)
             self.products.facts.dirtyChanged.connect(lambda _dirty: self._update_state())
-            self.tabs.addTab(self.products, ProspectProductsView.title())
+            # After the checklist: what to offer follows what the customer has learnt.
+            at = self.tabs.indexOf(self.checklist) + 1
+            self.tabs.insertTab(at, self.products, ProspectProductsView.title())
         return self.products
 
     def show_form_field(self, name: str) -> None:
         """Show the form with the cursor in field ``name`` (a product prompt asked for it)."""
-        self.tabs.setCurrentIndex(0)
+        self.start_editing()
         widget = self.form.widgets.get(name)
         if widget is not None:
             self.form.scroll_area.ensureWidgetVisible(widget)
@@ -276,7 +424,11 @@ class ProspectDetailView(QWidget):
             if detail.last_contact_on
             else self.tr("Never contacted"),
         ]
+        short_name = str(getattr(detail, "short_name", "") or "")
+        if short_name and short_name != detail.name:
+            parts.insert(0, short_name_part(short_name))
         self.subtitle.setText(" · ".join(parts))
+        self.profile.set_detail(detail)
         district = labels.district(self.ui.district(detail.district_code), detail.district_code)
         rows = [
             (self.tr("Kind"), labels.kind(detail.kind)),
@@ -306,6 +458,30 @@ class ProspectDetailView(QWidget):
         self.timeline.set_history(detail.history, zone)
         self._update_state()
 
+    # -- read and edit modes ---------------------------------------------------------------
+
+    def start_editing(self) -> None:
+        """Edit: the form takes the overview's place, the cursor in the name."""
+        if self.detail is None:
+            return
+        self._set_editing(True)
+        self.tabs.setCurrentIndex(0)
+        self.form.widgets["name"].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def cancel_editing(self) -> None:
+        """Cancel (Esc): back to reading; unsaved changes of the form and facts are thrown
+        away (still on the undo stack, for Redo)."""
+        if not self.editing:
+            return
+        if self.is_dirty():
+            self.revert()
+        self._set_editing(False)
+
+    def _set_editing(self, editing: bool) -> None:
+        self.editing = editing
+        self.overview_stack.setCurrentWidget(self.form_panel if editing else self.overview)
+        self._update_state()
+
     # -- state -----------------------------------------------------------------------------
 
     def is_dirty(self) -> bool:
@@ -324,15 +500,31 @@ class ProspectDetailView(QWidget):
     def _update_state(self) -> None:
         dirty = self.is_dirty()
         loaded = self.detail is not None
+        if dirty and not self.editing:
+            # An edit made elsewhere on the page (a fact on the products tab, a field the
+            # products' prompt asked for) is an edit: Save and Cancel show.
+            self.editing = True
+            self.overview_stack.setCurrentWidget(self.form_panel)
         name = self.form.value("name") if loaded else ""
         if loaded:
             self.title.setText(
                 (name or self.detail.name if self.detail else "") + (" *" if dirty else "")
             )
+            self.title.setToolTip(self.title.text())
+        editing = self.editing
         self.save_action.setEnabled(loaded and dirty and not self._saving)
         self.save_button.setEnabled(loaded and dirty and not self._saving)
         self.revert_button.setEnabled(loaded and dirty and not self._saving)
         self.stage_button.setEnabled(loaded and not self._saving)
+        self.modes.edit.setEnabled(loaded and not editing)
+        self.modes.cancel.setEnabled(editing and not self._saving)
+        self.edit_button.setVisible(not editing)
+        self.edit_button.setEnabled(loaded)
+        self.cancel_button.setVisible(editing)
+        self.cancel_button.setEnabled(not self._saving)
+        self.save_button.setVisible(editing)
+        for tool in self.undo_buttons:
+            tool.setVisible(editing)
         self.setWindowModified(dirty)
 
     # -- actions ---------------------------------------------------------------------------
@@ -377,8 +569,11 @@ class ProspectDetailView(QWidget):
         if self.form.draft() == sent:
             self.form.accept_saved(detail.draft())
         self._show_detail(detail)
+        if not self.is_dirty():
+            self._set_editing(False)
         if self.products is not None:
             self.products.load(detail.id)  # kind, industry and founding date are matched
+        self._after_change(detail.id)
         self.ui.events.prospectsChanged.emit([detail.id])
         self.message.emit(self.tr("Saved {name}").format(name=detail.name))
         if then is not None:
@@ -475,6 +670,22 @@ class ProspectDetailView(QWidget):
         self._show_detail(detail)
         if self.products is not None:
             self.products.load(detail.id)
+        self._after_change(detail.id)
+
+    def _after_change(self, prospect_id: str) -> None:
+        """The header's figures and the tabs already read follow a change."""
+        self._read_glance(prospect_id)
+        self._read_for.clear()
+        self._read_current_tab()
+
+    def _contacts_changed(self, prospect_id: str) -> None:
+        if prospect_id == self.prospect_id:
+            self._read_glance(prospect_id)
+            self._read_for.pop("history", None)
+
+    def _visits_changed(self, prospect_id: str) -> None:
+        if self.detail is not None and prospect_id in ("", self.detail.id):
+            self._after_change(self.detail.id)
 
 
 def _panel(parent: QWidget, title: str) -> tuple[QFrame, QVBoxLayout]:

@@ -1,0 +1,1 @@
+"""Strategic clients on the prospect page: the service plan (配套金融服务方案)."""
