@@ -12,16 +12,18 @@ import json
 import os
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from crm import __version__
-from crm.i18n import describe, msg, set_language
+from crm.domain.errors import Message
+from crm.i18n import describe, msg, plural, set_language
 
 EXIT_USER_ERROR = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
 
 
 class CliError(Exception):
@@ -139,6 +141,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _filter_from(args: argparse.Namespace, services: Any) -> Any:
+    from crm.commands.wording import district_codes
     from crm.domain.query import ProspectFilter
 
     rm_ids: list[str] = []
@@ -148,7 +151,7 @@ def _filter_from(args: argparse.Namespace, services: Any) -> Any:
         stages=tuple(args.stage or ()),
         sources=tuple(args.source or ()),
         rm_ids=tuple(rm_ids),
-        districts=tuple(args.district or ()),
+        districts=district_codes(services, args.district) if args.district else (),
         industries=tuple(args.industry or ()),
         tags=tuple(args.tag or ()),
         no_contact_days=args.no_contact_days,
@@ -159,20 +162,24 @@ def _filter_from(args: argparse.Namespace, services: Any) -> Any:
 def cmd_prospects_list(args: argparse.Namespace) -> int:
     from crm.domain.query import Sort, SortColumn
 
+    if not args.all and (args.limit < 1 or args.offset < 0):
+        raise CliError(msg("--limit must be at least 1 and --offset not negative"), EXIT_USAGE)
     services = _open(args)
     flt = _filter_from(args, services)
+    sort = Sort(SortColumn(args.sort), args.desc)
+    total = services.prospects.count(flt)
+    offset = 0 if args.all else args.offset
     rows = services.prospects.page(
-        flt, Sort(SortColumn(args.sort), args.desc), offset=args.offset, limit=args.limit
+        flt, sort, offset=offset, limit=max(total, 1) if args.all else args.limit
     )
     if args.json:
-        total = services.prospects.count(flt)
         _print_json(
-            {"total": total, "offset": args.offset, "rows": [dataclasses.asdict(r) for r in rows]}
+            {"total": total, "offset": offset, "rows": [dataclasses.asdict(r) for r in rows]}
         )
         return 0
-    from crm.resources import label, stage_labels
+    from crm.commands.wording import district_names, stage_name
 
-    stages = {s.code: label(s, _lang()) for s in stage_labels()}
+    districts = district_names(services)
     headers = [msg("Name"), msg("USCC"), msg("Stage"), msg("RM"), msg("District")]
     print(
         _table(
@@ -181,21 +188,29 @@ def cmd_prospects_list(args: argparse.Namespace) -> int:
                 [
                     r.name,
                     r.uscc or "",
-                    stages.get(r.stage, r.stage),
+                    stage_name(r.stage),
                     r.rm_name or "",
-                    r.district_name or "",
+                    districts.get(r.district_code or "", r.district_name or ""),
                 ]
                 for r in rows
             ],
         )
     )
     print(
-        msg(
-            "{shown} of {total} prospects",
-            shown=len(rows),
-            total=f"{services.prospects.count(flt):,}",
+        plural(
+            total,
+            Message("{shown} of {count} prospect"),
+            Message("{shown} of {count} prospects"),
+            shown=f"{len(rows):,}",
         )
     )
+    if offset + len(rows) < total:
+        print(
+            msg(
+                "More rows follow: --offset {next} for the next page, --all for every row",
+                next=offset + len(rows),
+            )
+        )
     return 0
 
 
@@ -220,36 +235,49 @@ def cmd_prospects_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(detail)
         return 0
+    from crm.commands.wording import (
+        district_names,
+        drop_reason_name,
+        industry_name,
+        source_name,
+        stage_name,
+        tag_name,
+    )
     from crm.domain.money import format_wan
-    from crm.resources import industry, label, stage_labels
 
-    stages = {s.code: label(s, _lang()) for s in stage_labels()}
-    ind = industry(detail.industry_code) if detail.industry_code else None
+    district = district_names(services).get(detail.district_code or "", "")
     pairs = [
         (msg("Name"), detail.name),
         (msg("USCC"), detail.uscc or ""),
-        (msg("Stage"), stages.get(detail.stage, detail.stage)),
+        (msg("Stage"), stage_name(detail.stage)),
         (msg("Owner"), detail.owner_name),
         (msg("Phone"), detail.phone),
         (msg("Address"), detail.address),
-        (msg("Industry"), label(ind, _lang()) if ind else ""),
+        (msg("Industry"), industry_name(detail.industry_code)),
+        (msg("District"), district),
         (
             msg("Registered capital"),
             format_wan(detail.registered_capital_fen) if detail.registered_capital_fen else "",
         ),
         (msg("RM"), detail.rm_name or ""),
-        (msg("Sources"), ", ".join(s.code for s in detail.sources)),
-        (msg("Tags"), ", ".join(detail.tags)),
+        (msg("Sources"), _joined(source_name(s.code) for s in detail.sources)),
+        (msg("Tags"), _joined(tag_name(t) for t in detail.tags)),
     ]
     for key, value in pairs:
         print(f"{key}: {value}")
     for change in detail.history:
-        reason = f" ({change.reason_text})" if change.reason_text else ""
+        why = [drop_reason_name(change.reason_code)] if change.reason_code else []
+        why += [change.reason_text] if change.reason_text else []
+        reason = f" ({'; '.join(why)})" if why else ""
         print(
-            f"  {change.changed_at:%Y-%m-%d} {change.from_stage or '-'} → "
-            f"{change.to_stage}{reason} {change.changed_by or ''}"
+            f"  {change.changed_at:%Y-%m-%d} {stage_name(change.from_stage)} → "
+            f"{stage_name(change.to_stage)}{reason} {change.changed_by or ''}"
         )
     return 0
+
+
+def _joined(names: Iterable[str]) -> str:
+    return ("、" if _lang() == "zh_CN" else ", ").join(names)
 
 
 def cmd_prospects_stage(args: argparse.Namespace) -> int:
@@ -298,6 +326,7 @@ def cmd_prospects_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_prospects_add(args: argparse.Namespace) -> int:
+    from crm.commands.wording import district_codes
     from crm.domain.prospect import ProspectDraft
 
     services = _open(args)
@@ -309,7 +338,7 @@ def cmd_prospects_add(args: argparse.Namespace) -> int:
         phone=args.phone or "",
         address=args.address or "",
         industry_code=args.industry or "",
-        district_code=args.district or "",
+        district_code=district_codes(services, [args.district])[0] if args.district else "",
         sources=list(args.source or []),
         tags=list(args.tag or []),
     )
@@ -331,21 +360,20 @@ def _lang() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    db_help = "the database file (default: $CRM_DB or the app's data folder)"
-    common = argparse.ArgumentParser(add_help=False)
+    from crm.commands.parsing import DB_HELP, Parser, add_global_options
+
+    db_help = DB_HELP
+    common = Parser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     common.add_argument("--user", help="act as this user (username) instead of the signed-in one")
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="crm",
         description="FirstLoan CRM (首贷通): cultivate first-loan small-business customers.",
     )
     parser.add_argument("--version", action="version", version=f"crm {__version__}")
-    parser.add_argument(
-        "--lang", choices=["zh_CN", "en"], help="language of messages (default: the system's)"
-    )
-    parser.add_argument("--db", default=None, help=db_help)
+    add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = sub.add_parser("gui", help="open the desktop app (the default command)")
@@ -374,7 +402,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lst.add_argument("--source", action="append", help="source list code")
     lst.add_argument("--rm", action="append", help="RM username")
-    lst.add_argument("--district", action="append", help="district code (6 digits)")
+    lst.add_argument(
+        "--district", action="append", help="district: name (南海区, Nanhai) or code (440605)"
+    )
     lst.add_argument("--industry", action="append", help="industry division or section")
     lst.add_argument("--tag", action="append", help="tag code")
     lst.add_argument("--no-contact-days", type=int, help="no contact for at least N days")
@@ -395,8 +425,9 @@ def build_parser() -> argparse.ArgumentParser:
         ],
     )
     lst.add_argument("--desc", action="store_true", help="sort descending")
-    lst.add_argument("--limit", type=int, default=50)
-    lst.add_argument("--offset", type=int, default=0)
+    lst.add_argument("--limit", type=int, default=50, help="rows to show (default: 50)")
+    lst.add_argument("--offset", type=int, default=0, help="rows to skip")
+    lst.add_argument("--all", action="store_true", help="every row (--limit and --offset ignored)")
     lst.set_defaults(func=cmd_prospects_list)
 
     show = psub.add_parser("show", parents=[common], help="show one prospect (id or USCC)")
@@ -411,7 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--phone")
     add.add_argument("--address")
     add.add_argument("--industry")
-    add.add_argument("--district")
+    add.add_argument("--district", help="district: name (南海区, Nanhai) or code (440605)")
     add.add_argument("--source", action="append")
     add.add_argument("--tag", action="append")
     add.set_defaults(func=cmd_prospects_add)
@@ -468,14 +499,56 @@ def build_parser() -> argparse.ArgumentParser:
     from crm.commands import plans as plan_commands
 
     plan_commands.register(sub, common)
+    from crm.commands.parsing import spread_global_options
+
+    spread_global_options(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        # Before parsing: argparse's own messages come out in the language asked for.
+        set_language(_language_asked(arguments) or _detected())
+        from crm.commands.parsing import install_translation
+
+        install_translation()
+        return _run(arguments)
+    except KeyboardInterrupt:
+        # Ctrl-C: one line, and the status a shell gives a command stopped by SIGINT.
+        _tell(msg("interrupted"))
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return _reader_gone()
+    except Exception as exc:
+        # Clean-up that fails as Ctrl-C unwinds (a connection the interrupt already closed)
+        # is the interruption's doing, not a fault to show.
+        if not _caused_by_interrupt(exc):
+            raise
+        _tell(msg("interrupted"))
+        return EXIT_INTERRUPTED
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__context__
+    return False
+
+
+def _run(arguments: list[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    set_language(args.lang or _detected())
-    if getattr(args, "db", None) is None:
+    args = parser.parse_args(arguments)
+    from crm.commands.parsing import settle_global_options
+
+    settle_global_options(args)
+    if args.lang:
+        set_language(args.lang)
+    if args.db is None:
         args.db = str(_default_db())
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
     from crm.domain.errors import DomainError
@@ -485,24 +558,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Written out here, where a reader that went away (`crm … | head -1`) is caught.
         sys.stdout.flush()
         return status
-    except BrokenPipeError:
-        return _reader_gone()
     except CliError as exc:
-        print(f"crm: {exc}", file=sys.stderr)
+        _tell(str(exc))
         return exc.status
     except DomainError as exc:
-        print(f"crm: {describe(exc)}", file=sys.stderr)
+        _tell(describe(exc))
         return EXIT_USER_ERROR
-    except KeyboardInterrupt:
-        print(f"crm: {msg('interrupted')}", file=sys.stderr)
-        return 130
     except OSError as exc:
         # A file the command was given that the system refuses (no permission, a folder,
         # a device gone): the user's to fix, so a message, not a traceback.
-        if exc.filename is None:
+        if exc.filename is None or isinstance(exc, BrokenPipeError):
             raise
-        print(f"crm: {_os_error(exc)}", file=sys.stderr)
+        _tell(_os_error(exc))
         return EXIT_USER_ERROR
+
+
+def _tell(message: str) -> None:
+    """A message for the user on stderr (stdout stays the command's output alone)."""
+    print(f"crm: {message}", file=sys.stderr)
+
+
+def _language_asked(arguments: Sequence[str]) -> str | None:
+    """The value of a ``--lang`` anywhere among the options (the last one wins, as in the
+    parse); a wrong value is left for the parser to refuse."""
+    asked = None
+    for i, arg in enumerate(arguments):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(arguments):
+            asked = arguments[i + 1]
+        elif arg.startswith("--lang="):
+            asked = arg.split("=", 1)[1]
+    from crm.commands.parsing import LANGUAGES
+
+    return asked if asked in LANGUAGES else None
 
 
 # What a shell reports for a command killed by SIGPIPE (128 + 13).

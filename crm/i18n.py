@@ -79,3 +79,10 @@ def _localise(value: object) -> object:
 def msg(template: str, /, **params: object) -> str:
     """Translate and fill a message of the CLI (or any core text shown to people)."""
     return describe(Message(template, **params))
+
+
+def plural(count: int, one: Message, other: Message, /, **params: object) -> str:
+    """``one`` for a count of 1 and ``other`` otherwise ("1 visit", "2 visits"); both are
+    in the catalogue (Chinese says them the same way). ``count`` fills ``{count}``."""
+    chosen = one if count == 1 else other
+    return describe(Message(chosen.template, count=f"{count:,}", **params))

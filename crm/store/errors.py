@@ -6,7 +6,7 @@ else is a bug and propagates. Following qutebrowser's split of SQLite errors.
 
 from __future__ import annotations
 
-from crm.domain.errors import DomainError
+from crm.domain.errors import DomainError, Message
 
 
 class StoreError(DomainError):
@@ -30,6 +30,26 @@ def database_corrupt(path: str, detail: str) -> StoreError:
         path=path,
         detail=detail,
     )
+
+
+def database_not_ours(path: str, why: Message) -> StoreError:
+    """A file that is no book of ours (a document, another program's database), as against a
+    book of ours that is damaged: the user picked the wrong file and has nothing to repair."""
+    return StoreError(
+        "db.not_ours",
+        "{path} is not a FirstLoan CRM book: {why}. It has been left untouched; choose the "
+        "book's file.",
+        path=path,
+        why=why,
+    )
+
+
+def not_a_database_file() -> Message:
+    return Message("it is not a database file")
+
+
+def another_programs_database() -> Message:
+    return Message("it is another program's database")
 
 
 def database_too_new(path: str, revision: str) -> StoreError:

@@ -75,7 +75,7 @@ def current_revision(path: Path, *, thorough: bool = False) -> str | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     if not looks_like_sqlite(path):
-        raise errors.database_corrupt(str(path), "not an SQLite database")
+        raise errors.database_not_ours(str(path), errors.not_a_database_file())
     unclean_shutdown = left_unclean(path)
     try:
         # Read-write although it only reads: a read-only connection to a WAL database
@@ -95,7 +95,7 @@ def current_revision(path: Path, *, thorough: bool = False) -> str | None:
         if not has_table:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if tables:
-                raise errors.database_corrupt(str(path), "not a FirstLoan CRM database")
+                raise errors.database_not_ours(str(path), errors.another_programs_database())
             return None
         version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         return str(version[0]) if version else None

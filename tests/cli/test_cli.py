@@ -124,13 +124,15 @@ def test_missing_database_is_a_clear_error_not_a_traceback(tmp_path: Path) -> No
     assert not (tmp_path / "nope.db").exists()
 
 
-def test_corrupt_database_is_reported_in_chinese_and_left_untouched(tmp_path: Path) -> None:
+def test_a_file_that_is_no_book_is_reported_in_chinese_and_left_untouched(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "broken.db"
     path.write_bytes(b"this is not a database at all" * 100)
     before = path.read_bytes()
     result = crm("prospects", "list", "--db", str(path), lang="zh_CN")
     assert result.returncode == 1
-    assert "已损坏" in result.stderr
+    assert "不是首贷通的数据库" in result.stderr and "已损坏" not in result.stderr
     assert path.read_bytes() == before
 
 

@@ -146,14 +146,15 @@ def test_refused_database_gets_no_wal_or_shm_files(db_path: Path, problem: str) 
     assert sidecars(db_path) == []
 
 
-def test_random_bytes_are_refused_as_corrupt_and_left_untouched(tmp_path: Path) -> None:
+def test_random_bytes_are_refused_as_not_a_book_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "crm.db"
     path.write_bytes(os.urandom(8192))
     before = digest(path)
     for create in (False, True):
         with pytest.raises(StoreError) as caught:
             open_database(path, create=create)
-        assert caught.value.code == "db.corrupt"
+        assert caught.value.code == "db.not_ours"
+        assert "not a database file" in str(caught.value)
     assert digest(path) == before
     assert sidecars(path) == []
 
@@ -178,8 +179,8 @@ def test_another_programs_sqlite_database_is_refused_as_not_ours(tmp_path: Path)
     before = digest(path)
     with pytest.raises(StoreError) as caught:
         open_database(path, create=True)
-    assert caught.value.code == "db.corrupt"
-    assert "not a FirstLoan CRM database" in str(caught.value)
+    assert caught.value.code == "db.not_ours"
+    assert "another program's database" in str(caught.value)
     assert digest(path) == before
 
 

@@ -174,7 +174,7 @@ def test_a_book_left_open_by_a_crash_is_opened_the_careful_way(launcher_for, tmp
     assert launcher.window.pages["prospects"].list.model.total in (None, 30)
 
 
-def test_a_damaged_database_is_told_plainly(launcher_for, tmp_path, qtbot, monkeypatch):
+def test_a_file_that_is_no_book_is_told_plainly(launcher_for, tmp_path, qtbot, monkeypatch):
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a: told.append(text))
     path = tmp_path / "broken.db"
@@ -184,7 +184,7 @@ def test_a_damaged_database_is_told_plainly(launcher_for, tmp_path, qtbot, monke
     qtbot.waitUntil(lambda: launcher.exit_code is not None, timeout=10_000)
     assert launcher.exit_code == 1
     assert launcher.window is None
-    assert len(told) == 1 and "broken.db" in told[0] and "damaged" in told[0]
+    assert len(told) == 1 and "broken.db" in told[0] and "not a FirstLoan CRM book" in told[0]
     assert "Traceback" not in told[0]
 
 
