@@ -12,6 +12,10 @@
         <translation>周</translation>
     </message>
     <message>
+        <source>Team week</source>
+        <translation>团队周视图</translation>
+    </message>
+    <message>
         <source>Month</source>
         <translation>月</translation>
     </message>
@@ -263,6 +267,10 @@
         <translation>续贷 {count}</translation>
     </message>
     <message>
+        <source>Visits this day: open the day plan</source>
+        <translation>当天拜访数：点击打开当日计划</translation>
+    </message>
+    <message>
         <source>Maturity: {name}</source>
         <translation>贷款到期：{name}</translation>
     </message>
@@ -413,6 +421,25 @@
     <message>
         <source>The {shown} most urgent of {count} are listed.</source>
         <translation>共 {count} 条，列出最紧急的 {shown} 条。</translation>
+    </message>
+</context>
+<context>
+    <name>TeamWeekView</name>
+    <message>
+        <source>Visits: {count}</source>
+        <translation>拜访 {count}</translation>
+    </message>
+    <message>
+        <source>No visits this week. Double-click a day to plan one.</source>
+        <translation>本周没有拜访安排。双击某一天即可安排拜访。</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>未分配</translation>
+    </message>
+    <message>
+        <source>+{count} more</source>
+        <translation>还有 {count} 条</translation>
     </message>
 </context>
 <context>
@@ -600,6 +627,30 @@
     <message>
         <source>Renewals ({count})</source>
         <translation>续贷（{count}）</translation>
+    </message>
+    <message>
+        <source>{name}: a public holiday</source>
+        <translation>{name}：法定节假日</translation>
+    </message>
+    <message>
+        <source>{weekday}: a day off</source>
+        <translation>{weekday}：休息日</translation>
+    </message>
+    <message>
+        <source>Next working day: {day}, {weekday}. Visits planned: {count}.</source>
+        <translation>下一个工作日：{day}（{weekday}），已安排拜访 {count} 次。</translation>
+    </message>
+    <message>
+        <source>+{count} more</source>
+        <translation>还有 {count} 条</translation>
+    </message>
+    <message>
+        <source>Prospects overdue for contact: {count}.</source>
+        <translation>逾期未联系的客户：{count} 户。</translation>
+    </message>
+    <message>
+        <source>Show overdue contacts</source>
+        <translation>查看逾期未联系客户</translation>
     </message>
     <message>
         <source>Select a row first.</source>
@@ -907,6 +958,10 @@ Finalize it now?</source>
         <translation>班</translation>
     </message>
     <message>
+        <source>{name} (provisional)</source>
+        <translation>{name}（暂定）</translation>
+    </message>
+    <message>
         <source>{day} is a public holiday ({name}).</source>
         <translation>{day} 是法定节假日（{name}）。</translation>
     </message>
@@ -919,8 +974,16 @@ Finalize it now?</source>
         <translation>{day} 是调休上班日（{name}）。</translation>
     </message>
     <message>
-        <source>The public holidays of {year} are not published yet: only weekends are marked. Head office can load the {year} table (crm visits holidays import).</source>
-        <translation>{year} 年法定节假日尚未公布：目前只标出周末。总行可载入 {year} 年节假日表（crm visits holidays import）。</translation>
+        <source>The holidays of {year} are provisional until head office publishes them.</source>
+        <translation>{year} 年的节假日为暂定，以总行发布的放假安排为准。</translation>
+    </message>
+    <message>
+        <source>The public holidays of {year} are not known: only weekends are marked.</source>
+        <translation>{year} 年的法定节假日未知：目前只标出周末。</translation>
+    </message>
+    <message>
+        <source>The public holidays of {year} shown are provisional: the statutory holidays, without make-up working days. They are replaced by the official schedule when head office publishes it.</source>
+        <translation>{year} 年显示的节假日为暂定：按法定节假日推算，不含调休上班日。总行发布正式放假安排后将自动替换。</translation>
     </message>
 </context>
 <context>

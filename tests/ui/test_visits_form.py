@@ -183,8 +183,13 @@ def test_planning_on_a_holiday_warns_and_a_make_up_day_is_a_working_day(
     assert "⚠" not in dialog.day_warning.text()
     dialog.day.setDate(dialog.day.date().addDays(1))  # Sun 11 Oct
     assert "weekend" in dialog.day_warning.text()
+    # 2027 is not published: its statutory holidays stand in, said to be provisional.
+    dialog.day.setDate(dialog.day.date().fromString("2027-01-01", "yyyy-MM-dd"))
+    assert "New Year's Day (provisional)" in dialog.day_warning.text()
+    assert "⚠" in dialog.day_warning.text()
     dialog.day.setDate(dialog.day.date().fromString("2027-01-08", "yyyy-MM-dd"))
-    assert "not published yet" in dialog.day_warning.text()
+    assert "provisional" in dialog.day_warning.text()
+    assert "⚠" not in dialog.day_warning.text()
 
 
 def test_a_plan_is_made_from_the_dialog(qtbot, rm_ui: UiContext, book: Book, host: QWidget) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,7 @@ from crm.ui.common.i18n import install_translators, remove_translators
 from crm.ui.common.settings import AppSettings
 from crm.ui.common.tasks import TaskRunner
 from crm.ui.shell.main_window import MainWindow
+from crm.ui.today.page import TodayPage
 from crm.ui.visits.dialog import VisitDialog
 from crm.ui.visits.hook import install_visits
 from crm.ui.visits.plan import PlanDialog
@@ -88,16 +89,42 @@ def test_calendar_views(window: MainWindow, language: str, qtbot) -> None:
     page.set_view("week")
     wait_idle(qtbot, window.ui)
     save(window, "12-calendar-week", language)
+    page.set_view("team")  # the lead's team, a lane per RM
+    wait_idle(qtbot, window.ui)
+    assert len(page.team_view.lanes) > 1
+    save(window, "12b-calendar-team-week", language)
     page.set_view("day")
     wait_idle(qtbot, window.ui)
     save(window, "13-day-plan", language)
-    page.show_month(date(2027, 2, 1))  # no holidays published for 2027 yet
+    page.show_month(date(2027, 2, 1))  # no holidays published for 2027 yet: provisional
     wait_idle(qtbot, window.ui)
     assert page.banner.isVisible()
     save(window, "14-calendar-2027", language)
+    page.show_month(date(2027, 1, 1))
+    page.set_view("team")
+    wait_idle(qtbot, window.ui)
+    save(window, "14b-calendar-team-week-new-year-2027", language)
     page.show_month(date(2026, 10, 1))  # National Day and its make-up days
     wait_idle(qtbot, window.ui)
     save(window, "15-calendar-national-day", language)
+
+
+def test_today_on_a_day_off(window: MainWindow, language: str, qtbot) -> None:
+    ctx = window.ui.services.ctx
+    saturday = datetime.combine(date(2026, 11, 28), time(10, 0), ctx.zone)
+    ctx.clock = lambda: saturday
+    page = window.show_page("today")
+    assert isinstance(page, TodayPage)
+    page.reload()
+    wait_idle(qtbot, window.ui)
+    assert page.day_off.isVisible()
+    save(window, "10b-today-day-off", language)
+    festival = datetime.combine(date(2027, 2, 8), time(10, 0), ctx.zone)
+    ctx.clock = lambda: festival
+    page.reload()
+    wait_idle(qtbot, window.ui)
+    assert page.day_off.isVisible()
+    save(window, "10c-today-spring-festival", language)
 
 
 def _one(db: Path, sql: str) -> str:

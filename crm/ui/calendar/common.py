@@ -3,6 +3,7 @@ chips, and dragging a visit."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,6 +80,29 @@ def day_background(info: DayInfo | None) -> QColor | None:
     return None
 
 
+# A registered name's region prefix (省, 市, then 区/县) and legal-form suffix: every firm of
+# a city's book starts with the same 佛山市…区, which is all a narrow chip would show.
+_REGION_PREFIX = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,4}?市)?"
+    r"(?:[\u4e00-\u9fff]{2,3}?(?:区|县))?"
+)
+_LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|[(（]个体工商户[)）])$")
+
+
+def derived_short_name(name: str) -> str:
+    """The name without its region prefix and legal-form suffix (what 简称 means); the
+    whole name when too little would be left."""
+    short = _LEGAL_SUFFIX.sub("", _REGION_PREFIX.sub("", name, count=1))
+    return short if len(short) >= 2 else name
+
+
+def chip_name(visit: VisitLine) -> str:
+    """What a chip calls the prospect: its short name (简称) when the book keeps one,
+    else the registered name shortened here."""
+    kept = str(getattr(visit, "short_name", "") or "")
+    return kept or derived_short_name(visit.prospect_name)
+
+
 def chip_colour(visit: VisitLine, today: date) -> QColor:
     if visit.status != "final" and visit.visit_on < today:
         return OVERDUE
@@ -108,7 +132,7 @@ def draw_chip(
     painter.setBrush(colour)
     painter.drawRoundedRect(QRectF(rect.left(), rect.top(), 3.0, rect.height()), 1.5, 1.5)
     painter.setPen(QPen(TEXT if visit.status != "final" else MUTED))
-    text = visit.prospect_name
+    text = chip_name(visit)
     if with_time and visit.start_time:
         text = f"{visit.start_time} {text}"
     metrics = QFontMetrics(painter.font())

@@ -1,8 +1,10 @@
 """The month: six weeks of days, Monday first, each with its visits; drag one to move it.
 
-Days off are tinted and marked 休 with the holiday's name; make-up working days (调休) are
-marked 班. A day with more visits than fit says how many more; clicking that opens the
-day. Finalized records stay where they happened (they cannot be dragged).
+Days off are tinted and marked 休 with the holiday's name (said to be provisional while
+head office has not published the year); make-up working days (调休) are marked 班. Each
+day with visits shows how many beside its date, and a day with more than fit says how many
+more; clicking either opens the day. Finalized records stay where they happened (they
+cannot be dragged).
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ class MonthView(QWidget):
         self.data: CalendarData | None = None
         self.chips: list[tuple[QRectF, VisitLine]] = []
         self.more: list[tuple[QRectF, date]] = []
+        # Each day's visit count beside its date: a click opens the day.
+        self.counts: list[tuple[QRectF, date]] = []
         self.renewal_marks: list[tuple[QRectF, list[RenewalEvent]]] = []
         self.drag: Drag | None = None
         self._names = weekday_names()
@@ -116,7 +120,7 @@ class MonthView(QWidget):
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("white"))
-        self.chips, self.more, self.renewal_marks = [], [], []
+        self.chips, self.more, self.counts, self.renewal_marks = [], [], [], []
         font = QFont(self.font())
         small = QFont(font)
         small.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
@@ -148,6 +152,10 @@ class MonthView(QWidget):
             painter.drawText(
                 head, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), str(day.day)
             )
+            reserved = 24
+            count = data.count(day) if data else 0
+            if count:
+                reserved = self._paint_count(painter, head, day, count, small)
             if info is not None and info.kind in (DayKind.HOLIDAY, DayKind.MAKEUP):
                 colour = (
                     labels.HOLIDAY_COLOUR
@@ -158,12 +166,12 @@ class MonthView(QWidget):
                 painter.setPen(QPen(QColor(colour)))
                 mark = labels.day_badge(info)
                 if info.kind == DayKind.HOLIDAY:
-                    mark += " " + labels.holiday(info.name)
+                    mark += " " + labels.holiday_mark(info)
                 painter.drawText(
-                    head.adjusted(24, 0, 0, 0),
+                    head.adjusted(reserved, 0, 0, 0),
                     int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                     painter.fontMetrics().elidedText(
-                        mark, Qt.TextElideMode.ElideRight, int(head.width() - 24)
+                        mark, Qt.TextElideMode.ElideRight, int(head.width() - reserved)
                     ),
                 )
                 painter.setFont(font)
@@ -181,6 +189,27 @@ class MonthView(QWidget):
             painter.setOpacity(0.85)
             draw_chip(painter, ghost, self.drag.visit, data.today, ghost=True)
         painter.end()
+
+    def _paint_count(
+        self, painter: QPainter, head: QRectF, day: date, count: int, small: QFont
+    ) -> int:
+        """The day's visit count as a pill after its date; returns the width the date and
+        the pill take from the left of the cell's head."""
+        painter.save()
+        left = head.left() + painter.fontMetrics().horizontalAdvance("00") + 8
+        painter.setFont(small)
+        text = fmt.integer(count)
+        width = painter.fontMetrics().horizontalAdvance(text) + 12
+        pill = QRectF(left, head.top() + 2, width, head.height() - 4)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(31, 95, 174, 34))
+        painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+        painter.setPen(QPen(TODAY_BORDER))
+        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), text)
+        painter.restore()
+        self.counts.append((pill, day))
+        return int(pill.right() - head.left()) + 6
 
     def _paint_visits(
         self,
@@ -250,7 +279,7 @@ class MonthView(QWidget):
         if visit is not None:
             self.drag = Drag(visit, point, point)
             return
-        for rect, day in self.more:
+        for rect, day in (*self.more, *self.counts):
             if rect.contains(point):
                 self.dayRequested.emit(day)
                 return
@@ -260,6 +289,8 @@ class MonthView(QWidget):
             visit = self.chip_at(event.position())
             if visit is not None:
                 self.setToolTip(self._tooltip(visit))
+            elif any(rect.contains(event.position()) for rect, _day in self.counts):
+                self.setToolTip(self.tr("Visits this day: open the day plan"))
             else:
                 self.setToolTip(self._renewal_tooltip(event.position()))
             return

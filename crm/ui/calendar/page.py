@@ -2,7 +2,7 @@
 
 A range is read in the background (one indexed query and the days' holiday status) and
 the view repaints when it arrives. Dropping a visit on a day off asks first; a year whose
-holidays are not published yet is said to be so above the calendar.
+days off are only the provisional (statutory) ones is said to be so above the calendar.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -31,6 +33,7 @@ from crm.services.visits import DistrictGroup, VisitDetail, VisitLine
 from crm.ui.calendar.common import RENEWAL, CalendarData
 from crm.ui.calendar.day_view import DayView
 from crm.ui.calendar.month_view import MonthView
+from crm.ui.calendar.team_week import TeamWeekView
 from crm.ui.calendar.week_view import WeekView
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
@@ -42,10 +45,10 @@ from crm.ui.visits import labels
 from crm.ui.visits.actions import announce, open_visit, plan_visit, visit_events
 from crm.ui.visits.scope import ScopeBox
 
-VIEWS = ("day", "week", "month")
+VIEWS = ("day", "week", "team", "month")
 # How many visits of a day a view loads (a team's day can hold hundreds); the rest are
-# counted, and the day plan shows them all.
-PER_DAY = {"week": 40, "month": 8}
+# counted, and the day plan shows them all. The team's week shows every RM's lane.
+PER_DAY = {"week": 40, "team": 200, "month": 8}
 Loaded = tuple[CalendarData, list[DistrictGroup] | None]
 
 
@@ -73,7 +76,12 @@ class CalendarPage(Page):
         top.addWidget(title)
         top.addSpacing(12)
         self.view_buttons = QButtonGroup(self)
-        names = {"day": self.tr("Day plan"), "week": self.tr("Week"), "month": self.tr("Month")}
+        names = {
+            "day": self.tr("Day plan"),
+            "week": self.tr("Week"),
+            "team": self.tr("Team week"),
+            "month": self.tr("Month"),
+        }
         for key in VIEWS:
             button = QToolButton(self)
             button.setText(names[key])
@@ -123,8 +131,8 @@ class CalendarPage(Page):
         self.banner.setObjectName("holidayBanner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
-            "QLabel#holidayBanner { background: #fff6e0; border: 1px solid #f0d48a;"
-            " border-radius: 4px; padding: 6px 10px; color: #6b4e00; }"
+            "QLabel#holidayBanner { background: #eef4fc; border: 1px solid #c5d7ef;"
+            " border-radius: 4px; padding: 6px 10px; color: #274b7a; }"
         )
         self.banner.hide()
         layout.addWidget(self.banner)
@@ -132,12 +140,19 @@ class CalendarPage(Page):
         self.stack = QStackedWidget(self)
         self.day_view = DayView(self.stack)
         self.week_view = WeekView(self.stack)
+        # The team's lanes grow with the team: they scroll, the day headers with them.
+        self.team_scroll = QScrollArea(self.stack)
+        self.team_scroll.setWidgetResizable(True)
+        self.team_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.team_view = TeamWeekView(self.team_scroll)
+        self.team_scroll.setWidget(self.team_view)
         self.month_view = MonthView(self.stack)
-        for widget in (self.day_view, self.week_view, self.month_view):
-            self.stack.addWidget(widget)
+        for widget in (self.day_view, self.week_view, self.team_view, self.month_view):
             widget.openRequested.connect(self._open)
             widget.planRequested.connect(lambda day: plan_visit(self.ui, self, day=day))
-        for widget in (self.week_view, self.month_view):
+        for page in (self.day_view, self.week_view, self.team_scroll, self.month_view):
+            self.stack.addWidget(page)
+        for widget in (self.week_view, self.team_view, self.month_view):
             widget.moveRequested.connect(self.request_move)
             widget.dayRequested.connect(self.show_day)
         layout.addWidget(self.stack, 1)
@@ -145,6 +160,8 @@ class CalendarPage(Page):
         legend = QLabel(self._legend(), self)
         legend.setTextFormat(Qt.TextFormat.RichText)
         legend.setProperty("muted", True)
+        # Wrapped: in English the legend is wider than a 1366-pixel screen leaves it.
+        legend.setWordWrap(True)
         layout.addWidget(legend)
         visit_events(ui).changed.connect(lambda _pid: self._data_changed())
         self.stack.setCurrentIndex(VIEWS.index(self.view))
@@ -202,7 +219,7 @@ class CalendarPage(Page):
     def step(self, direction: int) -> None:
         if self.view == "day":
             self.anchor += timedelta(days=direction)
-        elif self.view == "week":
+        elif self.view in ("week", "team"):
             self.anchor += timedelta(days=7 * direction)
         else:
             month = self.anchor.year * 12 + self.anchor.month - 1 + direction
@@ -217,6 +234,8 @@ class CalendarPage(Page):
             return self.day_view.range_for(self.anchor)
         if self.view == "week":
             return self.week_view.range_for(self.anchor)
+        if self.view == "team":
+            return self.team_view.range_for(self.anchor)
         return self.month_view.range_for(self.anchor)
 
     # -- loading -----------------------------------------------------------------------------
@@ -259,18 +278,11 @@ class CalendarPage(Page):
             self.day_view.set_data(anchor, data, groups or [], self._district_name)
         elif view == "week":
             self.week_view.set_data(anchor, data)
+        elif view == "team":
+            self.team_view.set_data(anchor, data)
         else:
             self.month_view.set_data(anchor, data)
-        unknown = [
-            y
-            for y in range(data.start.year, data.end.year + 1)
-            if any(i.day.year == y and not i.known for i in data.days.values())
-        ]
-        if unknown:
-            self.banner.setText(labels.unknown_year(unknown[0]))
-            self.banner.show()
-        else:
-            self.banner.hide()
+        self._show_banner(data)
         text = self.tr("{count} visits").format(count=fmt.integer(data.total()))
         if data.renewals:
             text += " · " + self.tr("{count} renewal reminders").format(
@@ -278,6 +290,16 @@ class CalendarPage(Page):
             )
         self.message.emit(text)
         self.shown.emit(view)
+
+    def _show_banner(self, data: CalendarData) -> None:
+        """Says when the range's days off are provisional (or, past 2099, unknown)."""
+        unknown = sorted({i.day.year for i in data.days.values() if not i.known})
+        provisional = sorted({i.day.year for i in data.days.values() if i.provisional})
+        if unknown:
+            self.banner.setText(labels.unknown_year(unknown[0]))
+        elif provisional:
+            self.banner.setText(labels.provisional_year(provisional[0]))
+        self.banner.setVisible(bool(unknown or provisional))
 
     def _district_name(self, code: str | None, fallback: str | None) -> str:
         return district_label(self.ui.district(code), fallback or code)
@@ -289,7 +311,7 @@ class CalendarPage(Page):
                 fmt.qdate(anchor.replace(day=1)),
                 "yyyy年M月" if lang() == "zh_CN" else "MMMM yyyy",
             )
-        elif view == "week":
+        elif view in ("week", "team"):
             text = f"{fmt.day(start)} – {fmt.day(end)}"
         else:
             text = fmt.day(anchor)

@@ -152,7 +152,7 @@ class WeekView(QWidget):
                 )
                 mark = labels.day_badge(info)
                 if info.kind == DayKind.HOLIDAY:
-                    mark += " " + labels.holiday(info.name)
+                    mark += " " + labels.holiday_mark(info)
                 painter.setFont(small)
                 painter.setPen(QPen(QColor(colour)))
                 painter.drawText(

@@ -26,13 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm.domain.holidays import DayKind
 from crm.services.loans import RenewalDue
 from crm.services.today import DueProspect, StalledChecklist, TodaySummary
 from crm.services.visits import VisitLine
+from crm.ui.calendar.common import chip_name
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
 from crm.ui.common.icons import icon
 from crm.ui.common.labels import stage as stage_name
+from crm.ui.common.widgets import EmptyState
 from crm.ui.shell.page import Page
 from crm.ui.today.notify import DueNotifier
 from crm.ui.today.tables import Column, RowsModel, make_table
@@ -181,6 +184,17 @@ class TodayPage(Page):
         self.planned_view = make_table(self.planned_model, left)
         self.planned_view.doubleClicked.connect(self._open_planned)
         left_layout.addWidget(self.planned_view, 1)
+        # On a weekend or a holiday with nothing planned: what the day is and what comes
+        # next, instead of an empty table.
+        self.day_off = EmptyState(parent=left)
+        self.day_off.setObjectName("dayOffState")
+        self.day_off.text.setTextFormat(Qt.TextFormat.PlainText)
+        # Short lines, one per visit: unwrapped, a label's wrapped height comes out short
+        # (and clips them) in a layout that centres it.
+        self.day_off.text.setWordWrap(False)
+        self.day_off.on_action(self._day_off_action)
+        self.day_off.hide()
+        left_layout.addWidget(self.day_off, 1)
         row = QHBoxLayout()
         self.record_button = QPushButton(self.tr("Record this visit…"), left)
         self.record_button.clicked.connect(lambda: self._open_planned(QModelIndex()))
@@ -378,13 +392,60 @@ class TodayPage(Page):
         )
         if summary.unknown_holiday_years:
             self.banner.setText(labels.unknown_year(summary.unknown_holiday_years[0]))
-            self.banner.show()
-        else:
-            self.banner.hide()
+        elif summary.provisional_holiday_years:
+            self.banner.setText(labels.provisional_year(summary.provisional_holiday_years[0]))
+        self.banner.setVisible(
+            bool(summary.unknown_holiday_years or summary.provisional_holiday_years)
+        )
         self.record_button.setEnabled(bool(summary.planned))
+        self._show_day_off(summary)
         self._tab_changed(self.tabs.currentIndex())
         if self.notifier is not None:
             self.notifier.summary_loaded(summary, first)
+
+    def _show_day_off(self, summary: TodaySummary) -> None:
+        info = summary.day_info
+        off = info is not None and not info.kind.is_working and not summary.planned
+        self.planned_view.setVisible(not off)
+        self.record_button.setVisible(not off)
+        self.day_off.setVisible(off)
+        if not off or info is None:
+            return
+        if info.kind == DayKind.HOLIDAY:
+            title = self.tr("{name}: a public holiday").format(name=labels.holiday_mark(info))
+        else:
+            title = self.tr("{weekday}: a day off").format(weekday=_weekday(info.day.weekday()))
+        lines: list[str] = []
+        if summary.next_workday is not None:
+            lines.append(
+                self.tr("Next working day: {day}, {weekday}. Visits planned: {count}.").format(
+                    day=fmt.day(summary.next_workday),
+                    weekday=_weekday(summary.next_workday.weekday()),
+                    count=fmt.integer(len(summary.next_planned)),
+                )
+            )
+            lines += [f"{v.start_time or '—'}  {chip_name(v)}" for v in summary.next_planned[:5]]
+            if len(summary.next_planned) > 5:
+                lines.append(
+                    self.tr("+{count} more").format(
+                        count=fmt.integer(len(summary.next_planned) - 5)
+                    )
+                )
+        lines.append(
+            self.tr("Prospects overdue for contact: {count}.").format(
+                count=fmt.integer(summary.overdue_count)
+            )
+        )
+        action = (
+            self.tr("Show overdue contacts") if summary.overdue_count else self.tr("Plan a visit…")
+        )
+        self.day_off.set_texts(title, "\n".join(lines), action)
+
+    def _day_off_action(self) -> None:
+        if self.summary is not None and self.summary.overdue_count:
+            self.show_list("overdue")
+        else:
+            plan_visit(self.ui, self)
 
     def _data_changed(self) -> None:
         if self.isVisible():

@@ -64,12 +64,20 @@ def day_badge(info: DayInfo) -> str:
     return ""
 
 
+def holiday_mark(info: DayInfo) -> str:
+    """The holiday's name as a calendar shows it, said to be provisional when it is."""
+    name = holiday(info.name)
+    if info.provisional:
+        return translate("VisitLabels", "{name} (provisional)").format(name=name)
+    return name
+
+
 def day_warning(info: DayInfo) -> str:
     """What to tell an RM who puts a visit on this day ('' for an ordinary working day)."""
     day = fmt.day(info.day)
     if info.kind == DayKind.HOLIDAY:
         return translate("VisitLabels", "{day} is a public holiday ({name}).").format(
-            day=day, name=holiday(info.name)
+            day=day, name=holiday_mark(info)
         )
     if info.kind == DayKind.WEEKEND:
         text = translate("VisitLabels", "{day} is a weekend day.").format(day=day)
@@ -87,12 +95,26 @@ def day_note(info: DayInfo) -> str:
         return translate("VisitLabels", "{day} is a make-up working day ({name}).").format(
             day=fmt.day(info.day), name=holiday(info.name)
         )
-    return day_warning(info)
+    warning = day_warning(info)
+    if info.provisional and not warning:
+        return translate(
+            "VisitLabels",
+            "The holidays of {year} are provisional until head office publishes them.",
+        ).format(year=info.day.year)
+    return warning
 
 
 def unknown_year(year: int) -> str:
     return translate(
+        "VisitLabels", "The public holidays of {year} are not known: only weekends are marked."
+    ).format(year=year)
+
+
+def provisional_year(year: int) -> str:
+    """What a calendar says of a year whose days off are the statutory ones, computed."""
+    return translate(
         "VisitLabels",
-        "The public holidays of {year} are not published yet: only weekends are marked. "
-        "Head office can load the {year} table (crm visits holidays import).",
+        "The public holidays of {year} shown are provisional: the statutory holidays, "
+        "without make-up working days. They are replaced by the official schedule when head "
+        "office publishes it.",
     ).format(year=year)
