@@ -6,7 +6,10 @@ Asia/Shanghai with the zone's definition included; a visit without a time is an 
 event. Amendments are not events of their own: they correct a visit already there.
 
 Active loans add all-day events: each renewal reminder (续贷提醒, 90/60/30/7 days before
-maturity, on a working day) and the maturity itself, with stable UIDs too.
+maturity, on a working day) and the maturity itself, with stable UIDs too. So do the public
+holidays and make-up working days (调休) of the range, free time in the calendar, said to be
+provisional while head office has not published the year (a later export, published,
+replaces them: their UIDs are their days).
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
+from crm.domain.holidays import DayInfo, DayKind, holiday_name
 from crm.domain.visits import VisitKind, VisitStatus
-from crm.i18n import msg
+from crm.i18n import language, msg
+from crm.services import visit_rules
 from crm.services.context import Context
 from crm.services.loans import LoanService, RenewalEvent
 from crm.services.visits import VisitLine, VisitService
@@ -91,11 +96,41 @@ def _renewal_event(item: RenewalEvent, stamp: datetime) -> Event:
     return event
 
 
+def _holiday_event(info: DayInfo, stamp: datetime) -> Event:
+    name = holiday_name(info.name, language())
+    if info.kind == DayKind.MAKEUP:
+        summary = msg("Make-up working day: {name}", name=name)
+    else:
+        summary = msg("Public holiday: {name}", name=name)
+    if info.provisional:
+        summary = msg("{text} (provisional)", text=summary)
+    event = Event()
+    event.add("uid", f"holiday-{info.day.isoformat()}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    event.add("dtstart", info.day)
+    event.add("dtend", info.day + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add("status", "TENTATIVE" if info.provisional else "CONFIRMED")
+    event.add("categories", [msg("Public holiday")])
+    if info.provisional:
+        event.add(
+            "description",
+            msg(
+                "Computed from the statutory holidays; head office's schedule for {year} "
+                "replaces it when published",
+                year=info.day.year,
+            ),
+        )
+    return event
+
+
 def build_calendar(
     lines: Sequence[VisitLine],
     ctx: Context,
     name: str,
     renewals: Sequence[RenewalEvent] = (),
+    days_off: Sequence[DayInfo] = (),
 ) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -129,6 +164,8 @@ def build_calendar(
         cal.add_component(event)
     for item in renewals:
         cal.add_component(_renewal_event(item, stamp))
+    for info in days_off:
+        cal.add_component(_holiday_event(info, stamp))
     cal.add_missing_timezones()
     return cal
 
@@ -147,7 +184,12 @@ def export_ics(
     last = end or today + timedelta(days=FUTURE_DAYS)
     lines = VisitService(ctx).between(first, last, rm_ids)
     renewals = LoanService(ctx).calendar_events(max(first, today), last, rm_ids)
-    cal = build_calendar(lines, ctx, name or msg("FirstLoan CRM visits"), renewals)
+    with ctx.db.reading() as s:
+        holidays = visit_rules.holiday_calendar(s)
+    days_off = [
+        i for i in holidays.span(first, last) if i.kind in (DayKind.HOLIDAY, DayKind.MAKEUP)
+    ]
+    cal = build_calendar(lines, ctx, name or msg("FirstLoan CRM visits"), renewals, days_off)
     target.write_bytes(cal.to_ical())
     return len(lines)
 

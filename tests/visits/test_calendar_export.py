@@ -14,6 +14,7 @@ from crm.cli import main
 from crm.domain.visits import VisitDraft
 from crm.services.calendar_export import export_ics, uid
 from crm.services.context import Context
+from crm.services.visit_setup import VisitSetupService
 from crm.services.visits import VisitService
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -28,7 +29,8 @@ def events(path: Path) -> dict[str, dict[str, object]]:
             "start": event.decoded("dtstart"),
             "end": event.decoded("dtend"),
             "location": str(event.get("location", "")),
-            "sequence": int(event["sequence"]),
+            "sequence": int(event.get("sequence", 0)),
+            "status": str(event.get("status", "")),
         }
     return found
 
@@ -62,7 +64,8 @@ def test_the_ics_parses_back_with_the_same_events(
     target = tmp_path / "visits.ics"
     assert export_ics(ctx, target, [RM1]) == 4
     found = events(target)
-    assert set(found) == {uid(planned[k]) for k in ("site", "call", "all_day", "final")}
+    visit_uids = {u for u in found if not u.startswith("holiday-")}
+    assert visit_uids == {uid(planned[k]) for k in ("site", "call", "all_day", "final")}
     site = found[uid(planned["site"])]
     assert site["summary"] == "Visit: 佛山市南海区华兴五金制品厂"
     assert site["start"] == datetime(2026, 2, 3, 9, 30, tzinfo=SHANGHAI)
@@ -117,3 +120,32 @@ def test_crm_visits_export_ics_in_chinese(
     summaries = {e["summary"] for e in events(target).values()}
     assert "拜访：佛山市南海区华兴五金制品厂" in summaries
     assert "电话：佛山市顺德区美嘉家具有限公司" in summaries
+
+
+def test_the_ics_has_the_days_off_provisional_until_published(
+    ctx: Context, clock: Clock, tmp_path: Path
+) -> None:
+    clock.set_day(date(2026, 12, 1))
+    target = tmp_path / "winter.ics"
+    export_ics(ctx, target, [RM1], date(2026, 12, 1), date(2027, 2, 28))
+    found = events(target)
+    new_year = found["holiday-2027-01-01@firstloan-crm"]
+    assert new_year["summary"] == "Public holiday: New Year's Day (provisional)"
+    assert new_year["status"] == "TENTATIVE"
+    assert (new_year["start"], new_year["end"]) == (date(2027, 1, 1), date(2027, 1, 2))
+    assert "holiday-2027-02-05@firstloan-crm" in found  # 除夕
+    VisitSetupService(ctx).load_holidays(
+        {
+            "year": 2027,
+            "holidays": [{"from": "2027-02-06", "to": "2027-02-14", "name": "Spring Festival"}],
+            "workdays": [{"date": "2027-02-20", "name": "Spring Festival"}],
+        },
+        "国务院办公厅",
+    )
+    export_ics(ctx, target, [RM1], date(2026, 12, 1), date(2027, 2, 28))
+    found = events(target)
+    assert "holiday-2027-02-05@firstloan-crm" not in found
+    assert found["holiday-2027-02-06@firstloan-crm"]["status"] == "CONFIRMED"
+    assert found["holiday-2027-02-20@firstloan-crm"]["summary"] == (
+        "Make-up working day: Spring Festival"
+    )
