@@ -48,8 +48,8 @@
         <translation>没有同步冲突</translation>
     </message>
     <message>
-        <source>Everything you changed reached head office. When head office merges one of your changes with a later one, or cannot apply it, it is listed here with both versions side by side for you to choose; nothing you changed is lost.</source>
-        <translation>您的修改均已送达总行。若总行把您的某项修改与更晚的修改合并，或无法采用，会在这里列出，两个版本并排显示，由您选择；您的修改不会丢失。</translation>
+        <source>When head office merges one of your changes with a later one, or cannot apply it, the change is listed here with both versions side by side for you to choose. Nothing you changed is lost.</source>
+        <translation>若总行把您的某项修改与更晚的修改合并，或无法采用，该修改会列在这里，两个版本并排显示，由您选择。您的修改不会丢失。</translation>
     </message>
     <message>
         <source>Sync now</source>

@@ -258,6 +258,10 @@ def muted(text: str = "", parent: QWidget | None = None) -> QLabel:
     return label
 
 
+# The widest an empty state's text runs (longer lines are hard to read at a glance).
+EMPTY_STATE_WIDTH = 560
+
+
 class EmptyState(QFrame):
     """What a list or pane shows instead of blank space: what would be here, and what to do.
 
@@ -281,28 +285,42 @@ class EmptyState(QFrame):
         super().__init__(parent)
         self.setObjectName("emptyState")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(24, 24, 24, 24)
-        outer.addStretch(1)
-        self.picture = QLabel(self)
+        # The texts sit in a column of bounded width, centred; labels wrapped inside it
+        # (a wrapped label given an alignment in its layout is cut to one line's height).
+        column = QWidget(self)
+        column.setMaximumWidth(EMPTY_STATE_WIDTH)
+        inner = QVBoxLayout(column)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(8)
+        self.picture = QLabel(column)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel(self)
+        self.title = QLabel(column)
         self.title.setObjectName("emptyTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setWordWrap(True)
-        self.text = QLabel(self)
+        self.text = QLabel(column)
         self.text.setObjectName("emptyText")
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text.setWordWrap(True)
         self.text.setProperty("muted", True)
-        self.text.setMaximumWidth(520)
-        self.button = QPushButton(self)
+        self.button = QPushButton(column)
         self.button.setObjectName("emptyAction")
         self.button.clicked.connect(lambda _checked=False: self.actionClicked.emit())
         for widget in (self.picture, self.title, self.text):
-            outer.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addSpacing(6)
-        outer.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+            inner.addWidget(widget)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.button)
+        buttons.addStretch(1)
+        inner.addLayout(buttons)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column, 3)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 24, 24, 24)
+        outer.addStretch(1)
+        outer.addLayout(row)
         outer.addStretch(2)
         self.set_icon(icon)
         self.set_texts(title, text, action)

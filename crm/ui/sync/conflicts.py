@@ -109,9 +109,9 @@ class ConflictsView(QWidget):
         self.empty = EmptyState(
             self.tr("No sync conflicts"),
             self.tr(
-                "Everything you changed reached head office. When head office merges one of "
-                "your changes with a later one, or cannot apply it, it is listed here with "
-                "both versions side by side for you to choose; nothing you changed is lost."
+                "When head office merges one of your changes with a later one, or cannot "
+                "apply it, the change is listed here with both versions side by side for you "
+                "to choose. Nothing you changed is lost."
             ),
             self.tr("Sync now"),
             self,
