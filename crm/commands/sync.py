@@ -1,6 +1,7 @@
 """``crm sync``: sync a local database with head office from a script or a terminal.
 
     crm sync --db book.db --server https://ho.example.cn [--username wangfang] [--json]
+        (on a file that does not exist yet: creates the book and downloads it)
     crm sync status --db book.db [--json]      last sync, cursor, changes waiting, conflicts
     crm sync conflicts --db book.db [--all] [--json]   what head office merged or refused
 
@@ -16,7 +17,8 @@ import getpass
 import os
 import sys
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from crm.domain.errors import DomainError
@@ -32,12 +34,10 @@ def _print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def _open(args: argparse.Namespace) -> Any:
-    from pathlib import Path
-
+def _open(args: argparse.Namespace, *, create: bool = False) -> Any:
     from crm.services.container import open_services
 
-    services = open_services(Path(args.db))
+    services = open_services(Path(args.db), create=create)
     if getattr(args, "user", None):
         services.act_as(args.user)
     return services
@@ -58,7 +58,20 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    services = _open(args)
+    path = Path(args.db)
+    new_book = not path.exists()
+    if new_book:
+        # A new computer: the book is made here and filled by the first download, so all
+        # that is needed to sign in is asked for before any file is made.
+        if not args.server or not args.username:
+            raise DomainError(
+                "sync.new_book_needs",
+                "there is no book at {path} yet: give --server URL and --username NAME to "
+                "create it from head office",
+                path=str(path),
+            )
+        password = _password(args)
+    services = _open(args, create=new_book)
     sync = services.sync_with(verify=args.cafile or True)
     status = sync.status()
     server = args.server or status.server_url
@@ -74,21 +87,24 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 "sync.no_username", "this computer is not registered yet: give --username"
             )
         args.username = username
-        sync.sign_in(server, username, _password(args), args.device_name or "")
+        if not new_book:
+            password = _password(args)
+        try:
+            sync.sign_in(server, username, password, args.device_name or "")
+        except BaseException:
+            if new_book:
+                # Nothing was downloaded: leave no empty book behind to puzzle over.
+                services.close()
+                _remove_book(path)
+            raise
     if args.claim:
         for key in args.claim:
             sync.claim(key)
-    show = not args.json and sys.stderr.isatty()
-
-    def progress(p: Any) -> None:
-        if show:
-            total = f"/{p.total:,}" if p.total else ""
-            sys.stderr.write(f"\r{p.phase} {p.done:,}{total}   ")
-            sys.stderr.flush()
-
-    summary = sync.sync(progress)
-    if show:
-        sys.stderr.write("\n")
+    report = ProgressReport(sys.stderr, quiet=args.quiet)
+    try:
+        summary = sync.sync(report)
+    finally:
+        report.close()
     conflicts = sync.conflicts()
     if args.json:
         data = summary.as_dict()
@@ -125,6 +141,77 @@ def cmd_sync(args: argparse.Namespace) -> int:
     for line in summary.mismatches:
         print(f"  ! {line}")
     return 0
+
+
+def _remove_book(path: Path) -> None:
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        file.unlink(missing_ok=True)
+
+
+def _phase(code: str) -> str:
+    if code == "push":
+        return msg("Sending changes")
+    if code == "send":
+        return msg("Sending files")
+    if code == "download":
+        return msg("Downloading the book")
+    if code == "pull":
+        return msg("Receiving changes")
+    if code == "fetch":
+        return msg("Fetching files")
+    return code
+
+
+class ProgressReport:
+    """How far a sync is, on stderr (stdout stays the result, for scripts and ``jq``): one
+    line rewritten in place on a terminal, a line per phase and per quarter of it otherwise
+    (a log, a CI job)."""
+
+    def __init__(self, stream: TextIO, *, quiet: bool = False) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.live = stream.isatty()
+        self.phase: str | None = None
+        self.quarter = -1
+        self.last = ""
+
+    def __call__(self, p: Any) -> None:
+        if self.quiet:
+            return
+        total = f"/{p.total:,}" if p.total else ""
+        line = f"{_phase(p.phase)} {p.done:,}{total}"
+        started = p.phase != self.phase
+        if self.live:
+            if started and self.phase is not None:
+                self.stream.write("\n")
+            self.stream.write(f"\r{line}   ")
+        else:
+            if started:
+                self._finish_phase()
+                self.quarter = -1
+            quarter = min(4 * p.done // p.total, 4) if p.total else 0
+            if started or quarter > self.quarter:
+                self.stream.write(line + "\n")
+                self.quarter = quarter
+                line = ""
+        self.phase = p.phase
+        self.last = line
+        self.stream.flush()
+
+    def _finish_phase(self) -> None:
+        """A log's last word on the phase: how far it got, when that was not yet said."""
+        if self.last:
+            self.stream.write(self.last + "\n")
+            self.last = ""
+
+    def close(self) -> None:
+        if self.quiet or self.phase is None:
+            return
+        if self.live:
+            self.stream.write("\n")
+        else:
+            self._finish_phase()
+        self.stream.flush()
 
 
 def _when(value: datetime | None) -> str:
@@ -248,6 +335,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--device-name", help="a name for this computer at head office")
     p.add_argument("--cafile", help="CA bundle that signed head office's certificate")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.add_argument(
         "--claim", action="append", help="claim this shared-pool prospect (id) before syncing"
     )
