@@ -47,10 +47,10 @@ def setup_logging(verbose: bool = False) -> Path | None:
     return log_file
 
 
-def launch_gui(db: Path, language: str | None = None) -> int:
+def launch_gui(db: Path, language: str | None = None, *, smoke: bool = False) -> int:
     """Open the desktop app on ``db``: the one way in to crm.ui from the command line
     (``crm gui``), imported only when called so the other commands never load Qt."""
     from crm.ui.launch import run_gui
 
-    status: int = run_gui(db, language=language, log_file=setup_logging())
+    status: int = run_gui(db, language=language, log_file=setup_logging(), smoke=smoke)
     return status

@@ -90,7 +90,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def cmd_gui(args: argparse.Namespace) -> int:
     from crm.app import launch_gui
 
-    return launch_gui(Path(args.db), language=args.lang)
+    return launch_gui(Path(args.db), language=args.lang, smoke=getattr(args, "smoke", False))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -378,6 +378,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="open the desktop app (the default command)")
     gui.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
+    gui.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the book (made if missing), render the window offscreen and exit 0",
+    )
     gui.set_defaults(func=cmd_gui)
 
     demo = sub.add_parser(

@@ -279,6 +279,10 @@ class Launcher:
         self.progress: QProgressDialog | None = None
         self._loader: ServiceLoader | None = None
         self.collector: IdleCollector | None = None
+        # The window is shown and its services are loaded (what ``--smoke`` waits for).
+        self.ready = False
+        # Where a problem opening the book is told instead of a message box (``--smoke``).
+        self.tell: Callable[[str], None] | None = None
         self._done = False
 
     def start(self, create: bool = False) -> None:
@@ -345,8 +349,12 @@ class Launcher:
         # Not before: loading makes ~100,000 objects, which Python's own full collections
         # sweep on the loader's thread; the idle collector would walk them on this one.
         loader.loaded.connect(lambda: self._collect_when_idle(window))
+        loader.loaded.connect(self._set_ready)
         loader.start()
         window.show()
+
+    def _set_ready(self) -> None:
+        self.ready = True
 
     def _collect_when_idle(self, window: QWidget) -> None:
         self.collector = IdleCollector(window)
@@ -355,7 +363,10 @@ class Launcher:
         # The first look was fine but the careful open is not (another program took the
         # book meanwhile, say): tell it and close, as at start.
         if isinstance(error, DomainError):
-            QMessageBox.critical(window, app_title(), said(error))
+            if self.tell is not None:
+                self.tell(said(error))
+            else:
+                QMessageBox.critical(window, app_title(), said(error))
         self.exit_code = EXIT_DATABASE
         window.hide()
         self.quit(EXIT_DATABASE)
@@ -382,6 +393,7 @@ class Launcher:
         window.show()
         freeze_startup_objects()
         self._collect_when_idle(window)
+        self.ready = True
         report = services.report
         if report is not None and report.backup is not None:
             window.show_message(
@@ -406,9 +418,50 @@ class Launcher:
                 self.start(create=True)
                 return
         elif isinstance(error, DomainError):
-            QMessageBox.critical(None, app_title(), said(error))
+            if self.tell is not None:
+                self.tell(said(error))
+            else:
+                QMessageBox.critical(None, app_title(), said(error))
+        elif self.tell is not None:
+            self.tell(f"{type(error).__name__}: {error}")
         self.exit_code = EXIT_DATABASE
         self.quit(EXIT_DATABASE)
+
+
+SMOKE_TIMEOUT_MS = 120_000
+SMOKE_MARKER = "smoke: window painted"
+
+
+def _smoke_watch(app: QApplication, launcher: Launcher) -> QTimer:
+    """``--smoke``: once the window is shown with its services, paint it once, say so on
+    stdout and end with 0; a database problem ends with its status, a hang after
+    ``SMOKE_TIMEOUT_MS`` with 1."""
+    timer = QTimer(app)
+    waited = {"ms": 0}
+
+    def poll() -> None:
+        waited["ms"] += 50
+        window = launcher.window
+        if launcher.ready and isinstance(window, QWidget):
+            image = window.grab()
+            print(
+                f"{SMOKE_MARKER}: {launcher.db_path} ({image.width()}×{image.height()})",
+                flush=True,
+            )
+            timer.stop()
+            launcher.exit_code = 0
+            app.exit(0)
+        elif launcher.exit_code is not None:
+            timer.stop()
+            app.exit(launcher.exit_code)
+        elif waited["ms"] >= SMOKE_TIMEOUT_MS:
+            sys.stderr.write(f"smoke: no window after {SMOKE_TIMEOUT_MS // 1000} s\n")
+            sys.stderr.flush()
+            os._exit(1)  # a modal dialog's own loop would keep app.exit from ending the run
+
+    timer.timeout.connect(poll)
+    timer.start(50)
+    return timer
 
 
 def run_gui(
@@ -417,21 +470,42 @@ def run_gui(
     *,
     settings_path: Path | None = None,
     log_file: Path | None = None,
+    smoke: bool = False,
 ) -> int:
-    """Start the desktop app on the database at ``db_path``; returns the exit status."""
+    """Start the desktop app on the database at ``db_path``; returns the exit status.
+
+    ``smoke`` (``crm gui --smoke``, the packaged app's check): open the book (made if there
+    is none) and migrate it, render the main window offscreen and exit 0, leaving the user's
+    settings alone."""
+    if smoke and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     problem = platform_problem()
     if problem is not None:
         sys.stderr.write(problem)
         return EXIT_NO_DISPLAY
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
+    scratch = None
+    if smoke and settings_path is None:
+        import tempfile
+
+        scratch = tempfile.TemporaryDirectory(prefix="crm-smoke-")
+        settings_path = Path(scratch.name) / "settings.ini"
     settings = AppSettings(settings_path)
     app, chosen = prepare_application(language, settings)
     crash = CrashHandler(log_file or _setup_logging())
     crash.install()
     route_qt_messages()
     launcher = Launcher(app, db_path, settings, chosen, crash)
-    launcher.start()
+    watch = None
+    if smoke:
+        launcher.tell = lambda text: print(text, file=sys.stderr, flush=True)
+        watch = _smoke_watch(app, launcher)
+    launcher.start(create=smoke and not Path(db_path).exists())
     status = app.exec()
     crash.uninstall()
+    if watch is not None:
+        watch.stop()
+    if scratch is not None:
+        scratch.cleanup()
     return launcher.exit_code if launcher.exit_code is not None else int(status)
