@@ -514,6 +514,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 "day_kind": info.kind.value,
                 "holiday": info.name,
                 "holidays_known": info.known,
+                "holidays_provisional": info.provisional,
             }
         )
         return EXIT_OK
@@ -535,6 +536,13 @@ def _day_warning(info: Any) -> str:
     from crm.domain.holidays import DayKind, holiday_name
     from crm.i18n import language
 
+    if info.kind == DayKind.HOLIDAY and info.provisional:
+        return msg(
+            "{day} is a public holiday ({name}, provisional until head office publishes {year})",
+            day=info.day.isoformat(),
+            name=holiday_name(info.name, language()),
+            year=info.day.year,
+        )
     if info.kind == DayKind.HOLIDAY:
         return msg(
             "{day} is a public holiday ({name})",

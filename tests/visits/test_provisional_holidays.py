@@ -162,3 +162,17 @@ def test_cli_lists_a_years_days_off_provisional_then_published(
     assert "2027-02-20" in out and "Provisional" not in out
     assert main(["visits", "holidays", "list", "--year", "2028", "--db", db]) == 0
     assert "Provisional" in capsys.readouterr().out
+
+
+def test_planning_on_a_provisional_holiday_from_the_cli_says_so(
+    ctx: Context, book: Book, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock.set_day(date(2026, 12, 1))
+    db = ["--db", str(ctx.db.path), "--user", "wangfang", "--lang", "en"]
+    assert main(["visits", "plan", book.huaxing, "--date", "2027-02-08", *db]) == 0
+    err = capsys.readouterr().err
+    assert "2027-02-08 is a public holiday (Spring Festival, provisional" in err
+    assert main(["visits", "plan", book.meijia, "--date", "2027-01-01", "--json", *db]) == 0
+    planned = json.loads(capsys.readouterr().out)
+    assert planned["day_kind"] == "holiday" and planned["holiday"] == "New Year's Day"
+    assert planned["holidays_provisional"] is True
