@@ -321,7 +321,10 @@ def test_screenshots(services, tmp_path, qtbot, language):
         ("contacts", detail.contacts),
         ("visits", detail.visits_tab),
         ("loans", detail.loans_scroll),
+        ("checklist", detail.checklist),
+        ("plan", detail.plan),
         ("history", detail.history),
+        ("documents", detail.documents),
     ]
     for name, tab in shots:
         detail.tabs.setCurrentWidget(tab)

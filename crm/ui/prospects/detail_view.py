@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -38,6 +38,7 @@ from crm.ui.common.errors import said, show_error
 from crm.ui.common.icons import icon
 from crm.ui.common.widgets import StageChip, heading, muted
 from crm.ui.loans.panel import LoansPanel
+from crm.ui.prospects.customer.checklist import ChecklistTab
 from crm.ui.prospects.customer.contacts import ContactsTab
 from crm.ui.prospects.customer.documents import DocumentsTab
 from crm.ui.prospects.customer.glance import GlanceStrip
@@ -48,7 +49,6 @@ from crm.ui.prospects.customer.overview import (
     short_name_part,
     tab_title,
 )
-from crm.ui.prospects.customer.tabs import ChecklistTab, service_plan_panel
 from crm.ui.prospects.form import ProspectForm
 from crm.ui.prospects.timeline import StageTimeline
 from crm.ui.stages.dialog import MoveItem
@@ -275,11 +275,12 @@ class ProspectDetailView(QWidget):
         self.checklist = ChecklistTab(self.ui, self.tabs)
         self.tabs.addTab(self.checklist, tab_title("checklist"))
         self.products: ProspectProductsView | None = None  # made with the first prospect
-        self.plan: Any = service_plan_panel(self.ui, self.tabs)
-        if self.plan is not None:
-            # The strategic gate reads the plan: the page's stage and figures follow it.
-            self.plan.changed.connect(self._loans_changed)
-            self.tabs.addTab(self.plan, tab_title("plan"))
+        from crm.ui.strategic.plan_panel import ServicePlanPanel
+
+        self.plan = ServicePlanPanel(self.ui, self.tabs)
+        # The strategic gate reads the plan: the page's stage and figures follow it.
+        self.plan.changed.connect(self._loans_changed)
+        self.tabs.addTab(self.plan, tab_title("plan"))
         self.history = HistoryTab(self.ui, self.tabs)
         self.tabs.addTab(self.history, tab_title("history"))
         self.documents = DocumentsTab(self.ui, self.tabs)
@@ -289,9 +290,8 @@ class ProspectDetailView(QWidget):
             ("checklist", self.checklist, self.checklist.load),
             ("history", self.history, self.history.load),
             ("documents", self.documents, self.documents.load),
+            ("plan", self.plan, self.plan.set_prospect),
         ]
-        if self.plan is not None:
-            self._lazy_tabs.append(("plan", self.plan, self.plan.set_prospect))
         self.tabs.currentChanged.connect(lambda _index: self._read_current_tab())
         visit_events(self.ui).changed.connect(self._visits_changed)
 

@@ -1,18 +1,12 @@
-"""Tabs of the customer page that show another feature's view: the financial-literacy
-checklist, and the strategic service plan (when the strategic feature is installed)."""
+"""The customer page's Checklist tab: the financial-literacy checklist's progress."""
 
 from __future__ import annotations
-
-import importlib
-from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from crm.domain.visits import ChecklistProgress
 from crm.ui.common.context import UiContext
 from crm.ui.visits.checklist import ChecklistBar, ChecklistProgressView
-
-PLAN_PANEL = "crm.ui.strategic.plan_panel"
 
 
 class ChecklistTab(QWidget):
@@ -67,12 +61,3 @@ class ChecklistTab(QWidget):
         )
         self.bar.set_counts(progress.done, progress.total)
         self.view.set_progress(progress)
-
-
-def service_plan_panel(ui: UiContext, parent: QWidget) -> Any | None:
-    """The strategic service plan's panel, or None where that feature is not installed."""
-    try:
-        module = importlib.import_module(PLAN_PANEL)
-    except ModuleNotFoundError:
-        return None
-    return module.ServicePlanPanel(ui, parent)
