@@ -21,6 +21,7 @@ from crm.domain.matching import PRE_ASSESSMENT, MatchWarning, ProductResult, Sta
 from crm.domain.money import format_yuan
 from crm.domain.renewals import parse_reminder_days, pick_reminder, schedule
 from crm.services import visit_rules
+from crm.services.acting import acting_in
 from crm.services.context import Context, NotFound
 from crm.store import loan_queries, prospect_reads
 from crm.store.loan_writer import LoanWriter, NewLoan, outstanding
@@ -226,13 +227,14 @@ class LoanService:
     ) -> list[RenewalDue]:
         """Active loans maturing within ``days`` of ``day`` (and those past maturity, still
         active), soonest first, each with its renewal reminder; ``rm_ids``: those RMs' books
-        only (None: everyone's)."""
+        only (None: everyone's in the acting user's scope, crm.domain.roles)."""
         if days < 0:
             raise DomainError("renewals.days", "the window must not be negative")
         today = day or self.ctx.today()
         wanted = reminder_days()
         with self.ctx.db.reading() as s:
             cal = visit_rules.holiday_calendar(s)
+            rm_ids = acting_in(s, self.ctx.actor_id).rm_ids(rm_ids)
             rows = loan_queries.maturing(s, today + timedelta(days=days), rm_ids)
         due: list[RenewalDue] = []
         # Loans mature on a few hundred distinct days: each day's schedule is made once.
@@ -270,6 +272,7 @@ class LoanService:
         with self.ctx.db.reading() as s:
             cal = visit_rules.holiday_calendar(s)
             until = last + timedelta(days=max(wanted, default=0))
+            rm_ids = acting_in(s, self.ctx.actor_id).rm_ids(rm_ids)
             rows = loan_queries.maturing(s, until, rm_ids, since=first)
         events: list[RenewalEvent] = []
         for r in rows:

@@ -32,7 +32,9 @@ from crm.domain.pipeline_metrics import (
     funnel,
     maturity_windows,
 )
+from crm.domain.roles import Permission, out_of_scope
 from crm.services import reference
+from crm.services.acting import acting_in
 from crm.services.context import Context
 from crm.store import pipeline_queries as q
 from crm.store import user_queries
@@ -64,21 +66,39 @@ class PipelineFiguresService:
 
     def scope(self, *, team: str | None = None, rm: str | None = None) -> Scope:
         """The team (name or id) or RM (username), or the whole book; an unknown one is
-        refused naming it."""
+        refused naming it. Within the acting user's role (crm.domain.roles): another team
+        or an RM outside it is refused, and the whole book is a lead's team, an RM's own."""
         if team and rm:
             raise DomainError("pipeline.scope", "give a team or an RM, not both")
         with self.ctx.db.reading() as s:
+            who = acting_in(s, self.ctx.actor_id)
             if team:
                 found = q.find_team(s, team)
                 if found is None:
                     raise DomainError("pipeline.team", "no team called {team}", team=team)
+                who.check_team(found[0])
                 return Scope("team", found[1], tuple(q.team_members(s, found[0])))
             if rm:
                 user = user_queries.by_username(s, rm)
                 if user is None:
                     raise DomainError("user.unknown", "no user called {username}", username=rm)
+                who.check_sees(user.id)
                 return Scope("rm", user.display_name, (user.id,))
+            mine = who.visible_rms()
+            if mine is not None and who.team_id and who.may(Permission.SEE_TEAM):
+                return Scope("team", user_queries.team_name(s, who.team_id) or "", mine)
+            if mine is not None and who.user_id is not None:
+                me = user_queries.person(s, who.user_id)
+                return Scope("rm", me.display_name if me else "", mine)
         return Scope("book", "", None)
+
+    def within(self, scope: Scope) -> tuple[str, ...] | None:
+        """``scope``'s RMs, if the acting user's role reaches them all (else refused)."""
+        with self.ctx.db.reading() as s:
+            who = acting_in(s, self.ctx.actor_id)
+        if scope.rm_ids is None and not who.everyone:
+            raise out_of_scope()
+        return who.rm_ids(scope.rm_ids)
 
     def figures(self, start: date, end: date, scope: Scope) -> PipelineFigures:
         """Every figure of the pipeline report for ``scope`` from ``start`` to ``end``."""
@@ -91,7 +111,7 @@ class PipelineFiguresService:
             )
         period = Period(start, end)
         today = self.ctx.today()
-        rms = scope.rm_ids
+        rms = self.within(scope)
         since, before = self._bound(start), self._bound(end + timedelta(days=1))
         cap, excluded = _metrics_settings()
         with self.ctx.db.reading() as s:

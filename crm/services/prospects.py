@@ -6,16 +6,18 @@ Each public method is one transaction that also queues the change for head offic
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 from crm.domain.errors import DomainError
 from crm.domain.ids import new_id
 from crm.domain.prospect import EDITABLE_FIELDS, CleanProspect, ProspectDraft, validate
 from crm.domain.query import ProspectFilter, Sort
+from crm.domain.roles import Acting, Permission
 from crm.domain.service_plans import counts_for_gate
 from crm.domain.stages import DropReason, Stage, StageFacts, check_move
 from crm.services import reference
+from crm.services.acting import acting_in
 from crm.services.context import Context, NotFound
 from crm.services.records import (
     ContactInfo,
@@ -128,11 +130,11 @@ class ProspectService:
     ) -> list[ProspectRow]:
         """A page of the list. ``after`` (sorted by name only): the name and id of the last
         row already shown; the page then starts right after it, found by an index seek
-        however deep it lies."""
+        however deep it lies. Only the acting user's scope is listed (crm.domain.roles)."""
         with self.ctx.db.reading() as s:
             rows = queries.page(
                 s,
-                flt,
+                self._scoped(s, flt),
                 sort,
                 offset,
                 limit,
@@ -153,18 +155,29 @@ class ProspectService:
     def count(self, flt: ProspectFilter) -> int:
         with self.ctx.db.reading() as s:
             return queries.count(
-                s, flt, self.ctx.today(), reference.industry_codes_for(flt.industries)
+                s,
+                self._scoped(s, flt),
+                self.ctx.today(),
+                reference.industry_codes_for(flt.industries),
             )
 
     def stage_counts(self, flt: ProspectFilter) -> dict[str, int]:
         with self.ctx.db.reading() as s:
             return queries.stage_counts(
-                s, flt, self.ctx.today(), reference.industry_codes_for(flt.industries)
+                s,
+                self._scoped(s, flt),
+                self.ctx.today(),
+                reference.industry_codes_for(flt.industries),
             )
 
     def get(self, prospect_id: str) -> ProspectDetail:
         with self.ctx.db.reading() as s:
             return _detail(self._load(s, prospect_id))
+
+    def acting(self) -> Acting:
+        """The acting user's role and scope (what the pages offer follows it)."""
+        with self.ctx.db.reading() as s:
+            return acting_in(s, self.ctx.actor_id)
 
     def find_by_uscc(self, uscc: str) -> str | None:
         with self.ctx.db.reading() as s:
@@ -175,6 +188,9 @@ class ProspectService:
     def create(self, draft: ProspectDraft, rm_id: str | None = None) -> ProspectDetail:
         with self.ctx.db.transaction() as s:
             clean = self._validate(s, draft)
+            owner = rm_id or self.ctx.actor_id
+            if owner is not None:
+                self._acting(s).check_owner_of_new(owner, self._team_of(s, owner))
             self._refuse_duplicate(s, clean.uscc, None)
             writer = self._writer(s)
             pid = new_id()
@@ -183,7 +199,7 @@ class ProspectService:
                     NewProspect(
                         clean,
                         pid,
-                        rm_id or self.ctx.actor_id,
+                        owner,
                         sources=[(c, "") for c in clean.sources],
                         tags=sorted(clean.tags),
                     )
@@ -210,13 +226,19 @@ class ProspectService:
             return _detail(self._load(s, p.id))
 
     def assign(self, prospect_ids: Sequence[str], rm_id: str | None, note: str = "") -> int:
-        """Give prospects to an RM (None: unassign); returns how many changed hands."""
+        """Give prospects to an RM (None: unassign); returns how many changed hands.
+
+        A team lead gives to the team's RMs; only head office returns to the shared pool
+        or gives across teams (as head office checks the op when it arrives)."""
         with self.ctx.db.transaction() as s:
             if rm_id is not None and not prospect_reads.user_exists(s, rm_id):
                 raise NotFound("user", rm_id)
+            who = self._acting(s)
+            who.check_assign(rm_id, self._team_of(s, rm_id) if rm_id else None)
             writer = self._writer(s)
             moved = 0
             for p in prospect_reads.many(s, prospect_ids):
+                who.check_sees(p.assigned_rm_id)
                 moved += writer.assign(p, rm_id, note)
             writer.finish()
             return moved
@@ -226,8 +248,10 @@ class ProspectService:
             raise DomainError("prospect.unknown_tag", "unknown tag {tag}", tag=tag)
         with self.ctx.db.transaction() as s:
             writer = self._writer(s)
+            who = self._acting(s)
             added = 0
             for p in prospect_reads.many(s, prospect_ids, tags=True):
+                who.check_sees(p.assigned_rm_id)
                 added += writer.tag(p, tag)
             writer.finish()
             return added
@@ -334,18 +358,34 @@ class ProspectService:
         """Only a team lead (or an administrator) confirms dropping a customer with a loan."""
         if not lead_confirmed:
             return
-        user = user_queries.by_id(s, self.ctx.actor_id) if self.ctx.actor_id else None
-        if user is None or user.role not in ("lead", "admin"):
+        who = self._acting(s)
+        if not who.signed_in or not who.may(Permission.CONFIRM_DROP_WITH_LOAN):
             raise DomainError(
                 "stage.lead_only",
                 "only a team lead can confirm dropping a customer whose loans are outstanding",
             )
 
     def _load(self, s: Session, prospect_id: str) -> Prospect:
+        """The prospect, if the acting user's role reaches it (else refused)."""
         p = prospect_reads.load(s, prospect_id)
         if p is None:
             raise NotFound("prospect", prospect_id)
+        self._acting(s).check_sees(p.assigned_rm_id)
         return p
+
+    def _acting(self, s: Session) -> Acting:
+        return acting_in(s, self.ctx.actor_id)
+
+    def _scoped(self, s: Session, flt: ProspectFilter) -> ProspectFilter:
+        """The list's filter within the acting user's scope: an RM filter naming someone
+        outside it is refused, none asked is the whole scope (a condition in SQL)."""
+        rm_ids = self._acting(s).rm_filter(flt.rm_ids)
+        return flt if rm_ids == flt.rm_ids else replace(flt, rm_ids=rm_ids)
+
+    @staticmethod
+    def _team_of(s: Session, user_id: str) -> str | None:
+        person = user_queries.person(s, user_id)
+        return person.team_id if person is not None else None
 
     def _validate(self, s: Session, draft: ProspectDraft) -> CleanProspect:
         return validate(draft, reference.catalogues(reference.district_codes(s)), self.ctx.today())

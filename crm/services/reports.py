@@ -47,6 +47,7 @@ from crm.reports.model import (
 )
 from crm.reports.text import ReportText
 from crm.services import visit_rules
+from crm.services.acting import acting_in
 from crm.services.context import Context
 from crm.services.records import ProspectDetail
 from crm.services.users import UserService
@@ -147,6 +148,7 @@ class ReportService:
         finalized) originals, by day and time."""
         _check_period(start, end)
         with self.ctx.db.reading() as s:
+            rm_ids = acting_in(s, self.ctx.actor_id).rm_ids(rm_ids)
             return report_queries.recorded_visit_ids(s, start, end, rm_ids)
 
     def visits_pdf(

@@ -14,9 +14,10 @@ from typing import Final
 from crm import resources
 from crm.domain.errors import DomainError
 from crm.domain.pipeline_metrics import Period
+from crm.services.acting import acting_in
 from crm.services.context import Context
 from crm.services.pipeline_figures import PipelineFiguresService, Scope
-from crm.store import pipeline_queries, team_queries
+from crm.store import pipeline_queries, prospect_reads, team_queries
 from crm.store.team_queries import ProspectLine as ProspectLine  # the lines a drill-down lists
 
 # A drill-down lists at most this many prospects (its figure says how many there are).
@@ -115,8 +116,12 @@ class TeamService:
                     return team_queries.borrowers(s, rms, _excluded_products(), limit)
 
     def lines(self, ids: list[str]) -> list[ProspectLine]:
-        """The prospects with these ids (a figure that carries its own, like maturities)."""
+        """The prospects with these ids (a figure that carries its own, like maturities);
+        those outside the acting user's scope are left out."""
         with self.ctx.db.reading() as s:
+            who = acting_in(s, self.ctx.actor_id)
+            if not who.everyone:
+                ids = [p.id for p in prospect_reads.many(s, ids) if who.sees(p.assigned_rm_id)]
             return team_queries.by_ids(s, ids)
 
     def _bound(self, day: date) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from crm.domain.cadence import overdue_days
 from crm.domain.holidays import DayInfo
 from crm.services import visit_rules
+from crm.services.acting import acting
 from crm.services.container import Services
 from crm.services.context import Context, NotFound
 from crm.services.loans import LoanService, RenewalDue, reminder_days
@@ -146,11 +147,23 @@ class TodayService:
                 return Scope(members, user_queries.team_name(s, user.team_id) or "")
             return Scope(None)
 
+    def allowed(self, scope: Scope) -> Scope:
+        """``scope`` if the acting user's role reaches it (crm.domain.roles); everyone's book
+        asked by an RM or a lead is their own scope; another RM's or team's is refused."""
+        who = acting(self.ctx)
+        if who.everyone:
+            return scope
+        if scope.rm_ids is None:
+            return self.scope_for(who.user_id)
+        who.rm_ids(scope.rm_ids)
+        return scope
+
     # -- Today ------------------------------------------------------------------------------
 
     def summary(
         self, scope: Scope, day: date | None = None, limit: int = LIST_LIMIT
     ) -> TodaySummary:
+        scope = self.allowed(scope)
         today = day or self.ctx.today()
         with self.ctx.db.reading() as s:
             table = visit_rules.cadence(s)
@@ -201,6 +214,7 @@ class TodayService:
 
     def starting_soon(self, scope: Scope, now: datetime, minutes: int = 15) -> list[VisitLine]:
         """Today's open visits whose start time falls in the next ``minutes``."""
+        scope = self.allowed(scope)
         local = now.astimezone(self.ctx.zone)
         start = local.strftime("%H:%M")
         end = (local + timedelta(minutes=minutes)).strftime("%H:%M")
@@ -226,6 +240,7 @@ class TodayService:
     ) -> DueReport:
         """The day's planned visits (all of them: a day holds few), and a page of each longer
         list (late visits, contact overdue, contact due soon), most urgent first."""
+        scope = self.allowed(scope)
         today = day or self.ctx.today()
         with self.ctx.db.reading() as s:
             window = visit_rules.cadence(s).due_soon_days if days is None else days
@@ -262,6 +277,7 @@ class TodayService:
     def renewals(self, scope: Scope, day: date | None = None) -> tuple[RenewalDue, ...]:
         """Loans whose renewal reminder waits for action (a past one too: never lost),
         the longest waiting first, then the soonest maturity."""
+        scope = self.allowed(scope)
         window = max(reminder_days(), default=0)
         due = LoanService(self.ctx).renewals_due(window, day or self.ctx.today(), scope.rm_ids)
         waiting = [r for r in due if r.needs_action]
@@ -272,6 +288,7 @@ class TodayService:
     ) -> list[DueProspect]:
         """Prospects with no contact for at least ``days`` days (never contacted ones too,
         when they entered their stage that long ago), longest silence first."""
+        scope = self.allowed(scope)
         today = day or self.ctx.today()
         cutoff = today - timedelta(days=days)
         entered_before = datetime.combine(cutoff + timedelta(days=1), time(), self.ctx.zone)

@@ -27,6 +27,7 @@ from crm.domain.visits import (
     verify_chain,
 )
 from crm.services import visit_rules
+from crm.services.acting import acting_in
 from crm.services.context import Context, NotFound
 from crm.store import attachment_queries, user_queries, visit_queries
 from crm.store.unit_of_work import Session
@@ -276,8 +277,10 @@ class VisitReading:
         self, start: date, end: date, rm_ids: Sequence[str] | None = None
     ) -> list[VisitLine]:
         """Visits from ``start`` to ``end`` inclusive (originals only; amendments are part
-        of the record they amend), in day and time order."""
+        of the record they amend), in day and time order. Within the acting user's scope
+        (crm.domain.roles): another RM's are refused, none named is the whole scope."""
         with self.ctx.db.reading() as s:
+            rm_ids = acting_in(s, self.ctx.actor_id).rm_ids(rm_ids)
             return [to_line(r) for r in visit_queries.lines_between(s, start, end, rm_ids)]
 
     def calendar_range(
@@ -288,6 +291,7 @@ class VisitReading:
         visits; the day counts and the few shown are read from the covering index
         (rm_id, visit_on, start_time, amends_id, id), and only the shown get details."""
         with self.ctx.db.reading() as s:
+            rm_ids = acting_in(s, self.ctx.actor_id).rm_ids(rm_ids)
             picked = visit_queries.calendar_picks(s, start, end, rm_ids, per_day)
             counts = {day: n for _, day, n in picked}
             ids = [vid for vid, _, _ in picked]
@@ -457,6 +461,7 @@ class VisitReading:
         p = visit_queries.visited_prospect(s, prospect_id)
         if p is None:
             raise NotFound("prospect", prospect_id)
+        acting_in(s, self.ctx.actor_id).check_sees(p.assigned_rm_id)
         return p
 
     def _visit(self, s: Session, visit_id: str) -> VisitRecord:
@@ -488,6 +493,7 @@ class VisitReading:
         root_id = v.amends_id or v.id
         amendments = tuple(to_line(r) for r in visit_queries.amendment_lines(s, root_id))
         p = visit_queries.visited_prospect(s, v.prospect_id)
+        acting_in(s, self.ctx.actor_id).check_sees(p.assigned_rm_id if p else line.rm_id)
         archive = visit_queries.archive_entry(s, v.prospect_id) if p is None else None
         finalizer = user_queries.person(s, v.finalized_by) if v.finalized_by else None
         return VisitDetail(

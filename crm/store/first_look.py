@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crm.domain.roles import Acting
 from crm.store.files import head_revision, left_unclean, looks_like_sqlite, raw_connect
 
 CURRENT_USER_KEY = "current_user"
+# Set once the book is signed in with head office: the roles bind then (crm.domain.roles).
+SIGNED_IN_KEY = "sync.user_id"
 
 _PAGE = (
     "SELECT p.id, p.name, p.uscc, p.kind, p.stage, p.owner_name, p.phone, p.assigned_rm_id,"
@@ -27,8 +30,8 @@ _PAGE = (
     " FROM prospects p"
     " LEFT OUTER JOIN users rm ON rm.id = p.assigned_rm_id"
     " LEFT OUTER JOIN districts d ON d.code = p.district_code"
-    " ORDER BY p.name ASC, p.id LIMIT ?"
 )
+_ORDER = " ORDER BY p.name ASC, p.id LIMIT ?"
 _USERS = (
     "SELECT u.id, u.username, u.display_name, u.role, u.team_id, t.name"
     " FROM users u LEFT OUTER JOIN teams t ON t.id = u.team_id"
@@ -59,18 +62,21 @@ def read_first_rows(path: Path, limit: int) -> FirstRows | None:
         version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         if version is None or version[0] != head_revision():
             return None
-        page = conn.execute(_PAGE, (limit,)).fetchall()
-        total = int(conn.execute("SELECT count(*) FROM prospects").fetchone()[0])
         meta = conn.execute(
             "SELECT value FROM app_meta WHERE key = ?", (CURRENT_USER_KEY,)
         ).fetchone()
         current_id = str(meta[0]) if meta else None
-        users = conn.execute(_USERS + " WHERE u.active = 1 ORDER BY u.display_name").fetchall()
         current = (
             conn.execute(_USERS + " WHERE u.id = ?", (current_id,)).fetchone()
             if current_id
             else None
         )
+        if current_id and current is None:
+            return None  # a user the book does not know: the careful open says so
+        where, params = _scope(conn, current)
+        page = conn.execute(_PAGE + where + _ORDER, (*params, limit)).fetchall()
+        total = int(conn.execute("SELECT count(*) FROM prospects p" + where, params).fetchone()[0])
+        users = conn.execute(_USERS + " WHERE u.active = 1 ORDER BY u.display_name").fetchall()
         districts = conn.execute(
             "SELECT code, name, name_en FROM districts ORDER BY code"
         ).fetchall()
@@ -79,3 +85,23 @@ def read_first_rows(path: Path, limit: int) -> FirstRows | None:
         return None
     finally:
         conn.close()
+
+
+def _scope(conn: Any, user: tuple[Any, ...] | None) -> tuple[str, tuple[str, ...]]:
+    """The signed-in user's scope (crm.domain.roles) as a WHERE clause, as the services'
+    list has it: their RMs' books and the shared pool; nothing for everyone's book or a
+    book never signed in with head office."""
+    signed_in = conn.execute("SELECT 1 FROM app_meta WHERE key = ?", (SIGNED_IN_KEY,)).fetchone()
+    if user is None or signed_in is None:
+        return "", ()
+    user_id, role, team_id = str(user[0]), str(user[3]), user[4]
+    members = (
+        [str(r[0]) for r in conn.execute("SELECT id FROM users WHERE team_id = ?", (team_id,))]
+        if team_id
+        else []
+    )
+    rms = Acting.user(user_id, role, team_id, members).visible_rms()
+    if rms is None:
+        return "", ()
+    marks = ", ".join("?" * len(rms))
+    return f" WHERE (p.assigned_rm_id IN ({marks}) OR p.assigned_rm_id IS NULL)", rms
