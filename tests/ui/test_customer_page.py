@@ -61,6 +61,7 @@ def page(ui: UiContext, qtbot) -> ProspectsPage:
     qtbot.addWidget(widget)
     widget.resize(SIZE)
     widget.show()
+    widget.activateWindow()
     widget.start()
     wait_idle(qtbot, ui)
     return widget
@@ -231,6 +232,13 @@ def test_read_mode_edit_save_and_escape(page, services, qtbot):
     pid = rich_prospect(services)
     detail = open_detail(page, qtbot, pid)
     assert detail.overview_stack.currentWidget() is detail.overview
+    focus = QApplication.focusWidget()
+    assert focus is not None and detail.isAncestorOf(focus) and focus.isVisible()
+    qtbot.keyClick(focus, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # Edit
+    assert detail.editing and detail.form.isVisible() and detail.save_button.isVisible()
+    assert detail.form.widgets["name"].hasFocus()
+    qtbot.keyClick(detail.form.widgets["name"], Qt.Key.Key_Escape)
+    assert not detail.editing
     qtbot.mouseClick(detail.edit_button, Qt.MouseButton.LeftButton)
     assert detail.editing and detail.form.isVisible() and detail.save_button.isVisible()
     assert not detail.save_button.isEnabled()  # nothing changed yet
@@ -341,5 +349,21 @@ def test_screenshots(services, tmp_path, qtbot, language):
     if folder:
         window.grab().save(str(Path(folder) / f"360-edit.{language}.png"))
     detail.cancel_editing()
+    detail.tabs.setCurrentWidget(detail.contacts)
+    wait_idle(qtbot, ui)
+    detail.contacts.edit()
+    dialog = detail.contacts.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    dialog.phone.setText("12345")
+    dialog.submitted.emit()
+    wait_idle(qtbot, ui)
+    message = dialog.phone_message
+    assert message.isVisible()
+    assert message.height() >= message.heightForWidth(message.width())  # all lines shown
+    assert _clipped(dialog) == []
+    if folder:
+        dialog.grab().save(str(Path(folder) / f"360-contact-dialog.{language}.png"))
+    dialog.reject()
     ui.tasks.wait()
     window.close()

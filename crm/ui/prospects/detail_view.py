@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -404,6 +405,10 @@ class ProspectDetailView(QWidget):
         self.form.load(detail.draft(), detail.id)
         self.form.setEnabled(True)
         self._show_detail(detail)
+        focus = QApplication.focusWidget()
+        if not self.editing and (focus is None or not focus.isVisible()):
+            # Read mode: the keyboard starts at the tabs (Ctrl+E edits, arrows change tab).
+            self.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _load_failed(self, prospect_id: str, error: BaseException) -> None:
         if prospect_id != self._loading_id:

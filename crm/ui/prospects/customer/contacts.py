@@ -47,7 +47,7 @@ class ContactDialog(QDialog):
     def __init__(self, contact: ContactInfo | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Edit contact") if contact else self.tr("New contact"))
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(460)
         form = QFormLayout()
         self.name = QLineEdit(contact.name if contact else "", self)
         self.name.setPlaceholderText(self.tr("e.g. 张伟"))
@@ -97,6 +97,14 @@ class ContactDialog(QDialog):
         else:
             self.name_message.show_message(said(error))
             self.name.setFocus()
+        # The message wraps under its field: the dialog grows to show all of it.
+        self.layout().activate()
+        self.resize(
+            self.width(),
+            self.heightForWidth(self.width())
+            if self.hasHeightForWidth()
+            else self.sizeHint().height(),
+        )
 
 
 class ContactsTab(QWidget):
