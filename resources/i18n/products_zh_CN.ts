@@ -304,7 +304,7 @@
         <translation>请勾选客户已开通的服务。</translation>
     </message>
     <message>
-        <source>Holds none of the bank's services yet.</source>
+        <source>Holds none of the bank&apos;s services yet.</source>
         <translation>尚未开通本行任何基础服务。</translation>
     </message>
     <message>
@@ -370,15 +370,19 @@
         <translation>登记该客户已获得的一笔贷款</translation>
     </message>
     <message>
-        <source>No loans recorded.</source>
-        <translation>尚未登记贷款。</translation>
+        <source>No loans recorded</source>
+        <translation>尚未登记贷款</translation>
+    </message>
+    <message>
+        <source>Record each loan this customer is granted: the first one makes a no-loan prospect a first-loan customer, and maturities and renewals then show on Today and in the calendar.</source>
+        <translation>客户每获得一笔贷款都在这里登记：首笔贷款使无贷户成为首贷户，之后的到期和续贷提醒会显示在“今日待办”和日历中。</translation>
     </message>
     <message>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <source>Correct the loan's terms (until it has been sent to head office)</source>
+        <source>Correct the loan&apos;s terms (until it has been sent to head office)</source>
         <translation>更正贷款要素（同步到总行之前可改）</translation>
     </message>
     <message>
@@ -422,7 +426,7 @@
         <translation>五级分类…</translation>
     </message>
     <message>
-        <source>The loan's five-category classification (正常, 关注, 次级, 可疑, 损失)</source>
+        <source>The loan&apos;s five-category classification (正常, 关注, 次级, 可疑, 损失)</source>
         <translation>贷款五级分类（正常、关注、次级、可疑、损失）</translation>
     </message>
     <message>
@@ -486,7 +490,7 @@
         <translation>首笔贷款已登记</translation>
     </message>
     <message>
-        <source>This is the customer's first loan. Move the prospect to {stage} now?</source>
+        <source>This is the customer&apos;s first loan. Move the prospect to {stage} now?</source>
         <translation>这是该客户的首笔贷款。现在将其转为{stage}吗？</translation>
     </message>
     <message>
@@ -502,7 +506,7 @@
         <translation>放款后尚未核实任何经营信息。</translation>
     </message>
     <message>
-        <source>Pre-check on today's facts (预授信参考): {status}</source>
+        <source>Pre-check on today&apos;s facts (预授信参考): {status}</source>
         <translation>按当前经营信息预检（预授信参考）：{status}</translation>
     </message>
 </context>
@@ -591,7 +595,7 @@
         <translation>产品匹配：预授信参考</translation>
     </message>
     <message>
-        <source>A guide for your conversation, not a credit decision: the bank's credit review decides.</source>
+        <source>A guide for your conversation, not a credit decision: the bank&apos;s credit review decides.</source>
         <translation>仅供营销沟通参考，不是授信决定：以本行授信审批为准。</translation>
     </message>
     <message>
@@ -803,7 +807,7 @@
         <translation>保存贷款</translation>
     </message>
     <message>
-        <source>Choose the loan's product</source>
+        <source>Choose the loan&apos;s product</source>
         <translation>请选择贷款产品</translation>
     </message>
     <message>

@@ -377,6 +377,14 @@
         <translation>拜访记录</translation>
     </message>
     <message>
+        <source>No visits yet</source>
+        <translation>还没有拜访记录</translation>
+    </message>
+    <message>
+        <source>Record each visit or phone call here: whom you met, what you discussed, the checklist items covered and the next step. Planned visits show here too.</source>
+        <translation>每次上门拜访或电话沟通都在这里记录：见了谁、谈了什么、讲解了哪些清单条目、下一步做什么。计划中的拜访也显示在这里。</translation>
+    </message>
+    <message>
         <source>never</source>
         <translation>从未联系</translation>
     </message>

@@ -336,3 +336,28 @@ def test_every_plural_has_its_english_forms(tmp_path: Path) -> None:
     assert plurals, "no plural string found: is lupdate seeing self.tr(text, '', n)?"
     missing = sorted(key for key in plurals if len(english.get(key, [])) != 2)
     assert missing == []
+
+
+# -- empty panes of the prospect page -----------------------------------------------------------
+
+
+def test_a_prospect_with_no_visits_or_loans_says_what_to_do(qtbot, ui, book, language) -> None:
+    from crm.ui.loans.panel import LoansPanel
+    from crm.ui.visits.prospect_panel import ProspectVisitsPanel
+
+    pid = book.services.prospects.create(ProspectDraft(name="佛山市南海区空白五金厂")).id
+    visits = ProspectVisitsPanel(ui)
+    loans = LoansPanel(ui)
+    for panel in (visits, loans):
+        qtbot.addWidget(panel)
+        panel.resize(900, 500)
+        panel.show()
+        panel.load(pid)
+    qtbot.waitUntil(lambda: ui.tasks.pending() == 0, timeout=5000)
+    zh = language == "zh_CN"
+    assert visits.history_empty.isVisible() and not visits.history.isVisible()
+    assert visits.history_empty.title.text() == ("还没有拜访记录" if zh else "No visits yet")
+    assert visits.history_empty.button.text() == visits.record_button.text()
+    assert loans.empty.isVisible() and not loans.list.isVisible()
+    assert loans.empty.title.text() == ("尚未登记贷款" if zh else "No loans recorded")
+    assert loans.empty.button.text() == loans.record_button.text()

@@ -35,6 +35,7 @@ from crm.domain.money import format_rate
 from crm.domain.stages import Stage
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
+from crm.ui.common.widgets import EmptyState
 from crm.ui.loans import service
 from crm.ui.loans.dialog import (
     ClassifyDialog,
@@ -103,8 +104,17 @@ class LoansPanel(QFrame):
         self.record_button.clicked.connect(self.open_record)
         top.addWidget(self.record_button)
         layout.addLayout(top)
-        self.empty = QLabel(self.tr("No loans recorded."), self)
-        self.empty.setProperty("muted", True)
+        self.empty = EmptyState(
+            self.tr("No loans recorded"),
+            self.tr(
+                "Record each loan this customer is granted: the first one makes a no-loan "
+                "prospect a first-loan customer, and maturities and renewals then show on "
+                "Today and in the calendar."
+            ),
+            self.tr("Record loan…"),
+            self,
+        )
+        self.empty.actionClicked.connect(self.open_record)
         layout.addWidget(self.empty)
         self.list = QListWidget(self)
         self.list.setObjectName("loanList")

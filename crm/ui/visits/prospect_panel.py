@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from crm.services.visits import ProspectVisits, VisitLine
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
+from crm.ui.common.widgets import EmptyState
 from crm.ui.reports.hook import add_visit_menu
 from crm.ui.visits import labels
 from crm.ui.visits.actions import open_visit, plan_visit, record_visit, visit_events
@@ -88,9 +89,21 @@ class ProspectVisitsPanel(QFrame):
         self.history = QListWidget(self)
         self.history.setUniformItemSizes(True)
         layout.addWidget(self.history, 1)
+        self.history_empty = EmptyState(
+            self.tr("No visits yet"),
+            self.tr(
+                "Record each visit or phone call here: whom you met, what you discussed, the "
+                "checklist items covered and the next step. Planned visits show here too."
+            ),
+            self.tr("Record a visit…"),
+            self,
+        )
+        self.history_empty.hide()
+        layout.addWidget(self.history_empty, 1)
 
         self.plan_button.clicked.connect(self._plan)
         self.record_button.clicked.connect(self._record)
+        self.history_empty.actionClicked.connect(self._record)
         self.history.itemDoubleClicked.connect(self._open)
         add_visit_menu(ui, self.history, LINE_ROLE)  # Print visit report…
         visit_events(ui).changed.connect(self._changed)
@@ -146,6 +159,8 @@ class ProspectVisitsPanel(QFrame):
             item.setData(LINE_ROLE, line)
             item.setToolTip(text)
             item.setForeground(labels.status_colour(line.status))
+        self.history.setVisible(bool(data.history))
+        self.history_empty.setVisible(not data.history)
 
     def _changed(self, prospect_id: str) -> None:
         if self.prospect_id and prospect_id in ("", self.prospect_id):
