@@ -4,6 +4,7 @@
     python3 packaging/bootstrap.py run    # venv + dependencies + demo database, then the app
     python3 packaging/bootstrap.py test   # venv + dependencies, then the whole test suite
     python3 packaging/bootstrap.py bench  # venv + dependencies, then the benchmarks
+    python3 packaging/bootstrap.py build  # venv + PyInstaller, then the app in dist/FirstLoanCRM
 
 Idempotent: the virtual environment in .venv is reused, and dependencies are installed
 again only when pyproject.toml changed. Uses nothing but the standard library, so it runs
@@ -312,8 +313,19 @@ def run_benchmarks(python: Path, extra: list[str]) -> int:
     return status
 
 
+def build_app(python: Path, extra: list[str]) -> int:
+    """This platform's one-folder app (packaging/pyinstaller/firstloan.spec) in dist/."""
+    pip = [str(python), "-m", "pip", "--disable-pip-version-check"]
+    subprocess.run([*pip, "install", "--quiet", "-e", f"{ROOT}[test,freeze]"], check=True)
+    spec = ROOT / "packaging" / "pyinstaller" / "firstloan.spec"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUTF8="1")
+    command = [str(python), "-m", "PyInstaller", str(spec), "--noconfirm", "--log-level=WARN"]
+    command += ["--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build" / "pyinstaller")]
+    return subprocess.call([*command, *extra], cwd=ROOT, env=env)
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "bench", "setup"}:
+    if not argv or argv[0] not in {"run", "test", "bench", "build", "setup"}:
         print(__doc__)
         return 2
     python = ensure_venv()
@@ -323,6 +335,8 @@ def main(argv: list[str]) -> int:
         return run_tests(python, argv[1:])
     if argv[0] == "bench":
         return run_benchmarks(python, argv[1:])
+    if argv[0] == "build":
+        return build_app(python, argv[1:])
     return 0
 
 

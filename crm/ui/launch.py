@@ -35,6 +35,7 @@ from crm.ui.common.context import StartupData, UiContext, load_startup
 from crm.ui.common.errors import CrashHandler, app_title, route_qt_messages, said
 from crm.ui.common.fonts import apply_app_font
 from crm.ui.common.i18n import choose_language, install_translators, system_language
+from crm.ui.common.icons import icon
 from crm.ui.common.settings import APPLICATION, ORGANISATION, AppSettings
 from crm.ui.common.style import apply_style
 from crm.ui.common.tasks import TaskRunner
@@ -155,6 +156,7 @@ def prepare_application(language: str | None, settings: AppSettings) -> tuple[QA
     chosen = choose_language(language, settings.language, system_language())
     install_translators(app, chosen)
     app.setApplicationDisplayName(app_title())
+    app.setWindowIcon(icon("app"))
     # Each Python callback Qt makes while painting (a model's data(), say) must take the
     # interpreter lock; while a worker runs Python (reading the next page), the UI thread
     # waits up to the switch interval for every one of them. A shorter interval keeps a
