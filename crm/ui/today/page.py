@@ -34,6 +34,7 @@ from crm.ui.calendar.common import chip_name
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
 from crm.ui.common.icons import icon
+from crm.ui.common.labels import district as district_label
 from crm.ui.common.labels import stage as stage_name
 from crm.ui.common.widgets import EmptyState
 from crm.ui.shell.page import Page
@@ -172,7 +173,10 @@ class TodayPage(Page):
             [
                 Column(self.tr("Time"), lambda v: v.start_time or "—"),
                 Column(self.tr("Prospect"), lambda v: v.prospect_name, stretch=True),
-                Column(self.tr("District"), lambda v: v.district_name or ""),
+                Column(
+                    self.tr("District"),
+                    lambda v: district_label(self.ui.district(v.district_code), v.district_name),
+                ),
                 Column(
                     self.tr("Status"),
                     lambda v: labels.status(v.status),
