@@ -401,9 +401,11 @@
         <source>Printing page {done} of {total}…</source>
         <translation>正在打印第 {done} 页，共 {total} 页…</translation>
     </message>
-    <message>
-        <source>Sent {count} pages to the printer.</source>
-        <translation>已向打印机发送 {count} 页。</translation>
+    <message numerus="yes">
+        <source>Sent %n page(s) to the printer.</source>
+        <translation>
+            <numerusform>已向打印机发送 %n 页。</numerusform>
+        </translation>
     </message>
     <message>
         <source>The report could not be printed: the printer could not be started. Check that it is switched on and connected, then try again.</source>

@@ -723,9 +723,11 @@
         <source>finalized {when} by {who}; hash {hash}</source>
         <translation>{who} 于 {when} 定稿；哈希 {hash}</translation>
     </message>
-    <message>
-        <source>{count} amendments</source>
-        <translation>{count} 条更正</translation>
+    <message numerus="yes">
+        <source>%n amendment(s)</source>
+        <translation>
+            <numerusform>%n 条更正</numerusform>
+        </translation>
     </message>
     <message>
         <source>A finalized record cannot be changed; amend it to correct it.</source>
@@ -759,9 +761,11 @@
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
-    <message>
-        <source>{count} things are missing or wrong: see the fields marked in red.</source>
-        <translation>有 {count} 处缺失或有误：请查看标红的栏目。</translation>
+    <message numerus="yes">
+        <source>%n thing(s) missing or wrong: see the fields marked in red.</source>
+        <translation>
+            <numerusform>有 %n 处缺失或有误：请查看标红的栏目。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Finalize the record</source>

@@ -359,7 +359,7 @@ class ImportPage(_RunPage):
             self,
             lambda: service.save_rejected(result, target, describe),
             lambda count: self.summary.setText(
-                self.tr("{count} rejected rows saved to {path}.").format(count=count, path=target)
+                self.tr("%n rejected row(s) saved to {path}.", "", count).format(path=target)
             ),
             lambda error: self.summary.setText(error_text(error)),
         )

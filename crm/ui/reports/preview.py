@@ -354,7 +354,7 @@ class ReportViewer(QWidget):
         self._printer = None
         self.print_button.setEnabled(bool(self.data))
         if pages:
-            self.status.setText(self.tr("Sent {count} pages to the printer.").format(count=pages))
+            self.status.setText(self.tr("Sent %n page(s) to the printer.", "", pages))
         else:
             self.status.setText("")
             QMessageBox.warning(

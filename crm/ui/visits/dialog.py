@@ -155,7 +155,7 @@ class VisitDialog(QDialog):
                 )
             )
         if final and detail.amendments and not detail.is_amendment:
-            parts.append(self.tr("{count} amendments").format(count=len(detail.amendments)))
+            parts.append(self.tr("%n amendment(s)", "", len(detail.amendments)))
         if final:
             parts.append(self.tr("A finalized record cannot be changed; amend it to correct it."))
         self.banner.setText(" · ".join(parts))
@@ -272,8 +272,8 @@ class VisitDialog(QDialog):
         if problems:
             self.state.setText(
                 self.tr(
-                    "{count} things are missing or wrong: see the fields marked in red."
-                ).format(count=len(problems))
+                    "%n thing(s) missing or wrong: see the fields marked in red.", "", len(problems)
+                )
             )
             return
         answer = QMessageBox.question(
