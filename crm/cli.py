@@ -504,6 +504,9 @@ def build_parser() -> argparse.ArgumentParser:
     from crm.commands import plans as plan_commands
 
     plan_commands.register(sub, common)
+    from crm.commands import scorecard as scorecard_commands
+
+    scorecard_commands.register(sub, common)
     from crm.commands.parsing import spread_global_options
 
     spread_global_options(parser)

@@ -7,7 +7,7 @@
     crm headoffice device register --user U      (prints the token once)
     crm headoffice device revoke DEVICE_ID
     crm headoffice assign KEY... --rm U | --pool
-    crm headoffice publish checklists|cadence|catalogue|holidays|criteria [FILE]
+    crm headoffice publish checklists|cadence|catalogue|holidays|criteria|scorecard [FILE]
     crm headoffice pool import FILE [--source CODE]
     crm headoffice unlock USERNAME [--address IP]
     crm headoffice openapi [-o docs/openapi.json]
@@ -223,6 +223,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         document = resources.load_json("data", f"{args.kind}.json")
     elif args.kind == "criteria":
         document = resources.stage_rules()
+    elif args.kind == "scorecard":
+        document = resources.load_json("data", "scorecard.json")
     elif args.kind == "catalogue":
         document = resources.catalogue_document()
     else:
@@ -369,7 +371,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     publish = sub.add_parser("publish", parents=[base], help="publish reference data")
     publish.add_argument(
-        "kind", choices=["catalogue", "checklists", "cadence", "holidays", "criteria"]
+        "kind",
+        choices=["catalogue", "checklists", "cadence", "holidays", "criteria", "scorecard"],
     )
     publish.add_argument("file", nargs="?", help="JSON file (default: the bundled one)")
     publish.set_defaults(func=cmd_publish)

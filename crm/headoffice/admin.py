@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from crm import resources
 from crm.domain.catalogue import parse_catalogue
 from crm.domain.holidays import parse_year_table, year_table_data
+from crm.domain.scorecard import parse_scorecard
 from crm.domain.strategic_criteria import parse_criteria
 from crm.headoffice import ownership, security, seed, throttle
 from crm.headoffice.db import Store, Tx, audit
@@ -322,6 +323,10 @@ class Admin:
             # The gate reads exactly this (crm.domain.strategic_criteria): refused here
             # naming the field, a document it cannot read is never stored.
             parse_criteria(document)
+        elif kind == "scorecard":
+            # Checked against its schema and the regulators' rules (no deposit, profit or
+            # fee-income measure; credit loans and first-loan customers weigh most).
+            parse_scorecard(document, resources.load_json("data", "scorecard.schema.json"))
         with self.store.write() as tx:
             if kind == "holidays":
                 document = self._holiday_years(tx, document)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from crm.services.products import ProductService
     from crm.services.prospects import ProspectService
     from crm.services.reports import ReportService
+    from crm.services.scorecard import ScorecardService
     from crm.services.service_plans import ServicePlanService
     from crm.services.sync import SyncService
     from crm.services.team import TeamService
@@ -66,6 +67,12 @@ class Services:
         from crm.services.loans import LoanService
 
         return LoanService(self.ctx)
+
+    @cached_property
+    def scorecard(self) -> ScorecardService:
+        from crm.services.scorecard import ScorecardService
+
+        return ScorecardService(self.ctx)
 
     @cached_property
     def plans(self) -> ServicePlanService:

@@ -133,7 +133,9 @@ COMPOSITE_KEYS: Final[dict[str, tuple[str, ...]]] = {
 }
 # Op kinds that remove the record (delete wins over any concurrent edit).
 DELETE_KINDS: Final = frozenset({"delete", "cancel"})
-REFERENCE_KINDS: Final = frozenset({"catalogue", "checklists", "cadence", "holidays", "criteria"})
+REFERENCE_KINDS: Final = frozenset(
+    {"catalogue", "checklists", "cadence", "holidays", "criteria", "scorecard"}
+)
 
 # Error codes of refused requests (HTTP status, code): the client turns each into a message.
 E_UPGRADE: Final = "upgrade_required"
