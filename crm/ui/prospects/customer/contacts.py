@@ -78,9 +78,9 @@ class ContactDialog(QDialog):
         )
         self.buttons.accepted.connect(self.submitted)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
+        self.main_layout = QVBoxLayout(self)
+        self.main_layout.addLayout(form)
+        self.main_layout.addWidget(self.buttons)
 
     def draft(self) -> ContactDraft:
         return ContactDraft(
@@ -98,12 +98,9 @@ class ContactDialog(QDialog):
             self.name_message.show_message(said(error))
             self.name.setFocus()
         # The message wraps under its field: the dialog grows to show all of it.
-        self.layout().activate()
+        self.main_layout.activate()
         self.resize(
-            self.width(),
-            self.heightForWidth(self.width())
-            if self.hasHeightForWidth()
-            else self.sizeHint().height(),
+            self.width(), max(self.height(), self.main_layout.totalHeightForWidth(self.width()))
         )
 
 
