@@ -184,6 +184,17 @@ def test_conflicts_page_shows_an_empty_state_until_there_is_a_conflict(
     title = {"en": "No sync conflicts", "zh_CN": "没有同步冲突"}[language]
     assert empty_view.empty.title.text() == title
     assert empty_view.empty.button.text() == ("立即同步" if language == "zh_CN" else "Sync now")
+    # A version's fields in words: lists, tags, days and money as the UI shows them elsewhere.
+    from crm.ui.common import labels as ui_labels
+
+    value = empty_view._value
+    assert value("sources", ["park"]) == ui_labels.source("park") != "park"
+    assert value("tags", ["green"]) == ui_labels.tag("green") != "green"
+    zh = language == "zh_CN"
+    assert value("established_on", "2012-04-18") == ("2012年4月18日" if zh else "18 Apr 2012")
+    assert value("registered_capital_fen", 517_000_000) == fmt.money(517_000_000)
+    empty_view.district_name = lambda code: {"440605": "南海区" if zh else "Nanhai"}[code]
+    assert value("district_code", "440605") == ("南海区" if zh else "Nanhai")
     asked: list[bool] = []
     empty_view.syncRequested.connect(lambda: asked.append(True))
     empty_view.empty.button.click()

@@ -5,7 +5,8 @@ the task runner's readers, a resolution on its writer."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -24,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from crm.domain.errors import DomainError, Message
-from crm.domain.money import format_wan
 from crm.i18n import describe, language
 from crm.resources import drop_reasons, industry, label, stage_labels
 from crm.services.sync import ConflictInfo, SyncService
 from crm.ui.common import fmt
+from crm.ui.common import labels as ui_labels
 from crm.ui.common.errors import show_error
 from crm.ui.common.icons import icon
 from crm.ui.common.tasks import TaskRunner
@@ -52,6 +53,9 @@ class ConflictsView(QWidget):
         self.sync = sync
         self.tasks = tasks
         self.items: list[ConflictInfo] = []
+        # A district's name in the UI's language from its code (the page knows the book's
+        # districts; without them the code is shown).
+        self.district_name: Callable[[str], str] = lambda code: code
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("Sync conflicts"), self)
         title.setObjectName("pageTitle")
@@ -233,7 +237,17 @@ class ConflictsView(QWidget):
             kinds = {"enterprise": self.tr("Enterprise"), "individual": self.tr("Individual")}
             return kinds.get(str(value), str(value))
         if key == "registered_capital_fen" and isinstance(value, int):
-            return format_wan(value)
+            return fmt.money(value)
+        if key == "district_code":
+            return self.district_name(str(value))
+        if key in ("sources", "tags") and isinstance(value, list):
+            name = ui_labels.source if key == "sources" else ui_labels.tag
+            return ", ".join(name(str(code)) for code in value)
+        if key in DAY_FIELDS and isinstance(value, str):
+            try:
+                return fmt.day(date.fromisoformat(value))
+            except ValueError:
+                return value
         if key == "industry_code":
             found = industry(str(value))
             return f"{value} {label(found, lang)}" if found is not None else str(value)
@@ -309,6 +323,9 @@ class ConflictsView(QWidget):
             show_error(self, error)
         self.reload()
 
+
+# Fields that hold a calendar day (ISO text in a payload).
+DAY_FIELDS = frozenset({"established_on", "last_contact_on", "next_visit_due"})
 
 # Internal parts of a record people do not need to compare (the stage history is shown in
 # the prospect's own page; ids mean nothing to a reader).

@@ -7,6 +7,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from crm.ui.common.context import UiContext
+from crm.ui.common.labels import district as district_label
 from crm.ui.shell.page import Page
 from crm.ui.sync.conflicts import ConflictsView
 from crm.ui.sync.connection import ConnectionPanel
@@ -22,6 +23,7 @@ class ConflictsPage(Page):
         self.ui = ui
         self.connection = ConnectionPanel(self)
         self.view = ConflictsView(ui.services.sync, ui.tasks, self)
+        self.view.district_name = lambda code: district_label(ui.district(code), code)
         self.view.changed.connect(lambda: ui.events.prospectsChanged.emit([]))
         self.view.syncRequested.connect(self.sync_now)
         layout.addWidget(self.view, 1)
