@@ -97,6 +97,17 @@ def holiday_calendar(session: Executor) -> HolidayCalendar:
     return calendar_of(years)
 
 
+def refresh_after_package_years(session: Executor, zone: ZoneInfo) -> int:
+    """Recompute the due dates in years after the package's last, the ones a provisional
+    calendar has holidays in (a book made before provisional calendars had weekends only
+    there); returns how many changed."""
+    first = date(max(package_years()) + 1, 1, 1)
+    ids = list(
+        session.execute(select(Prospect.id).where(Prospect.next_visit_due >= first)).scalars()
+    )
+    return refresh_due(session, zone, ids) if ids else 0
+
+
 def cadence(session: Executor) -> CadenceTable:
     """The rules in force: the database's when head office's are there, else the defaults."""
     rows = list(

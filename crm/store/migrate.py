@@ -145,6 +145,21 @@ def upgrade(db: Database, target: str = "head") -> None:
         _put_back_indexes(conn)
         config.attributes["connection"] = conn
         command.upgrade(config, target)
+        if target == "head":
+            _refresh_due_dates(conn)
+
+
+def _refresh_due_dates(conn: Connection) -> None:
+    """Due dates an older version computed for years nobody has published (weekends only,
+    before provisional holidays) move off the statutory holidays; an upgrade is rare, and
+    the due dates already right are not written."""
+    from zoneinfo import ZoneInfo
+
+    from crm.store.due_dates import refresh_after_package_years
+
+    changed = refresh_after_package_years(conn, ZoneInfo("Asia/Shanghai"))
+    if changed:
+        log.info("moved %d due dates off provisional public holidays", changed)
 
 
 def _put_back_indexes(conn: Connection) -> None:

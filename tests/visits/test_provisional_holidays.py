@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from visit_helpers import Book, Clock, complete
 
 from crm.cli import main
@@ -19,6 +20,7 @@ from crm.services.visit_rules import default_cadence, holiday_calendar
 from crm.services.visit_setup import VisitSetupService
 from crm.services.visits import VisitService
 from crm.store.due_dates import calendar_of, package_years, provisional_year
+from crm.store.migrate import upgrade
 
 CAL = calendar_of(package_years())
 SPRING_2027 = [date(2027, 2, 5) + timedelta(days=n) for n in range(4)]  # 除夕 to 初三
@@ -176,3 +178,19 @@ def test_planning_on_a_provisional_holiday_from_the_cli_says_so(
     planned = json.loads(capsys.readouterr().out)
     assert planned["day_kind"] == "holiday" and planned["holiday"] == "New Year's Day"
     assert planned["holidays_provisional"] is True
+
+
+def test_a_book_upgraded_moves_its_due_dates_off_provisional_holidays(
+    ctx: Context, book: Book
+) -> None:
+    # As an older version computed it: 2 Dec + 30 = Fri 1 Jan 2027, a working day then.
+    with ctx.db.transaction() as s:
+        s.execute(
+            text(
+                "UPDATE prospects SET last_contact_on = '2026-12-02', "
+                "next_visit_due = '2027-01-01' WHERE id = :id"
+            ),
+            {"id": book.huaxing},
+        )
+    upgrade(ctx.db)
+    assert VisitService(ctx).for_prospect(book.huaxing).next_visit_due == date(2027, 1, 4)
