@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from crm import __version__
-from crm.domain.errors import Message
 from crm.i18n import describe, msg, plural, set_language
 
 EXIT_USER_ERROR = 1
@@ -98,6 +97,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     # Every page, as after an unclean shutdown (everyday opening reads only what it needs).
     check_database(Path(args.db))
+    if args.json:
+        _print_json({"path": str(Path(args.db).resolve()), "ok": True})
+        return 0
     print(msg("{path}: every page checks out", path=args.db))
     return 0
 
@@ -199,8 +201,8 @@ def cmd_prospects_list(args: argparse.Namespace) -> int:
     print(
         plural(
             total,
-            Message("{shown} of {count} prospect"),
-            Message("{shown} of {count} prospects"),
+            "{shown} of {count} prospect",
+            "{shown} of {count} prospects",
             shown=f"{len(rows):,}",
         )
     )
@@ -305,7 +307,14 @@ def cmd_prospects_assign(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"assigned": moved})
     else:
-        print(msg("{count} prospects assigned to {rm}", count=moved, rm=rm.display_name))
+        print(
+            plural(
+                moved,
+                "{count} prospect assigned to {rm}",
+                "{count} prospects assigned to {rm}",
+                rm=rm.display_name,
+            )
+        )
     return 0
 
 

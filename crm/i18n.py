@@ -81,8 +81,8 @@ def msg(template: str, /, **params: object) -> str:
     return describe(Message(template, **params))
 
 
-def plural(count: int, one: Message, other: Message, /, **params: object) -> str:
-    """``one`` for a count of 1 and ``other`` otherwise ("1 visit", "2 visits"); both are
-    in the catalogue (Chinese says them the same way). ``count`` fills ``{count}``."""
-    chosen = one if count == 1 else other
-    return describe(Message(chosen.template, count=f"{count:,}", **params))
+def plural(count: int, one: str, other: str, /, **params: object) -> str:
+    """``one`` for a count of 1 and ``other`` otherwise ("1 visit", "2 visits"), each an
+    English template of the catalogue (Chinese says both the same way); ``{count}`` is the
+    count, with thousands separated."""
+    return msg(one if count == 1 else other, count=f"{count:,}", **params)

@@ -156,7 +156,7 @@ class _Progress:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from crm.i18n import describe, msg
+    from crm.i18n import describe, msg, plural
     from crm.services.imports.service import ImportRequest
 
     services = _services(args)
@@ -196,7 +196,14 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_OK
     _report(result, describe, msg, services.zone)
     if saved is not None:
-        print(msg("{count} rejected rows saved to {path}", count=saved, path=args.rejected))
+        print(
+            plural(
+                saved,
+                "{count} rejected row saved to {path}",
+                "{count} rejected rows saved to {path}",
+                path=args.rejected,
+            )
+        )
     return EXIT_OK
 
 

@@ -29,7 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from crm.i18n import describe, msg
+from crm.i18n import describe, msg, plural
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -437,7 +437,14 @@ def cmd_renewals_due(args: argparse.Namespace) -> int:
             ],
         )
     )
-    print(msg("{count} loans maturing within {days} days", count=len(rows), days=args.days))
+    print(
+        plural(
+            len(rows),
+            "{count} loan maturing within {days} days",
+            "{count} loans maturing within {days} days",
+            days=args.days,
+        )
+    )
     return EXIT_OK
 
 

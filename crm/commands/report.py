@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from crm.i18n import language, msg
+from crm.i18n import language, msg, plural
 
 EXIT_OK = 0
 
@@ -220,9 +220,10 @@ def _done(args: argparse.Namespace, written: list[Path]) -> None:
         print(msg("Wrote {path}", path=written[0]))
     else:
         print(
-            msg(
+            plural(
+                len(written),
+                "Wrote {count} report into {folder}",
                 "Wrote {count} reports into {folder}",
-                count=len(written),
                 folder=written[0].parent if written else "",
             )
         )

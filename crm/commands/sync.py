@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from crm.domain.errors import DomainError
-from crm.i18n import describe, msg
+from crm.i18n import describe, msg, plural
 
 ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -320,7 +320,7 @@ def cmd_sync_conflicts(args: argparse.Namespace) -> int:
         )
         print(f"{_when(c.created_at)}  {c.title or c.entity_id}  {describe(c.message)}{resolved}")
         print(f"    {c.id}")
-    print(msg("{count} conflicts", count=len(conflicts)))
+    print(plural(len(conflicts), "{count} conflict", "{count} conflicts"))
     return 0
 
 

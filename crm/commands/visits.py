@@ -26,7 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from crm.i18n import msg
+from crm.i18n import msg, plural
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -740,7 +740,14 @@ def cmd_export_ics(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"file": str(target), "events": count})
     else:
-        print(msg("{count} visits written to {path}", count=count, path=target))
+        print(
+            plural(
+                count,
+                "{count} visit written to {path}",
+                "{count} visits written to {path}",
+                path=target,
+            )
+        )
     return EXIT_OK
 
 
@@ -803,7 +810,14 @@ def cmd_holidays_import(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"year": year, "due_dates_changed": changed})
     else:
-        print(msg("Holidays of {year} loaded; {count} due dates changed", year=year, count=changed))
+        print(
+            plural(
+                changed,
+                "Holidays of {year} loaded; {count} due date changed",
+                "Holidays of {year} loaded; {count} due dates changed",
+                year=year,
+            )
+        )
     return EXIT_OK
 
 
@@ -900,7 +914,13 @@ def cmd_cadence_import(args: argparse.Namespace) -> int:
     table = parse_rules(_load_json_file(args.file))
     services = _services(args)
     changed = services.visit_setup.load_cadence(table)
-    print(msg("Cadence rules loaded; {count} due dates changed", count=changed))
+    print(
+        plural(
+            changed,
+            "Cadence rules loaded; {count} due date changed",
+            "Cadence rules loaded; {count} due dates changed",
+        )
+    )
     return EXIT_OK
 
 
@@ -926,5 +946,5 @@ def cmd_recompute_due(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"changed": changed})
     else:
-        print(msg("{count} due dates changed", count=changed))
+        print(plural(changed, "{count} due date changed", "{count} due dates changed"))
     return EXIT_OK

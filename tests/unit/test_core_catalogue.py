@@ -15,6 +15,7 @@ from crm.i18n import catalogue, describe, set_language
 ROOT = Path(__file__).resolve().parents[2]
 CORE = [p for p in (ROOT / "crm").rglob("*.py") if "ui" not in p.relative_to(ROOT / "crm").parts]
 TEXT_FUNCTIONS = {"msg", "Message", "tr"}
+PLURAL_FUNCTIONS = {"plural"}
 # Programming errors, not messages for people.
 BUILTIN_ERRORS = {
     "ValueError",
@@ -51,7 +52,11 @@ def extract_templates(paths: list[Path]) -> dict[str, str]:
                 for a in node.args
                 if isinstance(a, ast.Constant) and isinstance(a.value, str)
             ]
-            if name in TEXT_FUNCTIONS and literals and node.args[0] is not None:
+            if name in PLURAL_FUNCTIONS:
+                # plural(count, "{count} visit", "{count} visits"): both forms are templates.
+                for value in literals:
+                    found[value] = f"{path.relative_to(ROOT)}:{node.lineno}"
+            elif name in TEXT_FUNCTIONS and literals and node.args[0] is not None:
                 first = node.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     found[first.value] = f"{path.relative_to(ROOT)}:{node.lineno}"
