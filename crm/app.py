@@ -24,6 +24,13 @@ def log_dir() -> Path:
     return user_log_path(APP_NAME, APP_AUTHOR, ensure_exists=True)
 
 
+def backups_dir() -> Path:
+    """Where the books' backups are kept (File ▸ Back up now, ``crm backup``)."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, APP_AUTHOR, ensure_exists=True) / "backups"
+
+
 def default_db_path() -> Path:
     return data_dir() / "crm.db"
 

@@ -510,6 +510,9 @@ def build_parser() -> argparse.ArgumentParser:
     from crm.commands import pipeline as pipeline_commands
 
     pipeline_commands.register(sub, common)
+    from crm.commands import backups as backup_commands
+
+    backup_commands.register(sub, common)
     from crm.commands import plans as plan_commands
 
     plan_commands.register(sub, common)

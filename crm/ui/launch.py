@@ -67,6 +67,8 @@ UI_SWITCH_INTERVAL_S = 0.002  # Python's default is 0.005; much shorter starves 
 # at the latest this long after it was shown.
 SERVICES_AT_THE_LATEST_MS = 1000
 MISSING_DB_CODE = "db.missing"
+# A book that cannot be opened for these reasons is offered its latest backup.
+DAMAGED_CODES = ("db.corrupt", "db.not_ours")
 
 
 # -- before Qt: can a window open at all? ---------------------------------------------------
@@ -404,6 +406,11 @@ class Launcher:
                 ).format(path=report.backup)
             )
 
+    def _restored_latest_backup(self) -> bool:
+        from crm.ui.backups.hook import offer_latest_backup
+
+        return offer_latest_backup(None, self.db_path)
+
     def _failed(self, error: BaseException) -> None:
         self._finish_progress()
         if isinstance(error, DomainError) and error.code == MISSING_DB_CODE:
@@ -424,6 +431,9 @@ class Launcher:
                 self.tell(said(error))
             else:
                 QMessageBox.critical(None, app_title(), said(error))
+                if error.code in DAMAGED_CODES and self._restored_latest_backup():
+                    self.start()
+                    return
         elif self.tell is not None:
             self.tell(f"{type(error).__name__}: {error}")
         self.exit_code = EXIT_DATABASE

@@ -21,6 +21,7 @@ CATALOGUES = {
     "customer_zh_CN.ts": ("prospects/customer",),
     "visits_zh_CN.ts": ("visits", "today", "calendar"),
     "reports_zh_CN.ts": ("reports",),
+    "backups_zh_CN.ts": ("backups",),
 }
 
 

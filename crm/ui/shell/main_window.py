@@ -106,6 +106,9 @@ class MainWindow(QMainWindow):
         from crm.ui.reports.hook import install_reports  # reports: the Reports menu
 
         self.reports_menu = install_reports(self)
+        from crm.ui.backups.hook import install_backups  # File ▸ Back up now, Restore…
+
+        install_backups(self)
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
