@@ -105,7 +105,8 @@ def refresh_after_package_years(session: Executor, zone: ZoneInfo) -> int:
     ids = list(
         session.execute(select(Prospect.id).where(Prospect.next_visit_due >= first)).scalars()
     )
-    return refresh_due(session, zone, ids) if ids else 0
+    # In parts: a large book has more than SQLite's limit of bound variables to recompute.
+    return sum(refresh_due(session, zone, ids[n : n + 5000]) for n in range(0, len(ids), 5000))
 
 
 def cadence(session: Executor) -> CadenceTable:

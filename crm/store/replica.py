@@ -733,13 +733,17 @@ class Applier:
             # fell in it, or were pushed out of it into January, move.
             prospects = _t(Prospect)
             due = prospects.c.next_visit_due
-            self.writer.refresh_due(
+            ids = list(
                 self.conn.execute(
                     select(prospects.c.id).where(
                         due.between(date(min(changed), 1, 1), date(max(changed) + 1, 1, 31))
                     )
                 ).scalars()
             )
+            # In parts: a year of a large book's due dates is more than SQLite's limit of
+            # bound variables.
+            for n in range(0, len(ids), 5000):
+                self.writer.refresh_due(ids[n : n + 5000])
 
     # -- prospects -------------------------------------------------------------------------------
 
