@@ -722,6 +722,9 @@ _LOAN_COLUMNS = (
     "status",
     "created_at",
     "repayment_mode",
+    "classification",
+    "classified_on",
+    "classified_by",
 )
 # Every table a chunk fills, in the order the writer copies them (prospects first).
 _TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -891,18 +894,26 @@ def _generate(
                 amount = offers.amount(offer, least)
                 maturity = add_months(day, offers.term(offer))
                 at, at_ms = b.stamp(day)
+                loan_id = uuid7(rng, at_ms)
+                status = "active" if maturity >= today else "repaid"
+                grade, graded_on = _grade(loan_id, day, today) if status == "active" else _NORMAL
+                if grade in ("doubtful", "loss"):
+                    status = "overdue"
                 loans.append(
                     (
-                        uuid7(rng, at_ms),
+                        loan_id,
                         pid,
                         offer.product.code,
                         amount,
                         offers.rate(offer),
                         b.day(day),
                         b.day(maturity),
-                        "active" if maturity >= today else "repaid",
+                        status,
                         at,
                         offers.repayment(offer),
+                        grade,
+                        graded_on,
+                        rm if graded_on is not None else None,
                     )
                 )
                 day = min(day + timedelta(days=60 + int(random() * 141)), today)
@@ -1045,6 +1056,29 @@ def _generate(
         "held_services": held_rows,
     }
     return tables, bodies, names
+
+
+_NORMAL: tuple[str, str | None] = ("normal", None)
+
+
+def _grade(loan_id: str, start: date, today: date) -> tuple[str, str | None]:
+    """An outstanding loan's five-category grade and the day it was set: about 1 in 80 is
+    non-performing, 1 in 25 special mention, the rest normal. Drawn from the loan id's
+    random tail rather than the chunk's stream, so the rest of the book stays as it was."""
+    roll = int(loan_id[-6:], 16) % 1000
+    if roll >= 50:
+        return _NORMAL
+    grade = (
+        "substandard"
+        if roll < 6
+        else "doubtful"
+        if roll < 10
+        else "loss"
+        if roll < 12
+        else "special_mention"
+    )
+    span = max((today - start).days, 0)
+    return grade, (start + timedelta(days=span * (roll + 50) // 100)).isoformat()
 
 
 def _rename(name: str, taken: set[str]) -> str:

@@ -215,6 +215,56 @@ def test_drill_downs_list_the_prospects_behind_each_figure(
     wait_idle(qtbot, lead_ui)
 
 
+def test_the_non_performing_ratio_drills_down_to_its_customers(
+    qtbot, lead_ui: UiContext, services: Services, lead: UserInfo
+) -> None:
+    from crm.services.team import Drill, TeamService
+    from crm.ui.common import fmt
+    from crm.ui.team.page import rate
+
+    # A loan of the lead's team graded doubtful through the loan service.
+    today = services.ctx.today()
+    borrowers = TeamService(services.ctx).prospects(
+        Drill("borrowers"), date(today.year, 1, 1), today, team=lead.team_id
+    )
+    loan = next(
+        lo
+        for line in borrowers
+        for lo in services.loans.of_prospect(line.prospect_id)
+        if lo.status == "active" and not lo.non_performing
+    )
+    services.loans.reclassify(loan.id, "doubtful")
+
+    page = open_page(qtbot, lead_ui)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.set_period("year_to_date")
+    npl = page.figures.npl
+    assert npl.all_npl_fen >= loan.balance_fen > 0
+    assert page.cards["npl"].value.text() == rate(npl.inclusive_ratio_bp) != rate(0)
+    assert cells(page.npl_table)[1][1:] == [
+        fmt.money(npl.all_npl_fen),
+        fmt.money(npl.all_balance_fen),
+        rate(npl.all_ratio_bp),
+    ]
+    page.cards["npl"].clicked.emit()
+    dialog = page.drill_dialog
+    qtbot.waitUntil(lambda: dialog.status.text() != "Loading…", timeout=10_000)
+    listed = {line.prospect_id for line in dialog.lines}
+    assert loan.prospect_id in listed
+    for pid in listed:
+        assert any(
+            lo.non_performing and lo.status in ("active", "overdue")
+            for lo in services.loans.of_prospect(pid)
+        )
+    # The table's non-performing balance opens the same list.
+    page.npl_table.cellDoubleClicked.emit(1, 1)
+    qtbot.waitUntil(lambda: page.drill_dialog is not dialog, timeout=5_000)
+    again = page.drill_dialog
+    qtbot.waitUntil(lambda: again.status.text() != "Loading…", timeout=10_000)
+    assert {line.prospect_id for line in again.lines} == listed
+    wait_idle(qtbot, lead_ui)
+
+
 def test_a_lead_reassigns_prospects_between_the_teams_rms_from_a_drill_down(
     qtbot, demo_db: Path, tmp_path: Path, settings: AppSettings
 ) -> None:
