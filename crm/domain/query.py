@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -16,6 +17,8 @@ class SortColumn(StrEnum):
     LAST_CONTACT = "last_contact"
     STAGE_SINCE = "stage_since"
     UPDATED = "updated"
+    # Stalled prospects first, then the longest in their stage (the board's default).
+    STALLED = "stalled"
 
 
 UNASSIGNED = ""  # in ``rm_ids``: prospects with no RM
@@ -43,3 +46,7 @@ class ProspectFilter:
 class Sort:
     column: SortColumn = SortColumn.NAME
     descending: bool = False
+    # With STALLED: stalled is a prospect that entered its stage before ``stalled_before``
+    # and was last contacted on or before ``quiet_on`` (or never).
+    stalled_before: datetime | None = None
+    quiet_on: date | None = None

@@ -9,6 +9,11 @@ the text here, so a prospect is found by the same words whichever path stored it
 The initials are passed in made: pypinyin's dictionaries are large, so the processes that
 clean an import's rows make the fields' text and leave the initials to the process that
 has the dictionaries loaded (`fields_text`, `names_text`, `joined`).
+
+Last come the full pinyin syllables of the names' Han characters as words of their own
+(``xin feng`` for 鑫丰, `pinyin_text`), so that typed pinyin (``xinfeng``) is the phrase of
+its syllables; and the short name's words when the registered name does not hold them.
+The writers add that part (`with_pinyin`): it needs only the names, which every writer has.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from operator import add
 
+from crm.domain.pinyin import han_syllables
 from crm.domain.text import to_halfwidth
 
 # The fields the index holds, in the order their text is joined.
@@ -62,3 +68,21 @@ def joined(fields: str, names: str) -> str:
 def search_text(values: Sequence[str | None], initials: Iterable[str] = ()) -> str:
     """The whole search text of a prospect from its field values and its names' initials."""
     return joined(fields_text(values), bigrams(" ".join(i for i in initials if i)))
+
+
+def pinyin_text(name: str, owner: str, short: str = "") -> str:
+    """The syllables of the names' Han characters, and the short name's own words (its
+    bigrams and syllables) when the registered name does not contain it."""
+    words = han_syllables(name)
+    words += han_syllables(owner)
+    extra = ""
+    if short and to_halfwidth(short).lower() not in to_halfwidth(name).lower():
+        extra = fields_text((short,))
+        words += han_syllables(short)
+    text = " ".join(words)
+    return f"{extra} {text}" if extra and text else extra or text
+
+
+def with_pinyin(body: str, name: str, owner: str, short: str = "") -> str:
+    """A body (`joined`) completed with `pinyin_text`."""
+    return joined(body, pinyin_text(name, owner, short))

@@ -56,6 +56,8 @@ def _row(r: tuple[Any, ...]) -> ProspectRow:
         last_contact_on=date.fromisoformat(r[12]) if r[12] else None,
         stage_changed_at=_utc(r[13]),
         updated_at=_utc(r[14]),
+        short_name=r[15] or r[1],
+        sort_key=r[16] or "",
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import fields, replace
+from datetime import date
 from typing import Any
 
 from crm.domain.errors import DomainError
@@ -16,6 +17,7 @@ from crm.domain.query import ProspectFilter, Sort
 from crm.domain.roles import Acting, Permission
 from crm.domain.service_plans import counts_for_gate
 from crm.domain.stages import DropReason, Stage, StageFacts, check_move
+from crm.domain.text import squeeze_spaces
 from crm.services import reference
 from crm.services.acting import acting_in
 from crm.services.context import Context, NotFound
@@ -44,6 +46,7 @@ from crm.store.prospect_writer import NewProspect, ProspectWriter
 from crm.store.unit_of_work import Connection, Session
 
 PAGE_SIZE = 200
+SHORT_NAME_MAX = 40
 # Loan statuses of money still owed: the customer stays in post-loan care.
 OUTSTANDING = ("active", "overdue")
 EDITABLE = EDITABLE_FIELDS
@@ -111,6 +114,7 @@ def _detail(p: Prospect) -> ProspectDetail:
             )
             for lo in p.loans
         ),
+        short_name=p.short_name or p.name,
     )
 
 
@@ -182,6 +186,27 @@ class ProspectService:
     def find_by_uscc(self, uscc: str) -> str | None:
         with self.ctx.db.reading() as s:
             return prospect_reads.id_by_uscc(s, uscc)
+
+    def drop_notes(self, prospect_ids: Sequence[str]) -> dict[str, tuple[str, date | None]]:
+        """Of the dropped prospects among these: the drop reason's code and the revisit
+        day, by id (for the board's cards)."""
+        with self.ctx.db.reading() as s:
+            return prospect_reads.drop_notes(s, list(prospect_ids))
+
+    def set_short_name(self, prospect_id: str, short: str) -> ProspectDetail:
+        """Give a prospect the short name an RM wrote (empty: the one made from its name)."""
+        text = squeeze_spaces(short)
+        if len(text) > SHORT_NAME_MAX:
+            raise DomainError(
+                "prospect.short_name_long",
+                "a short name has at most {max} characters",
+                max=SHORT_NAME_MAX,
+            )
+        with self.ctx.db.transaction() as s:
+            p = self._load(s, prospect_id)
+            self._writer(s).rename_short(p, text)
+            s.flush()
+            return _detail(p)
 
     # -- writing ---------------------------------------------------------------------------
 

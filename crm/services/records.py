@@ -51,6 +51,9 @@ class ProspectRow:
     last_contact_on: date | None
     stage_changed_at: datetime
     updated_at: datetime
+    # The short name (简称) for tight places, and the pinyin sort key the list pages by.
+    short_name: str = ""
+    sort_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,8 @@ class ProspectDetail:
     contacts: tuple[ContactInfo, ...]
     history: tuple[StageChange, ...]
     loans: tuple[LoanInfo, ...]
+    # The short name (简称) shown where space is tight; an RM may write their own.
+    short_name: str = ""
 
     def draft(self) -> ProspectDraft:
         """The editable part, as a form starts it."""

@@ -20,9 +20,15 @@ from typing import Any
 from sqlalchemy import Connection
 
 from crm.domain.importing import PlainInitials, initials, plain_initials
-from crm.domain.search_text import INDEXED_FIELDS, fields_text, joined, names_text
+from crm.domain.search_text import (
+    INDEXED_FIELDS,
+    fields_text,
+    joined,
+    names_text,
+    with_pinyin,
+)
 from crm.domain.text import normalise_name
-from crm.store import search
+from crm.store import prospect_names, search
 from crm.store.engine import Database
 from crm.store.files import raw_connect
 
@@ -118,26 +124,54 @@ def copy_spill(
 ) -> None:
     """Copy a spill file's rows into the book; ``renamed``: prospects (rowid in the chunk,
     old name, new name) that another chunk's names made take a new name. ATTACH needs the
-    transaction closed, so the copy commits what came before."""
+    transaction closed, so the copy commits what came before.
+
+    The prospects get their short names and sort keys, and their index bodies the names'
+    pinyin (`crm.store.prospect_names`, `search_text.pinyin_text`), as the copy runs."""
     conn.commit()
     raw.execute("ATTACH DATABASE ? AS spill", (spill,))
+    _name_functions(raw)
     try:
         raw.execute("PRAGMA spill.journal_mode = OFF")
         if renamed:
             _rename(conn, renamed)
         for table, cols in tables:
             columns = ", ".join(cols)
+            if table == "prospects":
+                conn.exec_driver_sql(
+                    f"INSERT INTO main.{table} ({columns}, short_name, sort_key) "
+                    f"SELECT {columns}, crm_short_name(name), crm_sort_key(name) "
+                    f"FROM spill.{table}"
+                )
+                continue
             conn.exec_driver_sql(
                 f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM spill.{table}"
             )
         conn.exec_driver_sql(
             f"INSERT INTO main.{search.TABLE} (rowid, body) "
-            f"SELECT rid, body FROM spill.{SPILLED_SEARCH}"
+            f"SELECT s.rid, crm_with_pinyin(s.body, p.name, p.owner_name) "
+            f"FROM spill.{SPILLED_SEARCH} s JOIN spill.prospects p ON p.search_rowid = s.rid"
         )
         conn.commit()
     finally:
         raw.execute("DETACH DATABASE spill")
     Path(spill).unlink(missing_ok=True)
+
+
+def _name_functions(raw: Any) -> None:
+    """The names' keys and pinyin as SQL functions, for the copy's INSERT … SELECT."""
+    raw.create_function(
+        "crm_short_name", 1, lambda n: prospect_names.short_of(n or ""), deterministic=True
+    )
+    raw.create_function(
+        "crm_sort_key", 1, lambda n: prospect_names.names_of(n or "")[1], deterministic=True
+    )
+    raw.create_function(
+        "crm_with_pinyin",
+        3,
+        lambda body, n, o: with_pinyin(body or "", n or "", o or ""),
+        deterministic=True,
+    )
 
 
 @cache
@@ -170,6 +204,7 @@ def _rename(conn: Connection, renamed: list[tuple[int, str, str]]) -> None:
     for rowid, *values in spilled:
         values[0] = name = new_names[rowid]
         letters = names_text(_initials(name), _initials(values[1] or ""))
+        # Without the pinyin: the copy adds it to every body (`copy_spill`).
         changed.append((joined(fields_text(values), letters), rowid))
     # The bodies were spilled in the same order as the rows: the same rowid.
     conn.exec_driver_sql(f"UPDATE spill.{SPILLED_SEARCH} SET body = ? WHERE rowid = ?", changed)

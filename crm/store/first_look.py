@@ -26,12 +26,12 @@ SIGNED_IN_KEY = "sync.user_id"
 _PAGE = (
     "SELECT p.id, p.name, p.uscc, p.kind, p.stage, p.owner_name, p.phone, p.assigned_rm_id,"
     " rm.display_name, p.district_code, d.name, p.industry_code, p.last_contact_on,"
-    " p.stage_changed_at, p.updated_at"
+    " p.stage_changed_at, p.updated_at, p.short_name, p.sort_key"
     " FROM prospects p"
     " LEFT OUTER JOIN users rm ON rm.id = p.assigned_rm_id"
     " LEFT OUTER JOIN districts d ON d.code = p.district_code"
 )
-_ORDER = " ORDER BY p.name ASC, p.id LIMIT ?"
+_ORDER = " ORDER BY p.sort_key ASC, p.id LIMIT ?"
 _USERS = (
     "SELECT u.id, u.username, u.display_name, u.role, u.team_id, t.name"
     " FROM users u LEFT OUTER JOIN teams t ON t.id = u.team_id"

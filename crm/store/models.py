@@ -102,10 +102,13 @@ class Prospect(Base):
             "registered_capital_fen IS NULL OR registered_capital_fen >= 0",
             name="capital_not_negative",
         ),
-        Index("ix_prospects_rm_name", "assigned_rm_id", "name", "id"),
+        # Lists sorted by name are sorted by the pinyin sort key (revision 0014): the
+        # whole book, one RM's, one stage's, each read in index order a page at a time.
+        Index("ix_prospects_sort_key", "sort_key", "id"),
+        Index("ix_prospects_rm_sort_key", "assigned_rm_id", "sort_key", "id"),
         # One RM's book by last contact stops after a page instead of sorting every match.
         Index("ix_prospects_rm_last_contact", "assigned_rm_id", "last_contact_on"),
-        Index("ix_prospects_stage_name", "stage", "name"),
+        Index("ix_prospects_stage_sort_key", "stage", "sort_key"),
         # A prospect's entry and RM looked up by id from the index alone (the pipeline
         # figures join events, lists and loans to their prospect; revision 0011).
         Index("ix_prospects_id_created_rm", "id", "created_at", "assigned_rm_id"),
@@ -116,6 +119,11 @@ class Prospect(Base):
     # Normalised name (half-width, no spaces, folded brackets): the dedupe key when a
     # list has no USCC.
     name_key: Mapped[str] = mapped_column(String(200), index=True)
+    # The short name (简称) shown where space is tight, made from the name
+    # (crm.domain.short_name) unless an RM wrote their own ("short_name" in edited_fields).
+    short_name: Mapped[str | None] = mapped_column(String(200))
+    # The name's pinyin, then the name (crm.domain.pinyin.sort_key): lists sort by it.
+    sort_key: Mapped[str | None] = mapped_column(String(800))
     kind: Mapped[str] = mapped_column(String(16), default="enterprise")
     owner_name: Mapped[str] = mapped_column(String(100), default="")
     phone: Mapped[str] = mapped_column(String(32), default="")

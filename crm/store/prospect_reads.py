@@ -4,6 +4,7 @@ it (the list's paged queries are in `queries`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -38,6 +39,28 @@ def many(s: Session, prospect_ids: Sequence[str], *, tags: bool = False) -> Sequ
     if tags:
         stmt = stmt.options(selectinload(Prospect.tags))
     return s.scalars(stmt).all()
+
+
+def drop_notes(s: Session, prospect_ids: Sequence[str]) -> dict[str, tuple[str, date | None]]:
+    """Why each of these dropped prospects was dropped (its last move to dropped) and when
+    it comes due for a revisit, by id."""
+    found: dict[str, tuple[str, date | None]] = {}
+    for start in range(0, len(prospect_ids), 500):
+        part = prospect_ids[start : start + 500]
+        reason = (
+            select(StageEvent.reason_code)
+            .where(StageEvent.prospect_id == Prospect.id, StageEvent.to_stage == "dropped")
+            .order_by(StageEvent.changed_at.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        rows = s.execute(
+            select(Prospect.id, reason, Prospect.next_visit_due).where(
+                Prospect.id.in_(part), Prospect.stage == "dropped"
+            )
+        ).all()
+        found.update((pid, (code or "", due)) for pid, code, due in rows)
+    return found
 
 
 def id_by_uscc(s: Session, uscc: str) -> str | None:

@@ -33,7 +33,7 @@ from crm.domain.importing import initials
 from crm.domain.prospect import EDITABLE_FIELDS
 from crm.domain.stages import Stage
 from crm.domain.wire import EVENT_ID_HOLE, create_payload, encode, wire
-from crm.store import due_dates, meta, search
+from crm.store import due_dates, meta, prospect_names, search
 from crm.store import outbox as _outbox
 from crm.store.due_dates import DueDates
 from crm.store.models import (
@@ -90,6 +90,9 @@ def insert_sql(table: str, columns: Sequence[str]) -> str:
 
 
 INSERT_PROSPECTS: Final = insert_sql("prospects", COLUMNS)
+# The names made from a prospect's name (crm.store.prospect_names), stored with the row.
+NAME_COLUMNS: Final = ("short_name", "sort_key")
+INSERT_NAMED: Final = insert_sql("prospects", (*COLUMNS, *NAME_COLUMNS))
 INSERT_EVENTS: Final = insert_sql("stage_events", EVENT_COLUMNS)
 INSERT_MEMBERS: Final = insert_sql("source_memberships", MEMBER_COLUMNS)
 INSERT_TAGS: Final = insert_sql("prospect_tags", TAG_COLUMNS)
@@ -183,9 +186,15 @@ def body_of(values: Mapping[str, Any] | ProspectValues, letters: _Letters | None
     """The whole search text of a prospect (its values by name, or an object with them)."""
     get = values.get if isinstance(values, Mapping) else lambda n: getattr(values, n, None)
     make = letters or _Letters()
-    return search_text.joined(
-        search_text.fields_text(tuple(get(n) for n in INDEXED)),
-        make.text(get("name") or "", get("owner_name") or ""),
+    name, owner = get("name") or "", get("owner_name") or ""
+    short = get("short_name") or prospect_names.short_of(name)
+    return search_text.with_pinyin(
+        search_text.joined(
+            search_text.fields_text(tuple(get(n) for n in INDEXED)), make.text(name, owner)
+        ),
+        name,
+        owner,
+        short,
     )
 
 
@@ -276,9 +285,11 @@ class ProspectWriter:
         letters = self._letters
         # The clock only for writes that queue ops (reading it reads the book's settings).
         clock = self.clock if self.queue else None
+        names_of = prospect_names.names_of
         for n in new:
             v = n.values
             stage = n.stage
+            short, key = names_of(v.name)
             found = due_by_stage.get(stage)
             if found is None:
                 day = due_of(stage, self.now)
@@ -290,7 +301,7 @@ class ProspectWriter:
                     n.id, v.uscc, v.name, v.name_key, v.kind, v.owner_name, v.phone, v.address,
                     v.district_code, v.street, v.industry_code, v.registered_capital_fen,
                     None if established is None else established.isoformat(), stage, now,
-                    n.rm_id, v.notes, None, due_text, now, now, "", 1, rowid,
+                    n.rm_id, v.notes, None, due_text, now, now, "", 1, rowid, short, key,
                 )
             )  # fmt: skip
             event_id = ids()
@@ -315,11 +326,18 @@ class ProspectWriter:
             names = n.names_text
             if names is None:
                 names = letters.text(v.name, v.owner_name)
-            index.append((rowid, search_text.joined(fields, names)))
+            index.append(
+                (
+                    rowid,
+                    search_text.with_pinyin(
+                        search_text.joined(fields, names), v.name, v.owner_name, short
+                    ),
+                )
+            )
             made.append(Created(n.id, event_id, due))
             rowid += 1
         conn = self.conn
-        conn.exec_driver_sql(INSERT_PROSPECTS, prospects)
+        conn.exec_driver_sql(INSERT_NAMED, prospects)
         conn.exec_driver_sql(INSERT_EVENTS, events)
         if members:
             conn.exec_driver_sql(INSERT_MEMBERS, members)
@@ -338,9 +356,14 @@ class ProspectWriter:
             part = tuple(ids[start : start + 500])
             marks = ",".join("?" * len(part))
             for r in self.conn.exec_driver_sql(
-                f"SELECT id, {', '.join(INDEXED)} FROM prospects WHERE id IN ({marks})", part
+                f"SELECT id, short_name, {', '.join(INDEXED)} FROM prospects WHERE id IN ({marks})",
+                part,
             ).all():
-                result[r[0]] = {**dict(zip(INDEXED, r[1:], strict=True)), "sources": []}
+                result[r[0]] = {
+                    **dict(zip(INDEXED, r[2:], strict=True)),
+                    "short_name": r[1],
+                    "sources": [],
+                }
             for pid, code in self.conn.exec_driver_sql(
                 "SELECT prospect_id, source_code FROM source_memberships "
                 f"WHERE prospect_id IN ({marks})",
@@ -415,6 +438,10 @@ class ProspectWriter:
                 setattr(p, name, value)
                 changes[name] = wire(value)
         p.name_key = values.name_key
+        if "name" in changes or p.sort_key is None:
+            short, p.sort_key = prospect_names.names_of(p.name)
+            if "short_name" not in p.edited_fields.split():
+                p.short_name = short
         if tuple(t.tag_code for t in p.tags) != tuple(sorted(tags)):
             p.tags = [ProspectTag(tag_code=t) for t in sorted(tags)]
             changes["tags"] = sorted(tags)
@@ -434,6 +461,24 @@ class ProspectWriter:
         base = self._bump(p)
         self._queue(p.id, "update", {"fields": changes}, base)
         return changes
+
+    def rename_short(self, p: Prospect, short: str) -> bool:
+        """Give a prospect the short name an RM wrote (empty: the one made from its name
+        again); False when it has it already. Kept on this device: head office keeps no
+        short names, and an RM's own is never replaced by the one made from the name."""
+        made = prospect_names.short_of(p.name)
+        edited = set(p.edited_fields.split())
+        wanted = short or made
+        if wanted == p.short_name and (short != "") == ("short_name" in edited):
+            return False
+        p.short_name = wanted
+        if short and short != made:
+            edited.add("short_name")
+        else:
+            edited.discard("short_name")
+        p.edited_fields = " ".join(sorted(edited))
+        p.updated_at = self.now
+        return True
 
     def assign(self, p: Prospect, rm_id: str | None, note: str) -> bool:
         """Give a prospect to an RM (None: unassign); False when it is theirs already."""
@@ -699,12 +744,28 @@ class ProspectWriter:
                 row["next_visit_due"] = due_of(
                     row["stage"], row["stage_changed_at"], row["last_contact_on"], reason or None
                 )
-        fresh = [tuple(r[c] for c in COLUMNS) for r in rows if r["id"] in rowid_of]
+        names_of = prospect_names.names_of
+        fresh = [
+            (*(r[c] for c in COLUMNS), *names_of(r["name"])) for r in rows if r["id"] in rowid_of
+        ]
         if fresh:
-            self.conn.exec_driver_sql(INSERT_PROSPECTS, fresh)
+            self.conn.exec_driver_sql(INSERT_NAMED, fresh)
         known = [tuple(r[c] for c in COLUMNS) for r in rows if r["id"] not in rowid_of]
         if known:
             self.conn.exec_driver_sql(upsert_sql, known)
+            # The name may have changed: its sort key follows, and its short name unless
+            # an RM wrote their own.
+            self.conn.exec_driver_sql(
+                "UPDATE prospects SET sort_key = ?, short_name = CASE WHEN "
+                "instr(' ' || edited_fields || ' ', ' short_name ') > 0 THEN short_name "
+                "ELSE ? END WHERE id = ?",
+                [
+                    (key, short, r["id"])
+                    for r in rows
+                    if r["id"] not in rowid_of
+                    for short, key in (names_of(r["name"]),)
+                ],
+            )
         old = [r["id"] for r in rows if r["id"] in existing]
         for start in range(0, len(old), 500):
             chunk = old[start : start + 500]

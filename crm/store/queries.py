@@ -44,7 +44,7 @@ class _CrossJoin(Join):
     """An inner join SQLite must run in the written order: the planner never reorders the
     tables of a CROSS JOIN. Without it, SQLite drives a page sorted by RM from the
     prospects and sorts every match, because it cannot see that reading the RMs in name
-    order and each RM's prospects by name (index ix_prospects_rm_name) needs no sort."""
+    order and each RM's prospects by name (index ix_prospects_rm_sort_key) needs no sort."""
 
     inherit_cache = True
 
@@ -123,8 +123,11 @@ _NULLABLE = {
 
 
 def _order(sort: Sort) -> list[Any]:
+    if sort.column is SortColumn.STALLED:
+        return _stalled_first(sort)
     column: Any = {
-        SortColumn.NAME: Prospect.name,
+        # Chinese names by pinyin (crm.domain.pinyin.sort_key), read from its index.
+        SortColumn.NAME: Prospect.sort_key,
         SortColumn.USCC: Prospect.uscc,
         SortColumn.STAGE: _STAGE_ORDER,
         SortColumn.RM: RM.display_name,
@@ -141,12 +144,30 @@ def _order(sort: Sort) -> list[Any]:
     if sort.column is SortColumn.NAME:
         return [primary, Prospect.id.desc() if sort.descending else Prospect.id]
     if sort.column is SortColumn.RM:
-        # The order of ix_users_display_name, then of ix_prospects_rm_name: two RMs who
-        # share a name keep their prospects apart.
-        rest = (RM.id, Prospect.name, Prospect.id)
+        # The order of ix_users_display_name, then of ix_prospects_rm_sort_key: two RMs
+        # who share a name keep their prospects apart.
+        rest = (RM.id, Prospect.sort_key, Prospect.id)
         return [primary, *(c.desc() if sort.descending else c for c in rest)]
-    tie = Prospect.name.desc() if sort.descending else Prospect.name.asc()
+    tie = Prospect.sort_key.desc() if sort.descending else Prospect.sort_key.asc()
     return [primary, tie, Prospect.id]
+
+
+def _stalled_first(sort: Sort) -> list[Any]:
+    """Stalled prospects first, then the longest in their stage (then by name)."""
+    if sort.stalled_before is None or sort.quiet_on is None:
+        return [Prospect.stage_changed_at, Prospect.sort_key, Prospect.id]
+    stalled = case(
+        (
+            and_(
+                Prospect.stage != "dropped",
+                Prospect.stage_changed_at < sort.stalled_before,
+                or_(Prospect.last_contact_on.is_(None), Prospect.last_contact_on <= sort.quiet_on),
+            ),
+            0,
+        ),
+        else_=1,
+    )
+    return [stalled, Prospect.stage_changed_at, Prospect.sort_key, Prospect.id]
 
 
 _COLUMNS = (
@@ -165,6 +186,8 @@ _COLUMNS = (
     Prospect.last_contact_on,
     Prospect.stage_changed_at,
     Prospect.updated_at,
+    Prospect.short_name,
+    Prospect.sort_key,
 )
 
 
@@ -195,8 +218,8 @@ def page(
     industry_codes: Sequence[str] = (),
     after: tuple[str, str] | None = None,
 ) -> Sequence[Any]:
-    """``limit`` rows from ``offset``; with ``after`` (a list sorted by name only: the name
-    and id of a row already shown), the rows that follow that row, from ``offset`` on.
+    """``limit`` rows from ``offset``; with ``after`` (a list sorted by name only: the sort
+    key and id of a row already shown), the rows that follow that row, from ``offset`` on.
 
     Paging by ``after`` seeks the name index wherever the row is; an offset walks it from
     the top, so each page deeper into a large book takes longer."""
@@ -220,13 +243,14 @@ def page(
 
 
 def _after(row: tuple[str, str], descending: bool) -> Any:
-    """The rows after ``row`` (name, id) in the order by name, then id."""
-    name, pid = row
-    # Spelt out rather than as a row value, so that SQLite seeks ix_prospects_name (or
-    # ix_prospects_stage_name) by the name alone.
+    """The rows after ``row`` (sort key, id) in the order by name, then id."""
+    key, pid = row
+    # Spelt out rather than as a row value, so that SQLite seeks ix_prospects_sort_key (or
+    # ix_prospects_stage_sort_key) by the key alone.
+    column = Prospect.sort_key
     if descending:
-        return and_(Prospect.name <= name, or_(Prospect.name < name, Prospect.id < pid))
-    return and_(Prospect.name >= name, or_(Prospect.name > name, Prospect.id > pid))
+        return and_(column <= key, or_(column < key, Prospect.id < pid))
+    return and_(column >= key, or_(column > key, Prospect.id > pid))
 
 
 def _matches_at_least(

@@ -7,6 +7,12 @@ text as overlapping character bigrams (``五金制品`` → ``五金 金制 制�
 ``unicode61`` tokenizer: a query of n ≥ 2 characters is the phrase of its n−1 bigrams,
 which matches exactly the rows containing that substring, and a single character is a
 prefix query. Every search is an index look-up, however large the book.
+
+Typed pinyin (``xinfeng``, ``tianyou``) is also read as syllables: the index holds each
+name's syllables as words (`crm.domain.search_text.pinyin_text`), so the word is matched as
+the phrase of its syllables too, the last one begun (``xinf`` → ``"xin f"*``). Initials
+(``sztx``) are not pinyin syllables and keep matching the initials' bigrams. A word of Han
+characters and letters (``佛山xinfeng``) is matched whole or as its parts.
 """
 
 from __future__ import annotations
@@ -23,12 +29,15 @@ from sqlalchemy.orm import Session
 # Re-exported: the ORM hook, sync and the demo builder make initials through this module.
 from crm.domain import search_text
 from crm.domain.importing import initials as initials
+from crm.domain.pinyin import split_typed
 from crm.domain.text import to_halfwidth
 from crm.store.models import Prospect
 
 TABLE = "prospect_search"
 _log = logging.getLogger(__name__)
 _NOT_WORD = re.compile(r"[\W_]+")
+# A word's parts: Latin letters and digits, and the rest (Han characters).
+_PART = re.compile(r"[a-z0-9]+|[^a-z0-9]+")
 
 
 def _clean(value: str) -> list[str]:
@@ -54,23 +63,44 @@ def matching_ids_sql() -> str:
 def match_expression(query: str) -> str | None:
     """An FTS5 MATCH expression for a user's query, or None when nothing searchable is left.
 
-    Each whitespace-separated word must match (AND); a word is the phrase of its bigrams.
+    Each whitespace-separated word must match (AND); a word is the phrase of its bigrams,
+    or of its pinyin syllables when it reads as pinyin.
     """
-    clauses: list[str] = []
-    for run in _clean(query):
-        if len(run) == 1:
-            clauses.append(f'"{run}"*')
-        else:
-            grams = " ".join(run[i : i + 2] for i in range(len(run) - 1))
-            clauses.append(f'"{grams}"')
+    clauses = [_word_clause(run) for run in _clean(query)]
     return " AND ".join(clauses) if clauses else None
 
 
+def _word_clause(word: str) -> str:
+    parts = _PART.findall(word)
+    if len(parts) > 1 and not word.isascii() and any(_is_pinyin(part) for part in parts):
+        whole = _grams(word)
+        each = " AND ".join(_word_clause(part) for part in parts)
+        return f"({whole} OR ({each}))"
+    syllables = _is_pinyin(word)
+    if syllables:
+        return f'({_grams(word)} OR "{" ".join(syllables)}"*)'
+    return _grams(word)
+
+
+def _is_pinyin(word: str) -> list[str] | None:
+    """The syllables of a word of two letters or more that reads as pinyin, else None."""
+    if len(word) > 1 and word.isascii() and word.isalpha():
+        return split_typed(word)
+    return None
+
+
+def _grams(word: str) -> str:
+    if len(word) == 1:
+        return f'"{word}"*'
+    return '"' + " ".join(word[i : i + 2] for i in range(len(word) - 1)) + '"'
+
+
 def prospect_body(p: Prospect) -> str:
-    return search_body(
+    body = search_body(
         (p.name, p.owner_name, p.address, p.street, p.notes, p.uscc, p.phone),
         (initials(p.name or ""), initials(p.owner_name or "")),
     )
+    return search_text.with_pinyin(body, p.name or "", p.owner_name or "", p.short_name or "")
 
 
 _DELETE = text(f"DELETE FROM {TABLE} WHERE rowid = :rid")
@@ -201,7 +231,7 @@ def _set_config(conn: Connection, key: str, value: int) -> None:
     conn.exec_driver_sql(f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES (?, ?)", (key, value))
 
 
-_INDEXED = ("name", "owner_name", "address", "street", "notes", "uscc", "phone")
+_INDEXED = ("name", "owner_name", "address", "street", "notes", "uscc", "phone", "short_name")
 
 
 @event.listens_for(Session, "before_flush")
@@ -215,6 +245,15 @@ def _reindex_changed(session: Session, _context: Any, _instances: Any) -> None:
     removed = [obj for obj in session.deleted if isinstance(obj, Prospect)]
     if not changed and not removed:
         return
+    for p in changed:
+        if p.name and (p.sort_key is None or _name_changed(p)):
+            # The names made from the name follow it, whatever changed it (a prospect made
+            # as an ORM object, a name set on one); an RM's own short name stays.
+            from crm.store.prospect_names import names_of
+
+            short, p.sort_key = names_of(p.name)
+            if p.short_name is None or "short_name" not in (p.edited_fields or "").split():
+                p.short_name = short
     conn = session.connection()
     fresh = [p for p in changed if p.search_rowid is None]
     for p, rid in zip(fresh, _allocate(conn, len(fresh)), strict=True):
@@ -225,6 +264,12 @@ def _reindex_changed(session: Session, _context: Any, _instances: Any) -> None:
     for p in removed:
         if p.search_rowid is not None:
             conn.execute(_DELETE, {"rid": p.search_rowid})
+
+
+def _name_changed(obj: Prospect) -> bool:
+    from sqlalchemy import inspect
+
+    return bool(inspect(obj).attrs["name"].history.has_changes())
 
 
 def _text_changed(session: Session, obj: Prospect) -> bool:
@@ -240,27 +285,25 @@ def rebuild(conn: Connection) -> int:
     conn.execute(text("UPDATE prospects SET search_rowid = NULL"))
     records = conn.execute(
         text(
-            "SELECT id, name, owner_name, address, street, notes, uscc, phone FROM prospects "
-            "ORDER BY name"
+            "SELECT id, name, owner_name, address, street, notes, uscc, phone, short_name "
+            "FROM prospects ORDER BY sort_key"
         )
     ).all()
-    # Numbering in name order lets a search sorted by name walk the index in order.
+    # Numbering in sort-key order lets a search sorted by name walk the index in order.
     if records:
         conn.execute(
             text("UPDATE prospects SET search_rowid = :rid WHERE id = :pid"),
             [{"rid": i + 1, "pid": r.id} for i, r in enumerate(records)],
         )
-    bulk_insert(
-        conn,
-        [
-            (
-                i + 1,
-                search_body(
-                    (r.name, r.owner_name, r.address, r.street, r.notes, r.uscc, r.phone),
-                    (initials(r.name), initials(r.owner_name)),
-                ),
-            )
-            for i, r in enumerate(records)
-        ],
-    )
+    bulk_insert(conn, [(i + 1, record_body(r)) for i, r in enumerate(records)])
     return len(records)
+
+
+def record_body(r: Any) -> str:
+    """The body of a prospect read as a row (name, owner_name, address, street, notes,
+    uscc, phone, short_name by attribute)."""
+    body = search_body(
+        (r.name, r.owner_name, r.address, r.street, r.notes, r.uscc, r.phone),
+        (initials(r.name or ""), initials(r.owner_name or "")),
+    )
+    return search_text.with_pinyin(body, r.name or "", r.owner_name or "", r.short_name or "")

@@ -325,7 +325,8 @@ def test_an_empty_filter_lists_the_whole_book(book: Book, flt: ProspectFilter) -
 
 STAGE_ORDER = {"no_loan": 0, "first_loan": 1, "strategic": 2, "dropped": 3}
 SORT_KEYS: dict[SortColumn, Callable[[ProspectRow], Any]] = {
-    SortColumn.NAME: lambda r: r.name,
+    # By pinyin: the stored sort key (crm.domain.pinyin.sort_key).
+    SortColumn.NAME: lambda r: r.sort_key,
     SortColumn.USCC: lambda r: r.uscc,
     SortColumn.STAGE: lambda r: STAGE_ORDER[r.stage],
     SortColumn.RM: lambda r: r.rm_name,
@@ -334,6 +335,8 @@ SORT_KEYS: dict[SortColumn, Callable[[ProspectRow], Any]] = {
     SortColumn.LAST_CONTACT: lambda r: r.last_contact_on,
     SortColumn.STAGE_SINCE: lambda r: r.stage_changed_at,
     SortColumn.UPDATED: lambda r: r.updated_at,
+    # Without its two bounds, stalled-first is the longest in the stage first.
+    SortColumn.STALLED: lambda r: r.stage_changed_at,
 }
 
 
@@ -341,7 +344,7 @@ def expected_order(rows: list[ProspectRow], column: SortColumn, descending: bool
     """By the column (NULLs last either way), then by name the same way, then by id."""
     key = SORT_KEYS[column]
     ordered = sorted(rows, key=lambda r: r.id)
-    ordered.sort(key=lambda r: r.name, reverse=descending)
+    ordered.sort(key=lambda r: r.sort_key, reverse=descending)
     present = [r for r in ordered if key(r) is not None]
     present.sort(key=key, reverse=descending)
     return [r.id for r in present + [r for r in ordered if key(r) is None]]
@@ -356,6 +359,8 @@ def test_every_sort_column_is_covered() -> None:
 def test_sorting_by_each_column_puts_nulls_last(
     book: Book, column: SortColumn, descending: bool
 ) -> None:
+    if column is SortColumn.STALLED and descending:
+        pytest.skip("stalled-first has one direction")
     rows = book.svc.page(EVERYONE, Sort(column, descending), 0, 100)
     assert [r.id for r in rows] == expected_order(rows, column, descending)
     values = [SORT_KEYS[column](r) for r in rows]

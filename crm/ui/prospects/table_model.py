@@ -106,7 +106,7 @@ Stored = tuple[Any, ...]
 _FIELDS = tuple(f.name for f in dataclasses.fields(ProspectRow))
 _values = operator.attrgetter(*_FIELDS)
 _AT_ID = _FIELDS.index("id")
-_AT_NAME = _FIELDS.index("name")
+_AT_SORT_KEY = _FIELDS.index("sort_key")
 _AT_STAGE = _FIELDS.index("stage")
 _TEXT = len(_FIELDS)  # the first column's display text
 _STAGE_DAY = _TEXT + len(COLUMNS)
@@ -372,7 +372,7 @@ class ProspectTableModel(QAbstractTableModel):
         skip = offset
         if sort.column is SortColumn.NAME and self._rows:
             last = self._rows[-1]
-            after, skip = (last[_AT_NAME], last[_AT_ID]), 0
+            after, skip = (last[_AT_SORT_KEY], last[_AT_ID]), 0
         self.ui.tasks.read(
             self,
             lambda: shape(ui.services.prospects.page(flt, sort, skip, limit, after)),
