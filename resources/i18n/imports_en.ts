@@ -11,4 +11,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>PreviewPage</name>
+    <message numerus="yes">
+        <source>%Ln row(s) in the file were checked.</source>
+        <translation>
+            <numerusform>%Ln row in the file was checked.</numerusform>
+            <numerusform>%Ln rows in the file were checked.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -79,6 +79,14 @@
         <translation>导入时间</translation>
     </message>
     <message>
+        <source>No possible duplicates to check</source>
+        <translation>没有需要核对的疑似重复</translation>
+    </message>
+    <message>
+        <source>When a list without USCCs is imported, its rows whose name and district match a prospect already in the book wait here for you to merge or keep apart.</source>
+        <translation>导入没有统一社会信用代码的清单时，名称和区县与库中已有客户相同的行会在这里等您确认合并或分开保留。</translation>
+    </message>
+    <message>
         <source>Confirm: the same enterprise</source>
         <translation>确认：是同一企业</translation>
     </message>
@@ -89,10 +97,6 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
-    </message>
-    <message>
-        <source>No possible duplicates to check.</source>
-        <translation>没有待核对的疑似重复。</translation>
     </message>
 </context>
 <context>
@@ -382,9 +386,11 @@
         <source>Details</source>
         <translation>说明</translation>
     </message>
-    <message>
-        <source>{rows} rows in the file were checked.</source>
-        <translation>已检查文件中的 {rows} 行。</translation>
+    <message numerus="yes">
+        <source>%Ln row(s) in the file were checked.</source>
+        <translation>
+            <numerusform>已检查文件中的 %Ln 行。</numerusform>
+        </translation>
     </message>
     <message>
         <source>This file was imported before, on {when}; rows already in the book are left as they are.</source>

@@ -234,7 +234,8 @@ def test_possible_duplicates_are_confirmed_or_kept_apart_in_their_dialog(
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=TIMEOUT)
     dialog.split_button.click()
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=TIMEOUT)
-    assert "No possible duplicates" in dialog.status.text()
+    assert dialog.empty.isVisible() and not dialog.table.isVisible()
+    assert "No possible duplicates" in dialog.empty.title.text()
     kept = book.services.prospects.get(first.candidate_id)
     assert "rural" in [s.code for s in kept.sources]
     ui.tasks.wait()

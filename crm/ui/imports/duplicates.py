@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 from crm.domain.errors import DomainError
 from crm.i18n import describe
 from crm.services.imports.service import FlagInfo
+from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
+from crm.ui.common.widgets import EmptyState
 
 
 class DuplicatesDialog(QDialog):
@@ -53,6 +55,15 @@ class DuplicatesDialog(QDialog):
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         head.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.empty = EmptyState(
+            self.tr("No possible duplicates to check"),
+            self.tr(
+                "When a list without USCCs is imported, its rows whose name and district match "
+                "a prospect already in the book wait here for you to merge or keep apart."
+            ),
+            parent=self,
+        )
+        self.empty.hide()
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         buttons = QDialogButtonBox(self)
@@ -68,6 +79,7 @@ class DuplicatesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
         self._selection()
@@ -80,16 +92,16 @@ class DuplicatesDialog(QDialog):
         self.flags = flags
         self.table.setRowCount(len(flags))
         for row, flag in enumerate(flags):
-            when = f"{flag.created_at.astimezone(self.ui.zone):%Y-%m-%d %H:%M}"
+            when = fmt.moment(flag.created_at, self.ui.zone)
             for column, text in enumerate((flag.prospect_name, flag.candidate_name, when)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, flag.id)
                 self.table.setItem(row, column, item)
         if flags:
             self.table.selectRow(0)
-            self.status.clear()
-        else:
-            self.status.setText(self.tr("No possible duplicates to check."))
+        self.status.clear()
+        self.table.setVisible(bool(flags))
+        self.empty.setVisible(not flags)
         self._selection()
 
     def selected(self) -> FlagInfo | None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from crm.i18n import describe
 from crm.services.imports.run import ImportCancelled
 from crm.services.imports.service import ImportResult
+from crm.ui.common import fmt
 from crm.ui.imports import labels
 from crm.ui.imports.pages import WizardPage, error_text
 from crm.ui.imports.worker import ImportJob
@@ -195,7 +196,7 @@ class PreviewPage(_RunPage):
 
     def finished(self, result: ImportResult) -> None:
         self.progress_label.setText(
-            self.tr("{rows} rows in the file were checked.").format(rows=f"{result.rows:,}")
+            self.tr("%Ln row(s) in the file were checked.", "", result.rows)
         )
         notes: list[str] = []
         if result.previous:
@@ -203,7 +204,7 @@ class PreviewPage(_RunPage):
                 self.tr(
                     "This file was imported before, on {when}; rows already in the book are "
                     "left as they are."
-                ).format(when=f"{result.previous[0].started_at.astimezone():%Y-%m-%d %H:%M}")
+                ).format(when=fmt.moment(result.previous[0].started_at))
             )
         if result.flagged:
             notes.append(
