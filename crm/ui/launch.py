@@ -356,6 +356,7 @@ class Launcher:
         loader.loaded.connect(self._set_ready)
         loader.start()
         window.show()
+        self._daily_backup(window)
 
     def _set_ready(self) -> None:
         self.ready = True
@@ -398,6 +399,7 @@ class Launcher:
         freeze_startup_objects()
         self._collect_when_idle(window)
         self.ready = True
+        self._daily_backup(window)
         report = services.report
         if report is not None and report.backup is not None:
             window.show_message(
@@ -405,6 +407,12 @@ class Launcher:
                     "Launcher", "The database was upgraded; the previous version was kept as {path}"
                 ).format(path=report.backup)
             )
+
+    def _daily_backup(self, window: QWidget) -> None:
+        if self.tell is None:  # not for --smoke
+            from crm.ui.backups.hook import schedule_daily_backup
+
+            schedule_daily_backup(window)
 
     def _restored_latest_backup(self) -> bool:
         from crm.ui.backups.hook import offer_latest_backup

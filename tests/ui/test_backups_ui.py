@@ -68,3 +68,15 @@ def test_the_restore_dialog_says_what_to_do_when_there_is_no_backup(
     assert "no backups of this book yet" in dialog.empty.text()
     assert not dialog.ok.isEnabled()
     dialog.reject()
+
+
+def test_the_daily_backup_is_made_once_a_day(ui: UiContext, tmp_path: Path, qtbot) -> None:
+    folder = tmp_path / "daily"
+    window = MainWindow(ui)
+    qtbot.addWidget(window)
+    service_for = lambda path: BackupService(path, folder)  # noqa: E731
+    hook.daily_backup(window, service_for)
+    qtbot.waitUntil(lambda: len(list_backups(ui.db_path, folder)) == 1, timeout=10_000)
+    hook.daily_backup(window, service_for)  # not due again the same day
+    ui.tasks.wait()
+    assert len(list_backups(ui.db_path, folder)) == 1

@@ -73,8 +73,8 @@ def _describe(backup: Backup) -> str:
 
 
 def install_backups(window: Any, service_for: Callable[[Path], Any] = backup_service) -> None:
-    """Add Back up now and Restore from backup… to the window's File menu (before Settings)
-    and schedule the daily backup."""
+    """Add Back up now and Restore from backup… to the window's File menu (before
+    Settings)."""
     back_up = QAction(translate("Backups", "&Back up now"), window)
     back_up.setObjectName("backUpNowAction")
     back_up.setStatusTip(translate("Backups", "Copy the book into the backups folder now"))
@@ -98,7 +98,12 @@ def install_backups(window: Any, service_for: Callable[[Path], Any] = backup_ser
     window.addAction(restore)
     window.back_up_action = back_up
     window.restore_action = restore
-    QTimer.singleShot(DAILY_DELAY_MS, lambda: daily_backup(window, service_for))
+
+
+def schedule_daily_backup(window: Any) -> None:
+    """The day's backup a minute after the app has opened its book (the launcher asks; a
+    window closed before then cancels it)."""
+    QTimer.singleShot(DAILY_DELAY_MS, window, lambda: daily_backup(window))
 
 
 def back_up_now(window: Any, service_for: Callable[[Path], Any] = backup_service) -> None:
@@ -289,4 +294,5 @@ __all__ = [
     "install_backups",
     "offer_latest_backup",
     "open_restore",
+    "schedule_daily_backup",
 ]
