@@ -21,6 +21,7 @@ CATALOGUES = {
     "customer_zh_CN.ts": ("prospects/customer",),
     "visits_zh_CN.ts": ("visits", "today", "calendar"),
     "reports_zh_CN.ts": ("reports",),
+    "strategic_zh_CN.ts": ("strategic",),
     "backups_zh_CN.ts": ("backups",),
 }
 

@@ -248,3 +248,19 @@ def test_the_same_seed_gives_the_same_visits(tmp_path: Path) -> None:
     build_demo(tmp_path / "a.db", prospects=300, seed=9, today=DEMO_DAY)
     build_demo(tmp_path / "b.db", prospects=300, seed=9, today=DEMO_DAY)
     assert dump(tmp_path / "a.db") == dump(tmp_path / "b.db")
+
+
+def test_the_demo_plans_nothing_and_is_due_nothing_on_new_year_or_spring_festival_2027(
+    demo: Services,
+) -> None:
+    days_off = [date(2027, 1, 1)] + [date(2027, 2, 5) + timedelta(days=n) for n in range(6)]
+    with sqlite3.connect(demo.ctx.db.path) as conn:
+        marks = ",".join("?" * len(days_off))
+        args = [d.isoformat() for d in days_off]
+        planned = conn.execute(f"SELECT count(*) FROM visits WHERE visit_on IN ({marks})", args)
+        due = conn.execute(
+            f"SELECT count(*) FROM prospects WHERE next_visit_due IN ({marks})", args
+        )
+        assert (planned.fetchone()[0], due.fetchone()[0]) == (0, 0)
+        # The book does reach into 2027: the days off are avoided, not out of range.
+        assert conn.execute("SELECT max(next_visit_due) FROM prospects").fetchone()[0] > "2027-02"

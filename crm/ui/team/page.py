@@ -210,7 +210,11 @@ class TeamPage(Page):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget(scroll)
         scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        # The figures and, beside them, the RM scorecard (crm/ui/team/scorecard.py).
+        from crm.ui.team.scorecard import TeamTabs
+
+        self.team_tabs = TeamTabs(self, scroll)
+        outer.addWidget(self.team_tabs, 1)
         self._build_body(body)
 
     # -- building ---------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from crm.domain.holidays import DayKind
 from crm.services.loans import RenewalDue
+from crm.services.service_plans import PlanSummary
 from crm.services.today import DueProspect, StalledChecklist, TodaySummary
 from crm.services.visits import VisitLine
 from crm.ui.calendar.common import chip_name
@@ -38,6 +39,7 @@ from crm.ui.common.labels import district as district_label
 from crm.ui.common.labels import stage as stage_name
 from crm.ui.common.widgets import EmptyState
 from crm.ui.shell.page import Page
+from crm.ui.strategic.reviews import review_columns, reviews_caption
 from crm.ui.today.notify import DueNotifier
 from crm.ui.today.tables import Column, RowsModel, make_table
 from crm.ui.visits import labels
@@ -47,7 +49,7 @@ from crm.ui.visits.scope import ScopeBox
 OVERDUE_COLOUR = labels.STATUS_COLOURS["overdue"]
 RENEWAL_COLOUR = "#0f7b6c"
 # The lists of the tabs, in their order.
-TAB_KEYS = ("overdue", "late", "soon", "stalled", "renewals")
+TAB_KEYS = ("overdue", "late", "soon", "stalled", "renewals", "plans")
 
 
 class SummaryCard(QFrame):
@@ -283,6 +285,8 @@ class TodayPage(Page):
             ],
             self,
         )
+        # Strategic clients' service plans whose review has come.
+        self.plans_model = RowsModel(review_columns(), self)
         self.views: dict[str, QTableView] = {}
         for key, model, caption in (
             ("overdue", self.overdue_model, self.tr("Contact overdue")),
@@ -290,6 +294,7 @@ class TodayPage(Page):
             ("soon", self.soon_model, self.tr("Due soon")),
             ("stalled", self.stalled_model, self.tr("Checklists stalled")),
             ("renewals", self.renewals_model, self.tr("Renewals")),
+            ("plans", self.plans_model, reviews_caption(0)),
         ):
             view = make_table(model, self.tabs)
             view.doubleClicked.connect(lambda index, k=key: self._activate(k, index))
@@ -364,6 +369,7 @@ class TodayPage(Page):
         self.soon_model.set_rows(summary.due_soon)
         self.stalled_model.set_rows(summary.stalled)
         self.renewals_model.set_rows(summary.renewals)
+        self.plans_model.set_rows(summary.plan_reviews)
         self.cards["planned"].set_count(len(summary.planned))
         self.cards["late"].set_count(summary.overdue_visit_count, len(summary.overdue_visits))
         self.cards["overdue"].set_count(summary.overdue_count, len(summary.overdue))
@@ -394,6 +400,7 @@ class TodayPage(Page):
         self.tabs.setTabText(
             4, self.tr("Renewals ({count})").format(count=fmt.integer(len(summary.renewals)))
         )
+        self.tabs.setTabText(TAB_KEYS.index("plans"), reviews_caption(len(summary.plan_reviews)))
         if summary.unknown_holiday_years:
             self.banner.setText(labels.unknown_year(summary.unknown_holiday_years[0]))
         elif summary.provisional_holiday_years:
@@ -507,7 +514,7 @@ class TodayPage(Page):
             return row.id
         if isinstance(row, StalledChecklist):
             return row.prospect_id
-        if isinstance(row, VisitLine | RenewalDue):
+        if isinstance(row, VisitLine | RenewalDue | PlanSummary):
             return row.prospect_id
         return None
 
@@ -521,6 +528,9 @@ class TodayPage(Page):
             record_visit(self.ui, self, row.prospect_id)
         elif isinstance(row, DueProspect):
             plan_visit(self.ui, self, row.id)
+        elif isinstance(row, PlanSummary):
+            # The review is held with the customer: a visit.
+            plan_visit(self.ui, self, row.prospect_id)
         elif isinstance(row, RenewalDue):
             # A contact about the renewal handles the reminder.
             plan_visit(self.ui, self, row.prospect_id)
