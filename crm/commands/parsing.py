@@ -82,7 +82,8 @@ class Parser(argparse.ArgumentParser):
 # -- global options ---------------------------------------------------------------------------
 
 LANGUAGES = ("zh_CN", "en")
-DB_HELP = "the database file (default: $CRM_DB or the app's data folder)"
+# A Message so the catalogue's completeness test finds the text (it is passed by name).
+DB_HELP = Message("the database file (default: $CRM_DB or the app's data folder)").template
 _LEAF = "_leaf_parser"
 
 

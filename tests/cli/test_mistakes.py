@@ -194,6 +194,9 @@ def test_help_is_in_the_users_language() -> None:
     assert zh.returncode == 0
     assert zh.stdout.startswith("用法：crm prospects list")
     assert "显示本帮助并退出" in zh.stdout
+    # Our own option texts too, and the commands' descriptions in the list of a group.
+    assert "数据库文件" in zh.stdout and "显示全部行" in zh.stdout
+    assert "按条件列出客户" in crm("prospects", "--help", lang="zh_CN").stdout
     en = crm("prospects", "list", "--help", "--lang", "en", lang="zh_CN")
     assert en.stdout.startswith("usage: crm prospects list")
     assert "show this help message and exit" in en.stdout

@@ -16,6 +16,16 @@ ROOT = Path(__file__).resolve().parents[2]
 CORE = [p for p in (ROOT / "crm").rglob("*.py") if "ui" not in p.relative_to(ROOT / "crm").parts]
 TEXT_FUNCTIONS = {"msg", "Message", "tr"}
 PLURAL_FUNCTIONS = {"plural"}
+# The crm command's parsers: their help texts, descriptions and headings are shown to people.
+PARSER_CALLS = {
+    "add_argument",
+    "add_parser",
+    "add_subparsers",
+    "add_argument_group",
+    "ArgumentParser",
+    "Parser",
+}
+PARSER_TEXTS = {"help", "description", "title", "epilog"}
 # Programming errors, not messages for people.
 BUILTIN_ERRORS = {
     "ValueError",
@@ -52,6 +62,15 @@ def extract_templates(paths: list[Path]) -> dict[str, str]:
                 for a in node.args
                 if isinstance(a, ast.Constant) and isinstance(a.value, str)
             ]
+            if name in PARSER_CALLS:
+                for keyword in node.keywords:
+                    value = keyword.value
+                    if (
+                        keyword.arg in PARSER_TEXTS
+                        and isinstance(value, ast.Constant)
+                        and isinstance(value.value, str)
+                    ):
+                        found[value.value] = f"{path.relative_to(ROOT)}:{node.lineno}"
             if name in PLURAL_FUNCTIONS:
                 # plural(count, "{count} visit", "{count} visits"): both forms are templates.
                 for value in literals:
