@@ -7,6 +7,7 @@ import logging
 import logging.handlers
 import sys
 from pathlib import Path
+from typing import TextIO
 
 APP_NAME = "FirstLoanCRM"
 APP_AUTHOR = "FirstLoan"
@@ -35,6 +36,29 @@ def default_db_path() -> Path:
     return data_dir() / "crm.db"
 
 
+# The open file faulthandler writes to (kept open for as long as the process runs).
+_faults: TextIO | None = None
+
+
+def fault_log() -> Path:
+    """Where a hard crash (a segfault in Qt or SQLite) leaves Python's tracebacks."""
+    return log_dir() / "faults.log"
+
+
+def enable_fault_log() -> None:
+    """Record every thread's traceback in the fault log if the process dies hard."""
+    global _faults
+    import faulthandler
+
+    if _faults is not None:
+        return
+    try:
+        _faults = fault_log().open("a", encoding="utf-8")
+    except OSError:
+        return
+    faulthandler.enable(file=_faults, all_threads=True)
+
+
 def setup_logging(verbose: bool = False) -> Path | None:
     """Log to a rotating file under the user's log folder (and stderr when verbose)."""
     root = logging.getLogger()
@@ -59,5 +83,6 @@ def launch_gui(db: Path, language: str | None = None, *, smoke: bool = False) ->
     (``crm gui``), imported only when called so the other commands never load Qt."""
     from crm.ui.launch import run_gui
 
+    enable_fault_log()
     status: int = run_gui(db, language=language, log_file=setup_logging(), smoke=smoke)
     return status

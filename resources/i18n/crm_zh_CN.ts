@@ -124,6 +124,26 @@
         <source>Details were written to {path}. Please send this file to IT support.</source>
         <translation>详细信息已写入 {path}，请将此文件发送给科技支持人员。</translation>
     </message>
+    <message>
+        <source>Save crash report…</source>
+        <translation>保存故障报告…</translation>
+    </message>
+    <message>
+        <source>Save crash report</source>
+        <translation>保存故障报告</translation>
+    </message>
+    <message>
+        <source>Zip archives (*.zip)</source>
+        <translation>Zip 压缩包 (*.zip)</translation>
+    </message>
+    <message>
+        <source>The report could not be saved: {reason}</source>
+        <translation>报告未能保存：{reason}</translation>
+    </message>
+    <message>
+        <source>The crash report was saved as {path}. Please send it to IT support; it holds no customer data.</source>
+        <translation>故障报告已保存为 {path}。请将其发送给科技支持人员；报告中不含客户数据。</translation>
+    </message>
 </context>
 <context>
     <name>FilterBar</name>

@@ -21,13 +21,15 @@ from PySide6.QtCore import (
     QCoreApplication,
     QMessageLogContext,
     QObject,
+    QStandardPaths,
     QTimer,
     QtMsgType,
     Signal,
     qInstallMessageHandler,
 )
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
+from crm.domain.clock import utcnow
 from crm.domain.errors import DomainError, Message
 from crm.i18n import describe
 
@@ -159,12 +161,55 @@ class CrashHandler:
                 )
             box.setDetailedText(details)
             box.setStandardButtons(QMessageBox.StandardButton.Ok)
+            save = box.addButton(
+                translate("Errors", "Save crash report…"), QMessageBox.ButtonRole.ActionRole
+            )
+            save.setObjectName("saveCrashReport")
             box.exec()
+            if box.clickedButton() is save:
+                self.save_report(error, box.parentWidget())
         finally:
             self._showing = False
             # Kept until the signal that brought it has reached every slot, not for longer
             # (it holds the frames of its traceback).
             QTimer.singleShot(0, self._forget)
+
+    def save_report(self, error: BaseException, parent: QWidget | None) -> Path | None:
+        """Ask where, then write the crash report there (see crash_report)."""
+        from crm.ui.common.crash_report import write_crash_report
+
+        stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name, _ = QFileDialog.getSaveFileName(
+            parent,
+            translate("Errors", "Save crash report"),
+            str(Path(folder) / f"firstloan-crash-{stamp}.zip"),
+            translate("Errors", "Zip archives (*.zip)"),
+        )
+        if not name:
+            return None
+        faults = self.log_file.with_name("faults.log") if self.log_file is not None else None
+        try:
+            written = write_crash_report(Path(name), error, self.log_file, faults, utcnow())
+        except OSError as exc:
+            QMessageBox.warning(
+                parent,
+                app_title(),
+                translate("Errors", "The report could not be saved: {reason}").format(
+                    reason=exc.strerror or exc
+                ),
+            )
+            return None
+        QMessageBox.information(
+            parent,
+            app_title(),
+            translate(
+                "Errors",
+                "The crash report was saved as {path}. Please send it to IT support; it holds "
+                "no customer data.",
+            ).format(path=written),
+        )
+        return written
 
     def _forget(self) -> None:
         self._last = None
