@@ -367,3 +367,17 @@ def test_screenshots(services, tmp_path, qtbot, language):
     dialog.reject()
     ui.tasks.wait()
     window.close()
+
+
+def test_an_edit_made_without_edit_shows_save_until_undone(page, services, qtbot):
+    detail = open_detail(page, qtbot, rich_prospect(services))
+    notes = detail.form.widgets["notes"]
+    notes.setPlainText("下周回访")  # as a product prompt or an undo/redo would
+    assert detail.editing and detail.save_button.isVisible() and detail.save_button.isEnabled()
+    detail.form.undo_stack.undo()
+    assert not detail.is_dirty() and not detail.editing
+    assert detail.overview_stack.currentWidget() is detail.overview
+    detail.start_editing()  # chosen: stays in edit mode when clean
+    notes.setPlainText("下周回访")
+    detail.form.undo_stack.undo()
+    assert detail.editing

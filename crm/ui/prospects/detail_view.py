@@ -98,6 +98,7 @@ class ProspectDetailView(QWidget):
         self._loading_id: str | None = None
         self._saving = False
         self.editing = False
+        self._auto_editing = False  # editing because of an edit, not because Edit was chosen
         self.mover = StageMover(ui, self)
         self.mover.moved.connect(self._after_move)
         self.mover.message.connect(self.message)
@@ -484,6 +485,7 @@ class ProspectDetailView(QWidget):
 
     def _set_editing(self, editing: bool) -> None:
         self.editing = editing
+        self._auto_editing = False
         self.overview_stack.setCurrentWidget(self.form_panel if editing else self.overview)
         self._update_state()
 
@@ -505,11 +507,11 @@ class ProspectDetailView(QWidget):
     def _update_state(self) -> None:
         dirty = self.is_dirty()
         loaded = self.detail is not None
-        if dirty and not self.editing:
-            # An edit made elsewhere on the page (a fact on the products tab, a field the
-            # products' prompt asked for) is an edit: Save and Cancel show.
-            self.editing = True
-            self.overview_stack.setCurrentWidget(self.form_panel)
+        if dirty != self.editing and (dirty or self._auto_editing):
+            # An edit made elsewhere on the page (a fact on the products tab) is an edit:
+            # Save and Cancel show, and go again once it is saved or undone.
+            self.editing = self._auto_editing = dirty
+            self.overview_stack.setCurrentWidget(self.form_panel if dirty else self.overview)
         name = self.form.value("name") if loaded else ""
         if loaded:
             self.title.setText(
