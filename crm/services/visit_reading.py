@@ -60,6 +60,8 @@ class VisitLine:
     companions: str
     amends_id: str | None
     version: int
+    # The prospect's short name (简称) where space is tight; "" for an archived prospect.
+    short_name: str = ""
 
     @property
     def is_final(self) -> bool:

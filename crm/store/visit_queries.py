@@ -138,6 +138,7 @@ def line_select() -> Select[*tuple[Any, ...]]:
             Visit.companions,
             Visit.amends_id,
             Visit.version,
+            func.coalesce(Prospect.short_name, "").label("short_name"),
         )
         .outerjoin(Prospect, Prospect.id == Visit.prospect_id)
         .outerjoin(ArchivedProspect, ArchivedProspect.id == Visit.prospect_id)

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import text
 
 from crm.domain.holidays import DayKind
 from crm.domain.visits import VisitDraft
@@ -83,6 +84,12 @@ def test_the_team_week_has_a_lane_per_rm_with_short_names_and_times(
         VisitDraft(visit_on=monday + timedelta(days=3), start_time="14:00"),
         rm_id=rm2.id,
     )
+    # An RM's own short name is what the chip says.
+    with book.services.ctx.db.transaction() as s:
+        s.execute(
+            text("UPDATE prospects SET short_name = '陶瓷之家' WHERE id = :id"),
+            {"id": book.ids["taoci"]},
+        )
     page = calendar(qtbot, lead_ui)
     page.set_view("team")
     wait_idle(qtbot, lead_ui)
@@ -98,7 +105,8 @@ def test_the_team_week_has_a_lane_per_rm_with_short_names_and_times(
     assert tops[rm1.id] <= rect.top() < tops[rm1.id] + view._lane_height(view.lanes[0]) + 1
     assert view.day_at(rect.center()) == monday + timedelta(days=1)
     assert chip_name(line) == "华兴五金制品厂"
-    rect2, _ = chips[taoci.id]
+    rect2, line2 = chips[taoci.id]
+    assert chip_name(line2) == "陶瓷之家"
     assert view.day_at(rect2.center()) == monday + timedelta(days=3)
     assert rect2.top() != rect.top() or tops[rm1.id] != tops[rm2.id]
     # A click on a day's header opens that day's plan.

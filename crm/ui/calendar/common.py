@@ -97,10 +97,9 @@ def derived_short_name(name: str) -> str:
 
 
 def chip_name(visit: VisitLine) -> str:
-    """What a chip calls the prospect: its short name (简称) when the book keeps one,
-    else the registered name shortened here."""
-    kept = str(getattr(visit, "short_name", "") or "")
-    return kept or derived_short_name(visit.prospect_name)
+    """What a chip calls the prospect: its short name (简称) as the book keeps it (the RM's
+    own when they wrote one), else (an archived prospect) the registered name shortened."""
+    return visit.short_name or derived_short_name(visit.prospect_name)
 
 
 def chip_colour(visit: VisitLine, today: date) -> QColor:
