@@ -67,13 +67,23 @@
         <source>Drag a visit to another day to reschedule it; double-click to open.</source>
         <translation>拖动拜访到另一天即可改期；双击打开。</translation>
     </message>
-    <message>
-        <source>{count} visits</source>
-        <translation>共 {count} 条拜访</translation>
+    <message numerus="yes">
+        <source>%Ln visit(s)</source>
+        <translation>
+            <numerusform>共 %Ln 条拜访</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{count} renewal reminders</source>
-        <translation>{count} 条续贷提醒</translation>
+    <message numerus="yes">
+        <source>%Ln renewal reminder(s)</source>
+        <translation>
+            <numerusform>%Ln 条续贷提醒</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln visit(s) exported to {path}. Import the file in Outlook or a phone calendar.</source>
+        <translation>
+            <numerusform>已导出 %Ln 条拜访到 {path}。请在 Outlook 或手机日历中导入该文件。</numerusform>
+        </translation>
     </message>
     <message>
         <source>A finalized record stays on the day it happened.</source>
@@ -106,10 +116,6 @@
     <message>
         <source>Visits: {who}</source>
         <translation>拜访：{who}</translation>
-    </message>
-    <message>
-        <source>{count} visits exported to {path}. Import the file in Outlook or a phone calendar.</source>
-        <translation>已导出 {count} 条拜访到 {path}。请在 Outlook 或手机日历中导入该文件。</translation>
     </message>
 </context>
 <context>
@@ -176,9 +182,11 @@
         <source>No district</source>
         <translation>未设区域</translation>
     </message>
-    <message>
-        <source>{district} · {count} visits</source>
-        <translation>{district} · {count} 条拜访</translation>
+    <message numerus="yes">
+        <source>{district} · %Ln visit(s)</source>
+        <translation>
+            <numerusform>{district} · %Ln 条拜访</numerusform>
+        </translation>
     </message>
     <message>
         <source>{name} (loan matures)</source>
@@ -195,17 +203,23 @@
         <source>Show Today</source>
         <translation>显示今日待办</translation>
     </message>
-    <message>
-        <source>{count} visits planned today</source>
-        <translation>今天计划拜访 {count} 户</translation>
+    <message numerus="yes">
+        <source>%Ln visit(s) planned today</source>
+        <translation>
+            <numerusform>今天计划拜访 %Ln 户</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{count} prospects overdue for contact</source>
-        <translation>{count} 户客户联系已逾期</translation>
+    <message numerus="yes">
+        <source>%Ln prospect(s) overdue for contact</source>
+        <translation>
+            <numerusform>%Ln 户客户联系已逾期</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{count} planned visits not recorded</source>
-        <translation>{count} 条计划拜访未记录</translation>
+    <message numerus="yes">
+        <source>%Ln planned visit(s) not recorded</source>
+        <translation>
+            <numerusform>%Ln 条计划拜访未记录</numerusform>
+        </translation>
     </message>
     <message>
         <source>Today</source>
@@ -215,9 +229,11 @@
         <source>Contact due</source>
         <translation>应联系提醒</translation>
     </message>
-    <message>
-        <source>{count} more prospects are now overdue for contact</source>
-        <translation>又有 {count} 户客户联系已逾期</translation>
+    <message numerus="yes">
+        <source>%Ln more prospect(s) now overdue for contact</source>
+        <translation>
+            <numerusform>又有 %Ln 户客户联系已逾期</numerusform>
+        </translation>
     </message>
     <message>
         <source>Visit at {time}</source>

@@ -201,7 +201,9 @@ def chinese(qapp: QApplication) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _english_by_default(qapp: QApplication) -> None:
-    from crm import i18n
-
-    i18n.set_language("en")
+def _english_by_default(qapp: QApplication) -> Iterator[None]:
+    """English as the app installs it: its catalogues hold the plural forms ("1 visit",
+    "2 visits"), which Qt would otherwise show as the source's "1 visit(s)"."""
+    installed = install_translators(qapp, "en")
+    yield
+    remove_translators(qapp, installed)

@@ -111,11 +111,7 @@ class DayView(QWidget):
             name = name or self.tr("No district")
             head = QTreeWidgetItem(
                 self.tree,
-                [
-                    self.tr("{district} · {count} visits").format(
-                        district=name, count=len(group.visits)
-                    )
-                ],
+                [self.tr("{district} · %Ln visit(s)", "", len(group.visits)).format(district=name)],
             )
             head.setFirstColumnSpanned(True)
             head.setFont(0, bold)

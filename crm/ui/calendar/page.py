@@ -283,11 +283,9 @@ class CalendarPage(Page):
         else:
             self.month_view.set_data(anchor, data)
         self._show_banner(data)
-        text = self.tr("{count} visits").format(count=fmt.integer(data.total()))
+        text = self.tr("%Ln visit(s)", "", data.total())
         if data.renewals:
-            text += " · " + self.tr("{count} renewal reminders").format(
-                count=fmt.integer(len(data.renewals))
-            )
+            text += " · " + self.tr("%Ln renewal reminder(s)", "", len(data.renewals))
         self.message.emit(text)
         self.shown.emit(view)
 
@@ -395,8 +393,10 @@ class CalendarPage(Page):
             lambda: calendar.export_ics(path, scope.rm_ids, name=name),
             lambda count: self.message.emit(
                 self.tr(
-                    "{count} visits exported to {path}. Import the file in Outlook or a "
-                    "phone calendar."
-                ).format(count=count, path=path)
+                    "%Ln visit(s) exported to {path}. Import the file in Outlook or a "
+                    "phone calendar.",
+                    "",
+                    count,
+                ).format(path=path)
             ),
         )

@@ -70,16 +70,12 @@ class DueNotifier(QObject):
         overdue = {p.id for p in summary.overdue}
         if first:
             parts = [
-                self.tr("{count} visits planned today").format(count=len(summary.planned)),
-                self.tr("{count} prospects overdue for contact").format(
-                    count=summary.overdue_count
-                ),
+                self.tr("%Ln visit(s) planned today", "", len(summary.planned)),
+                self.tr("%Ln prospect(s) overdue for contact", "", summary.overdue_count),
             ]
             if summary.overdue_visit_count:
                 parts.append(
-                    self.tr("{count} planned visits not recorded").format(
-                        count=summary.overdue_visit_count
-                    )
+                    self.tr("%Ln planned visit(s) not recorded", "", summary.overdue_visit_count)
                 )
             self.notify(self.tr("Today"), " · ".join(parts))
         elif summary.day != self._day and self._overdue is not None:
@@ -87,9 +83,7 @@ class DueNotifier(QObject):
             if fresh:
                 self.notify(
                     self.tr("Contact due"),
-                    self.tr("{count} more prospects are now overdue for contact").format(
-                        count=len(fresh)
-                    ),
+                    self.tr("%Ln more prospect(s) now overdue for contact", "", len(fresh)),
                 )
         self._overdue = overdue
         self._day = summary.day
