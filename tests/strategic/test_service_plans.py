@@ -203,3 +203,39 @@ def test_a_review_comes_up_on_its_date_on_today_and_in_visits_due(
     assert "Service plans to review: 1" in out and "佛山市禅城区甲机械有限公司" in out
     assert main(["--lang", "zh_CN", "visits", "due", "--db", db, "--date", day]) == 0
     assert "待复核的服务方案" in capsys.readouterr().out
+
+
+def test_crm_plans_adds_shows_lists_and_reviews_in_either_language(
+    services: Services, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pid = _first_loan_customer(services)
+    db = str(services.db_path)
+    today = services.ctx.today()
+    review = (today + timedelta(days=20)).isoformat()
+    rm = next(u for u in services.users.all() if u.id == _rm(services))
+    add = ["plans", "add", pid, "--db", db, "--items", "settlement, credit", "--review", review]
+    assert main([*add, "--owner", rm.username, "--notes", "季度复核"]) == 0
+    out = capsys.readouterr().out
+    assert "settlement, credit" in out and rm.display_name in out and review in out
+    assert main(["plans", "show", pid, "--db", db, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["items"] == ["settlement", "credit"] and shown["status"] == "active"
+    assert shown["unsent"] is True and shown["notes"] == "季度复核"
+    assert main(["plans", "list", "--db", db, "--json"]) == 0
+    assert [p["prospect_id"] for p in json.loads(capsys.readouterr().out)] == [pid]
+    assert main(["plans", "list", "--db", db, "--due", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["plans", "review", pid, "--db", db, "--json"]) == 0
+    reviewed = json.loads(capsys.readouterr().out)
+    assert reviewed["reviewed_on"] == today.isoformat()
+    assert reviewed["review_on"] == next_review(today).isoformat()
+    # Refusals say what is wrong, in the user's language, and change nothing.
+    assert main([*add[:-2], "--review", review, "--items", "loans please"]) == 1
+    assert "is neither a service nor a product" in capsys.readouterr().err
+    same_day = ["plans", "review", pid, "--db", db, "--next", today.isoformat()]
+    assert main(["--lang", "zh_CN", *same_day]) == 1
+    assert "下次复核日期必须晚于今天" in capsys.readouterr().err
+    other = _first_loan_customer(services, "佛山市南海区乙五金厂")
+    assert main(["--lang", "zh_CN", "plans", "show", other, "--db", db]) == 1
+    assert "该客户还没有服务方案" in capsys.readouterr().err
+    assert services.plans.get(pid).notes == "季度复核"  # type: ignore[union-attr]
