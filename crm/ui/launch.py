@@ -287,6 +287,9 @@ class Launcher:
         self.ready = False
         # Where a problem opening the book is told instead of a message box (``--smoke``).
         self.tell: Callable[[str], None] | None = None
+        # The app's own book is missing (a new computer): the first-run dialog, not a question.
+        self.first_run = False
+        self.first_run_book = self.db_path
         self._done = False
 
     def start(self, create: bool = False) -> None:
@@ -414,6 +417,15 @@ class Launcher:
 
             schedule_daily_backup(window)
 
+    def _first_run(self) -> tuple[Path, bool] | None:
+        from crm.app import data_dir
+        from crm.ui.firstrun.dialog import FirstRunDialog
+
+        dialog = FirstRunDialog(self.tasks, self.db_path, data_dir() / "demo.db")
+        if dialog.exec() != FirstRunDialog.DialogCode.Accepted or dialog.book is None:
+            return None
+        return dialog.book, dialog.make_empty
+
     def _restored_latest_backup(self) -> bool:
         from crm.ui.backups.hook import offer_latest_backup
 
@@ -421,7 +433,17 @@ class Launcher:
 
     def _failed(self, error: BaseException) -> None:
         self._finish_progress()
-        if isinstance(error, DomainError) and error.code == MISSING_DB_CODE:
+        if isinstance(error, DomainError) and error.code == MISSING_DB_CODE and self.first_run:
+            chosen = self._first_run()
+            if chosen is None:
+                self.exit_code = 0  # the RM chose to quit: nothing went wrong
+                self.quit(0)
+                return
+            self.db_path, create = chosen
+            self.settings.book = "" if self.db_path == self.first_run_book else str(self.db_path)
+            self.start(create=create)
+            return
+        elif isinstance(error, DomainError) and error.code == MISSING_DB_CODE:
             answer = QMessageBox.question(
                 None,
                 app_title(),
@@ -517,6 +539,16 @@ def run_gui(
     crash.install()
     route_qt_messages()
     launcher = Launcher(app, db_path, settings, chosen, crash)
+    if not smoke:
+        from crm.app import default_db_path
+
+        own = default_db_path()
+        if Path(db_path) == own and not own.exists():
+            remembered = Path(settings.book) if settings.book else None
+            if remembered is not None and remembered.exists():
+                launcher.db_path = remembered  # the demo or a file chosen at the first run
+            else:
+                launcher.first_run = True
     watch = None
     if smoke:
         launcher.tell = lambda text: print(text, file=sys.stderr, flush=True)

@@ -23,6 +23,7 @@ CATALOGUES = {
     "reports_zh_CN.ts": ("reports",),
     "strategic_zh_CN.ts": ("strategic",),
     "backups_zh_CN.ts": ("backups",),
+    "firstrun_zh_CN.ts": ("firstrun",),
 }
 
 

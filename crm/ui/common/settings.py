@@ -83,6 +83,16 @@ class AppSettings:
     def last_page(self, value: str) -> None:
         self._qs.setValue("window/last_page", value)
 
+    @property
+    def book(self) -> str:
+        """The book chosen at the first run when it is not the app's own (the demo, a file):
+        opened instead of a missing own book."""
+        return self._str("book/path")
+
+    @book.setter
+    def book(self, value: str) -> None:
+        self._qs.setValue("book/path", value)
+
     def state(self, name: str) -> QByteArray | None:
         """Saved geometry or layout of a window, header or splitter."""
         return self._bytes(f"state/{name}")
