@@ -472,4 +472,19 @@
             <translation>备注</translation>
         </message>
     </context>
+    <context>
+        <name>ShortNameButton</name>
+        <message>
+            <source>The name shown on cards, calendar chips and Today: click to change it</source>
+            <translation>卡片、日历和今日待办中显示的名称：点击可修改</translation>
+        </message>
+        <message>
+            <source>Short name</source>
+            <translation>简称</translation>
+        </message>
+        <message>
+            <source>Short name (leave empty to make it from the registered name):</source>
+            <translation>简称（留空则由注册名称自动生成）：</translation>
+        </message>
+    </context>
 </TS>

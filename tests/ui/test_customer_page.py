@@ -381,3 +381,26 @@ def test_an_edit_made_without_edit_shows_save_until_undone(page, services, qtbot
     notes.setPlainText("下周回访")
     detail.form.undo_stack.undo()
     assert detail.editing
+
+
+def test_the_short_name_is_shown_and_rewritten_from_the_header(page, services, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    pid = rich_prospect(services)
+    detail = open_detail(page, qtbot, pid)
+    derived = services.prospects.get(pid).short_name
+    assert derived and len(derived) < len(detail.detail.name)  # 佛山市…有限公司 cut
+    assert derived in detail.short_name.text() and detail.short_name.isVisible()
+    # Beside the chip, never on it.
+    assert detail.short_name.geometry().left() >= detail.chip.geometry().right() + 8
+
+    answers = [("凯旋牛仔", True), ("", True)]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: answers.pop(0))
+    detail.short_name.click()
+    wait_idle(qtbot, detail.ui)
+    assert services.prospects.get(pid).short_name == "凯旋牛仔"
+    qtbot.waitUntil(lambda: "凯旋牛仔" in detail.short_name.text())
+    detail.short_name.click()  # empty: made from the registered name again
+    wait_idle(qtbot, detail.ui)
+    assert services.prospects.get(pid).short_name == derived
+    qtbot.waitUntil(lambda: derived in detail.short_name.text())

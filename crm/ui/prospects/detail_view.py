@@ -47,7 +47,7 @@ from crm.ui.prospects.customer.history import HistoryTab
 from crm.ui.prospects.customer.overview import (
     ModeActions,
     ProfileSheet,
-    short_name_part,
+    ShortNameButton,
     tab_title,
 )
 from crm.ui.prospects.form import ProspectForm
@@ -159,8 +159,11 @@ class ProspectDetailView(QWidget):
         self.title.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.title.setMinimumWidth(120)
         self.chip = StageChip("", self)
+        self.short_name = ShortNameButton(self)
+        self.short_name.clicked.connect(self.rename_short)
         first.addWidget(self.title, 0, Qt.AlignmentFlag.AlignVCenter)
         first.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        first.addWidget(self.short_name, 0, Qt.AlignmentFlag.AlignVCenter)
         first.addStretch(1)
         titles.addLayout(first)
         self.subtitle = muted("", self)
@@ -430,9 +433,7 @@ class ProspectDetailView(QWidget):
             if detail.last_contact_on
             else self.tr("Never contacted"),
         ]
-        short_name = str(getattr(detail, "short_name", "") or "")
-        if short_name and short_name != detail.name:
-            parts.insert(0, short_name_part(short_name))
+        self.short_name.set_short_name(detail.short_name or detail.name)
         self.subtitle.setText(" · ".join(parts))
         self.profile.set_detail(detail)
         district = labels.district(self.ui.district(detail.district_code), detail.district_code)
@@ -463,6 +464,27 @@ class ProspectDetailView(QWidget):
         )
         self.timeline.set_history(detail.history, zone)
         self._update_state()
+
+    def rename_short(self) -> None:
+        """The RM writes the short name shown where space is tight (kept on this device)."""
+        if self.detail is None:
+            return
+        typed = self.short_name.ask()
+        if typed is None:
+            return
+        prospect_id = self.detail.id
+        service = self.ui.services.prospects
+
+        def done(detail: ProspectDetail) -> None:
+            self.ui.events.prospectsChanged.emit([prospect_id])
+            self._refreshed(detail)
+
+        self.ui.tasks.write(
+            self,
+            lambda: service.set_short_name(prospect_id, typed),
+            done,
+            lambda error: show_error(self, error) if isinstance(error, DomainError) else None,
+        )
 
     # -- read and edit modes ---------------------------------------------------------------
 

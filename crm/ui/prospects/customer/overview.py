@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QInputDialog, QLabel, QLineEdit, QToolButton, QWidget
 
 from crm.services.records import ProspectDetail
 from crm.ui.common import fmt, labels
@@ -31,6 +31,37 @@ def tab_title(key: str) -> str:
 
 def short_name_part(short_name: str) -> str:
     return translate("CustomerPage", "Short name: {name}").format(name=short_name)
+
+
+class ShortNameButton(QToolButton):
+    """The short name (简称) beside the stage chip; clicking it lets the RM write their own."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortName")
+        self.setAutoRaise(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(
+            self.tr("The name shown on cards, calendar chips and Today: click to change it")
+        )
+        self.short_name = ""
+
+    def set_short_name(self, short_name: str) -> None:
+        self.short_name = short_name
+        self.setText(short_name_part(short_name) + " ✎" if short_name else "")
+        self.setVisible(bool(short_name))
+
+    def ask(self) -> str | None:
+        """The short name the RM typed (empty: made from the registered name again), or
+        None when they cancelled."""
+        text, ok = QInputDialog.getText(
+            self,
+            self.tr("Short name"),
+            self.tr("Short name (leave empty to make it from the registered name):"),
+            QLineEdit.EchoMode.Normal,
+            self.short_name,
+        )
+        return text if ok else None
 
 
 class ModeActions(QObject):
