@@ -179,6 +179,12 @@ def cmd_unlock(args: argparse.Namespace) -> int:
     return _run(args, action)
 
 
+def cmd_user_set(args: argparse.Namespace) -> int:
+    if not args.role and not args.team:
+        raise _fail(msg("give --role, --team or both"), 2)
+    return _run(args, lambda a: a.set_role(args.username, role=args.role, team=args.team))
+
+
 def cmd_user_list(args: argparse.Namespace) -> int:
     return _run(args, lambda a: a.users())
 
@@ -336,6 +342,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     upw.add_argument("username")
     upw.add_argument("--password-stdin", action="store_true")
     upw.set_defaults(func=cmd_user_password)
+    uset = user.add_parser(
+        "set", parents=[base], help="change a user's role or team (reaches their devices)"
+    )
+    uset.add_argument("username")
+    uset.add_argument("--role", choices=["rm", "lead", "admin"])
+    uset.add_argument("--team", help="team name or id")
+    uset.set_defaults(func=cmd_user_set)
     ulist = user.add_parser("list", parents=[base], help="list users")
     ulist.set_defaults(func=cmd_user_list)
     unlock = sub.add_parser(

@@ -189,6 +189,52 @@ class Admin:
             )
             audit(tx.session, self.actor, "user.deactivate", u.id, {})
 
+    def set_role(
+        self, username: str, *, role: str | None = None, team: str | None = None
+    ) -> dict[str, Any]:
+        """Change a user's role or team. Their devices act with it from their next request
+        (the token names the user, not the role) and pull the new directory entry at their
+        next sync, which then downloads the new scope afresh. A team change moves the
+        user's records to the new team: the old lead's devices drop them, the new lead's
+        pull them."""
+        if role is not None and role not in ROLES:
+            raise AdminError(f"role must be one of {', '.join(ROLES)}")
+        team_id = self._team_ref(team) if team else None
+        with self.store.write() as tx:
+            s = tx.session
+            u = self._user(s, username)
+            old_team = u.team_id
+            u.role = role or u.role
+            if team is not None:
+                u.team_id = team_id
+            self._directory_record(
+                tx,
+                "user",
+                u.id,
+                _user_data(u.username, u.display_name, u.role, u.team_id, u.phone, u.active),
+            )
+            moved = 0
+            if u.team_id != old_team:
+                for rec in s.scalars(
+                    select(Record)
+                    .where(Record.owner_id == u.id, Record.deleted.is_(False))
+                    .order_by(Record.ord, Record.id)
+                ):
+                    rec.team_id = u.team_id
+                    rec.updated_at = tx.now
+                    rec.seq = tx.log(
+                        rec.entity,
+                        rec.id,
+                        u.id,
+                        u.team_id,
+                        prev_owner_id=u.id,
+                        prev_team_id=old_team,
+                        pool=rec.pool,
+                    )
+                    moved += 1
+            audit(s, self.actor, "user.role", u.id, {"role": u.role, "records": moved})
+            return {"username": u.username, "role": u.role, "team_id": u.team_id}
+
     @staticmethod
     def _user(s: Session, username: str) -> HoUser:
         u = s.execute(

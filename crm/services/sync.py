@@ -19,7 +19,7 @@ from crm.domain.errors import DomainError, Message
 from crm.domain.wire import wire
 from crm.services.context import Context, NotFound
 from crm.services.outbox import pending_count, record
-from crm.store import book_export, sync_state
+from crm.store import book_export, sync_state, user_queries
 from crm.store.engine import Database
 from crm.store.indexes_down import put_back_indexes
 from crm.store.migrate import head_revision
@@ -34,6 +34,7 @@ from crm.sync.engine import (
     CURSOR_KEY,
     DEVICE_KEY,
     LAST_OK_KEY,
+    RESNAPSHOT_KEY,
     SERVER_KEY,
     SNAPSHOT_KEY,
     USER_KEY,
@@ -219,19 +220,37 @@ class SyncService:
         token = credentials.load_token(url, device_id(self.db)) if url else None
         if not url or not token:
             raise errors.not_set_up()
+        role = self._signed_in_role()
         with self._client(url, token) as client:
-            engine = SyncEngine(
-                self.db,
-                client,
-                schema=head_revision(),
-                progress=progress,
-                cancel=cancel,
-                clock=self.ctx.clock,
-                page=self.page,
-            )
-            summary = engine.run()
+
+            def run() -> SyncSummary:
+                return SyncEngine(
+                    self.db,
+                    client,
+                    schema=head_revision(),
+                    progress=progress,
+                    cancel=cancel,
+                    clock=self.ctx.clock,
+                    page=self.page,
+                ).run()
+
+            summary = run()
+            if role is not None and self._signed_in_role() != role:
+                # Head office changed the user's role or team: what this book may hold
+                # changed with it. The new scope is downloaded afresh, in this same sync:
+                # records now out of it leave, those now in it arrive.
+                with self.db.transaction() as s:
+                    meta_set(s, RESNAPSHOT_KEY, "role")
+                summary = run()
         self._adopt_user()
         return summary
+
+    def _signed_in_role(self) -> tuple[str, str | None] | None:
+        """The role and team of the user this book is signed in as, when it has them."""
+        with self.db.reading() as s:
+            user_id = meta_get(s, USER_KEY)
+            user = user_queries.person(s, user_id) if user_id else None
+        return (user.role, user.team_id) if user is not None else None
 
     def _adopt_user(self) -> None:
         """After the first download the signed-in user exists locally: make it current."""

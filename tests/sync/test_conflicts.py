@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 from sqlalchemy import select
 
+from crm.domain.errors import DomainError
 from crm.domain.prospect import ProspectDraft
+from crm.domain.roles import NOT_ALLOWED
 from crm.store.models import StageEvent
 from tests.sync.harness import Device, Server
 
@@ -184,6 +187,12 @@ def test_draft_fields_are_rejected_on_creating_in_someone_elses_book(device, peo
     a: Device = device("wangfang")
     a.sign_in()
     a.run()
+    # The desktop refuses it for the RM (crm.domain.roles); head office refuses it too,
+    # whatever the device sends (here as a command run with no user would).
+    with pytest.raises(DomainError, check=lambda e: e.code == NOT_ALLOWED):
+        a.prospects.create(ProspectDraft(name="佛山市高明区丙商行"), rm_id=people.rm2)
+    assert a.outbox() == []
+    a.ctx.actor_id = None
     p = a.prospects.create(ProspectDraft(name="佛山市高明区丙商行"), rm_id=people.rm2)
     summary = a.run()
     assert summary.rejected == 1 and p.id
