@@ -59,6 +59,12 @@ def day(value: date | None) -> str:
     return QLocale().toString(qdate(value), DAY_PATTERN[_language()])
 
 
+def day_edit_format() -> str:
+    """A date field's display format: the day as the language writes it everywhere else
+    (2026年12月5日 / 5 Dec 2026), each part still edited on its own."""
+    return DAY_PATTERN[_language()]
+
+
 def short_day(value: date | None, today: date) -> str:
     """Month and day this year (11月2日, 2 Nov), the full date otherwise."""
     if value is None:

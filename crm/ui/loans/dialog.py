@@ -84,7 +84,7 @@ def _day_field(dialog: QDialog, start: date, today: date) -> QDateEdit:
     """A day between the loan's start and today, today to begin with."""
     field = QDateEdit(dialog)
     field.setCalendarPopup(True)
-    field.setDisplayFormat("yyyy-MM-dd")
+    field.setDisplayFormat(fmt.day_edit_format())
     field.setDateRange(_qdate(min(start, today)), _qdate(today))
     field.setDate(_qdate(today))
     return field
@@ -169,7 +169,7 @@ class RecordLoanDialog(QDialog):
         self.maturity = QDateEdit(self)
         for edit in (self.start, self.maturity):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat(fmt.day_edit_format())
             edit.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
         self.start.setObjectName("start")
         self.maturity.setObjectName("maturity")

@@ -94,7 +94,7 @@ class PeriodPicker(QWidget):
     def _day_edit(self) -> QDateEdit:
         edit = QDateEdit(self)
         edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setDisplayFormat(fmt.day_edit_format())
         return edit
 
     def period(self) -> tuple[date, date]:

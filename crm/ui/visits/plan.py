@@ -93,7 +93,7 @@ class PlanDialog(QDialog):
 
         self.day = QDateEdit(self)
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.setDisplayFormat(fmt.day_edit_format())
         self.time = QLineEdit(self)
         self.time.setPlaceholderText("09:30")
         self.time.setMaximumWidth(80)
