@@ -268,16 +268,52 @@ def test_read_mode_edit_save_and_escape(page, services, qtbot):
     assert any("legal representative" in t for t in detail.history.texts())
 
 
-def test_documents_tab_says_what_would_be_there(page, services, qtbot):
+def test_documents_lists_the_files_of_the_visits_and_saves_a_copy(
+    page, services, qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.attachments.media import pdf, png
+
     pid = rich_prospect(services)
+    before = len(services.customer.documents(pid))
+    record = services.visits.start_record(pid)
+    licence = pdf("营业执照")
+    services.attachments.attach_bytes(
+        record.id, licence, filename="licence.pdf", kind="licence", caption="营业执照副本"
+    )
+    services.attachments.attach_bytes(record.id, png(), filename="door.png", kind="signboard")
     detail = open_detail(page, qtbot, pid)
-    show_tab(detail, detail.documents, qtbot)
     tab = detail.documents
-    expected = len(services.customer.documents(pid))
-    if expected:
-        assert tab.tree.topLevelItemCount() == expected
-    else:
-        assert tab.stack.currentWidget() is tab.empty and tab.empty.title.text()
+    show_tab(detail, tab, qtbot)
+    assert tab.tree.topLevelItemCount() == before + 2
+    names = {tab.tree.topLevelItem(n).text(2) for n in range(tab.tree.topLevelItemCount())}
+    assert {"营业执照副本", "door.png"} <= names
+    licence_row = next(
+        tab.tree.topLevelItem(n)
+        for n in range(tab.tree.topLevelItemCount())
+        if tab.tree.topLevelItem(n).text(2) == "营业执照副本"
+    )
+    assert licence_row.text(1) == "Business licence"
+    tab.tree.setCurrentItem(licence_row)
+    target = tmp_path / "copy.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    tab.save_button.click()
+    wait_idle(qtbot, detail.ui)
+    assert target.read_bytes() == licence  # the file as attached, read back
+
+
+def test_documents_say_where_they_come_from_when_there_are_none(page, ui, qtbot):
+    from crm.domain.prospect import ProspectDraft
+
+    created = ui.services.prospects.create(ProspectDraft(name="佛山市禅城区新开五金店"))
+    detail = open_detail(page, qtbot, created.id)
+    show_tab(detail, detail.documents, qtbot)
+    assert detail.documents.stack.currentWidget() is detail.documents.empty
+    assert "visit records" in detail.documents.empty.text.text()
+    show_tab(detail, detail.contacts, qtbot)
+    assert detail.contacts.stack.currentWidget() is detail.contacts.empty
+    assert detail.glance.contact.text() == "none yet"
 
 
 # -- screenshots -------------------------------------------------------------------------------
