@@ -150,6 +150,12 @@ def test_2027_holidays_are_marked_provisional_and_nobody_is_told_to_run_a_comman
     page.show_month(date(2027, 1, 1))
     wait_idle(qtbot, lead_ui)
     assert page.month_view.data.days[date(2027, 1, 1)].name == "New Year's Day"
+    # The hourly week's header names the day off in full in its tooltip (Friday: column 4).
+    page.set_view("week")
+    wait_idle(qtbot, lead_ui)
+    week = page.week_view
+    friday = week.column_rect(4).center().x()
+    assert "New Year's Day (provisional)" in week._renewals_tip(QPointF(friday, 5))
 
 
 def test_today_on_a_day_off_says_so_and_what_comes_next(

@@ -104,6 +104,9 @@ def test_calendar_views(window: MainWindow, language: str, qtbot) -> None:
     page.set_view("team")
     wait_idle(qtbot, window.ui)
     save(window, "14b-calendar-team-week-new-year-2027", language)
+    page.set_view("week")
+    wait_idle(qtbot, window.ui)
+    save(window, "14c-calendar-week-new-year-2027", language)
     page.show_month(date(2026, 10, 1))  # National Day and its make-up days
     wait_idle(qtbot, window.ui)
     save(window, "15-calendar-national-day", language)

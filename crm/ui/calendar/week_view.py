@@ -155,10 +155,16 @@ class WeekView(QWidget):
                     mark += " " + labels.holiday_mark(info)
                 painter.setFont(small)
                 painter.setPen(QPen(QColor(colour)))
+                # Elided, with room for the renewals' mark at the right: a provisional
+                # holiday's name in English is wider than a day's column.
                 painter.drawText(
                     QRectF(column.left(), line + 2, width, line),
                     int(Qt.AlignmentFlag.AlignCenter),
-                    mark,
+                    painter.fontMetrics().elidedText(
+                        mark,
+                        Qt.TextElideMode.ElideRight,
+                        int(width - (56 if data is not None and data.renewals_of(day) else 8)),
+                    ),
                 )
                 painter.setFont(self.font())
             if data is not None and data.renewals_of(day):
@@ -306,20 +312,27 @@ class WeekView(QWidget):
             self.update()
 
     def _renewals_tip(self, point: QPointF) -> str:
-        """The day's renewal reminders, when the pointer is on a day's header."""
+        """What the day is (a holiday's whole name, its header may cut it) and its renewal
+        reminders, when the pointer is on a day's header."""
         if self.data is None or point.y() >= HEADER or point.x() < GUTTER:
             return ""
         index = int((point.x() - GUTTER) // self._day_width())
         if not 0 <= index < 7:
             return ""
-        events = self.data.renewals_of(self.start + timedelta(days=index))
+        day = self.start + timedelta(days=index)
+        info = self.data.days.get(day)
+        note = [labels.day_note(info)] if info is not None and info.name else []
+        events = self.data.renewals_of(day)
         return "\n".join(
-            self.tr("{name}: loan matures").format(name=e.prospect_name)
-            if e.days_before == 0
-            else self.tr("{name}: renewal reminder, {days} days before maturity").format(
-                name=e.prospect_name, days=e.days_before
-            )
-            for e in events
+            note
+            + [
+                self.tr("{name}: loan matures").format(name=e.prospect_name)
+                if e.days_before == 0
+                else self.tr("{name}: renewal reminder, {days} days before maturity").format(
+                    name=e.prospect_name, days=e.days_before
+                )
+                for e in events
+            ]
         )
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
