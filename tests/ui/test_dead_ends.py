@@ -7,6 +7,7 @@ plural forms and the date format of each language; every string of the UI transl
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -87,6 +88,16 @@ def _window(qtbot, services: Services, tmp_path: Path) -> MainWindow:
     return window
 
 
+def _save(window: MainWindow, name: str, language: str) -> None:
+    """The window at 1366×768 under CRM_SCREENSHOTS, to look at the status bar."""
+    folder = os.environ.get("CRM_SCREENSHOTS")
+    if folder:
+        window.resize(1366, 768)
+        QApplication.processEvents()
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(Path(folder) / f"{name}.{language}.png"))
+
+
 def _close(window: MainWindow) -> None:
     controller = window.sync_controller
     if controller is not None:
@@ -134,6 +145,7 @@ def test_sync_now_runs_and_the_status_bar_says_when(qtbot, ho: Server, tmp_path,
         expected_now = expected.replace(f"{shown:%H:%M}", f"{fmt.local(last):%H:%M}")
         qtbot.waitUntil(lambda: indicator.button.text() == expected_now, timeout=10_000)
         assert not indicator.progress.isVisible()
+        _save(window, "sync-now-status-bar", language)
     finally:
         _close(window)
 
@@ -151,10 +163,11 @@ def test_sync_now_offline_says_why_and_keeps_the_changes(qtbot, tmp_path, langua
         indicator = window.sync_indicator  # type: ignore[attr-defined]
         waiting = {"en": "Offline — 1 change waiting", "zh_CN": "离线 — 1 项修改待发送"}
         qtbot.waitUntil(lambda: indicator.button.text() == waiting[language], timeout=15_000)
-        kept = {"en": "Your changes stay on this computer", "zh_CN": "您的修改保存在本机"}
+        kept = {"en": "Your changes are kept on this computer", "zh_CN": "您的修改保存在本机"}
         qtbot.waitUntil(lambda: kept[language] in window.status.currentMessage(), timeout=5000)
         assert "Traceback" not in window.status.currentMessage()
         assert services.sync.status().pending == 1  # nothing lost
+        _save(window, "sync-offline-status-bar", language)
     finally:
         _close(window)
 

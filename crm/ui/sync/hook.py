@@ -41,7 +41,7 @@ def install_sync(window: Any, *, start: bool = True) -> SyncController:
         if state is not None and state.error is not None and state.state in ("offline", "failed"):
             show = getattr(window, "show_message", None)
             if show is not None:
-                show(indicator.failure_message(state.error))
+                show(indicator.failure_message(state.error, offline=state.state == "offline"))
         page = window.pages.get(CONFLICTS_PAGE) if hasattr(window, "pages") else None
         if page is not None and view.status is not None:
             page.connection.show_status(view.status)

@@ -107,14 +107,13 @@ class SyncIndicator(QWidget):
         else:
             self.conflicts.hide()
 
-    def failure_message(self, error: DomainError) -> str:
-        """Why a sync did not finish, for the status bar: the reason, and that nothing is
-        lost."""
-        return (
-            self.tr("Sync did not finish: {reason}").format(reason=describe(error))
-            + " "
-            + self.tr("Your changes stay on this computer until it does.")
-        )
+    def failure_message(self, error: DomainError, *, offline: bool = False) -> str:
+        """Why a sync did not finish, for the status bar, and that nothing is lost (an
+        offline error says so itself: "your changes are kept on this computer…")."""
+        text = self.tr("Sync did not finish: {reason}").format(reason=describe(error))
+        if offline:
+            return text
+        return text + " " + self.tr("Your changes stay on this computer until it does.")
 
     def _idle(self, last: datetime | None) -> None:
         self.button.setIcon(icon("database"))
