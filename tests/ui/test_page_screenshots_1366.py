@@ -146,7 +146,7 @@ def test_pipeline_report_dialog(qtbot, window: MainWindow, language: str) -> Non
     _settle(qtbot, window)
     dialog = _dialog(window, "pipelineReportDialog")
     qtbot.waitUntil(lambda: window.ui.tasks.pending() == 0, timeout=30_000)
-    QApplication.processEvents()
+    qtbot.wait(800)  # the PDF view draws its pages on its own thread
     _fits(dialog)
     save(dialog, "08-reports", language)
     dialog.reject()
