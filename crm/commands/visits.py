@@ -861,7 +861,7 @@ def _holiday_days(args: argparse.Namespace, days: Sequence[Any]) -> int:
     zh = language() == "zh_CN"
     print(
         _table(
-            [msg("Date"), msg("Weekday"), msg("Day"), msg("Holiday")],
+            [msg("Date"), msg("Weekday"), msg("Off or worked"), msg("Holiday")],
             [
                 [
                     d.day.isoformat(),
