@@ -53,6 +53,21 @@ def _run(s: Session, sql: str, rm_ids: Sequence[str] | None, **params: Any) -> S
     return s.execute(stmt, params).all()
 
 
+def _tuples(
+    s: Session, sql: str, rm_ids: Sequence[str] | None, **params: Any
+) -> list[tuple[Any, ...]]:
+    """``sql``'s rows as the driver's plain tuples: for a query of tens of thousands of
+    rows, making a result row of each cost as much again as SQLite's own work (the reach
+    of a 100,000-prospect book: 25,000 rows, 0.14 s → 0.08 s). ``:rms`` is spelled out as
+    one named parameter per RM."""
+    if rm_ids is not None:
+        wanted = list(rm_ids) or [""]
+        names = [f"rms{n}" for n in range(len(wanted))]
+        sql = sql.replace(":rms", "(" + ", ".join(f":{n}" for n in names) + ")")
+        params.update(zip(names, wanted, strict=True))
+    return list(s.connection().exec_driver_sql(sql, params))
+
+
 def stage_counts(s: Session, rm_ids: Sequence[str] | None) -> dict[str, int]:
     rows = _run(
         s,
@@ -114,7 +129,7 @@ def reach(
     row."""
     first = "CASE WHEN r.strategic_at < r.first_loan_at OR r.first_loan_at IS NULL "
     first += "THEN r.strategic_at ELSE r.first_loan_at END"
-    rows = _run(
+    rows = _tuples(
         s,
         f"SELECT {_MICROS.format('x.first')} - {_MICROS.format('x.created_at')}, "
         f"CASE WHEN x.strategic_at < :before THEN {_MICROS.format('x.strategic_at')} - "
@@ -137,10 +152,13 @@ def reach(
         from1=spans[1][0],
         to1=spans[1][1],
     )
+    if not rows:
+        return Reach([], [], (0, 0))
+    first_loan, strategic, in_first, in_second = zip(*rows, strict=True)
     return Reach(
-        [int(r[0]) for r in rows],
-        [int(r[1]) for r in rows if r[1] is not None],
-        (sum(int(r[2]) for r in rows), sum(int(r[3]) for r in rows)),
+        list(first_loan),
+        [us for us in strategic if us is not None],
+        (sum(in_first), sum(in_second)),
     )
 
 
@@ -167,7 +185,26 @@ def by_source(s: Session, rm_ids: Sequence[str] | None, before: str) -> dict[str
     the grouping needs no sort, and each member's entry and RM from
     ix_prospects_id_created_rm, never the row (revision 0011): reading the prospects in
     table order and sorting their memberships by list took 0.25 s on a 100,000-prospect
-    book, 0.11 s now."""
+    book, 0.11 s now.
+
+    The whole book, when every prospect had entered the pool before ``before`` (a period
+    ending today), needs no prospect at all: each list's members are counted from the
+    list index, and the won prospects' lists looked up by prospect (0.12 s → 0.04 s)."""
+    if rm_ids is None and _all_entered_before(s, before):
+        members = _run(
+            s, "SELECT source_code, count(*) FROM source_memberships GROUP BY source_code", None
+        )
+        won = _run(
+            s,
+            "SELECT m.source_code, count(*) FROM (SELECT DISTINCT prospect_id AS id "
+            "FROM stage_events WHERE to_stage IN ('first_loan', 'strategic') "
+            "AND changed_at < :before) w CROSS JOIN source_memberships m "
+            "ON m.prospect_id = w.id GROUP BY m.source_code",
+            None,
+            before=before,
+        )
+        converted = {str(code): int(n) for code, n in won}
+        return {str(code): (int(n), converted.get(str(code), 0)) for code, n in members}
     rows = _run(
         s,
         "WITH won AS MATERIALIZED (SELECT DISTINCT prospect_id AS id FROM stage_events "
@@ -181,6 +218,14 @@ def by_source(s: Session, rm_ids: Sequence[str] | None, before: str) -> dict[str
         before=before,
     )
     return {str(code): (int(n), int(won)) for code, n, won in rows}
+
+
+def _all_entered_before(s: Session, before: str) -> bool:
+    """Every prospect of the book had entered the pool before ``before`` (a stored
+    timestamp); read from ix_prospects_id_created_rm alone."""
+    rows = _run(s, "SELECT max(created_at) FROM prospects WHERE created_at >= ''", None)
+    latest = rows[0][0]
+    return latest is None or str(latest) < before
 
 
 def stalled(

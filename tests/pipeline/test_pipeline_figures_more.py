@@ -201,3 +201,26 @@ def test_two_increases_at_the_credit_cap_with_bill_discounting_left_out(
     assert (ti.inclusive_balance_now_fen, ti.borrowers_now) == (1_300_000 * 100, 2)
     assert (ti.inclusive_growth_bp, ti.all_growth_bp) == (4444, 8062)
     assert ti.borrowers_met and not ti.growth_met and not ti.met
+
+
+def test_the_whole_books_conversion_by_list_read_without_prospects_is_the_same(
+    services: Services, listed: Book
+) -> None:
+    """When every prospect had entered before the period's end, the whole book's lists are
+    counted without reading a prospect; the counts are those of the general query (here
+    through a scope of every RM: every prospect of this book has one)."""
+    from datetime import datetime, time, timedelta
+
+    from crm.store import pipeline_queries as q
+
+    def bound(day: date) -> str:
+        return q.stamp(datetime.combine(day, time(0), services.ctx.zone))
+
+    every_rm = tuple(u.id for u in services.users.all())
+    with services.ctx.db.reading() as s:
+        for day in (END + timedelta(days=1), date(2026, 3, 2), date(2025, 1, 1)):
+            before = bound(day)
+            whole = q.by_source(s, None, before)
+            assert whole == q.by_source(s, every_rm, before), day
+        assert whole[TAXPAYER] == (3, 0)  # on 1 January 2025 no one on it had a loan
+        assert q.by_source(s, None, bound(END + timedelta(days=1)))[TAXPAYER] == (4, 3)
