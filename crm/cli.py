@@ -110,6 +110,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     path = Path(args.db)
     if path.exists() and not args.force:
         raise CliError(msg("{path} already exists; add --force to replace it", path=path))
+    _check_folder_takes_files(path)
     if args.prospects < 1 or args.prospects > 1_000_000:
         raise CliError(msg("--prospects must be between 1 and 1,000,000"), EXIT_USAGE)
     show = not args.json and sys.stderr.isatty()
@@ -140,6 +141,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def _check_folder_takes_files(path: Path) -> None:
+    """Before minutes of building: the folder exists (or can be made) and takes a new file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        probe = path.with_name(f".{path.name}.write-check")
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise CliError(
+            msg(
+                "{path} cannot be created: {folder} does not take new files",
+                path=path,
+                folder=path.parent,
+            )
+        ) from exc
 
 
 def _filter_from(args: argparse.Namespace, services: Any) -> Any:
@@ -568,6 +586,8 @@ def _run(arguments: list[str]) -> int:
     settle_global_options(args)
     if args.lang:
         set_language(args.lang)
+    if args.db == "":
+        parser.error(msg("--db needs a file name"))
     if args.db is None:
         args.db = str(_default_db())
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)

@@ -237,6 +237,7 @@ def _grade(code: str) -> str:
 
 
 def _show(record: Any) -> None:
+    from crm.commands.wording import product_name
     from crm.domain.money import format_rate, format_yuan
 
     print(
@@ -255,7 +256,7 @@ def _show(record: Any) -> None:
             [
                 [
                     r.id,
-                    r.product_code,
+                    product_name(r.product_code),
                     format_yuan(r.amount_fen),
                     format_yuan(r.balance_fen),
                     format_rate(r.rate_bp),

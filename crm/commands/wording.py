@@ -89,3 +89,12 @@ def district_codes(services: Any, typed: Sequence[str]) -> tuple[str, ...]:
             )
         codes.append(match.code)
     return tuple(codes)
+
+
+def product_name(code: str) -> str:
+    """A loan product's or service's name (the bundled catalogue's; its codes are head
+    office's and do not change between catalogues)."""
+    from crm.services.products import bundled_catalogue
+
+    found = bundled_catalogue().product(code)
+    return resources.label(found, language()) if found else code

@@ -273,4 +273,6 @@ def classify(exc: BaseException | None, path: str) -> errors.StoreError | None:
         return read_only_problem(Path(path)) or errors.database_read_only(path)
     if "disk is full" in text or "database or disk is full" in text:
         return errors.disk_full(path)
+    if "unable to open database file" in text:
+        return errors.cannot_open(path)
     return None

@@ -52,6 +52,23 @@ def another_programs_database() -> Message:
     return Message("it is another program's database")
 
 
+def not_a_file(path: str) -> StoreError:
+    return StoreError(
+        "db.not_a_file",
+        "{path} is not a file (a device or another special file); choose the book's file.",
+        path=path,
+    )
+
+
+def cannot_open(path: str) -> StoreError:
+    return StoreError(
+        "db.cannot_open",
+        "The database {path} cannot be opened or created there: check that its folder exists "
+        "and may be written to.",
+        path=path,
+    )
+
+
 def database_too_new(path: str, revision: str) -> StoreError:
     return StoreError(
         "db.too_new",

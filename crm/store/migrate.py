@@ -197,6 +197,8 @@ def open_database(
     path = Path(path).expanduser().resolve()
     if not path.exists() and not create:
         raise errors.database_missing(str(path))
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise errors.not_a_file(str(path))  # a device, a pipe: SQLite fails on it obscurely
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
     clear_stale_sidecars(path)

@@ -64,6 +64,19 @@ def _damaged_book(tmp: Path, book: Path) -> list[str]:
     return ["check", "--db", str(path)]
 
 
+def _device(tmp: Path, book: Path) -> list[str]:
+    return ["check", "--db", os.devnull]
+
+
+def _empty_name(tmp: Path, book: Path) -> list[str]:
+    return ["prospects", "list", "--db", ""]
+
+
+def _demo_where_no_file_can_go(tmp: Path, book: Path) -> list[str]:
+    (tmp / "notes.txt").write_text("不是文件夹", encoding="utf-8")
+    return ["demo", "--db", str(tmp / "notes.txt" / "book.db"), "--prospects", "10"]
+
+
 def _unknown_command(tmp: Path, book: Path) -> list[str]:
     return ["prospects", "lst", "--db", str(book)]
 
@@ -97,6 +110,9 @@ MISTAKES: list[tuple[str, Case, int, str, str]] = [
     ("not a database", _not_a_database, 1, "not a FirstLoan CRM book", "不是首贷通的数据库"),
     ("other database", _another_programs_database, 1, "another program's", "其他程序的数据库"),
     ("damaged", _damaged_book, 1, "is damaged", "已损坏"),
+    ("device", _device, 1, "is not a file", "不是普通文件"),
+    ("empty name", _empty_name, 2, "--db needs a file name", "--db 需要给出文件名"),
+    ("demo nowhere", _demo_where_no_file_can_go, 1, "cannot be created", "无法创建"),
     ("unknown command", _unknown_command, 2, "invalid choice: 'lst'", "无效的取值：'lst'"),
     ("required", _required_argument, 2, "arguments are required: keys", "缺少必需的参数：keys"),
     ("not a number", _not_a_number, 2, "invalid int value: 'many'", "无效的 int 值：'many'"),
@@ -250,3 +266,31 @@ def test_ctrl_c_stops_with_one_line_and_status_130(book: Path, tmp_path: Path) -
     assert process.returncode == 130, stderr
     assert stderr.strip() == "crm: 已中断"
     assert stdout == ""
+
+
+def test_the_app_takes_the_language_after_gui_as_bootstrap_run_passes_it(tmp_path: Path) -> None:
+    # `python3 packaging/bootstrap.py run --lang en` runs `crm gui --db DEMO --lang en`.
+    env = dict(os.environ, CRM_LANG="zh_CN", PYTHONUTF8="1", QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [*COMMAND, "gui", "--db", str(tmp_path / "book.db"), "--smoke", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--lang", "en", "gui", "--db", "b.db"], ["gui", "--db", "b.db", "--lang", "en"]],
+    ids=["before", "after"],
+)
+def test_gui_options_parse_the_same_in_either_position(argv: list[str]) -> None:
+    from crm.cli import build_parser
+    from crm.commands.parsing import settle_global_options
+
+    args = build_parser().parse_args(argv)
+    settle_global_options(args)
+    assert (args.lang, args.db, args.json, args.user) == ("en", "b.db", False, None)

@@ -94,7 +94,7 @@ def test_a_refused_action_exits_1_and_a_wrong_usage_2(book: tuple[str, str]) -> 
     added = crm(*args, "--amount", "5万", "--maturity", "2027-06-01", "--rate", "4", "--db", db)
     assert added.returncode == 0, added.stderr
     assert "first_loan" in added.stdout
-    loan_id = added.stdout.split()[added.stdout.split().index("basic") - 1]
+    loan_id = added.stdout.splitlines()[2].split()[0]  # the table's first row, first column
     too_much = crm("loans", "repay", loan_id, "--amount", "6万", "--db", db)
     assert too_much.returncode == 1 and "more than" in too_much.stderr
     missing = crm("loans", "repay", "no-such-loan", "--amount", "1", "--db", db)

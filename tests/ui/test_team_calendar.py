@@ -97,6 +97,9 @@ def test_the_team_week_has_a_lane_per_rm_with_short_names_and_times(
     assert page.stack.currentWidget() is page.team_scroll
     names = [lane.name for lane in view.lanes]
     assert rm1.display_name in names and rm2.display_name in names
+    # Every RM of the team has a lane, a free week too.
+    team_rms = {u.display_name for u in book.rms if u.team_id == rm1.team_id}
+    assert set(names) == team_rms and len(team_rms) > 2
     view.grab()
     chips = {v.id: (rect, v) for rect, v in view.chips}
     tops = dict(zip((lane.rm_id for lane in view.lanes), view._lane_tops(), strict=True))

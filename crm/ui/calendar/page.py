@@ -279,7 +279,7 @@ class CalendarPage(Page):
         elif view == "week":
             self.week_view.set_data(anchor, data)
         elif view == "team":
-            self.team_view.set_data(anchor, data)
+            self.team_view.set_data(anchor, data, self._scope_rms())
         else:
             self.month_view.set_data(anchor, data)
         self._show_banner(data)
@@ -288,6 +288,13 @@ class CalendarPage(Page):
             text += " · " + self.tr("%Ln renewal reminder(s)", "", len(data.renewals))
         self.message.emit(text)
         self.shown.emit(view)
+
+    def _scope_rms(self) -> list[tuple[str, str]]:
+        """The RMs of the scope shown (none for everyone's book: their lanes come from
+        their visits), for the team week's lanes."""
+        rm_ids = self.scope.scope().rm_ids or ()
+        users = (self.ui.user_by_id(rm_id) for rm_id in rm_ids)
+        return [(u.id, u.display_name) for u in users if u is not None and u.role == "rm"]
 
     def _show_banner(self, data: CalendarData) -> None:
         """Says when the range's days off are provisional (or, past 2099, unknown)."""

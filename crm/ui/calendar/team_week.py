@@ -10,6 +10,7 @@ cell to plan a visit that day.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
@@ -55,9 +56,10 @@ class Lane:
         return max((len(v) for v in self.days.values()), default=0)
 
 
-def lanes_of(visits: list[VisitLine]) -> list[Lane]:
-    """A lane per RM with visits, ordered by name; visits without an RM last."""
-    lanes: dict[str, Lane] = {}
+def lanes_of(visits: list[VisitLine], members: Sequence[tuple[str, str]] = ()) -> list[Lane]:
+    """A lane per RM of ``members`` (id, name), with visits or not (a free day shows), and
+    per other RM with visits; ordered by name, visits without an RM last."""
+    lanes: dict[str, Lane] = {rm_id: Lane(rm_id, name) for rm_id, name in members}
     for visit in visits:
         key = visit.rm_id or UNASSIGNED
         lane = lanes.get(key)
@@ -96,10 +98,14 @@ class TeamWeekView(QWidget):
         start = week_start(day)
         return start, start + timedelta(days=6)
 
-    def set_data(self, day: date, data: CalendarData) -> None:
+    def set_data(
+        self, day: date, data: CalendarData, members: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """Show the week of ``day``: ``data``'s visits in lanes, one for each of ``members``
+        (the RMs of the scope, as id and name) even without visits."""
         self.start = week_start(day)
         self.data = data
-        self.lanes = lanes_of(data.visits)
+        self.lanes = lanes_of(data.visits, members)
         self.setMinimumHeight(int(self._header() + sum(self._lane_height(x) for x in self.lanes)))
         self.update()
 
