@@ -204,3 +204,7 @@ class Acting:
         self.require(Permission.CREATE_FOR_OTHERS, Message("add prospects to another RM's book"))
         if rm_team is None or rm_team != self.team_id:
             raise out_of_scope()
+
+
+# Nobody acting (see the module's note), as a default value.
+NOBODY: Final = Acting(None, None)

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from crm.domain.roles import NOBODY, Acting
 from crm.services.records import DistrictInfo, ProspectRow, UserInfo
 from crm.store.first_look import read_first_rows
 
@@ -23,6 +24,7 @@ class FirstLook:
     user: UserInfo | None
     users: list[UserInfo]  # active users, by display name
     districts: list[DistrictInfo]
+    acting: Acting = NOBODY  # the user's role and scope (crm.domain.roles)
 
 
 def first_look(path: Path, page_size: int) -> FirstLook | None:
@@ -36,6 +38,7 @@ def first_look(path: Path, page_size: int) -> FirstLook | None:
         user=_user(found.current_user) if found.current_user else None,
         users=[_user(u) for u in found.active_users],
         districts=[DistrictInfo(str(c), str(n), str(e or "")) for c, n, e in found.districts],
+        acting=found.acting,
     )
 
 

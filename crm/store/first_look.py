@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crm.domain.roles import Acting
+from crm.domain.roles import NOBODY, Acting
 from crm.store.files import head_revision, left_unclean, looks_like_sqlite, raw_connect
 
 CURRENT_USER_KEY = "current_user"
@@ -48,6 +48,7 @@ class FirstRows:
     active_users: list[tuple[Any, ...]]  # by display name
     current_user: tuple[Any, ...] | None
     districts: list[tuple[Any, ...]]  # by code
+    acting: Acting = NOBODY  # the signed-in user's role and scope
 
 
 def read_first_rows(path: Path, limit: int) -> FirstRows | None:
@@ -73,34 +74,42 @@ def read_first_rows(path: Path, limit: int) -> FirstRows | None:
         )
         if current_id and current is None:
             return None  # a user the book does not know: the careful open says so
-        where, params = _scope(conn, current)
+        acting = _acting(conn, current)
+        where, params = _scope(acting)
         page = conn.execute(_PAGE + where + _ORDER, (*params, limit)).fetchall()
         total = int(conn.execute("SELECT count(*) FROM prospects p" + where, params).fetchone()[0])
         users = conn.execute(_USERS + " WHERE u.active = 1 ORDER BY u.display_name").fetchall()
         districts = conn.execute(
             "SELECT code, name, name_en FROM districts ORDER BY code"
         ).fetchall()
-        return FirstRows(page, total, current_id, users, current, districts)
+        return FirstRows(page, total, current_id, users, current, districts, acting)
     except Exception:  # whatever it was, the careful open that follows reports it
         return None
     finally:
         conn.close()
 
 
-def _scope(conn: Any, user: tuple[Any, ...] | None) -> tuple[str, tuple[str, ...]]:
-    """The signed-in user's scope (crm.domain.roles) as a WHERE clause, as the services'
-    list has it: their RMs' books and the shared pool; nothing for everyone's book or a
-    book never signed in with head office."""
-    signed_in = conn.execute("SELECT 1 FROM app_meta WHERE key = ?", (SIGNED_IN_KEY,)).fetchone()
-    if user is None or signed_in is None:
-        return "", ()
+def _acting(conn: Any, user: tuple[Any, ...] | None) -> Acting:
+    """The signed-in user's role and scope, as crm.services.acting reads them."""
+    if user is None:
+        return Acting.nobody()
     user_id, role, team_id = str(user[0]), str(user[3]), user[4]
+    signed_in = conn.execute("SELECT 1 FROM app_meta WHERE key = ?", (SIGNED_IN_KEY,)).fetchone()
+    if signed_in is None:
+        return Acting.unbound(user_id, role, team_id)
     members = (
         [str(r[0]) for r in conn.execute("SELECT id FROM users WHERE team_id = ?", (team_id,))]
         if team_id
         else []
     )
-    rms = Acting.user(user_id, role, team_id, members).visible_rms()
+    return Acting.user(user_id, role, team_id, members)
+
+
+def _scope(acting: Acting) -> tuple[str, tuple[str, ...]]:
+    """The user's scope (crm.domain.roles) as a WHERE clause, as the services' list has it:
+    their RMs' books and the shared pool; nothing for everyone's book or a book never
+    signed in with head office."""
+    rms = acting.visible_rms()
     if rms is None:
         return "", ()
     marks = ", ".join("?" * len(rms))

@@ -343,7 +343,7 @@ class Launcher:
             self._open_carefully(create)
             return
         self._finish_progress()
-        startup = StartupData(found.user, found.users, found.districts)
+        startup = StartupData(found.user, found.users, found.districts, found.acting)
         ui = UiContext(
             None, self.settings, self.tasks, startup, db_path=self.db_path, first_look=found
         )

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 
 from crm.domain.clock import utcnow
 from crm.domain.query import ProspectFilter, Sort
+from crm.domain.roles import NOBODY, Acting
 from crm.ui.common.fmt import DEFAULT_ZONE
 from crm.ui.common.settings import AppSettings
 from crm.ui.common.tasks import TaskRunner
@@ -42,16 +43,20 @@ class StartupData:
     user: UserInfo | None
     users: list[UserInfo]
     districts: list[DistrictInfo]
+    # The user's role and scope: what the pages offer follows it (crm.domain.roles).
+    acting: Acting = NOBODY
 
 
 def load_startup(services: Services) -> StartupData:
     """Reference data the pages need (run in the background)."""
     from crm.services import reference
+    from crm.services.acting import acting
 
     return StartupData(
         user=services.users.current(),
         users=services.users.all(),
         districts=reference.districts(services.ctx),
+        acting=acting(services.ctx),
     )
 
 
@@ -130,6 +135,15 @@ class UiContext:
     @property
     def districts(self) -> list[DistrictInfo]:
         return self.startup.districts
+
+    @property
+    def acting(self) -> Acting:
+        """The signed-in user's role and scope, as the book was opened."""
+        return self.startup.acting
+
+    def users_in_scope(self) -> list[UserInfo]:
+        """The users whose books the role reaches (an RM: themselves; a lead: the team)."""
+        return [u for u in self.users if self.startup.acting.sees(u.id)]
 
     @property
     def zone(self) -> ZoneInfo:

@@ -81,7 +81,10 @@ class FilterBar(QWidget):
         self.rm = MultiSelectButton(self.tr("RM"), self)
         self.rm.set_choices(
             [Choice(UNASSIGNED, self.tr("(Unassigned)"))]
-            + [Choice(u.id, u.display_name, tooltip=labels.user(u)) for u in ui.users]
+            + [
+                Choice(u.id, u.display_name, tooltip=labels.user(u))
+                for u in ui.users_in_scope()  # the RMs whose books the role reaches
+            ]
         )
         self.district = MultiSelectButton(self.tr("District"), self)
         self.district.set_choices([Choice(d.code, labels.district(d)) for d in ui.districts])

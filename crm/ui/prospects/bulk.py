@@ -67,14 +67,21 @@ class ChoiceDialog(QDialog):
 
 class AssignDialog(ChoiceDialog):
     def __init__(
-        self, count: int, users: Sequence[UserInfo], parent: QWidget | None = None
+        self,
+        count: int,
+        users: Sequence[UserInfo],
+        parent: QWidget | None = None,
+        *,
+        unassign: bool = True,
     ) -> None:
+        """``unassign``: offer returning the prospects to the shared pool (head office's)."""
         super().__init__(parent)
         self.setObjectName("assignDialog")
         choices = [
             (u.id, f"{u.display_name} · {u.team_name or labels.role(u.role)}") for u in users
         ]
-        choices.append((UNASSIGN, self.tr("(Nobody: unassign)")))
+        if unassign:
+            choices.append((UNASSIGN, self.tr("(Nobody: unassign)")))
         self._build(
             self.tr("Assign to an RM"),
             self.tr("Give the {count} selected prospects to:").format(count=count),

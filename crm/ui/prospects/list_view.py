@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm.domain.query import Sort
+from crm.domain.roles import Permission
 from crm.services.records import ProspectRow
 from crm.ui.common import fmt, labels
 from crm.ui.common.collector import note_busy
@@ -164,6 +165,8 @@ class ProspectListView(QWidget):
         self.assign_button = QPushButton(icon("assign"), self.tr("Assign to RM…"), self.bulk_bar)
         self.assign_button.setToolTip(self.tr("Give the selected prospects to an RM"))
         self.assign_button.clicked.connect(self.assign_selected)
+        # Reassigning is a lead's (within the team) or head office's: not offered to an RM.
+        self.assign_button.setVisible(self.ui.acting.may(Permission.REASSIGN))
         self.tag_button = QPushButton(icon("tag"), self.tr("Add tag…"), self.bulk_bar)
         self.tag_button.setToolTip(self.tr("Add a tag to the selected prospects"))
         self.tag_button.clicked.connect(self.tag_selected)
@@ -257,7 +260,12 @@ class ProspectListView(QWidget):
         rows = self.selected_rows()
         if not rows:
             return
-        dialog = AssignDialog(len(rows), self.ui.users, self)
+        dialog = AssignDialog(
+            len(rows),
+            self.ui.users_in_scope(),
+            self,
+            unassign=self.ui.acting.may(Permission.REASSIGN_ANYONE),
+        )
         if self.ui.user is not None:
             dialog.select(self.ui.user.id)
         dialog.chosen.connect(lambda code: self._assign([r.id for r in rows], code))

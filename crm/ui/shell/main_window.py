@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from crm import __version__
 from crm.domain.errors import DomainError
+from crm.domain.roles import Permission
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import CrashHandler, show_error
 from crm.ui.common.i18n import LANGUAGES
@@ -54,7 +55,9 @@ class MainWindow(QMainWindow):
         self._painted = False
         self.crash = crash
         self.language = language if language in LANGUAGES else "en"
-        self.specs = list(pages if pages is not None else [*default_pages(), team_page()])
+        # The Team page is a lead's (and head office's): an RM's window leaves it out.
+        team = [team_page()] if ui.acting.may(Permission.TEAM_PAGE) else []
+        self.specs = list(pages if pages is not None else [*default_pages(), *team])
         self.pages: dict[str, Page] = {}
         self.settings_dialog: SettingsDialog | None = None
         self._closing = False
