@@ -72,6 +72,14 @@
 <context>
     <name>CardDelegate</name>
     <message>
+        <source>no reason given</source>
+        <translation>未注明原因</translation>
+    </message>
+    <message>
+        <source>{reason} · revisit {day}</source>
+        <translation>{reason} · {day} 回访</translation>
+    </message>
+    <message>
         <source>Stalled</source>
         <translation>停滞</translation>
     </message>
@@ -94,6 +102,18 @@
 </context>
 <context>
     <name>CardModel</name>
+    <message>
+        <source>Dropped: {reason}</source>
+        <translation>退出原因：{reason}</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>未注明原因</translation>
+    </message>
+    <message>
+        <source>Revisit on {day}</source>
+        <translation>{day} 回访</translation>
+    </message>
     <message>
         <source>Stalled: no stage change and no contact for {days} days or more</source>
         <translation>停滞：已连续 {days} 天及以上无阶段变化且无联系</translation>
@@ -429,6 +449,30 @@ Create a new, empty book there?</source>
 <context>
     <name>PipelinePage</name>
     <message>
+        <source>Sort:</source>
+        <translation>排序：</translation>
+    </message>
+    <message>
+        <source>Stalled first</source>
+        <translation>停滞优先</translation>
+    </message>
+    <message>
+        <source>Longest in stage</source>
+        <translation>在本阶段最久优先</translation>
+    </message>
+    <message>
+        <source>Recently moved</source>
+        <translation>最近变动优先</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>The order of the cards in every column</source>
+        <translation>各列卡片的排列顺序</translation>
+    </message>
+    <message>
         <source>Stalled: no stage change and no contact for {days} days</source>
         <translation>停滞：连续 {days} 天无阶段变化且无联系</translation>
     </message>
@@ -701,6 +745,42 @@ Create a new, empty book there?</source>
 <context>
     <name>ProspectListView</name>
     <message>
+        <source>No prospects yet</source>
+        <translation>还没有客户</translation>
+    </message>
+    <message>
+        <source>Add one, or import a list from the Import page.</source>
+        <translation>新建一个客户，或在“导入”页导入名单。</translation>
+    </message>
+    <message>
+        <source>Nothing matches “{text}”</source>
+        <translation>没有与“{text}”匹配的客户</translation>
+    </message>
+    <message>
+        <source>Try part of the name (天佑), its pinyin (tianyou) or initials (ty), a USCC or a phone number.</source>
+        <translation>可以试试名称的一部分（天佑）、全拼（tianyou）或首字母（ty）、统一社会信用代码或电话号码。</translation>
+    </message>
+    <message>
+        <source>Fewer characters find more.</source>
+        <translation>少输几个字能找到更多。</translation>
+    </message>
+    <message>
+        <source>The other filters narrow the search too.</source>
+        <translation>其他筛选条件也在缩小搜索范围。</translation>
+    </message>
+    <message>
+        <source>No prospect matches these filters</source>
+        <translation>没有符合这些筛选条件的客户</translation>
+    </message>
+    <message>
+        <source>Loosen a filter, or clear them all.</source>
+        <translation>放宽某个筛选条件，或全部清除。</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
         <source>Prospects</source>
         <translation>客户列表</translation>
     </message>
@@ -755,14 +835,6 @@ Create a new, empty book there?</source>
     <message>
         <source>loading…</source>
         <translation>加载中…</translation>
-    </message>
-    <message>
-        <source>No prospect matches these filters.</source>
-        <translation>没有符合筛选条件的客户。</translation>
-    </message>
-    <message>
-        <source>No prospects yet. Add one with New prospect (Ctrl+N).</source>
-        <translation>还没有客户。可通过“新建客户”（Ctrl+N）添加。</translation>
     </message>
     <message>
         <source>{count} selected</source>

@@ -296,3 +296,45 @@ def test_cards_show_the_financial_literacy_checklist(board, book, qtbot):
     assert f"2 of {total}" in tip
     others = [model.card(r) for r in range(model.count()) if model.card(r) is not card]
     assert all(c.checklist is not None and c.checklist[0] == 0 for c in others)
+
+
+def test_stalled_cards_come_first_then_the_longest_in_stage(board, qtbot):
+    assert board.sort_box.currentData() == "stalled"
+    for column in board.columns.values():
+        cards = [column.model.card(r) for r in range(column.model.count())]
+        flags = [c.stalled for c in cards]
+        assert flags == sorted(flags, reverse=True), column.stage
+        for group in (True, False):
+            days = [c.days_in_stage for c in cards if c.stalled is group]
+            assert days == sorted(days, reverse=True), column.stage
+
+
+def test_the_sort_box_orders_every_column(board, qtbot):
+    from crm.domain.pinyin import sort_key
+    from crm.ui.pipeline.card_model import CardOrder
+
+    board.set_order(CardOrder.NAME)
+    wait_idle(qtbot, board.ui)
+    shown = card_names(board, "no_loan")
+    assert shown == sorted(shown, key=sort_key)
+    board.set_order(CardOrder.RECENT)
+    wait_idle(qtbot, board.ui)
+    model = board.columns["no_loan"].model
+    days = [model.card(r).days_in_stage for r in range(model.count())]
+    assert days == sorted(days)
+
+
+def test_a_dropped_card_says_why_and_when_to_revisit(board, book, qtbot):
+    book.services.prospects.change_stage(book.ids["lvyuan"], "dropped", reason_code="no_need")
+    board.reload()
+    wait_idle(qtbot, board.ui)
+    model = board.columns["dropped"].model
+    row = card_names(board, "dropped").index("佛山市高明区绿源农业专业合作社")
+    card = model.card(row)
+    assert card.drop_reason == "no_need"
+    assert card.revisit_on is not None and card.revisit_on > board.ui.today()
+    assert card.checklist is None  # no progress bar on a dropped card
+    tip = model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "Dropped: No financing need" in tip and "Revisit on" in tip
+    # The card shows the short name: the region prefix is of no use on a narrow card.
+    assert model.data(model.index(row, 0), Qt.ItemDataRole.DisplayRole) == "绿源农业专业合作社"

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QHeaderView
 
+from crm.domain.pinyin import sort_key
 from crm.domain.query import UNASSIGNED, ProspectFilter, Sort, SortColumn
 from crm.ui.prospects.list_view import ProspectListView
 from crm.ui.prospects.table_model import COLUMNS, ProspectTableModel
@@ -103,7 +104,30 @@ def test_nothing_matches_says_so(view, qtbot):
     wait_idle(qtbot, view.ui)
     assert view.model.rowCount() == 0
     assert view.empty.isVisible()
-    assert "No prospect matches" in view.empty.text()
+    assert "No prospect matches" in view.empty.title.text()
+    # The way out is offered: clearing the filters brings the book back.
+    assert view.empty.button.text() == "Clear filters"
+    view.empty.button.click()
+    wait_idle(qtbot, view.ui)
+    assert view.model.rowCount() == 5
+    assert not view.empty.isVisible()
+
+
+def test_a_search_that_finds_nothing_says_what_to_try(view, qtbot):
+    view.filters.search.setText("zzqq")
+    view.filters.filterChanged.emit()
+    wait_idle(qtbot, view.ui)
+    assert view.model.rowCount() == 0
+    assert view.empty.isVisible()
+    assert "zzqq" in view.empty.title.text()
+    assert "pinyin" in view.empty.text.text() and "initials" in view.empty.text.text()
+
+
+def test_full_pinyin_finds_a_prospect_as_you_type(view, book, qtbot):
+    view.filters.search.setText("huaxing")
+    view.filters.filterChanged.emit()
+    wait_idle(qtbot, view.ui)
+    assert keys(view, book) == {"huaxing"}
 
 
 @pytest.mark.parametrize(
@@ -175,7 +199,9 @@ def test_sort_by_name_descending(view, qtbot):
     view.sort_by(Sort(SortColumn.NAME, True))
     wait_idle(qtbot, view.ui)
     shown = names(view)
-    assert shown == sorted(shown, reverse=True)
+    # By pinyin (shen zhen, fo shan, chan cheng), not by code point.
+    assert shown == sorted(shown, key=sort_key, reverse=True)
+    assert shown[0].startswith("深圳") and shown[-1].startswith("禅城")
     assert view.table.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     assert view.table.horizontalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.Interactive
 
@@ -207,6 +233,26 @@ def test_enter_and_double_click_open_the_prospect(view, book, qtbot):
     with qtbot.waitSignal(view.openRequested) as opened:
         view.table.doubleClicked.emit(view.model.index(1, 0))
     assert opened.args == [view.model.row_at(1).id]
+
+
+def test_double_click_opens_the_row_clicked_with_the_selection_bar_shown(view, qtbot):
+    """The first click selects the row and shows the bulk bar; the rows must not move, so
+    the second click of the double click lands on the same row and opens it."""
+    view.table.clearSelection()
+    qtbot.wait(10)
+    assert not view.bulk_bar.isVisible()
+    table_top = view.table.mapTo(view, QPoint(0, 0)).y()
+    row = 3
+    expected = view.model.row_at(row).id
+    point = view.table.visualRect(view.model.index(row, 0)).center()
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.wait(50)  # the bar appears and the layout settles, as between two real clicks
+    assert view.bulk_bar.isVisible()
+    assert view.table.mapTo(view, QPoint(0, 0)).y() == table_top
+    assert view.table.indexAt(point).row() == row
+    with qtbot.waitSignal(view.openRequested, timeout=2000) as opened:
+        qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert opened.args == [expected]
 
 
 def select(view: ProspectListView, book, *wanted: str) -> None:

@@ -1,5 +1,6 @@
-"""Drawing a pipeline card: name, RM, days in stage, last contact, a stalled mark and the
-financial-literacy checklist's progress."""
+"""Drawing a pipeline card: short name, RM, days in stage, last contact, a stalled mark and
+the financial-literacy checklist's progress, or for a dropped prospect why it was dropped
+and when to look again (a checklist bar means nothing there)."""
 
 from __future__ import annotations
 
@@ -95,7 +96,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.setPen(QColor("#1d2633"))
         name_rect = QRect(inner.left(), inner.top(), inner.width() - badge_width - 6, line)
         name = QFontMetrics(bold).elidedText(
-            card.row.name, Qt.TextElideMode.ElideRight, name_rect.width()
+            card.row.short_name or card.row.name, Qt.TextElideMode.ElideRight, name_rect.width()
         )
         painter.drawText(
             name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name
@@ -128,8 +129,36 @@ class CardDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             metrics.elidedText(detail, Qt.TextElideMode.ElideRight, detail_rect.width()),
         )
-        if card.checklist is not None:
+        if card.drop_reason is not None:
+            self._paint_drop(
+                painter,
+                card,
+                metrics,
+                QRect(inner.left(), inner.top() + 3 * line - 3, inner.width(), line),
+            )
+        elif card.checklist is not None:
             bar = QRect(inner.left(), inner.top() + 3 * line, inner.width(), BAR_HEIGHT)
             painter.setFont(base)
             paint_checklist_bar(painter, bar, *card.checklist)
         painter.restore()
+
+    def _paint_drop(
+        self, painter: QPainter, card: Card, metrics: QFontMetrics, rect: QRect
+    ) -> None:
+        reason = (
+            labels.drop_reason(card.drop_reason)
+            if card.drop_reason
+            else translate("CardDelegate", "no reason given")
+        )
+        if card.revisit_on is not None:
+            text = translate("CardDelegate", "{reason} · revisit {day}").format(
+                reason=reason, day=fmt.short_day(card.revisit_on, self._today())
+            )
+        else:
+            text = reason
+        painter.setPen(QColor("#5f6b7a"))
+        painter.drawText(
+            rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width()),
+        )

@@ -1,8 +1,10 @@
-"""The cards of one pipeline column: a page of prospects at one stage, most recent first.
+"""The cards of one pipeline column: a page of prospects at one stage, stalled ones first.
 
 A column never holds the whole stage (67,000 no-loan prospects in a big book): it loads
-the first page and "Show more" adds the next. Cards can be dragged out as a list of
-(id, name, stage) in MIME_TYPE.
+the first page and "Show more" adds the next, so the order is SQL's: stalled prospects
+first and then the longest in the stage by default (those the legend warns about must
+not hide behind "Show more"), or another order the board's sort offers. Cards can be
+dragged out as a list of (id, name, stage) in MIME_TYPE.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,19 +30,29 @@ from PySide6.QtCore import (
 from crm.domain.query import ProspectFilter, Sort, SortColumn
 from crm.domain.stages import Stage
 from crm.services.records import ProspectRow
-from crm.ui.common import fmt
+from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
 from crm.ui.stages.dialog import MoveItem
 
 PAGE_SIZE = 200
-# A page of a column: its rows, and each one's checklist progress by prospect id.
-Rows = tuple[list[ProspectRow], dict[str, tuple[int, int]]]
+# A page of a column: its rows, each one's checklist progress and (dropped prospects) drop
+# reason and revisit day, by prospect id.
+Rows = tuple[list[ProspectRow], dict[str, tuple[int, int]], dict[str, tuple[str, date | None]]]
 MIME_TYPE = "application/x-firstloan-prospects"
 CARD_ROLE = Qt.ItemDataRole.UserRole + 10
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 Index = QModelIndex | QPersistentModelIndex
 translate = QCoreApplication.translate
+
+
+class CardOrder(StrEnum):
+    """The orders the board offers for its columns."""
+
+    STALLED = "stalled"  # stalled first, then the longest in the stage
+    LONGEST = "longest"  # the longest in the stage first
+    RECENT = "recent"  # the most recently moved first
+    NAME = "name"  # by name (pinyin)
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,24 @@ class Card:
     stalled: bool
     # Financial-literacy checklist: (items covered, items in all); None while unknown.
     checklist: tuple[int, int] | None = None
+    # A dropped prospect: why it was dropped (a reason code), and when to look again.
+    drop_reason: str | None = None
+    revisit_on: date | None = None
+
+
+def sort_for(order: CardOrder, today: date, zone: Any, stalled_after: int) -> Sort:
+    """The SQL order of a column for the board's choice (stalled as `make_card` says)."""
+    if order is CardOrder.STALLED:
+        # Stalled: in the stage since a local day at least ``stalled_after`` days ago.
+        first_fresh_day = today - timedelta(days=stalled_after - 1)
+        before = datetime.combine(first_fresh_day, time(0), zone).astimezone(UTC)
+        quiet = today - timedelta(days=stalled_after)
+        return Sort(SortColumn.STALLED, stalled_before=before, quiet_on=quiet)
+    if order is CardOrder.LONGEST:
+        return Sort(SortColumn.STAGE_SINCE)
+    if order is CardOrder.NAME:
+        return Sort(SortColumn.NAME)
+    return Sort(SortColumn.STAGE_SINCE, descending=True)
 
 
 def make_card(
@@ -58,6 +89,7 @@ def make_card(
     zone: Any,
     stalled_after: int,
     checklist: tuple[int, int] | None = None,
+    dropped: tuple[str, date | None] | None = None,
 ) -> Card:
     stage_day = fmt.local(row.stage_changed_at, zone).date()
     in_stage = max((today - stage_day).days, 0)
@@ -67,6 +99,9 @@ def make_card(
         and in_stage >= stalled_after
         and (since is None or since >= stalled_after)
     )
+    if row.stage == Stage.DROPPED.value:
+        reason, revisit = dropped or ("", None)
+        return Card(row, in_stage, since, False, None, reason, revisit)
     return Card(row, in_stage, since, stalled, checklist)
 
 
@@ -106,11 +141,12 @@ class CardModel(QAbstractListModel):
         self._fetching = False
         self.exhausted = True
         self.loading = False
+        self.order = CardOrder.STALLED
         self._visits = ui.services.visits
 
     @property
     def column_sort(self) -> Sort:
-        return Sort(SortColumn.STAGE_SINCE, descending=True)
+        return sort_for(self.order, self.ui.today(), self.ui.zone, self.stalled_after)
 
     def column_filter(self, flt: ProspectFilter) -> ProspectFilter:
         return replace(flt, stages=(self.stage,))
@@ -148,13 +184,20 @@ class CardModel(QAbstractListModel):
         )
 
     def _with_checklists(self, rows: list[ProspectRow]) -> Rows:
-        """Runs on a worker: the page's rows with their checklist progress (one query)."""
-        return rows, self._visits.checklist_progress_many([r.id for r in rows])
+        """Runs on a worker: the page's rows with their checklist progress (one query), or
+        for dropped prospects their drop reasons and revisit days."""
+        ids = [r.id for r in rows]
+        if self.stage == Stage.DROPPED.value:
+            return rows, {}, self.ui.services.prospects.drop_notes(ids)
+        return rows, self._visits.checklist_progress_many(ids), {}
 
     def _cards_of(self, page: Rows) -> list[Card]:
-        rows, checklists = page
+        rows, checklists, dropped = page
         today, zone = self.ui.today(), self.ui.zone
-        return [make_card(r, today, zone, self.stalled_after, checklists.get(r.id)) for r in rows]
+        return [
+            make_card(r, today, zone, self.stalled_after, checklists.get(r.id), dropped.get(r.id))
+            for r in rows
+        ]
 
     def _loaded(self, generation: int, limit: int, page: Rows) -> None:
         rows = page[0]
@@ -196,7 +239,7 @@ class CardModel(QAbstractListModel):
             return None
         card = self._cards[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return card.row.name
+            return card.row.short_name or card.row.name
         if role == CARD_ROLE:
             return card
         if role == ID_ROLE:
@@ -244,6 +287,18 @@ class CardModel(QAbstractListModel):
     def _tooltip(self, card: Card) -> str:
         r = card.row
         lines = [r.name]
+        if card.drop_reason is not None:
+            lines.append(
+                translate("CardModel", "Dropped: {reason}").format(
+                    reason=labels.drop_reason(card.drop_reason)
+                    if card.drop_reason
+                    else translate("CardModel", "no reason given")
+                )
+            )
+            if card.revisit_on is not None:
+                lines.append(
+                    translate("CardModel", "Revisit on {day}").format(day=fmt.day(card.revisit_on))
+                )
         if r.owner_name:
             lines.append(r.owner_name)
         if card.stalled:

@@ -1,21 +1,23 @@
 """The pipeline board: 无贷户 / 首贷户 / 战略客户 / 已退出, cards dragged between columns.
 
-The counts come from one grouped query; each column loads its own first page, most recently
-moved first. Stalled cards (no stage change and no contact for head office's number of
-days) are marked. Filters: search, RM and source list, as in the prospect list.
+The counts come from one grouped query; each column loads its own first page, stalled cards
+(no stage change and no contact for head office's number of days) first and then the
+longest in the stage, or in the order the sort box names. Filters: search, RM and source
+list, as in the prospect list.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from crm.domain.query import ProspectFilter
 from crm.services import reference
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
 from crm.ui.common.filter_bar import FilterBar
+from crm.ui.pipeline.card_model import CardOrder
 from crm.ui.pipeline.column import StageColumn
 from crm.ui.shell.page import Page
 from crm.ui.stages.dialog import MoveItem
@@ -56,6 +58,22 @@ class PipelinePage(Page):
         legend.setProperty("muted", True)
         legend.setTextFormat(Qt.TextFormat.RichText)
         top.addWidget(legend)
+        top.addSpacing(12)
+        sort_label = QLabel(self.tr("Sort:"), self)
+        top.addWidget(sort_label)
+        self.sort_box = QComboBox(self)
+        self.sort_box.setObjectName("boardSort")
+        for order, text in (
+            (CardOrder.STALLED, self.tr("Stalled first")),
+            (CardOrder.LONGEST, self.tr("Longest in stage")),
+            (CardOrder.RECENT, self.tr("Recently moved")),
+            (CardOrder.NAME, self.tr("Name")),
+        ):
+            self.sort_box.addItem(text, order.value)
+        self.sort_box.setToolTip(self.tr("The order of the cards in every column"))
+        sort_label.setBuddy(self.sort_box)
+        self.sort_box.currentIndexChanged.connect(lambda _i: self._sort_changed())
+        top.addWidget(self.sort_box)
         layout.addLayout(top)
 
         self.filters = FilterBar(ui, ("search", "rm", "source"), self)
@@ -94,6 +112,15 @@ class PipelinePage(Page):
         self.filters.focus_search()
 
     # -- loading ---------------------------------------------------------------------------
+
+    def set_order(self, order: CardOrder) -> None:
+        self.sort_box.setCurrentIndex(self.sort_box.findData(order.value))
+
+    def _sort_changed(self) -> None:
+        order = CardOrder(self.sort_box.currentData())
+        for column in self.columns.values():
+            column.model.order = order
+        self.reload()
 
     def current_filter(self) -> ProspectFilter:
         return self.filters.current()

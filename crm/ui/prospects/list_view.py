@@ -25,6 +25,7 @@ from crm.ui.common.collector import note_busy
 from crm.ui.common.context import UiContext
 from crm.ui.common.filter_bar import FilterBar
 from crm.ui.common.icons import icon
+from crm.ui.common.widgets import EmptyState
 from crm.ui.prospects.bulk import UNASSIGN, AssignDialog, TagDialog
 from crm.ui.prospects.cell_delegate import ProspectCellDelegate
 from crm.ui.prospects.table_model import COLUMNS, ID_ROLE, ProspectTableModel
@@ -91,14 +92,11 @@ class ProspectTable(QTableView):
             self.openRequested.emit(str(index.data(ID_ROLE)))
 
 
-class _EmptyNotice(QLabel):
-    """Said in the middle of the table when nothing matches."""
+class _EmptyNotice(EmptyState):
+    """Shown over the table when nothing matches: why, and what to try."""
 
     def __init__(self, table: QTableView) -> None:
-        super().__init__(table.viewport())
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setWordWrap(True)
-        self.setProperty("muted", True)
+        super().__init__(parent=table.viewport())
         self.hide()
         table.viewport().installEventFilter(self)
 
@@ -146,15 +144,9 @@ class ProspectListView(QWidget):
         self.count_label.setObjectName("countLabel")
         top.addWidget(self.count_label)
         top.addStretch(1)
-        self.new_button = QPushButton(icon("add"), self.tr("New prospect"), self)
-        self.new_button.setToolTip(self.tr("Add a prospect (Ctrl+N)"))
-        self.new_button.clicked.connect(self.newRequested)
-        top.addWidget(self.new_button)
-        layout.addLayout(top)
-
-        self.filters = FilterBar(self.ui, parent=self, debounce_ms=0)
-        layout.addWidget(self.filters)
-
+        # The bulk actions sit in the title row, their room kept while hidden: a bar that
+        # appeared above the table on the first click of a double click pushed the rows
+        # down, and the second click landed on another row.
         self.bulk_bar = QFrame(self)
         self.bulk_bar.setObjectName("bulkBar")
         bulk = QHBoxLayout(self.bulk_bar)
@@ -180,7 +172,18 @@ class ProspectListView(QWidget):
         clear.clicked.connect(lambda: self.table.clearSelection())
         for widget in (self.assign_button, self.tag_button, self.stage_button, clear):
             bulk.addWidget(widget)
-        layout.addWidget(self.bulk_bar)
+        kept = self.bulk_bar.sizePolicy()
+        kept.setRetainSizeWhenHidden(True)
+        self.bulk_bar.setSizePolicy(kept)
+        top.addWidget(self.bulk_bar)
+        self.new_button = QPushButton(icon("add"), self.tr("New prospect"), self)
+        self.new_button.setToolTip(self.tr("Add a prospect (Ctrl+N)"))
+        self.new_button.clicked.connect(self.newRequested)
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
+
+        self.filters = FilterBar(self.ui, parent=self, debounce_ms=0)
+        layout.addWidget(self.filters)
 
         self.table = ProspectTable(self)
         self.table.setModel(self.model)
@@ -194,6 +197,7 @@ class ProspectListView(QWidget):
         selection.selectionChanged.connect(lambda *_args: self._update_selection())
         layout.addWidget(self.table, 1)
         self.empty = _EmptyNotice(self.table)
+        self.empty.actionClicked.connect(self._empty_action)
         self._update_selection()
 
     # -- querying --------------------------------------------------------------------------
@@ -238,12 +242,41 @@ class ProspectListView(QWidget):
         self.count_label.setText(text)
         nothing = not self.model.loading and self.model.rowCount() == 0
         if nothing:
-            self.empty.setText(
-                self.tr("No prospect matches these filters.")
-                if not self.filters.current().is_empty()
-                else self.tr("No prospects yet. Add one with New prospect (Ctrl+N).")
-            )
+            self._say_empty()
         self.empty.setVisible(nothing)
+
+    def _say_empty(self) -> None:
+        current = self.filters.current()
+        if current.is_empty():
+            self.empty.set_texts(
+                self.tr("No prospects yet"),
+                self.tr("Add one, or import a list from the Import page."),
+                self.tr("New prospect"),
+            )
+            return
+        words = current.text.strip()
+        if words:
+            title = self.tr("Nothing matches “{text}”").format(text=words)
+            hints = [
+                self.tr(
+                    "Try part of the name (天佑), its pinyin (tianyou) or initials (ty), "
+                    "a USCC or a phone number."
+                )
+            ]
+            if len(words) > 4:
+                hints.append(self.tr("Fewer characters find more."))
+            if current != type(current)(text=current.text):
+                hints.append(self.tr("The other filters narrow the search too."))
+        else:
+            title = self.tr("No prospect matches these filters")
+            hints = [self.tr("Loosen a filter, or clear them all.")]
+        self.empty.set_texts(title, " ".join(hints), self.tr("Clear filters"))
+
+    def _empty_action(self) -> None:
+        if self.filters.current().is_empty():
+            self.newRequested.emit()
+        else:
+            self.filters.reset()
 
     # -- selection and bulk actions ---------------------------------------------------------
 
