@@ -263,7 +263,7 @@ def cmd_prospects_show(args: argparse.Namespace) -> int:
         stage_name,
         tag_name,
     )
-    from crm.domain.money import format_wan
+    from crm.domain.money import format_wan, format_yuan
 
     district = district_names(services).get(detail.district_code or "", "")
     pairs = [
@@ -277,7 +277,9 @@ def cmd_prospects_show(args: argparse.Namespace) -> int:
         (msg("District"), district),
         (
             msg("Registered capital"),
-            format_wan(detail.registered_capital_fen) if detail.registered_capital_fen else "",
+            (format_wan if _lang() == "zh_CN" else format_yuan)(detail.registered_capital_fen)
+            if detail.registered_capital_fen
+            else "",
         ),
         (msg("RM"), detail.rm_name or ""),
         (msg("Sources"), _joined(source_name(s.code) for s in detail.sources)),

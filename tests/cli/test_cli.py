@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -271,3 +272,36 @@ def test_check_reads_every_page_and_reports_damage_in_chinese(
     assert result.returncode == 1
     assert "已损坏" in result.stderr
     assert broken.read_bytes() == before
+
+
+def test_prospects_show_says_words_not_codes(demo_db: Path) -> None:
+    from crm.resources import sources, stage_labels
+
+    listing = json.loads(
+        crm("prospects", "list", "--db", str(demo_db), "--json", "--stage", "strategic").stdout
+    )
+    row = next(r for r in listing["rows"] if r["uscc"])
+    codes = {s.code for s in sources()} | {s.code for s in stage_labels()}
+    for lang, words in (
+        ("en", ["No-loan prospect → First-loan customer", "District: ", "Registered capital: ¥"]),
+        ("zh_CN", ["无贷户 → 首贷户", "区县: ", "注册资本: "]),
+    ):
+        shown = crm("prospects", "show", row["id"], "--db", str(demo_db), lang=lang)
+        assert shown.returncode == 0, shown.stderr
+        tokens = set(shown.stdout.replace(",", " ").replace("、", " ").split())
+        assert not tokens & codes, tokens & codes
+        for expected in words:
+            assert expected in shown.stdout, (expected, shown.stdout)
+
+
+def test_a_list_that_stops_early_says_how_to_see_the_rest(demo_db: Path) -> None:
+    first = crm("prospects", "list", "--db", str(demo_db), "--limit", "1")
+    assert re.fullmatch(r"1 of [\d,]+ prospects", first.stdout.splitlines()[-2])
+    assert "--offset 1 for the next page, --all for every row" in first.stdout
+    every = crm("prospects", "list", "--db", str(demo_db), "--all", "--search", "有限")
+    assert "More rows follow" not in every.stdout
+    one = json.loads(
+        crm("prospects", "list", "--db", str(demo_db), "--json", "--limit", "1").stdout
+    )["rows"][0]
+    single = crm("prospects", "list", "--db", str(demo_db), "--search", one["uscc"] or one["name"])
+    assert single.stdout.rstrip().endswith("1 of 1 prospect"), single.stdout
