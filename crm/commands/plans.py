@@ -17,11 +17,12 @@ import argparse
 import dataclasses
 import json
 import sys
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from crm.domain.errors import Message
-from crm.i18n import describe, msg
+from crm.i18n import describe, msg, tr
 
 EXIT_OK = 0
 STATUSES = ("draft", "active", "under_review", "closed")
@@ -31,6 +32,26 @@ STATUS_NAMES = {
     "under_review": Message("under review"),
     "closed": Message("closed"),
 }
+
+
+# What each service area of a plan is called (crm.domain.service_plans.SERVICE_AREAS); a
+# catalogue product keeps its code.
+AREA_NAMES = {
+    "settlement": Message("payment and settlement"),
+    "credit": Message("credit"),
+    "wealth_management": Message("wealth management"),
+    "supply_chain_finance": Message("supply-chain finance"),
+    "payroll": Message("payroll agency"),
+    "cash_management": Message("cash management"),
+    "trade_finance": Message("trade finance"),
+    "online_banking": Message("online banking"),
+}
+
+
+def items_text(items: Sequence[str]) -> str:
+    """A plan's items in the user's language, comma-separated."""
+    names = [tr(AREA_NAMES[code].template) if code in AREA_NAMES else code for code in items]
+    return msg(", ").join(names) if names else ""
 
 
 def status_name(code: str) -> str:
@@ -135,7 +156,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                         p.prospect_name,
                         p.owner_name or "",
                         status_name(p.status),
-                        ", ".join(p.items),
+                        items_text(p.items),
                     ]
                     for p in plans
                 ],
@@ -154,7 +175,7 @@ def _print_plan(services: Any, pid: str, plan: Any, as_json: bool) -> None:
     rows = [
         (msg("Prospect"), pid),
         (msg("Status"), status_name(plan.status)),
-        (msg("Items"), ", ".join(plan.items)),
+        (msg("Items"), items_text(plan.items)),
         (msg("Owner"), owner),
         (msg("Review on"), plan.review_on.isoformat()),
         (msg("Last reviewed"), plan.reviewed_on.isoformat() if plan.reviewed_on else ""),

@@ -216,7 +216,9 @@ def test_crm_plans_adds_shows_lists_and_reviews_in_either_language(
     add = ["plans", "add", pid, "--db", db, "--items", "settlement, credit", "--review", review]
     assert main([*add, "--owner", rm.username, "--notes", "季度复核"]) == 0
     out = capsys.readouterr().out
-    assert "settlement, credit" in out and rm.display_name in out and review in out
+    assert "payment and settlement, credit" in out and rm.display_name in out and review in out
+    assert main(["--lang", "zh_CN", "plans", "show", pid, "--db", db]) == 0
+    assert "支付结算、授信" in capsys.readouterr().out
     assert main(["plans", "show", pid, "--db", db, "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["items"] == ["settlement", "credit"] and shown["status"] == "active"
