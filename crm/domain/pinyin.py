@@ -143,6 +143,12 @@ def split_typed(word: str) -> list[str] | None:
     return None if found is None else list(found)
 
 
+@lru_cache(maxsize=512)
+def syllables_from(begun: str) -> tuple[str, ...]:
+    """The syllables that start with ``begun`` (xin → xin, xing), in order."""
+    return tuple(sorted(s for s in syllable_set() if s.startswith(begun)))
+
+
 @lru_cache(maxsize=1)
 def _prefixes() -> frozenset[str]:
     return frozenset(s[:k] for s in syllable_set() for k in range(1, len(s) + 1))

@@ -58,12 +58,23 @@ def _cross_join(join: _CrossJoin, compiler: SQLCompiler, **kw: Any) -> str:
 
 
 def _conditions(
-    flt: ProspectFilter, today: date, industry_codes: Sequence[str], in_order: bool = False
+    flt: ProspectFilter,
+    today: date,
+    industry_codes: Sequence[str],
+    in_order: bool = False,
+    rms_in_order: bool = False,
 ) -> list[Any]:
     conds: list[Any] = []
     if flt.stages:
         conds.append(Prospect.stage.in_(flt.stages))
-    if flt.rm_ids:
+    if flt.rm_ids and rms_in_order:
+        # Several RMs' books (a team lead's scope) sorted by name: written so that no index
+        # serves it, SQLite walks the sort-key index and stops after a page instead of
+        # reading every book of the team by an RM index and sorting it (a page of eight
+        # RMs' books and the pool on the 100,000-prospect book: 674 → 10 ms; of two RMs'
+        # books: 146 → 11 ms). UNASSIGNED is "", as ifnull makes it.
+        conds.append(func.ifnull(Prospect.assigned_rm_id, UNASSIGNED).in_(flt.rm_ids))
+    elif flt.rm_ids:
         named = [r for r in flt.rm_ids if r != UNASSIGNED]
         parts: list[Any] = []
         if named:
@@ -198,11 +209,12 @@ def list_statement(
     industry_codes: Sequence[str],
     in_order: bool = False,
 ) -> Select[*tuple[Any, ...]]:
+    rms_in_order = sort.column is SortColumn.NAME and len(flt.rm_ids) > 1
     stmt: Select[*tuple[Any, ...]] = (
         select(*_COLUMNS)
         .outerjoin(RM, RM.id == Prospect.assigned_rm_id)
         .outerjoin(District, District.code == Prospect.district_code)
-        .where(*_conditions(flt, today, industry_codes, in_order))
+        .where(*_conditions(flt, today, industry_codes, in_order, rms_in_order))
         .order_by(*_order(sort))
     )
     return stmt
