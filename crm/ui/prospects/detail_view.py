@@ -361,7 +361,8 @@ class ProspectDetailView(QWidget):
             self.glance.set_contact(people[0] if people else None, len(people))
             self.glance.set_product_fit(*fit)
 
-        self.ui.tasks.read(self, read, show)
+        # A prospect that cannot be read is said once, by the page's own read.
+        self.ui.tasks.read(self, read, show, lambda _error: None)
 
     def _read_current_tab(self) -> None:
         """The shown tab reads its prospect's data the first time it is shown for it."""

@@ -124,6 +124,8 @@ class DocumentsTab(QWidget):
         if top is not None:
             self.tree.setCurrentItem(top)
         self.stack.setCurrentWidget(self.tree if documents else self.empty)
+        for button in (self.open_button, self.save_button, self.visit_button):
+            button.setVisible(bool(documents))  # nothing to act on: the empty state says why
         self._update_buttons()
 
     def selected(self) -> DocumentInfo | None:
