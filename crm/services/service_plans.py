@@ -19,6 +19,7 @@ from crm.domain.service_plans import (
     check_draft,
     next_review,
 )
+from crm.services.acting import acting_in
 from crm.services.context import Context, NotFound
 from crm.store import prospect_reads, service_plan_queries
 from crm.store.models_plans import ServicePlan
@@ -124,7 +125,8 @@ class ServicePlanService:
     def plans(
         self, rm_ids: Sequence[str] | None = None, statuses: Sequence[str] | None = None
     ) -> list[PlanSummary]:
-        """The plans of these RMs' book (None: the whole book), soonest review first."""
+        """The plans of these RMs' book (None: the acting user's), soonest review first."""
+        rm_ids = self._book(rm_ids)
         with self.ctx.db.reading() as s:
             lines = service_plan_queries.plans(s, rm_ids, statuses)
         return [self._summary(line) for line in lines]
@@ -135,6 +137,7 @@ class ServicePlanService:
         """Open plans whose review has come (a past one too: never lost), longest waiting
         first."""
         day = day or self.ctx.today()
+        rm_ids = self._book(rm_ids)
         with self.ctx.db.reading() as s:
             lines = service_plan_queries.reviews_due(s, rm_ids, day)
         return tuple(self._summary(line, day) for line in lines)
@@ -172,14 +175,31 @@ class ServicePlanService:
         )
 
     def _prospect(self, s: Session, prospect_id: str) -> None:
-        if prospect_reads.plain(s, prospect_id) is None:
+        """The prospect exists and is in the acting user's book (crm.domain.roles)."""
+        p = prospect_reads.plain(s, prospect_id)
+        if p is None:
             raise NotFound("prospect", prospect_id)
+        acting_in(s, self.ctx.actor_id).check_sees(p.assigned_rm_id)
 
     def _owner(self, s: Session, owner_id: str | None) -> None:
+        """An owner who exists, within the acting user's reach (an RM owns their own)."""
         from crm.store import user_queries
 
-        if owner_id is not None and user_queries.person(s, owner_id) is None:
+        if owner_id is None:
+            return
+        if user_queries.person(s, owner_id) is None:
             raise NotFound("user", owner_id)
+        acting_in(s, self.ctx.actor_id).check_sees(owner_id)
+
+    def _book(self, rm_ids: Sequence[str] | None) -> Sequence[str] | None:
+        """``rm_ids`` if the acting user sees them all; None (everyone) is their own book."""
+        with self.ctx.db.reading() as s:
+            who = acting_in(s, self.ctx.actor_id)
+        if rm_ids is None:
+            return who.visible_rms()
+        for rm_id in rm_ids:
+            who.check_sees(rm_id)
+        return rm_ids
 
     def _product_codes(self) -> frozenset[str]:
         from crm.services.products import ProductService

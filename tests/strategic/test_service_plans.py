@@ -241,3 +241,37 @@ def test_crm_plans_adds_shows_lists_and_reviews_in_either_language(
     assert main(["--lang", "zh_CN", "plans", "show", other, "--db", db]) == 1
     assert "该客户还没有服务方案" in capsys.readouterr().err
     assert services.plans.get(pid).notes == "季度复核"  # type: ignore[union-attr]
+
+
+def test_an_rm_plans_for_their_own_book_only(services: Services) -> None:
+    """Signed in with head office as an RM: another team's customer's plan is out of reach,
+    and the lists hold the RM's own customers' plans."""
+    from crm.domain.roles import OUT_OF_SCOPE
+    from crm.services.acting import SIGNED_IN_KEY
+    from crm.store import meta
+
+    mine = _first_loan_customer(services)
+    me = next(u for u in services.users.all() if u.id == _rm(services))
+    stranger = next(u for u in services.users.all() if u.role == "rm" and u.team_id != me.team_id)
+    theirs = _first_loan_customer(services, "佛山市高明区丙陶瓷厂")
+    services.prospects.assign([theirs], stranger.id)
+    services.plans.save(theirs, _draft(services, owner_id=stranger.id))
+    with services.ctx.db.transaction() as s:
+        meta.put(s, SIGNED_IN_KEY, me.id)
+    services.ctx.actor_id = me.id
+    services.plans.save(mine, _draft(services, owner_id=me.id))
+    refusals = [
+        lambda: services.plans.save(theirs, _draft(services, owner_id=stranger.id)),
+        lambda: services.plans.review(theirs),
+        lambda: services.plans.save(mine, _draft(services, owner_id=stranger.id)),
+        lambda: services.plans.plans((stranger.id,)),
+    ]
+    for refused in refusals:
+        with pytest.raises(DomainError) as error:
+            refused()
+        assert error.value.code == OUT_OF_SCOPE
+    assert [p.prospect_id for p in services.plans.plans()] == [mine]
+    with pytest.raises(DomainError):
+        services.plans.get(theirs)  # not even read
+    services.ctx.actor_id = None  # a maintenance command: the whole book, unchanged
+    assert services.plans.get(theirs).owner_id == stranger.id  # type: ignore[union-attr]
