@@ -89,10 +89,11 @@ def test_pinyin_initials_of_chinese_names() -> None:
             '五金" OR x',
             '"五金" AND ("or" OR "o ran" OR "o rang" OR "o rao" OR "o re" OR "o ren" OR "o reng" OR "o ri" OR "o rong" OR "o rou" OR "o ru" OR "o rua" OR "o ruan" OR "o rui" OR "o run" OR "o ruo") AND "x"*',
         ),
-        # Typed pinyin is also the phrase of its syllables, the last one as every
-        # syllable it may become.
+        # Typed pinyin is also the phrase of its syllables, a last one only begun as
+        # every syllable it may become.
         ("xinfeng", '("xi in nf fe en ng" OR "xin feng")'),
-        ("xin", '("xi in" OR "xin" OR "xing")'),
+        ("xin", '("xi in" OR "xin")'),
+        ("tia", '("ti ia" OR "tian" OR "tiao")'),
         # Initials are no pinyin: their bigrams only.
         ("sztx", '"sz zt tx"'),
         # Han characters and pinyin in one word: whole, or each part.
