@@ -76,7 +76,11 @@ def read_first_rows(path: Path, limit: int) -> FirstRows | None:
             return None  # a user the book does not know: the careful open says so
         acting = _acting(conn, current)
         where, params = _scope(acting)
-        page = conn.execute(_PAGE + where + _ORDER, (*params, limit)).fetchall()
+        # The page walks the name index, testing each row's RM (the "+" keeps SQLite from
+        # gathering the scope by RM and sorting it all: 560 -> 14 ms for a lead's 35,000 of
+        # 100,000); the count gathers it by RM on the index.
+        walk = where.replace("p.assigned_rm_id", "+p.assigned_rm_id")
+        page = conn.execute(_PAGE + walk + _ORDER, (*params, limit)).fetchall()
         total = int(conn.execute("SELECT count(*) FROM prospects p" + where, params).fetchone()[0])
         users = conn.execute(_USERS + " WHERE u.active = 1 ORDER BY u.display_name").fetchall()
         districts = conn.execute(
