@@ -16,6 +16,9 @@ from crm.domain.money import format_rate, format_wan, format_yuan
 from crm.i18n import catalogue
 
 DASH = "—"
+# English month abbreviations, as the app's English dates (Qt's en_US locale) write them;
+# not the C library's locale, which the report's language does not follow.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class ReportText:
@@ -43,10 +46,15 @@ class ReportText:
     # -- values ---------------------------------------------------------------------------
 
     def day(self, value: date | None) -> str:
-        return value.isoformat() if value is not None else DASH
+        """A day as the app writes it in this language: 2026年6月15日 / 15 Jun 2026."""
+        if value is None:
+            return DASH
+        if self.chinese:
+            return f"{value.year}年{value.month}月{value.day}日"
+        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
     def moment(self, value: datetime | None) -> str:
-        return f"{value:%Y-%m-%d %H:%M}" if value is not None else DASH
+        return f"{self.day(value.date())} {value:%H:%M}" if value is not None else DASH
 
     def money(self, fen: int | None) -> str:
         if fen is None:

@@ -260,7 +260,7 @@ def test_the_report_shows_the_figures_with_charts_in_embedded_fonts(
     for expected in (
         "客户培育进度报告",
         "团队：禅城支行普惠团队",
-        "2026-01-01 至 2026-06-15",
+        "2026年1月1日 至 2026年6月15日",  # days as the app writes them
         "佛山分行禅城支行",
         "各阶段客户（当前）",
         "培育漏斗",
@@ -306,7 +306,7 @@ def test_long_lists_run_onto_pages_with_their_header_repeated(
     assert len(with_rows) >= 2
     for page in with_rows:
         assert "应联系日期" in page and "逾期天数" in page
-    assert "截至 2026-06-15，共有 90 户客户逾期未联系。" in "\n".join(pages)
+    assert "截至 2026年6月15日，共有 90 户客户逾期未联系。" in "\n".join(pages)
 
 
 def test_sample_reports_of_a_book(services: Services, book: Book) -> None:

@@ -104,7 +104,7 @@ def test_a_finalized_report_in_chinese_says_what_the_record_says(
         "完整：该客户记录链共 1 条，本记录为第 1 条",
         "客户经理（签字）",
         "客户（签字或盖章）",
-        "王芳 于 2026-06-02 11:00 生成",
+        "王芳 于 2026年6月2日 11:00 生成",
     ):
         assert expected in text, expected
     assert "草稿 DRAFT" not in text
@@ -262,7 +262,7 @@ def test_a_long_visit_with_many_items_and_photos_runs_onto_numbered_pages(
     assert not [line for line in lines if line.startswith(("，", "。", "；"))]
     assert "共 100 项：本次覆盖 50 项" in text
     assert "第4类第25项" in text
-    assert "厂区照片 5" in text and "拍摄于 2026-06-02 09:04" in text
+    assert "厂区照片 5" in text and "拍摄于 2026年6月2日 09:04" in text
     assert "损坏的文件.jpg" in text and "拍摄时间不详" in text
     assert image_count(pdf) == 5
     # The photos are embedded as thumbnails, not at their size.
