@@ -211,16 +211,20 @@ class LoanService:
     def of_prospect(self, prospect_id: str) -> list[LoanRecord]:
         """A prospect's loans, oldest first."""
         with self.ctx.db.reading() as s:
-            if prospect_reads.plain(s, prospect_id) is None:
+            p = prospect_reads.plain(s, prospect_id)
+            if p is None:
                 raise NotFound("prospect", prospect_id)
+            acting_in(s, self.ctx.actor_id).check_sees(p.assigned_rm_id)
             return self._records(s, loan_queries.of_prospect(s, prospect_id))
 
     def page(
         self, status: str | None = None, limit: int = 200, offset: int = 0
     ) -> list[LoanRecord]:
-        """The book's loans (of one status, when given), by maturity."""
+        """The book's loans (of one status, when given), by maturity: those of the acting
+        user's scope (crm.domain.roles)."""
         with self.ctx.db.reading() as s:
-            return self._records(s, loan_queries.page(s, status, limit, offset))
+            rm_ids = acting_in(s, self.ctx.actor_id).visible_rms()
+            return self._records(s, loan_queries.page(s, status, limit, offset, rm_ids))
 
     def renewals_due(
         self, days: int = 90, day: date | None = None, rm_ids: Sequence[str] | None = None

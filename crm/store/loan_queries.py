@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crm.store.models import Loan, OutboxOp, Prospect, User
@@ -24,11 +24,22 @@ def of_prospect(s: Session, prospect_id: str) -> Sequence[Loan]:
     ).all()
 
 
-def page(s: Session, status: str | None, limit: int, offset: int) -> Sequence[Loan]:
-    """The book's loans (of one status, when given), by maturity."""
+def page(
+    s: Session,
+    status: str | None,
+    limit: int,
+    offset: int,
+    rm_ids: Sequence[str] | None = None,
+) -> Sequence[Loan]:
+    """The book's loans (of one status, when given), by maturity; ``rm_ids``: only those of
+    these RMs' prospects and of the shared pool's (None: all)."""
     stmt = select(Loan).order_by(Loan.maturity_date, Loan.id).limit(limit).offset(offset)
     if status is not None:
         stmt = stmt.where(Loan.status == status)
+    if rm_ids is not None:
+        stmt = stmt.join(Prospect, Prospect.id == Loan.prospect_id).where(
+            or_(Prospect.assigned_rm_id.in_(list(rm_ids)), Prospect.assigned_rm_id.is_(None))
+        )
     return s.scalars(stmt).all()
 
 

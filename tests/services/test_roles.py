@@ -30,6 +30,7 @@ from crm.services.acting import SIGNED_IN_KEY
 from crm.services.container import Services
 from crm.services.context import Context
 from crm.services.first_look import first_look
+from crm.services.loans import LoanDraft, record_loan
 from crm.services.team import Drill
 from crm.services.today import Scope
 from crm.store import meta
@@ -311,3 +312,19 @@ def test_a_book_never_signed_in_shows_the_whole_book_to_its_local_user(
     db.close()
     look = first_look(Path(svc.db_path), 50)
     assert look is not None and look.total == 4
+
+
+def test_an_rms_loans_are_those_of_their_book_and_the_pool(book: Book) -> None:
+    svc = book.act_as(None)
+    for key in ("mine", "colleague", "other_team", "pool"):
+        record_loan(
+            svc.ctx,
+            book.ids[key],
+            LoanDraft(50_000_000, 385, TODAY - timedelta(days=30), TODAY + timedelta(days=335)),
+        )
+    assert len(svc.loans.page()) == 4
+    svc = book.act_as(RM1)
+    assert {lo.prospect_id for lo in svc.loans.page()} == {book.ids["mine"], book.ids["pool"]}
+    with refused(OUT_OF_SCOPE):
+        svc.loans.of_prospect(book.ids["colleague"])
+    assert len(svc.loans.of_prospect(book.ids["mine"])) == 1
