@@ -41,6 +41,8 @@ _BRACKETED = re.compile(r"\(([^()]{2,12})\)")
 # is then part of what the firm is called (南海化工).
 _CORE_MIN = 4
 _SHORT_MIN = 2
+# The longest short name an RM may write (a card or a chip shows far fewer characters).
+SHORT_NAME_MAX = 40
 
 
 @dataclass(frozen=True)

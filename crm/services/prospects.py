@@ -16,6 +16,7 @@ from crm.domain.prospect import EDITABLE_FIELDS, CleanProspect, ProspectDraft, v
 from crm.domain.query import ProspectFilter, Sort
 from crm.domain.roles import Acting, Permission
 from crm.domain.service_plans import counts_for_gate
+from crm.domain.short_name import SHORT_NAME_MAX
 from crm.domain.stages import DropReason, Stage, StageFacts, check_move
 from crm.domain.text import squeeze_spaces
 from crm.services import reference
@@ -46,7 +47,6 @@ from crm.store.prospect_writer import NewProspect, ProspectWriter
 from crm.store.unit_of_work import Connection, Session
 
 PAGE_SIZE = 200
-SHORT_NAME_MAX = 40
 # Loan statuses of money still owed: the customer stays in post-loan care.
 OUTSTANDING = ("active", "overdue")
 EDITABLE = EDITABLE_FIELDS

@@ -745,6 +745,14 @@ Create a new, empty book there?</source>
 <context>
     <name>ProspectListView</name>
     <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Short name…</source>
+        <translation>简称…</translation>
+    </message>
+    <message>
         <source>No prospects yet</source>
         <translation>还没有客户</translation>
     </message>
@@ -1105,6 +1113,17 @@ Create a new, empty book there?</source>
     <message>
         <source>Clear</source>
         <translation>清除</translation>
+    </message>
+</context>
+<context>
+    <name>ShortNameDialog</name>
+    <message>
+        <source>Short name</source>
+        <translation>简称</translation>
+    </message>
+    <message>
+        <source>Shown on the board's cards, calendar chips and Today, where the registered name does not fit. Leave it empty to use the one made from the name.</source>
+        <translation>在看板卡片、日历和今日待办等放不下全称的地方显示。留空则使用由全称自动生成的简称。</translation>
     </message>
 </context>
 </TS>

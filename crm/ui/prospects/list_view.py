@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableView,
     QToolButton,
@@ -28,6 +29,7 @@ from crm.ui.common.icons import icon
 from crm.ui.common.widgets import EmptyState
 from crm.ui.prospects.bulk import UNASSIGN, AssignDialog, TagDialog
 from crm.ui.prospects.cell_delegate import ProspectCellDelegate
+from crm.ui.prospects.list_short_name import ShortNameDialog
 from crm.ui.prospects.table_model import COLUMNS, ID_ROLE, ProspectTableModel
 from crm.ui.stages.dialog import MoveItem
 from crm.ui.stages.mover import StageMover
@@ -122,7 +124,7 @@ class ProspectListView(QWidget):
         self.mover = StageMover(ui, self)
         self.mover.moved.connect(self._after_bulk)
         self.mover.message.connect(self.message)
-        self.dialog: AssignDialog | TagDialog | None = None
+        self.dialog: AssignDialog | TagDialog | ShortNameDialog | None = None
         self._build()
         self.model.totalChanged.connect(lambda _n: self._update_count())
         self.model.loadingChanged.connect(lambda _b: self._update_count())
@@ -193,6 +195,8 @@ class ProspectListView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.openRequested.connect(self.openRequested)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
         selection = self.table.selectionModel()
         selection.selectionChanged.connect(lambda *_args: self._update_selection())
         layout.addWidget(self.table, 1)
@@ -352,7 +356,22 @@ class ProspectListView(QWidget):
         if moved:
             self.ui.events.prospectsChanged.emit(moved)
 
-    def _open_dialog(self, dialog: AssignDialog | TagDialog) -> None:
+    def _row_menu(self, where: QPoint) -> None:
+        index = self.table.indexAt(where)
+        if not index.isValid():
+            return
+        row = self.model.row_at(index.row())
+        menu = QMenu(self)
+        menu.addAction(icon("open"), self.tr("Open"), lambda: self.openRequested.emit(row.id))
+        menu.addAction(self.tr("Short name…"), lambda: self.edit_short_name(row))
+        menu.popup(self.table.viewport().mapToGlobal(where))
+
+    def edit_short_name(self, row: ProspectRow) -> None:
+        dialog = ShortNameDialog(self.ui, row, self)
+        dialog.saved.connect(lambda pid: self.ui.events.prospectsChanged.emit([pid]))
+        self._open_dialog(dialog)
+
+    def _open_dialog(self, dialog: AssignDialog | TagDialog | ShortNameDialog) -> None:
         self.dialog = dialog
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         dialog.open()
