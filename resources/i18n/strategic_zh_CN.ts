@@ -204,6 +204,10 @@
         <translation>企业网银</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
         <source>Service plan</source>
         <translation>服务方案</translation>
     </message>

@@ -69,6 +69,11 @@ def area_label(code: str) -> str:
     }.get(code, code)
 
 
+def list_separator() -> str:
+    """Between the items of a list: ", " in English, "、" in Chinese."""
+    return translate("ServicePlan", ", ")
+
+
 @dataclass(frozen=True)
 class PlanView:
     """What the panel shows: the plan (None: none yet) and the names of what it may hold."""
@@ -339,7 +344,9 @@ class ServicePlanPanel(QWidget):
             return
         names = dict(view.choices)
         self.status_chip.setText(status_label(plan.status))
-        self.items_label.setText("、".join(names.get(code, code) for code in plan.items))
+        self.items_label.setText(
+            list_separator().join(names.get(code, code) for code in plan.items)
+        )
         owner = next((u.display_name for u in self.ui.users if u.id == plan.owner_id), None)
         self.owner_label.setText(owner or self.tr("(nobody yet)"))
         review = fmt.day(plan.review_on)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from crm.ui.common import fmt
-from crm.ui.strategic.plan_panel import area_label, status_label
+from crm.ui.strategic.plan_panel import area_label, list_separator, status_label
 from crm.ui.today.tables import Column
 
 if TYPE_CHECKING:
@@ -42,6 +42,6 @@ def review_columns() -> list[Column]:
         Column(translate("PlanReviews", "Status"), lambda p: status_label(p.status)),
         Column(
             translate("PlanReviews", "Provides"),
-            lambda p: "、".join(area_label(code) for code in p.items),
+            lambda p: list_separator().join(area_label(code) for code in p.items),
         ),
     ]
