@@ -6,6 +6,8 @@ else is a bug and propagates. Following qutebrowser's split of SQLite errors.
 
 from __future__ import annotations
 
+import logging
+
 from crm.domain.errors import DomainError, Message
 
 
@@ -28,8 +30,23 @@ def database_corrupt(path: str, detail: str) -> StoreError:
         "The database {path} is damaged and cannot be opened ({detail}). It has been left "
         "untouched; restore it from a backup or ask IT for help.",
         path=path,
-        detail=detail,
+        detail=_damage(detail),
     )
+
+
+def _damage(detail: str) -> Message | str:
+    """SQLite's word for the damage, in the user's language where it is a known one (a page
+    check's own report is kept as it is, for IT)."""
+    text = detail.lower()
+    if "malformed" in text:
+        return Message("its pages do not fit together")
+    if "not a database" in text:
+        return Message("its first page is not a database page")
+    if text.startswith("*** in database") or text.startswith("page "):
+        # SQLite's page check lists each damaged page: for IT, in the log.
+        logging.getLogger(__name__).info("page check of a damaged book: %s", detail)
+        return Message("the page check found damaged pages")
+    return detail
 
 
 def database_not_ours(path: str, why: Message) -> StoreError:

@@ -144,6 +144,8 @@ def test_each_mistake_is_told_in_the_users_language_without_a_traceback(
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
     assert (chinese if lang == "zh_CN" else english) in result.stderr, result.stderr
+    if lang == "zh_CN":
+        assert "database" not in result.stderr.lower()  # no SQLite English in Chinese
     if lang == "zh_CN" and status == 2:
         assert "用法：" in result.stderr and "error" not in result.stderr
     # A file the command refused is left as it was, with nothing beside it.
