@@ -7,6 +7,7 @@ prove that what it hands back and shows is still exactly what the service return
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 
 import pytest
@@ -34,6 +35,12 @@ def column(sort: SortColumn) -> int:
     return next(i for i, c in enumerate(COLUMNS) if c.sort == sort)
 
 
+def keyless(rows):
+    """Rows without their sort keys: the model keeps only each page's last one (the next
+    page is sought after it), not 100,000 keys for nothing."""
+    return [dataclasses.replace(r, sort_key="") for r in rows]
+
+
 def test_rows_after_several_pages_are_the_service_pages(qtbot, ui):
     sort = Sort(SortColumn.STAGE_SINCE, True)
     model = ProspectTableModel(ui, page_size=PAGE)
@@ -47,10 +54,11 @@ def test_rows_after_several_pages_are_the_service_pages(qtbot, ui):
         for r in service.page(ProspectFilter(), sort, offset, PAGE)
     ]
     assert len(expected) == 5 and model.rowCount() == 5
-    assert model.rows() == expected
-    assert [model.row_at(n) for n in range(5)] == expected
+    assert keyless(model.rows()) == keyless(expected)
+    assert model.rows()[-1] == expected[-1]  # the last row keeps its key
+    assert keyless(model.row_at(n) for n in range(5)) == keyless(expected)
     for n, row in enumerate(expected):
-        assert model.data(model.index(n, 0), ROW_ROLE) == row
+        assert keyless([model.data(model.index(n, 0), ROW_ROLE)]) == keyless([row])
         assert model.data(model.index(n, 0), ID_ROLE) == row.id
         assert model.row_of(row.id) == n
     assert model.row_of("no such id") == -1
@@ -117,7 +125,7 @@ def test_refresh_after_an_edit_shows_the_new_rows(qtbot, ui, book):
     service.assign([book.ids[key]], book.rms[0].id)
     model.refresh()
     wait_idle(qtbot, ui)
-    assert model.rows() == service.page(ProspectFilter(), Sort(), 0, 10)
+    assert keyless(model.rows()) == keyless(service.page(ProspectFilter(), Sort(), 0, 10))
     row = model.row_of(book.ids[key])
     rm = model.data(model.index(row, column(SortColumn.RM)), Qt.ItemDataRole.DisplayRole)
     assert rm == book.rms[0].display_name

@@ -132,8 +132,12 @@ class _Shaper:
         self._days: dict[date, str] = {}
 
     def rows(self, rows: list[ProspectRow]) -> list[Stored]:
+        """The rows shaped; only the last keeps its sort key (the next page is sought after
+        it): 100,000 keys of pinyin and name held for nothing would be tens of MB."""
         zone = self.ui.zone
-        return [self._row(r, zone) for r in rows]
+        shaped = [self._row(r, zone, keep_key=False) for r in rows[:-1]]
+        shaped.extend(self._row(r, zone) for r in rows[-1:])
+        return shaped
 
     def _label(self, kind: str, code: str | None, make: Callable[..., str], *args: Any) -> str:
         key = (kind, code or "")
@@ -152,11 +156,14 @@ class _Shaper:
     def _district(self, code: str | None, name: str | None) -> str:
         return labels.district(self.ui.district(code), name)
 
-    def _row(self, r: ProspectRow, zone: ZoneInfo) -> Stored:
+    def _row(self, r: ProspectRow, zone: ZoneInfo, keep_key: bool = True) -> Stored:
         stage_day = fmt.local(r.stage_changed_at, zone).date()
         contact = r.last_contact_on
+        values = _values(r)
+        if not keep_key:
+            values = (*values[:_AT_SORT_KEY], "", *values[_AT_SORT_KEY + 1 :])
         return (
-            *_values(r),
+            *values,
             r.name,
             r.uscc or "",
             self._label("stage", r.stage, labels.stage, r.stage),
