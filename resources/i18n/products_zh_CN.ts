@@ -434,8 +434,8 @@
         <translation>贷款</translation>
     </message>
     <message>
-        <source>(non-performing)</source>
-        <translation>（不良）</translation>
+        <source>{line} (non-performing)</source>
+        <translation>{line}（不良）</translation>
     </message>
     <message>
         <source>a renewal</source>

@@ -220,7 +220,7 @@ class LoansPanel(QFrame):
         product = names.get(loan.product_code) or loan.product_code or self.tr("Loan")
         first = f"{product} · {status_label(loan.status)} · {class_label(loan.classification)}"
         if loan.non_performing:
-            first += " " + self.tr("(non-performing)")
+            first = self.tr("{line} (non-performing)").format(line=first)
         if loan.renewed_from_id:
             first += " · " + self.tr("a renewal")
         if loan.closed_on is not None:
