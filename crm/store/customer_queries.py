@@ -120,10 +120,14 @@ def history(s: Session, prospect_id: str) -> list[HistoryRow]:
     created = s.execute(
         select(Prospect.created_at).where(Prospect.id == prospect_id)
     ).scalar_one_or_none()
+    events = list(s.scalars(select(StageEvent).where(StageEvent.prospect_id == prospect_id)))
     if created is not None:
-        rows.append(HistoryRow(created, "created", None, {}))
+        # Whoever entered the prospect made its first stage event in the same transaction.
+        first = next((e for e in events if e.from_stage is None), None)
+        maker = names.get(first.changed_by or "") if first is not None else None
+        rows.append(HistoryRow(created, "created", maker, {}))
 
-    for e in s.scalars(select(StageEvent).where(StageEvent.prospect_id == prospect_id)):
+    for e in events:
         rows.append(
             HistoryRow(
                 e.changed_at,

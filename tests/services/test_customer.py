@@ -113,6 +113,8 @@ def test_glance_and_history(
     kinds = [e.kind for e in entries]
     assert {"created", "stage", "assign", "edit", "loan", "contact"} <= set(kinds)
     assert kinds[-1] == "created"  # oldest last
+    maker = next(e.who for e in entries if e.kind == "stage" and e.detail["from"] is None)
+    assert maker is not None and entries[-1].who == maker  # who entered it
     assign = next(e for e in entries if e.kind == "assign")
     assert assign.detail["note"] == "区域调整" and assign.detail["to"]
     edit = next(e for e in entries if e.kind == "edit")
