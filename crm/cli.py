@@ -161,7 +161,7 @@ def _check_folder_takes_files(path: Path) -> None:
 
 
 def _filter_from(args: argparse.Namespace, services: Any) -> Any:
-    from crm.commands.wording import district_codes
+    from crm.commands.wording import district_codes, source_codes
     from crm.domain.query import ProspectFilter
 
     rm_ids: list[str] = []
@@ -169,7 +169,7 @@ def _filter_from(args: argparse.Namespace, services: Any) -> Any:
         rm_ids.append(services.users.by_username(name).id)
     return ProspectFilter(
         stages=tuple(args.stage or ()),
-        sources=tuple(args.source or ()),
+        sources=source_codes(args.source) if args.source else (),
         rm_ids=tuple(rm_ids),
         districts=district_codes(services, args.district) if args.district else (),
         industries=tuple(args.industry or ()),
@@ -355,7 +355,7 @@ def cmd_prospects_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_prospects_add(args: argparse.Namespace) -> int:
-    from crm.commands.wording import district_codes
+    from crm.commands.wording import district_codes, source_codes
     from crm.domain.prospect import ProspectDraft
 
     services = _open(args)
@@ -368,7 +368,7 @@ def cmd_prospects_add(args: argparse.Namespace) -> int:
         address=args.address or "",
         industry_code=args.industry or "",
         district_code=district_codes(services, [args.district])[0] if args.district else "",
-        sources=list(args.source or []),
+        sources=list(source_codes(args.source)) if args.source else [],
         tags=list(args.tag or []),
     )
     detail = services.prospects.create(draft)
@@ -390,6 +390,7 @@ def _lang() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     from crm.commands.parsing import DB_HELP, Parser, add_global_options
+    from crm.commands.wording import stage_code
 
     db_help = DB_HELP
     common = Parser(add_help=False)
@@ -432,9 +433,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     lst = psub.add_parser("list", parents=[common], help="list prospects with filters")
     lst.add_argument(
-        "--stage", action="append", choices=["no_loan", "first_loan", "strategic", "dropped"]
+        "--stage",
+        action="append",
+        type=stage_code,
+        choices=["no_loan", "first_loan", "strategic", "dropped"],
+        help="stage: code or name (首贷户, First-loan customer)",
     )
-    lst.add_argument("--source", action="append", help="source list code")
+    lst.add_argument("--source", action="append", help="source list: code or name (园区建档)")
     lst.add_argument("--rm", action="append", help="RM username")
     lst.add_argument(
         "--district", action="append", help="district: name (南海区, Nanhai) or code (440605)"
@@ -477,13 +482,18 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--address")
     add.add_argument("--industry")
     add.add_argument("--district", help="district: name (南海区, Nanhai) or code (440605)")
-    add.add_argument("--source", action="append")
+    add.add_argument("--source", action="append", help="source list: code or name (园区建档)")
     add.add_argument("--tag", action="append")
     add.set_defaults(func=cmd_prospects_add)
 
     stage = psub.add_parser("stage", parents=[common], help="move a prospect to another stage")
     stage.add_argument("key")
-    stage.add_argument("target", choices=["no_loan", "first_loan", "strategic", "dropped"])
+    stage.add_argument(
+        "target",
+        type=stage_code,
+        choices=["no_loan", "first_loan", "strategic", "dropped"],
+        help="the stage: code or name (首贷户, First-loan customer)",
+    )
     stage.add_argument(
         "--reason-code", help="for dropped: no_need, ineligible, other_bank, closed, risk, other"
     )

@@ -98,3 +98,49 @@ def product_name(code: str) -> str:
 
     found = bundled_catalogue().product(code)
     return resources.label(found, language()) if found else code
+
+
+def stage_code(typed: str) -> str:
+    """A stage typed by code or by name (首贷户, "First-loan customer"): its code; what is
+    no stage is given back for argparse to refuse with the list of codes."""
+    wanted = typed.strip().casefold()
+    for item in resources.stage_labels():
+        if wanted in {item.code, item.name_zh.casefold(), item.name_en.casefold()}:
+            return item.code
+    return typed
+
+
+def source_codes(typed: Sequence[str]) -> tuple[str, ...]:
+    """Source lists typed by code or name (full or short, either language); one that is no
+    list is refused with the lists there are (never an empty result that looks like none)."""
+    known = resources.sources()
+    codes: list[str] = []
+    for value in typed:
+        wanted = value.strip().casefold()
+        match = next(
+            (
+                s
+                for s in known
+                if wanted
+                in {
+                    s.code,
+                    s.name_zh.casefold(),
+                    s.name_en.casefold(),
+                    s.short_zh.casefold(),
+                    s.short_en.casefold(),
+                }
+            ),
+            None,
+        )
+        if match is None:
+            english = language() == "en"
+            raise DomainError(
+                "cli.unknown_source",
+                "{value} is not a source list; the lists are: {choices}",
+                value=value,
+                choices=", ".join(
+                    f"{s.code} ({s.short_en if english else s.short_zh})" for s in known
+                ),
+            )
+        codes.append(match.code)
+    return tuple(codes)

@@ -296,3 +296,26 @@ def test_gui_options_parse_the_same_in_either_position(argv: list[str]) -> None:
     args = build_parser().parse_args(argv)
     settle_global_options(args)
     assert (args.lang, args.db, args.json, args.user) == ("en", "b.db", False, None)
+
+
+@pytest.mark.parametrize(
+    ("stage", "source"),
+    [("first_loan", "park"), ("首贷户", "园区建档"), ("First-loan customer", "Park filing")],
+    ids=["codes", "Chinese names", "English names"],
+)
+def test_stages_and_source_lists_by_code_or_name(book: Path, stage: str, source: str) -> None:
+    result = crm(
+        "prospects", "list", "--db", str(book), "--json", "--all",
+        "--stage", stage, "--source", source,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    assert rows and {row["stage"] for row in rows} == {"first_loan"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_an_unknown_source_list_is_refused_with_the_lists(book: Path, lang: str) -> None:
+    result = crm("prospects", "list", "--db", str(book), "--source", "网上银行", lang=lang)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ("is not a source list" if lang == "en" else "不是来源名单") in result.stderr
+    assert "credit_platform" in result.stderr
