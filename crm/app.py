@@ -32,6 +32,14 @@ def backups_dir() -> Path:
     return user_data_path(APP_NAME, APP_AUTHOR, ensure_exists=True) / "backups"
 
 
+def make_demo_book(path: Path) -> None:
+    """The demo book the first run offers (crm.ui.firstrun), 2,000 prospects."""
+    from crm.demo.builder import build_demo
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    build_demo(path, prospects=2000, seed=1)
+
+
 def default_db_path() -> Path:
     return data_dir() / "crm.db"
 
@@ -81,8 +89,12 @@ def setup_logging(verbose: bool = False) -> Path | None:
 def launch_gui(db: Path, language: str | None = None, *, smoke: bool = False) -> int:
     """Open the desktop app on ``db``: the one way in to crm.ui from the command line
     (``crm gui``), imported only when called so the other commands never load Qt."""
+    from crm.ui.common.places import Places
     from crm.ui.launch import run_gui
 
     enable_fault_log()
-    status: int = run_gui(db, language=language, log_file=setup_logging(), smoke=smoke)
+    places = Places(data_dir(), backups_dir(), default_db_path(), make_demo_book)
+    status: int = run_gui(
+        db, language=language, log_file=setup_logging(), smoke=smoke, app_places=places
+    )
     return status

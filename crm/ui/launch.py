@@ -36,6 +36,7 @@ from crm.ui.common.errors import CrashHandler, app_title, route_qt_messages, sai
 from crm.ui.common.fonts import apply_app_font
 from crm.ui.common.i18n import choose_language, install_translators, system_language
 from crm.ui.common.icons import icon
+from crm.ui.common.places import Places, places, set_places
 from crm.ui.common.settings import APPLICATION, ORGANISATION, AppSettings
 from crm.ui.common.style import apply_style
 from crm.ui.common.tasks import TaskRunner
@@ -418,10 +419,14 @@ class Launcher:
             schedule_daily_backup(window)
 
     def _first_run(self) -> tuple[Path, bool] | None:
-        from crm.app import data_dir
         from crm.ui.firstrun.dialog import FirstRunDialog
 
-        dialog = FirstRunDialog(self.tasks, self.db_path, data_dir() / "demo.db")
+        given = places()
+        if given is None:
+            return None
+        dialog = FirstRunDialog(
+            self.tasks, self.db_path, given.data / "demo.db", make_demo=given.make_demo
+        )
         if dialog.exec() != FirstRunDialog.DialogCode.Accepted or dialog.book is None:
             return None
         return dialog.book, dialog.make_empty
@@ -513,12 +518,15 @@ def run_gui(
     settings_path: Path | None = None,
     log_file: Path | None = None,
     smoke: bool = False,
+    app_places: Places | None = None,
 ) -> int:
     """Start the desktop app on the database at ``db_path``; returns the exit status.
 
     ``smoke`` (``crm gui --smoke``, the packaged app's check): open the book (made if there
     is none) and migrate it, render the main window offscreen and exit 0, leaving the user's
     settings alone."""
+    if app_places is not None:
+        set_places(app_places)
     if smoke and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     problem = platform_problem()
@@ -539,10 +547,9 @@ def run_gui(
     crash.install()
     route_qt_messages()
     launcher = Launcher(app, db_path, settings, chosen, crash)
-    if not smoke:
-        from crm.app import default_db_path
-
-        own = default_db_path()
+    given = places()
+    if not smoke and given is not None:
+        own = given.own_book
         if Path(db_path) == own and not own.exists():
             remembered = Path(settings.book) if settings.book else None
             if remembered is not None and remembered.exists():

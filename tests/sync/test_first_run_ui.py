@@ -17,7 +17,12 @@ from crm.ui.firstrun.dialog import FirstRunDialog
 from tests.sync.harness import PASSWORD, Device, Server, Team
 
 
+def _small_demo(path: Path) -> None:
+    build_demo(path, prospects=20, seed=3)
+
+
 def _dialog(qtbot, tmp_path: Path, **kw) -> FirstRunDialog:
+    kw.setdefault("make_demo", _small_demo)
     dialog = FirstRunDialog(TaskRunner(), tmp_path / "crm.db", tmp_path / "demo.db", **kw)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -71,7 +76,7 @@ def test_the_demo_and_an_empty_book(qtbot, tmp_path: Path) -> None:
 
     def small_demo(path: Path) -> None:
         made.append(path)
-        build_demo(path, prospects=20, seed=3)
+        _small_demo(path)
 
     dialog = _dialog(qtbot, tmp_path, make_demo=small_demo)
     dialog.demo_choice.click()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from crm.domain.errors import DomainError
 from crm.ui.common import fmt
 from crm.ui.common.errors import app_title, said
+from crm.ui.common.places import places
 
 if TYPE_CHECKING:
     from crm.services.backups import Backup, BackupService
@@ -44,10 +45,12 @@ PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
 def backup_service(book: Path) -> BackupService:
-    from crm.app import backups_dir
     from crm.services.backups import BackupService
 
-    return BackupService(book, backups_dir())
+    given = places()
+    if given is None:
+        raise RuntimeError("the app's places are not set (run_gui sets them)")
+    return BackupService(book, given.backups)
 
 
 def restart_app() -> None:
@@ -264,6 +267,8 @@ def restore_now(
 def offer_latest_backup(parent: QWidget | None, book: Path) -> bool:
     """For a book that cannot be opened: offer its latest backup; True when one was
     restored (the caller opens the book again)."""
+    if places() is None:
+        return False
     service = backup_service(book)
     latest = next((b for b in service.backups() if b.tag != "damaged"), None)
     if latest is None:

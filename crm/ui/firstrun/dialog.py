@@ -33,6 +33,7 @@ from crm.ui.common.errors import said
 from crm.ui.common.tasks import TaskRunner
 
 translate = QCoreApplication.translate
+# The demo book's size (crm.app's demo maker makes this many).
 DEMO_PROSPECTS = 2000
 CHOOSE, SIGN_IN, DEMO = range(3)
 
@@ -59,13 +60,6 @@ def first_download(
         _remove_book(book)
         raise
     services.close()
-
-
-def build_demo_book(path: Path) -> None:
-    from crm.demo.builder import build_demo
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    build_demo(path, prospects=DEMO_PROSPECTS, seed=1)
 
 
 class _Progress(QObject):
@@ -95,8 +89,8 @@ class FirstRunDialog(QDialog):
         demo: Path,
         parent: QWidget | None = None,
         *,
+        make_demo: Callable[[Path], None],
         download: Callable[..., None] = first_download,
-        make_demo: Callable[[Path], None] = build_demo_book,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("firstRun")
@@ -316,4 +310,4 @@ class FirstRunDialog(QDialog):
         self.accept()
 
 
-__all__ = ["FirstRunDialog", "build_demo_book", "first_download"]
+__all__ = ["FirstRunDialog", "first_download"]
