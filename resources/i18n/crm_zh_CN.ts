@@ -38,9 +38,11 @@
         <source>Assign to an RM</source>
         <translation>分配给客户经理</translation>
     </message>
-    <message>
-        <source>Give the {count} selected prospects to:</source>
-        <translation>将选中的 {count} 户分配给：</translation>
+    <message numerus="yes">
+        <source>Give the %Ln selected prospect(s) to:</source>
+        <translation>
+            <numerusform>将选中的 %Ln 户分配给：</numerusform>
+        </translation>
     </message>
     <message>
         <source>RM:</source>
@@ -472,6 +474,12 @@ Create a new, empty book there?</source>
         <source>The order of the cards in every column</source>
         <translation>各列卡片的排列顺序</translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln prospect(s)</source>
+        <translation>
+            <numerusform>共 %Ln 户</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Stalled: no stage change and no contact for {days} days</source>
         <translation>停滞：连续 {days} 天无阶段变化且无联系</translation>
@@ -479,10 +487,6 @@ Create a new, empty book there?</source>
     <message>
         <source>Drag a card to another column to move it; double-click to open. Right-click for more.</source>
         <translation>将卡片拖到其他列即可变更阶段；双击打开；右键查看更多操作。</translation>
-    </message>
-    <message>
-        <source>{count} prospects</source>
-        <translation>共 {count} 户</translation>
     </message>
 </context>
 <context>
@@ -848,17 +852,23 @@ Create a new, empty book there?</source>
         <source>{count} selected</source>
         <translation>已选 {count} 户</translation>
     </message>
-    <message>
-        <source>Unassigned {count} prospects</source>
-        <translation>已取消 {count} 户的分配</translation>
+    <message numerus="yes">
+        <source>Unassigned %Ln prospect(s)</source>
+        <translation>
+            <numerusform>已取消 %Ln 户的分配</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>Assigned {count} prospects to {rm}</source>
-        <translation>已将 {count} 户分配给 {rm}</translation>
+    <message numerus="yes">
+        <source>Assigned %Ln prospect(s) to {rm}</source>
+        <translation>
+            <numerusform>已将 %Ln 户分配给 {rm}</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>Tagged {count} prospects as {tag}</source>
-        <translation>已为 {count} 户添加标签“{tag}”</translation>
+    <message numerus="yes">
+        <source>Tagged %Ln prospect(s) as {tag}</source>
+        <translation>
+            <numerusform>已为 %Ln 户添加标签“{tag}”</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -956,6 +966,17 @@ Create a new, empty book there?</source>
     <message>
         <source>Device token:</source>
         <translation>设备令牌：</translation>
+    </message>
+</context>
+<context>
+    <name>ShortNameDialog</name>
+    <message>
+        <source>Short name</source>
+        <translation>简称</translation>
+    </message>
+    <message>
+        <source>Shown on the board&apos;s cards, calendar chips and Today, where the registered name does not fit. Leave it empty to use the one made from the name.</source>
+        <translation>在看板卡片、日历和今日待办等放不下全称的地方显示。留空则使用由全称自动生成的简称。</translation>
     </message>
 </context>
 <context>
@@ -1084,9 +1105,11 @@ Create a new, empty book there?</source>
         <source>Add a tag</source>
         <translation>添加标签</translation>
     </message>
-    <message>
-        <source>Add a tag to the {count} selected prospects:</source>
-        <translation>为选中的 {count} 户添加标签：</translation>
+    <message numerus="yes">
+        <source>Add a tag to the %Ln selected prospect(s):</source>
+        <translation>
+            <numerusform>为选中的 %Ln 户添加标签：</numerusform>
+        </translation>
     </message>
     <message>
         <source>Tag:</source>
@@ -1113,17 +1136,6 @@ Create a new, empty book there?</source>
     <message>
         <source>Clear</source>
         <translation>清除</translation>
-    </message>
-</context>
-<context>
-    <name>ShortNameDialog</name>
-    <message>
-        <source>Short name</source>
-        <translation>简称</translation>
-    </message>
-    <message>
-        <source>Shown on the board's cards, calendar chips and Today, where the registered name does not fit. Leave it empty to use the one made from the name.</source>
-        <translation>在看板卡片、日历和今日待办等放不下全称的地方显示。留空则使用由全称自动生成的简称。</translation>
     </message>
 </context>
 </TS>

@@ -43,6 +43,12 @@
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln prospect(s)</source>
+        <translation>
+            <numerusform>%Ln 户</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Shared pool</source>
         <translation>公共池</translation>
@@ -58,10 +64,6 @@
     <message>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
-    </message>
-    <message>
-        <source>{count} prospects</source>
-        <translation>{count} 户</translation>
     </message>
     <message>
         <source>No prospects behind this figure.</source>

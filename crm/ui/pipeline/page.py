@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from crm.domain.query import ProspectFilter
 from crm.services import reference
-from crm.ui.common import fmt, labels
+from crm.ui.common import labels
 from crm.ui.common.context import UiContext
 from crm.ui.common.filter_bar import FilterBar
 from crm.ui.pipeline.card_model import CardOrder
@@ -142,7 +142,7 @@ class PipelinePage(Page):
         for stage, column in self.columns.items():
             column.set_total(counts.get(stage, 0))
         total = sum(counts.values())
-        self.total_label.setText(self.tr("{count} prospects").format(count=fmt.integer(total)))
+        self.total_label.setText(self.tr("%Ln prospect(s)", "", total))
 
     def _data_changed(self, _ids: list[str]) -> None:
         if self.isVisible():

@@ -84,7 +84,7 @@ class AssignDialog(ChoiceDialog):
             choices.append((UNASSIGN, self.tr("(Nobody: unassign)")))
         self._build(
             self.tr("Assign to an RM"),
-            self.tr("Give the {count} selected prospects to:").format(count=count),
+            self.tr("Give the %Ln selected prospect(s) to:", "", count),
             self.tr("RM:"),
             choices,
             self.tr("Assign"),
@@ -97,7 +97,7 @@ class TagDialog(ChoiceDialog):
         self.setObjectName("tagDialog")
         self._build(
             self.tr("Add a tag"),
-            self.tr("Add a tag to the {count} selected prospects:").format(count=count),
+            self.tr("Add a tag to the %Ln selected prospect(s):", "", count),
             self.tr("Tag:"),
             [(t.code, labels.tag(t.code)) for t in resources.tags()],
             self.tr("Add tag"),

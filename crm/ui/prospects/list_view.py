@@ -320,10 +320,10 @@ class ProspectListView(QWidget):
 
     def _assigned(self, ids: list[str], count: int, rm_name: str | None) -> None:
         if rm_name is None:
-            self.message.emit(self.tr("Unassigned {count} prospects").format(count=count))
+            self.message.emit(self.tr("Unassigned %Ln prospect(s)", "", count))
         else:
             self.message.emit(
-                self.tr("Assigned {count} prospects to {rm}").format(count=count, rm=rm_name)
+                self.tr("Assigned %Ln prospect(s) to {rm}", "", count).format(rm=rm_name)
             )
         self.ui.events.prospectsChanged.emit(ids)
 
@@ -343,7 +343,7 @@ class ProspectListView(QWidget):
 
     def _tagged(self, ids: list[str], count: int, tag: str) -> None:
         self.message.emit(
-            self.tr("Tagged {count} prospects as {tag}").format(count=count, tag=labels.tag(tag))
+            self.tr("Tagged %Ln prospect(s) as {tag}", "", count).format(tag=labels.tag(tag))
         )
         self.ui.events.prospectsChanged.emit(ids)
 

@@ -153,7 +153,7 @@ class DrillDialog(QDialog):
         self.lines = list(lines)
         self.model.set_rows([self._values(line) for line in self.lines])
         self.status.setText(
-            self.tr("{count} prospects").format(count=len(self.lines))
+            self.tr("%Ln prospect(s)", "", len(self.lines))
             if self.lines
             else self.tr("No prospects behind this figure.")
         )
