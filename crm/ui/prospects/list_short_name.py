@@ -45,6 +45,7 @@ class ShortNameDialog(QDialog):
         explain.setWordWrap(True)
         explain.setProperty("muted", True)
         layout.addWidget(explain)
+        # The list's rows leave short names out: the prospect's own is read here.
         self.edit = QLineEdit(row.short_name, self)
         self.edit.setObjectName("shortNameEdit")
         self.edit.setMaxLength(SHORT_NAME_MAX)
@@ -62,6 +63,13 @@ class ShortNameDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(420, self.sizeHint().height())
+        if not row.short_name:
+            service = ui.services.prospects
+            ui.tasks.read(self, lambda: service.get(row.id).short_name, self._current)
+
+    def _current(self, short: str) -> None:
+        if not self.edit.isModified():
+            self.edit.setText(short)
 
     def save(self) -> None:
         text, pid = self.edit.text(), self.row.id

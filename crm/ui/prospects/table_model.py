@@ -107,6 +107,7 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(ProspectRow))
 _values = operator.attrgetter(*_FIELDS)
 _AT_ID = _FIELDS.index("id")
 _AT_SORT_KEY = _FIELDS.index("sort_key")
+_AT_SHORT_NAME = _FIELDS.index("short_name")
 _AT_STAGE = _FIELDS.index("stage")
 _TEXT = len(_FIELDS)  # the first column's display text
 _STAGE_DAY = _TEXT + len(COLUMNS)
@@ -133,7 +134,8 @@ class _Shaper:
 
     def rows(self, rows: list[ProspectRow]) -> list[Stored]:
         """The rows shaped; only the last keeps its sort key (the next page is sought after
-        it): 100,000 keys of pinyin and name held for nothing would be tens of MB."""
+        it): 100,000 keys of pinyin and name held for nothing would be tens of MB. The
+        short names are left out too (the list shows registered names; 9 MB)."""
         zone = self.ui.zone
         shaped = [self._row(r, zone, keep_key=False) for r in rows[:-1]]
         shaped.extend(self._row(r, zone) for r in rows[-1:])
@@ -159,9 +161,10 @@ class _Shaper:
     def _row(self, r: ProspectRow, zone: ZoneInfo, keep_key: bool = True) -> Stored:
         stage_day = fmt.local(r.stage_changed_at, zone).date()
         contact = r.last_contact_on
-        values = _values(r)
+        values = list(_values(r))
+        values[_AT_SHORT_NAME] = ""
         if not keep_key:
-            values = (*values[:_AT_SORT_KEY], "", *values[_AT_SORT_KEY + 1 :])
+            values[_AT_SORT_KEY] = ""
         return (
             *values,
             r.name,
