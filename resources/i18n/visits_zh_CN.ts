@@ -633,7 +633,7 @@
         <translation>今日待办</translation>
     </message>
     <message>
-        <source>Contact overdue ({count})</source>
+        <source>Overdue ({count})</source>
         <translation>联系逾期（{count}）</translation>
     </message>
     <message>
@@ -645,7 +645,7 @@
         <translation>{days} 天内到期（{count}）</translation>
     </message>
     <message>
-        <source>Checklists stalled ({count})</source>
+        <source>Checklists ({count})</source>
         <translation>清单停滞（{count}）</translation>
     </message>
     <message>

@@ -377,7 +377,7 @@ class TodayPage(Page):
         self.cards["stalled"].set_count(summary.stalled_count, len(summary.stalled))
         self.cards["renewals"].set_count(len(summary.renewals))
         self.tabs.setTabText(
-            0, self.tr("Contact overdue ({count})").format(count=fmt.integer(summary.overdue_count))
+            0, self.tr("Overdue ({count})").format(count=fmt.integer(summary.overdue_count))
         )
         self.tabs.setTabText(
             1,
@@ -393,7 +393,7 @@ class TodayPage(Page):
         )
         self.tabs.setTabText(
             3,
-            self.tr("Checklists stalled ({count})").format(
+            self.tr("Checklists ({count})").format(
                 count=fmt.integer(summary.stalled_count)
             ),
         )
