@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm import resources
-from crm.ui.common import labels
+from crm.ui.common import fmt, labels
 
 UNKNOWN_PREFIX = "?"  # an industry value that is typed text matching no division
 EARLIEST = QDate(1900, 1, 1)
@@ -84,7 +84,7 @@ class OptionalDateEdit(QDateEdit):
         self.setMinimumDate(EARLIEST)
         self.setMaximumDate(QDate(2100, 12, 31))
         self.setSpecialValueText("—")
-        self.setDisplayFormat("yyyy-MM-dd")
+        self.setDisplayFormat(fmt.day_edit_format())
         self.setDate(EARLIEST)
 
     def value(self) -> date | None:

@@ -261,7 +261,7 @@ class TeamPage(Page):
     def _day_edit(self) -> QDateEdit:
         edit = QDateEdit(self)
         edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setDisplayFormat(fmt.day_edit_format())
         return edit
 
     def _fill_scopes(self) -> None:
