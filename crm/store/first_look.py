@@ -117,6 +117,4 @@ def _scope(acting: Acting) -> tuple[str, tuple[str, ...]]:
     if rms is None:
         return "", ()
     marks = ", ".join("?" * len(rms))
-    # Written so that no RM index serves it, as crm.store.queries does for several RMs'
-    # books by name: SQLite walks the sort-key index and stops after the page.
-    return f" WHERE ifnull(p.assigned_rm_id, '') IN ({marks}, '')", rms
+    return f" WHERE (p.assigned_rm_id IN ({marks}) OR p.assigned_rm_id IS NULL)", rms
