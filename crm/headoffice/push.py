@@ -186,13 +186,16 @@ def _prefetch(
         parent = payload.get(P.PARENT_FIELD)
         if isinstance(parent, str):
             wanted.add(("prospect", parent))
-    ids = sorted({key for _, key in wanted if len(key) <= P.MAX_KEY})
+    # A name no store can keep (a lone surrogate, a NUL) is left to the op's own check,
+    # which refuses it; it must not reach the query.
+    wanted = {ref for ref in wanted if len(ref[1]) <= P.MAX_KEY and not P.text_problem(ref[1])}
+    ids = sorted({key for _, key in wanted})
     held: list[Record] = []
     for start in range(0, len(ids), PREFETCH_CHUNK):
         chunk = ids[start : start + PREFETCH_CHUNK]
         held.extend(s.scalars(select(Record).where(Record.id.in_(chunk))))
     found = {(r.entity, r.id) for r in held}
-    return held, {ref for ref in wanted if ref not in found and len(ref[1]) <= P.MAX_KEY}
+    return held, {ref for ref in wanted if ref not in found}
 
 
 def apply_child(

@@ -98,12 +98,18 @@ def test_a_lone_surrogate_or_a_nul_is_refused_and_stores_nothing(
     surrogate = op("prospect", pid, "create", {"name": "佛山市某厂", "notes": "PLACEHOLDER"})
     nul = op("prospect", new_id(), "create", {"name": "佛山市某厂\u0000"})
     nul_id = {**op("prospect", new_id(), "create", {"name": "厂"}), "op_id": "a\u0000b"}
-    text = json.dumps({"ops": [surrogate, good, nul, nul_id]}).replace("PLACEHOLDER", "\\ud83d")
+    # In the record's id and in a parent's id (push reads the records ops name up front:
+    # found by the fuzzer).
+    bad_id = op("prospect", "IDPLACE", "create", {"name": "佛山市某厂"})
+    bad_parent = op("contact", new_id(), "create", {"prospect_id": "IDPLACE", "name": "王"})
+    ops = [surrogate, good, nul, nul_id, bad_id, bad_parent]
+    text = json.dumps({"ops": ops}).replace("PLACEHOLDER", "\\ud83d")
+    text = text.replace("IDPLACE", "\\udfff")
     answer = _post(server, "push", text.encode(), headers)
     assert answer.status_code == 200, answer.text
     results = answer.json()["results"]
-    assert [r["status"] for r in results] == [P.REJECTED, P.APPLIED, P.REJECTED, P.REJECTED]
-    assert [r["code"] for r in results if r["status"] == P.REJECTED] == [P.R_INVALID] * 3
+    assert [r["status"] for r in results] == [P.REJECTED, P.APPLIED] + [P.REJECTED] * 4
+    assert [r["code"] for r in results if r["status"] == P.REJECTED] == [P.R_INVALID] * 5
     assert "surrogate" in results[0]["message"] and "NUL" in results[2]["message"]
     assert {k for k in _records(server) if k[0] == "prospect"} == {("prospect", good_id)}
 
