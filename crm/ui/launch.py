@@ -413,7 +413,8 @@ class Launcher:
             )
 
     def _daily_backup(self, window: QWidget) -> None:
-        if self.tell is None:  # not for --smoke
+        # Not for --smoke, nor without the app's places (a launcher made by a test).
+        if self.tell is None and places() is not None:
             from crm.ui.backups.hook import schedule_daily_backup
 
             schedule_daily_backup(window)

@@ -80,3 +80,15 @@ def test_the_daily_backup_is_made_once_a_day(ui: UiContext, tmp_path: Path, qtbo
     hook.daily_backup(window, service_for)  # not due again the same day
     ui.tasks.wait()
     assert len(list_backups(ui.db_path, folder)) == 1
+
+
+def test_no_daily_backup_without_the_apps_places(ui: UiContext, qtbot) -> None:
+    # A window made without run_gui (a test's, or one whose app quit) has nowhere to keep
+    # a backup: the day's backup is skipped, not raised in the event loop (CI found it).
+    from crm.ui.common.places import places
+
+    assert places() is None
+    window = MainWindow(ui)
+    qtbot.addWidget(window)
+    hook.daily_backup(window)
+    ui.tasks.wait()

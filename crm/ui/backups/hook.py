@@ -121,6 +121,8 @@ def back_up_now(window: Any, service_for: Callable[[Path], Any] = backup_service
 
 def daily_backup(window: Any, service_for: Callable[[Path], Any] = backup_service) -> None:
     """A backup when the newest is a day old (quietly: a failure is only logged)."""
+    if service_for is backup_service and places() is None:
+        return  # nowhere to keep it (a window made without the app's places)
     service = service_for(window.ui.db_path)
 
     def run() -> object:
