@@ -127,9 +127,12 @@ def test_ci_runs_the_suite_on_an_ordinary_saturday_a_holiday_and_a_makeup_day() 
     from chinese_calendar.constants import holidays, workdays
 
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    found = re.search(r"^for day in ([0-9 -]+); do$", script, re.MULTILINE)
-    assert found is not None
-    saturday, holiday, makeup = (date.fromisoformat(d) for d in found.group(1).split())
+    found = re.findall(r"^step on_day (\d{4}-\d{2}-\d{2}) ", script, re.MULTILINE)
+    assert len(found) == 3
+    days = [date.fromisoformat(d) for d in found]
+    holiday = next(d for d in days if d.weekday() < 5)
+    saturday = next(d for d in days if d.weekday() == 5 and d not in workdays)
+    makeup = next(d for d in days if d.weekday() >= 5 and d in workdays)
     assert saturday.weekday() == 5 and saturday not in holidays and saturday not in workdays
     assert holiday.weekday() < 5 and holiday in holidays
     assert makeup.weekday() >= 5 and makeup in workdays
