@@ -87,7 +87,9 @@ def test_pinyin_initials_of_chinese_names() -> None:
         # "or" reads as pinyin too (o, then a syllable begun with r): either matches.
         (
             '五金" OR x',
-            '"五金" AND ("or" OR "o ran" OR "o rang" OR "o rao" OR "o re" OR "o ren" OR "o reng" OR "o ri" OR "o rong" OR "o rou" OR "o ru" OR "o rua" OR "o ruan" OR "o rui" OR "o run" OR "o ruo") AND "x"*',
+            '"五金" AND ("or" OR "o ran" OR "o rang" OR "o rao" OR "o re" OR "o ren" OR '
+            '"o reng" OR "o ri" OR "o rong" OR "o rou" OR "o ru" OR "o rua" OR "o ruan" OR '
+            '"o rui" OR "o run" OR "o ruo") AND "x"*',
         ),
         # Typed pinyin is also the phrase of its syllables, a last one only begun as
         # every syllable it may become.

@@ -393,9 +393,7 @@ class TodayPage(Page):
         )
         self.tabs.setTabText(
             3,
-            self.tr("Checklists ({count})").format(
-                count=fmt.integer(summary.stalled_count)
-            ),
+            self.tr("Checklists ({count})").format(count=fmt.integer(summary.stalled_count)),
         )
         self.tabs.setTabText(
             4, self.tr("Renewals ({count})").format(count=fmt.integer(len(summary.renewals)))
