@@ -25,6 +25,8 @@ from pathlib import Path
 from common import CACHE, demo_db, median_ms, report
 from sqlcipher3 import dbapi2 as sqlite3  # the same SQLite the app uses
 
+from crm.domain.clock import SHANGHAI, utcnow
+
 N = 100_000
 RUNS = 7
 LOANS = 60_000
@@ -48,7 +50,7 @@ def _more_loans(path: Path, wanted: int) -> None:
     """Further drawdowns of the customers' loans until the book holds ``wanted`` loans."""
     conn = sqlite3.connect(str(path))
     try:
-        today = date.today().isoformat()
+        today = utcnow().astimezone(SHANGHAI).date().isoformat()  # the app's clock (CRM_CLOCK)
         while (have := conn.execute("SELECT count(*) FROM loans").fetchone()[0]) < wanted:
             conn.execute(
                 "INSERT INTO loans (id, prospect_id, product_code, amount_fen, rate_bp, "
