@@ -129,6 +129,8 @@ class ProspectBrief:
     rm_name: str | None
     last_contact_on: date | None
     next_visit_due: date | None
+    # The code, so a dialog names the district in the user's language, not the stored one.
+    district_code: str | None = None
 
 
 @dataclass(frozen=True)

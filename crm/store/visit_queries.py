@@ -474,8 +474,8 @@ def prospect_line(s: Session, prospect_id: str) -> tuple[Any, ...] | None:
 
 
 def prospect_briefs(s: Session, prospect_ids: Sequence[str]) -> Sequence[tuple[Any, ...]]:
-    """(id, name, address, district name, stage, RM's name, last contact, next due) of
-    these prospects, as a planning dialog shows them."""
+    """(id, name, address, district name, stage, RM's name, last contact, next due,
+    district code) of these prospects, as a planning dialog shows them."""
     stmt = (
         select(
             Prospect.id,
@@ -486,6 +486,7 @@ def prospect_briefs(s: Session, prospect_ids: Sequence[str]) -> Sequence[tuple[A
             _RM.display_name.label("rm_name"),
             Prospect.last_contact_on,
             Prospect.next_visit_due,
+            Prospect.district_code,
         )
         .outerjoin(District, District.code == Prospect.district_code)
         .outerjoin(_RM, _RM.id == Prospect.assigned_rm_id)

@@ -200,6 +200,8 @@ def test_a_plan_is_made_from_the_dialog(qtbot, rm_ui: UiContext, book: Book, hos
     type_text(dialog.search, "美嘉")
     dialog.search.textEdited.emit(dialog.search.text())
     qtbot.waitUntil(lambda: dialog.matches.count() > 0 and dialog.matches.isVisible(), timeout=5000)
+    # The district in the UI's language (English here), not the stored Chinese name.
+    assert dialog.matches.item(0).text().split("  ·  ")[1] == "Shunde District"
     dialog.matches.itemClicked.emit(dialog.matches.item(0))
     assert dialog.prospect is not None and dialog.prospect.id == book.ids["meijia"]
     target = rm_ui.today() + timedelta(days=3)

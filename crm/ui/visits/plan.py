@@ -34,6 +34,7 @@ from crm.i18n import describe
 from crm.services.visits import FormReference, ProspectBrief, VisitDetail
 from crm.ui.common import fmt
 from crm.ui.common.context import UiContext
+from crm.ui.common.labels import district as district_label
 from crm.ui.common.labels import stage as stage_name
 from crm.ui.common.widgets import FieldMessage, set_invalid
 from crm.ui.visits import labels
@@ -179,7 +180,7 @@ class PlanDialog(QDialog):
         self.matches.clear()
         for brief in briefs:
             item = QListWidgetItem(
-                f"{brief.name}  ·  {brief.district_name or ''}  ·  {stage_name(brief.stage)}",
+                f"{brief.name}  ·  {self._district(brief)}  ·  {stage_name(brief.stage)}",
                 self.matches,
             )
             item.setData(Qt.ItemDataRole.UserRole, brief)
@@ -199,6 +200,11 @@ class PlanDialog(QDialog):
         self.ui.tasks.read(
             self, lambda: self.service.prospect_brief(prospect_id), self._set_prospect
         )
+
+    def _district(self, brief: ProspectBrief) -> str:
+        if brief.district_code is None:
+            return brief.district_name or ""
+        return district_label(self.ui.district(brief.district_code), brief.district_code)
 
     def _set_prospect(self, brief: ProspectBrief) -> None:
         self.prospect = brief
