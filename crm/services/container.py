@@ -19,6 +19,7 @@ from crm.store.migrate import OpenReport, open_database
 
 if TYPE_CHECKING:
     from crm.services.attachments import AttachmentService
+    from crm.services.audit import AuditService
     from crm.services.calendar_export import CalendarExportService
     from crm.services.customer import CustomerService
     from crm.services.imports.service import ImportService
@@ -137,6 +138,12 @@ class Services:
         from crm.services.calendar_export import CalendarExportService
 
         return CalendarExportService(self.ctx)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from crm.services.audit import AuditService
+
+        return AuditService(self.ctx)
 
     @cached_property
     def team(self) -> TeamService:

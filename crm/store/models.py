@@ -305,6 +305,7 @@ class OutboxOp(Base):
 # that Alembic and the schema test compare against.
 from crm.store import (  # noqa: E402, F401
     models_attachments,
+    models_audit,
     models_import,
     models_plans,
     models_products,
