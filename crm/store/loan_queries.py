@@ -10,6 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from crm.domain.loan_classes import NON_PERFORMING
 from crm.store.models import Loan, OutboxOp, Prospect, User
 
 
@@ -81,6 +82,7 @@ _MATURING_SQL = (
     "l.balance_fen, l.maturity_date, p.last_contact_on "
     "FROM loans l JOIN prospects p ON p.id = l.prospect_id "
     "WHERE l.status = 'active' AND l.maturity_date <= ?{since}{rms} "
+    f"AND l.classification NOT IN ({', '.join(repr(c) for c in NON_PERFORMING)}) "
     "ORDER BY l.maturity_date, l.id"
 )
 
@@ -90,7 +92,8 @@ def maturing(
 ) -> list[MaturingLoan]:
     """Active loans maturing on or before ``until`` (and on or after ``since``, when given;
     else those past maturity and still active too), soonest first: the range of
-    ix_loans_status_maturity_date, then each one's prospect.
+    ix_loans_status_maturity_date, then each one's prospect. A non-performing loan is not
+    among them: it is not renewed (the loan writer refuses), it is recovered.
 
     Thousands of rows on a large book: read through the driver, with the RMs' names from
     one small query, rather than as ORM rows (which cost as much again as SQLite's work).

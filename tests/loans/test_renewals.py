@@ -144,3 +144,23 @@ def test_renewals_due_lists_active_loans_in_the_window_with_their_reminders(
     assert (row.reminder, row.overdue_days, row.needs_action) == (30, 3, True)
     assert later.id not in [r.loan_id for r in services.loans.renewals_due(90)]
     assert [r.loan_id for r in services.loans.renewals_due(200)] == [soon.id, later.id]
+
+
+def test_a_non_performing_loan_is_not_offered_for_renewal(
+    services: Services, prospect: str, clock: Clock
+) -> None:
+    loan = services.loans.record(
+        prospect, LoanDraft(20_000_000, 385, date(2025, 9, 23), date(2026, 9, 23), "basic")
+    )
+    clock.to_day(date(2026, 6, 25))
+    window = (date(2026, 6, 1), date(2026, 9, 30))
+    assert [r.loan_id for r in services.loans.renewals_due(90)] == [loan.id]
+    assert loan.id in {e.loan_id for e in services.loans.calendar_events(*window)}
+
+    services.loans.reclassify(loan.id, "substandard")
+    assert services.loans.renewals_due(90) == []
+    assert loan.id not in {e.loan_id for e in services.loans.calendar_events(*window)}
+
+    # Special mention is still performing: renewed with care, so reminded again.
+    services.loans.reclassify(loan.id, "special_mention")
+    assert [r.loan_id for r in services.loans.renewals_due(90)] == [loan.id]
