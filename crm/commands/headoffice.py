@@ -7,7 +7,8 @@
     crm headoffice device register --user U      (prints the token once)
     crm headoffice device revoke DEVICE_ID
     crm headoffice assign KEY... --rm U | --pool
-    crm headoffice publish checklists|cadence|catalogue|holidays|criteria|scorecard [FILE]
+    crm headoffice publish checklists|cadence|catalogue|holidays|criteria|scorecard|security
+        [FILE]
     crm headoffice pool import FILE [--source CODE]
     crm headoffice unlock USERNAME [--address IP]
     crm headoffice openapi [-o docs/openapi.json]
@@ -233,6 +234,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
         document = resources.load_json("data", "scorecard.json")
     elif args.kind == "catalogue":
         document = resources.catalogue_document()
+    elif args.kind == "security":
+        from crm.domain.security_policy import DEFAULT
+
+        document = DEFAULT.document()
     else:
         raise _fail(msg("give the file to publish"), 2)
     return _run(args, lambda a: {"kind": args.kind, "version": a.publish(args.kind, document)})
@@ -385,7 +390,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     publish = sub.add_parser("publish", parents=[base], help="publish reference data")
     publish.add_argument(
         "kind",
-        choices=["catalogue", "checklists", "cadence", "holidays", "criteria", "scorecard"],
+        choices=[
+            "catalogue",
+            "checklists",
+            "cadence",
+            "holidays",
+            "criteria",
+            "scorecard",
+            "security",
+        ],
     )
     publish.add_argument("file", nargs="?", help="JSON file (default: the bundled one)")
     publish.set_defaults(func=cmd_publish)

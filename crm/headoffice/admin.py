@@ -15,6 +15,7 @@ from crm import resources
 from crm.domain.catalogue import parse_catalogue
 from crm.domain.holidays import parse_year_table, year_table_data
 from crm.domain.scorecard import parse_scorecard
+from crm.domain.security_policy import parse_security_policy
 from crm.domain.strategic_criteria import parse_criteria
 from crm.headoffice import ownership, security, seed, throttle
 from crm.headoffice.db import Store, Tx, audit
@@ -373,6 +374,10 @@ class Admin:
             # Checked against its schema and the regulators' rules (no deposit, profit or
             # fee-income measure; credit loans and first-loan customers weigh most).
             parse_scorecard(document, resources.load_json("data", "scorecard.schema.json"))
+        elif kind == "security":
+            # Stored as the parser reads it (defaults filled in): what devices apply is
+            # exactly what head office enforces at registration.
+            document = parse_security_policy(document).document()
         with self.store.write() as tx:
             if kind == "holidays":
                 document = self._holiday_years(tx, document)

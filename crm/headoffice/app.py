@@ -192,6 +192,7 @@ def create_app(ho: HeadOffice) -> FastAPI:
             fields.device_id,
             fields.device_name,
             request.client.host if request.client else "",
+            encrypted=fields.encrypted,
         )
         return JSONResponse(result)
 

@@ -7,6 +7,7 @@ Logs carry device ids, never passwords or tokens.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -14,11 +15,14 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from crm.domain.errors import DomainError
+from crm.domain.security_policy import parse_security_policy
 from crm.headoffice import security, throttle
 from crm.headoffice.db import Store, audit
 from crm.headoffice.errors import ApiError
-from crm.headoffice.models import SCHEMA_VERSION, Device, HoUser
+from crm.headoffice.models import SCHEMA_VERSION, Device, HoUser, Record
 from crm.headoffice.scope import Actor
 from crm.headoffice.wire import now_ms
 from crm.sync import protocol as P
@@ -28,6 +32,18 @@ log = logging.getLogger("crm.headoffice")
 
 class _Taken(Exception):
     pass
+
+
+def requires_encryption(s: Session) -> bool:
+    """Whether the security policy in force says devices must hold an encrypted book (a
+    stored policy is the parser's own document: see Admin.publish)."""
+    rec = s.get(Record, ("reference", "security"))
+    if rec is None or rec.deleted:
+        return False
+    try:
+        return parse_security_policy(json.loads(rec.data).get("document")).require_encryption
+    except (DomainError, ValueError, AttributeError):
+        return False
 
 
 def check_protocol(version: Any) -> None:
@@ -114,6 +130,8 @@ class Auth:
         device_id: str,
         device_name: str,
         address: str = "",
+        *,
+        encrypted: bool = False,
     ) -> dict[str, Any]:
         """Password → device token (shown once).
 
@@ -122,7 +140,9 @@ class Auth:
         address; spent attempts lock out for a while that grows with each lockout and ends
         by itself (a lead or head office can end it sooner). An unknown user and a wrong
         password get the same answer after the same work (a dummy hash is checked). A
-        device id stays with the user it was first registered to (409, audited).
+        device id stays with the user it was first registered to (409, audited). When the
+        security policy requires encryption, a device that does not hold an encrypted book
+        is refused once the password is right (403, audited), and gets no token.
         """
         if not username or not password or not device_id or len(device_id) > 64:
             raise ApiError(400, P.E_BAD, "username, password and device id are required")
@@ -171,6 +191,14 @@ class Auth:
             signed_in = tx.session.get(HoUser, u.id)
             if signed_in is not None:
                 throttle.clear_user(signed_in)
+            if not encrypted and requires_encryption(tx.session):
+                audit(tx.session, username, "device.plain_refused", device_id, {})
+                refused = True
+            else:
+                refused = False
+        if refused:
+            log.info("device %s refused: its book is not encrypted", device_id[:12])
+            raise ApiError(403, P.E_ENCRYPTION, "head office requires an encrypted book")
         token = security.new_token()
         try:
             with self.store.write() as tx:

@@ -366,7 +366,9 @@ def build_openapi() -> dict[str, Any]:
                     "Attempts are counted per user and per client address before the slow "
                     "check; an unknown user is answered as a wrong password, after the same "
                     "work. Lockouts grow with each one and end by themselves; a team lead or "
-                    "head office can end one. A device id stays with its first user."
+                    "head office can end one. A device id stays with its first user. When "
+                    "the security policy requires encryption, a device whose book is plain "
+                    "is refused (403 encryption_required)."
                 ),
                 "security": [],
                 "parameters": [_PROTOCOL],
@@ -376,7 +378,7 @@ def build_openapi() -> dict[str, Any]:
                         200: _ok("RegisterAnswer", "the device token and the user"),
                         400: _refusal(400, P.E_BAD),
                         401: _refusal(401, P.E_PASSWORD),
-                        403: _refusal(403, P.E_REVOKED),
+                        403: _refusal(403, P.E_REVOKED, P.E_ENCRYPTION),
                         409: _refusal(409, P.E_DEVICE_TAKEN),
                         413: _refusal(413, P.E_TOO_LARGE),
                         422: _refusal(422, P.E_BAD),

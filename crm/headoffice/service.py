@@ -68,8 +68,12 @@ class HeadOffice:
         device_id: str,
         device_name: str,
         address: str = "",
+        *,
+        encrypted: bool = False,
     ) -> dict[str, Any]:
-        return self._auth.register(username, password, device_id, device_name, address)
+        return self._auth.register(
+            username, password, device_id, device_name, address, encrypted=encrypted
+        )
 
     def unlock(self, actor: Actor, username: str) -> dict[str, Any]:
         return self._auth.unlock(actor, username)

@@ -18,6 +18,7 @@ from crm.services.users import UserService
 from crm.store.migrate import OpenReport, open_database
 
 if TYPE_CHECKING:
+    from crm.domain.security_policy import SecurityPolicy
     from crm.services.attachments import AttachmentService
     from crm.services.audit import AuditService
     from crm.services.calendar_export import CalendarExportService
@@ -150,6 +151,12 @@ class Services:
         from crm.services.team import TeamService
 
         return TeamService(self.ctx)
+
+    def security_policy(self) -> SecurityPolicy:
+        """Head office's security policy in force here (the default until one is synced)."""
+        from crm.services.security_policy import security_policy
+
+        return security_policy(self.ctx)
 
     def act_as(self, username: str) -> None:
         """Act as this user (a command's ``--user``) instead of the signed-in one."""

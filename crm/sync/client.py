@@ -102,7 +102,13 @@ class HeadOfficeClient:
         )
 
     def register(
-        self, username: str, password: str, device_id: str, device_name: str
+        self,
+        username: str,
+        password: str,
+        device_id: str,
+        device_name: str,
+        *,
+        encrypted: bool = False,
     ) -> dict[str, Any]:
         return self._call(
             "POST",
@@ -112,6 +118,7 @@ class HeadOfficeClient:
                 "password": password,
                 "device_id": device_id,
                 "device_name": device_name,
+                "encrypted": encrypted,
             },
         )
 

@@ -77,6 +77,13 @@ def refusal(code: str, params: dict[str, Any], url: str = "") -> DomainError:
             "This computer is registered with head office to another user. Sign in as that "
             "user, or ask IT to release the computer.",
         )
+    if code == P.E_ENCRYPTION:
+        return SyncRefused(
+            code,
+            "Head office requires an encrypted book: run `crm book encrypt` on this book "
+            "(or make the book again from the first-run dialog), then sign in again. Nothing "
+            "was sent.",
+        )
     if code == P.E_BAD:
         return SyncRefused(
             code,

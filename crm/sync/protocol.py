@@ -134,7 +134,7 @@ COMPOSITE_KEYS: Final[dict[str, tuple[str, ...]]] = {
 # Op kinds that remove the record (delete wins over any concurrent edit).
 DELETE_KINDS: Final = frozenset({"delete", "cancel"})
 REFERENCE_KINDS: Final = frozenset(
-    {"catalogue", "checklists", "cadence", "holidays", "criteria", "scorecard"}
+    {"catalogue", "checklists", "cadence", "holidays", "criteria", "scorecard", "security"}
 )
 
 # Error codes of refused requests (HTTP status, code): the client turns each into a message.
@@ -148,6 +148,8 @@ E_BAD: Final = "bad_request"
 E_TOO_LARGE: Final = "too_large"
 E_EPOCH: Final = "epoch_changed"
 E_DEVICE_TAKEN: Final = "device_taken"
+# Head office's security policy requires an encrypted book and this device's is plain.
+E_ENCRYPTION: Final = "encryption_required"
 # A file's bytes (``blobs``): not there or not the device's to see, a chunk that does not
 # start where head office's copy ends, bytes that do not hash to the file's name.
 E_NOT_FOUND: Final = "not_found"
@@ -800,6 +802,9 @@ class Register(BaseModel):
     password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
     device_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     device_name: Annotated[str, StringConstraints(max_length=200)] = ""
+    # Whether the device's book is encrypted: head office's security policy may require it
+    # (an app that does not say is taken as holding a plain book).
+    encrypted: bool = False
 
 
 def parse_register(body: Mapping[str, Any]) -> Register:
@@ -887,6 +892,7 @@ ERROR_CODES: Final = (
     E_TOO_LARGE,
     E_EPOCH,
     E_DEVICE_TAKEN,
+    E_ENCRYPTION,
     E_NOT_FOUND,
     E_BLOB_OFFSET,
     E_BLOB_HASH,
