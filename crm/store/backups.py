@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Final
 
 from crm.domain.errors import Message
-from crm.store import errors
+from crm.store import errors, keys
 from crm.store.engine import classify
 from crm.store.files import SIDECARS, known_revisions, looks_like_sqlite, raw_connect, sidecar
 from crm.store.migrate import current_revision
@@ -65,9 +65,11 @@ def _sync(path: Path) -> None:
 def _copy_pages(source: Path, target: Path) -> None:
     """A consistent copy of the database ``source`` at ``target`` (SQLite's online backup)."""
     # Read-write although it only reads: a read-only connection to a WAL database leaves its
-    # -wal and -shm files behind.
-    src = raw_connect(source)
-    dest = raw_connect(target)
+    # -wal and -shm files behind. An encrypted book's copy is encrypted with its key (the
+    # caller puts its key file beside it).
+    key = keys.key_for(source)
+    src = raw_connect(source, key=key)
+    dest = raw_connect(target, key=key)
     try:
         src.backup(dest)
         # One self-contained file (no write-ahead log beside it); the app sets WAL again
@@ -93,11 +95,14 @@ def make_backup(
     target = _target(folder, book.stem, now, tag)
     part = target.with_name(target.name + ".part")
     try:
+        _copy_key_file(book, part)
         _copy_pages(book, part)
         check_backup(part)
+        _move_key_file(part, target)
         os.replace(part, target)
     finally:
         part.unlink(missing_ok=True)
+        keys.keys_path(part).unlink(missing_ok=True)
         for suffix in SIDECARS:
             sidecar(part, suffix).unlink(missing_ok=True)
     _prune(book, folder, keep)
@@ -122,6 +127,22 @@ def _prune(book: Path, folder: Path, keep: int) -> None:
     for old in list_backups(book, folder)[keep:]:
         with contextlib.suppress(OSError):
             old.path.unlink()
+            keys.keys_path(old.path).unlink(missing_ok=True)
+
+
+def _copy_key_file(book: Path, copy: Path) -> None:
+    """The key file of an encrypted book beside its copy (none for a plain book)."""
+    if keys.has_key_file(book):
+        shutil.copy2(keys.keys_path(book), keys.keys_path(copy))
+    else:
+        keys.keys_path(copy).unlink(missing_ok=True)
+
+
+def _move_key_file(copy: Path, target: Path) -> None:
+    if keys.has_key_file(copy):
+        os.replace(keys.keys_path(copy), keys.keys_path(target))
+    else:
+        keys.keys_path(target).unlink(missing_ok=True)
 
 
 def check_backup(path: Path) -> str:
@@ -151,6 +172,8 @@ def restore_backup(backup: Path, book: Path, folder: Path, now: datetime) -> Bac
             folder.mkdir(parents=True, exist_ok=True)
             target = _target(folder, book.stem, now, "damaged")
             shutil.copy2(book, target)
+            if keys.has_key_file(book):
+                shutil.copy2(keys.keys_path(book), keys.keys_path(target))
             for suffix in SIDECARS:
                 if sidecar(book, suffix).exists():
                     shutil.copy2(sidecar(book, suffix), sidecar(target, suffix))
@@ -158,12 +181,17 @@ def restore_backup(backup: Path, book: Path, folder: Path, now: datetime) -> Bac
     book.parent.mkdir(parents=True, exist_ok=True)
     part = book.with_name(f".{book.name}.restoring")
     try:
+        _copy_key_file(backup, part)
         _copy_pages(backup, part)
         for suffix in SIDECARS:
             sidecar(book, suffix).unlink(missing_ok=True)
+        # The key file first: a crash between the two renames leaves the book beside a
+        # key file that does not open it (told as such), and its backup kept above.
+        _move_key_file(part, book)
         os.replace(part, book)
     finally:
         part.unlink(missing_ok=True)
+        keys.keys_path(part).unlink(missing_ok=True)
         for suffix in SIDECARS:
             sidecar(part, suffix).unlink(missing_ok=True)
     return kept
@@ -171,7 +199,7 @@ def restore_backup(backup: Path, book: Path, folder: Path, now: datetime) -> Bac
 
 def _refuse_if_open(book: Path) -> None:
     """A book another process has open is not replaced under it."""
-    if not looks_like_sqlite(book):
+    if not looks_like_sqlite(book) and not keys.has_key_file(book):
         return
     try:
         conn = raw_connect(book)

@@ -2,7 +2,7 @@
 
 Everything that opens a local database goes through :func:`open_engine`, so the SQLite
 build (the ``sqlcipher3`` binding, which bundles a current SQLite with FTS5 on every
-platform), the PRAGMAs and, later, the encryption key are decided in one place.
+platform), the PRAGMAs and the encryption key (``crm.store.keys``) are decided in one place.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlcipher3 import dbapi2 as sqlite_driver
 
-from crm.store import errors
+from crm.store import errors, keys
 from crm.store.files import (
     BUSY_TIMEOUT_MS,
     SQLITE_MAGIC,
+    apply_key,
     looks_like_sqlite,
     raw_connect,
     read_only_problem,
@@ -50,9 +51,11 @@ _log = logging.getLogger(__name__)
 PAGE_SIZE = 16384
 
 
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+def _on_connect(dbapi_connection: Any, _record: Any, key: keys.BookKey | None = None) -> None:
     # The driver's own transaction handling fights SQLAlchemy's; let SQLAlchemy emit BEGIN.
     dbapi_connection.isolation_level = None
+    if key is not None:
+        apply_key(dbapi_connection, key)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -75,7 +78,10 @@ def _on_begin(conn: Any) -> None:
 
 
 def open_engine(path: Path | str, *, echo: bool = False) -> Engine:
-    """An engine on the SQLite file at ``path`` (created if missing), with our PRAGMAs."""
+    """An engine on the SQLite file at ``path`` (created if missing), with our PRAGMAs and,
+    for an encrypted book, its key on every connection (resolved once, here: a book whose
+    key cannot be had raises StoreError before any connection is made)."""
+    key = keys.key_for(path)
     url = f"sqlite:///{Path(path)}"
     engine = create_engine(
         url,
@@ -84,7 +90,7 @@ def open_engine(path: Path | str, *, echo: bool = False) -> Engine:
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
         pool_pre_ping=False,
     )
-    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "connect", lambda conn, record: _on_connect(conn, record, key))
     event.listen(engine, "begin", _on_begin)
     return engine
 
@@ -267,6 +273,9 @@ def classify(exc: BaseException | None, path: str) -> errors.StoreError | None:
     text = str(exc).lower()
     if "database is locked" in text or "database table is locked" in text:
         return errors.database_locked(path)
+    if "not a database" in text and keys.has_key_file(path):
+        # An encrypted book its key does not open: not damaged, the wrong key file.
+        return keys.key_file_mismatch(Path(path))
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return errors.database_corrupt(path, str(exc))
     if "readonly" in text or "read-only" in text:

@@ -11,10 +11,11 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlcipher3 import dbapi2 as sqlite_driver
 
+from crm.store import keys
 from crm.store.errors import StoreError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -22,18 +23,38 @@ BUSY_TIMEOUT_MS = 5000
 _REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
 
 
-def raw_connect(path: Path | str, *, read_only: bool = False) -> Any:
-    """A bare DB-API connection for checks that must not change the file (no PRAGMAs)."""
+def raw_connect(
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    key: keys.BookKey | Literal["book"] | None = "book",
+) -> Any:
+    """A bare DB-API connection for checks that must not change the file (no PRAGMAs but
+    the key). ``key``: "book" applies the book's own (``keys.key_for``: none for a plain
+    book; a StoreError when it is encrypted and its key cannot be had); a file of our own
+    making (a spill, a copy) is given one, or None for a plain one."""
     target = Path(path)
+    applied = keys.key_for(target) if isinstance(key, str) else key
     if read_only:
-        return sqlite_driver.connect(
+        conn = sqlite_driver.connect(
             f"file:{target.as_posix()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
         )
-    return sqlite_driver.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)
+    else:
+        conn = sqlite_driver.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)
+    if applied is not None:
+        apply_key(conn, applied)
+    return conn
+
+
+def apply_key(conn: Any, key: keys.BookKey) -> None:
+    """Give a new connection its key, before anything reads the file."""
+    for statement in key.statements():
+        conn.execute(statement)
 
 
 def looks_like_sqlite(path: Path) -> bool:
-    """True when the file starts with SQLite's header (an empty file counts as new)."""
+    """True when the file starts with SQLite's header (an empty file counts as new); an
+    encrypted book does not (``keys.has_key_file`` says it is one)."""
     with path.open("rb") as handle:
         head = handle.read(len(SQLITE_MAGIC))
     return head == SQLITE_MAGIC or head == b""

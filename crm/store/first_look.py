@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from crm.domain.roles import NOBODY, Acting
+from crm.store import keys
 from crm.store.files import head_revision, left_unclean, looks_like_sqlite, raw_connect
 
 CURRENT_USER_KEY = "current_user"
@@ -53,10 +54,12 @@ class FirstRows:
 
 def read_first_rows(path: Path, limit: int) -> FirstRows | None:
     try:
-        if not path.is_file() or not looks_like_sqlite(path) or left_unclean(path):
+        readable = looks_like_sqlite(path) or keys.has_key_file(path)
+        if not path.is_file() or not readable or left_unclean(path):
             return None
+        # An encrypted book's key, where it can be had without asking (else: None here).
         conn = raw_connect(path)
-    except OSError:
+    except Exception:
         return None
     try:
         conn.execute("PRAGMA busy_timeout = 200")

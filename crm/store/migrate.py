@@ -9,12 +9,13 @@ is reported and left untouched: the checks before any upgrade only read.
 from __future__ import annotations
 
 import logging
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crm.store import errors
+from crm.store import errors, keys
 from crm.store.engine import Database, classify, open_engine
 from crm.store.files import (
     clear_stale_sidecars,
@@ -74,8 +75,10 @@ def current_revision(path: Path, *, thorough: bool = False) -> str | None:
     """
     if not path.exists() or path.stat().st_size == 0:
         return None
-    if not looks_like_sqlite(path):
-        raise errors.database_not_ours(str(path), errors.not_a_database_file())
+    if not looks_like_sqlite(path) and not keys.has_key_file(path):
+        # Random bytes and an encrypted book without its key file look the same.
+        why = keys.maybe_encrypted(path) if keys.looks_encrypted(path) else None
+        raise errors.database_not_ours(str(path), why or errors.not_a_database_file())
     unclean_shutdown = left_unclean(path)
     try:
         # Read-write although it only reads: a read-only connection to a WAL database
@@ -124,8 +127,12 @@ def backup_copy(path: Path, revision: str) -> Path:
     """A consistent copy next to the database, named by date and schema revision."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{stamp}-r{revision}{path.suffix or '.db'}")
+    key = keys.key_for(path)
+    if key is not None:
+        # Encrypted with the book's key, its key file beside it: never a plain copy.
+        shutil.copy2(keys.keys_path(path), keys.keys_path(target))
     source = raw_connect(path, read_only=True)
-    dest = raw_connect(target)
+    dest = raw_connect(target, key=key)
     try:
         source.backup(dest)
     finally:
