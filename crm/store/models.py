@@ -307,6 +307,7 @@ from crm.store import (  # noqa: E402, F401
     models_attachments,
     models_audit,
     models_import,
+    models_pipeline,
     models_plans,
     models_products,
     models_sync,
