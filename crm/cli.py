@@ -549,6 +549,9 @@ def build_parser() -> argparse.ArgumentParser:
     from crm.commands import scorecard as scorecard_commands
 
     scorecard_commands.register(sub, common)
+    from crm.commands import audit as audit_commands
+
+    audit_commands.register(sub, common)
     from crm.commands.parsing import spread_global_options
 
     spread_global_options(parser)

@@ -286,7 +286,17 @@ def cmd_openapi(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    return _run(args, lambda a: a.audit_log(args.limit))
+    from crm.commands.audit import lines_text, parse_since
+
+    since = parse_since(args.since)
+
+    def lines(admin: Any) -> Any:
+        found = admin.audit_log(
+            args.limit, device=args.device, user=args.of_user, action=args.action, since=since
+        )
+        return found if args.json else lines_text(found)
+
+    return _run(args, lines)
 
 
 # -- parser -------------------------------------------------------------------------------------
@@ -419,6 +429,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     openapi.add_argument("-o", "--output", help="write it to this file (docs/openapi.json)")
     openapi.set_defaults(func=cmd_openapi)
 
-    audit = sub.add_parser("audit", parents=[base], help="recent administrative actions")
-    audit.add_argument("--limit", type=int, default=50)
+    audit = sub.add_parser(
+        "audit",
+        parents=[base],
+        help="recent administrative actions and the audit lines devices sent, newest first",
+    )
+    audit.add_argument("--limit", type=int, default=50, help="at most this many lines")
+    audit.add_argument("--device", help="only this device's lines (its id or the id's start)")
+    audit.add_argument("--user", dest="of_user", metavar="USERNAME", help="only this user's lines")
+    audit.add_argument("--action", help="only this action (sign_in, export, pdf, …)")
+    audit.add_argument("--since", help="only lines from this day (YYYY-MM-DD) or moment on")
     audit.set_defaults(func=cmd_audit)

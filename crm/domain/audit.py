@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Final
 
-from crm.domain.errors import DomainError
+from crm.domain.errors import DomainError, Message
 
 
 class Action(StrEnum):
@@ -38,6 +38,18 @@ class Action(StrEnum):
 
 
 ACTIONS: Final = frozenset(a.value for a in Action)
+# What each action is called where people read the log (`crm audit`, `crm headoffice audit`).
+ACTION_LABELS: Final[dict[str, Message]] = {
+    Action.SIGN_IN: Message("signed in to head office"),
+    Action.UNLOCK: Message("unlocked the book"),
+    Action.EXPORT: Message("exported a file"),
+    Action.PDF: Message("made a PDF"),
+    Action.PRINT: Message("printed"),
+    Action.UNMASK: Message("showed a masked number in full"),
+    Action.IMPORT_START: Message("started an import"),
+    Action.IMPORT_FINISH: Message("finished an import"),
+    Action.IMPORT_UNDO: Message("undid an import"),
+}
 ENTITY: Final = "audit"
 # What a detail may hold: at most this many keys, lists of at most this many values.
 MAX_KEYS: Final = 12
@@ -49,13 +61,15 @@ _CODE = re.compile(r"[a-z][a-z0-9_.]{0,39}")
 Detail = Mapping[str, object]
 
 
-class NotAuditable(DomainError):
-    def __init__(self, where: str) -> None:
-        super().__init__(
-            "audit.refused",
-            "an audit line holds ids, codes and counts only ({where})",
-            where=where,
-        )
+class AuditRefused(DomainError):
+    """A line that is not of the log's shape (a programming error in the path that wrote
+    it, or a hostile push): nothing is written."""
+
+
+def _refused(where: str) -> AuditRefused:
+    return AuditRefused(
+        "audit.refused", "an audit line holds ids, codes and counts only ({where})", where=where
+    )
 
 
 def is_id(value: object) -> bool:
@@ -73,18 +87,18 @@ def _plain(value: object) -> bool:
 
 
 def check_line(action: str, target_id: str, detail: Detail) -> None:
-    """Refuse (``NotAuditable``) a line that is not of the log's shape."""
+    """Refuse (``AuditRefused``) a line that is not of the log's shape."""
     if action not in ACTIONS:
-        raise NotAuditable("action")
+        raise _refused("action")
     if target_id and not is_id(target_id):
-        raise NotAuditable("target")
+        raise _refused("target")
     if not isinstance(detail, Mapping) or len(detail) > MAX_KEYS:
-        raise NotAuditable("detail")
+        raise _refused("detail")
     for key, value in detail.items():
         if not isinstance(key, str) or _CODE.fullmatch(key) is None:
-            raise NotAuditable("detail")
+            raise _refused("detail")
         if isinstance(value, list | tuple):
             if len(value) > MAX_LIST or not all(_plain(v) for v in value):
-                raise NotAuditable(f"detail.{key}")
+                raise _refused(f"detail.{key}")
         elif not _plain(value):
-            raise NotAuditable(f"detail.{key}")
+            raise _refused(f"detail.{key}")

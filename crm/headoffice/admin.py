@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,9 +18,9 @@ from crm.domain.holidays import parse_year_table, year_table_data
 from crm.domain.scorecard import parse_scorecard
 from crm.domain.security_policy import parse_security_policy
 from crm.domain.strategic_criteria import parse_criteria
-from crm.headoffice import ownership, security, seed, throttle
+from crm.headoffice import device_audit, ownership, security, seed, throttle
 from crm.headoffice.db import Store, Tx, audit
-from crm.headoffice.models import Audit, Device, HoTeam, HoUser, Record
+from crm.headoffice.models import Device, HoTeam, HoUser, Record
 from crm.headoffice.seed import new_id
 from crm.headoffice.service import HeadOffice
 from crm.headoffice.wire import dumps, headoffice_hlc, iso
@@ -424,18 +425,21 @@ class Admin:
             ).all()
         return {e: int(n) for e, n in rows}
 
-    def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
+    def audit_log(
+        self,
+        limit: int = 100,
+        *,
+        device: str | None = None,
+        user: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+    ) -> list[dict[str, Any]]:
+        """Head office's own lines and those devices sent, newest first (``source`` says
+        which); ``device`` (an id or its start), ``user`` (a name or id), ``action`` and
+        ``since`` narrow them (a device filter leaves head office's own lines out)."""
+        wanted = device_audit.Filter(device, user, action, since, limit)
         with self.store.read() as s:
-            return [
-                {
-                    "at": iso(a.at),
-                    "actor": a.actor,
-                    "action": a.action,
-                    "target": a.target,
-                    "detail": json.loads(a.detail or "{}"),
-                }
-                for a in s.scalars(select(Audit).order_by(Audit.id.desc()).limit(limit))
-            ]
+            return device_audit.merged(s, wanted)
 
 
 def _user_data(

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.domain import clock
 from crm.headoffice.blobs import HoBlob, HoBlobChunk
+from crm.headoffice.device_audit import DeviceAudit
 from crm.headoffice.models import (
     SCHEMA_VERSION,
     SEQ_COUNTER,
@@ -261,8 +262,14 @@ def _v4_blobs(conn: Connection) -> None:
         table.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
+def _v5_device_audit(conn: Connection) -> None:
+    """Schema 5: devices' audit lines (crm/headoffice/device_audit.py)."""
+    DeviceAudit.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v2_pool_walk,
     3: _v3_sign_in_counts,
     4: _v4_blobs,
+    5: _v5_device_audit,
 }

@@ -33,7 +33,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 # Bumped with every change to these tables; ``db.migrate`` runs the steps in between.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SEQ_COUNTER = "seq"
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from crm.headoffice import chains, ownership
+from crm.headoffice import chains, device_audit, ownership
 from crm.headoffice.db import Store, Tx
 from crm.headoffice.errors import Rejected
 from crm.headoffice.merge import applied, merge
@@ -141,6 +141,8 @@ class Push:
             raise Rejected(
                 P.R_CLOCK, "the edit is stamped ahead of head office's clock", hlc=op.hlc
             )
+        if op.entity == P.AUDIT:
+            return device_audit.store(tx, actor, op)
         if op.entity in DIRECTORY_ENTITIES:
             raise Rejected(P.R_ROLE, "head office data cannot be changed from a device")
         try:

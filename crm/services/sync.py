@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from crm.domain.audit import Action, is_id
 from crm.domain.errors import DomainError, Message
 from crm.domain.wire import wire
+from crm.services.audit import AuditService
 from crm.services.context import Context, NotFound
 from crm.services.outbox import pending_count, record
 from crm.store import book_export, sync_state, user_queries
@@ -195,6 +197,9 @@ class SyncService:
                 meta_set(s, USER_KEY, str(user["id"]))
                 if sync_state.knows_user(s, user["id"]):
                     meta_set(s, CURRENT_USER_KEY, str(user["id"]))
+            AuditService(self.ctx).record_in(
+                s, Action.SIGN_IN, user_id=str(user["id"]) if is_id(user.get("id")) else None
+            )
         return dict(user)
 
     def sign_out(self) -> None:

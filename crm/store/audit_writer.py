@@ -25,7 +25,7 @@ def add(
     target_id: str = "",
     detail: Mapping[str, object] | None = None,
 ) -> str:
-    """Write one line (refused with ``NotAuditable`` when it is not of the log's shape);
+    """Write one line (refused with ``AuditRefused`` when it is not of the log's shape);
     returns its id."""
     detail = dict(detail or {})
     check_line(action, target_id, detail)

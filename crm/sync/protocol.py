@@ -54,6 +54,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from crm.domain.audit import AuditRefused, check_line
 from crm.domain.prospect import ProspectKind
 from crm.domain.stages import Stage
 
@@ -122,6 +123,9 @@ CHILD_ORDER: Final = 7  # entities the server does not know by name yet
 # The head of a prospect's chain of finalized visits, kept by head office (a device reports
 # a gap in its own chain, never writes one): see crm.headoffice.chains.
 VISIT_CHAIN: Final = "visit_chain"
+# A line of a device's audit log (crm.domain.audit): pushed once, kept by head office as sent,
+# never changed and never pulled by any device.
+AUDIT: Final = "audit"
 PARENT_FIELD: Final = "prospect_id"
 # Entities whose key is several payload fields rather than the op's entity id.
 COMPOSITE_KEYS: Final[dict[str, tuple[str, ...]]] = {
@@ -649,6 +653,28 @@ class VisitChainReport(ChildFields):
     here_count: Count = 0
 
 
+class AuditLinePayload(ChildFields):
+    """``create`` (entity ``audit``, the op's entity id the line's id): a line of the device's
+    audit log, by its user. Ids, codes and counts only (``crm.domain.audit.check_line``);
+    a key the model does not name is refused, not kept."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    at: IsoDateTime
+    user_id: Id | None = None
+    action: Word
+    target_id: Annotated[str, StringConstraints(max_length=MAX_ID)] = ""
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _auditable(self) -> AuditLinePayload:
+        try:
+            check_line(self.action, self.target_id, self.detail)
+        except AuditRefused as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+
 class ChecklistTickFields(ChildFields):
     item_code: Code | None = None
     visit_id: Id | None = None
@@ -771,6 +797,7 @@ PROSPECT_PAYLOADS: Final[Mapping[str, type[Payload]]] = {
 CHILD_FIELDS: Final[Mapping[str, type[ChildFields]]] = {
     # Head office refuses any kind but ``report`` (devices never write chain heads).
     VISIT_CHAIN: VisitChainReport,
+    AUDIT: AuditLinePayload,
     "contact": ContactFields,
     "loan": LoanFields,
     "visit": VisitFields,
@@ -785,6 +812,7 @@ CHILD_PAYLOADS: Final[Mapping[str, Mapping[str, type[ChildFields]]]] = {
     "loan": {"create": LoanCreate},
     "visit": {"plan": VisitPlan, "finalize": VisitFinal, "amend": VisitFinal},
     VISIT_CHAIN: {"report": VisitChainReport},
+    AUDIT: {"create": AuditLinePayload},
     "checklist_tick": {"tick": ChecklistTick},
     "prospect_fact": {"set": ProspectFactSet, "clear": ProspectFactSet},
     "held_service": {"add": HeldServiceChange, "remove": HeldServiceChange},
@@ -805,6 +833,15 @@ class Register(BaseModel):
     # Whether the device's book is encrypted: head office's security policy may require it
     # (an app that does not say is taken as holding a plain book).
     encrypted: bool = False
+
+
+def parse_audit_line(payload: Mapping[str, Any]) -> AuditLinePayload:
+    """An ``audit`` op's payload, checked as a whole (no ``fields`` wrapper, no other key);
+    ``PayloadError`` if it does not fit."""
+    try:
+        return AuditLinePayload.model_validate(payload)
+    except ValidationError as exc:
+        raise _payload_error("invalid audit line", exc) from None
 
 
 def parse_register(body: Mapping[str, Any]) -> Register:

@@ -10,7 +10,7 @@ from service_helpers import RM1, RM2, T0, Clock, uscc
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from crm.domain.audit import Action, NotAuditable
+from crm.domain.audit import Action, AuditRefused
 from crm.services.audit import AuditService
 from crm.services.context import Context
 from crm.store.engine import Database
@@ -69,13 +69,13 @@ def test_lines_newest_first_and_filtered(ctx: Context, clock: Clock) -> None:
 )
 def test_customer_data_is_refused(ctx: Context, target: str, detail: dict[str, object]) -> None:
     audit = AuditService(ctx)
-    with pytest.raises(NotAuditable):
+    with pytest.raises(AuditRefused):
         audit.record(Action.UNMASK, target, detail)
     assert audit.lines() == []
 
 
 def test_an_unknown_action_is_refused(ctx: Context) -> None:
-    with pytest.raises(NotAuditable):
+    with pytest.raises(AuditRefused):
         AuditService(ctx).record("dance")
 
 
