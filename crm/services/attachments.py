@@ -30,6 +30,7 @@ from crm.domain.attachments import (
     parse_limits,
 )
 from crm.services import attachment_media
+from crm.services.acting import check_prospect_in
 from crm.services.context import Context, NotFound
 from crm.store import attachment_queries
 from crm.store.attachment_queries import AttachmentRow
@@ -183,6 +184,7 @@ class AttachmentService:
             state = attachment_queries.visit_state(s, visit_id)
             if state is None:
                 raise NotFound("visit", visit_id)
+            check_prospect_in(s, self.ctx.actor_id, state[1])
             ids = self._evidence(s, visit_id)
             missing = attachment_queries.without_preview(s, ids, sorted(IMAGE_TYPES))
         if missing:
@@ -216,6 +218,8 @@ class AttachmentService:
         """A file's bytes as attached (NotFound while they are still to fetch)."""
         with self.ctx.db.reading() as s:
             row = attachment_queries.one(s, attachment_id)
+            if row is not None:
+                check_prospect_in(s, self.ctx.actor_id, row.prospect_id)
             data = attachment_queries.content(s, row.sha256) if row is not None else None
         if data is None:
             raise NotFound("attachment", attachment_id)
@@ -246,12 +250,13 @@ class AttachmentService:
             ) from None
         return data
 
-    @staticmethod
-    def _open_visit(s: Session, visit_id: str) -> str:
-        """The prospect of an open visit record (NotFound, or refused when finalized)."""
+    def _open_visit(self, s: Session, visit_id: str) -> str:
+        """The prospect of an open visit record (NotFound, or refused when finalized or
+        outside the acting user's scope)."""
         state = attachment_queries.visit_state(s, visit_id)
         if state is None:
             raise NotFound("visit", visit_id)
+        check_prospect_in(s, self.ctx.actor_id, state[1])
         if state[0] == FINAL:
             raise AttachmentRefused(
                 "attachment.final",

@@ -21,9 +21,9 @@ from crm.domain.matching import PRE_ASSESSMENT, MatchWarning, ProductResult, Sta
 from crm.domain.money import format_yuan
 from crm.domain.renewals import parse_reminder_days, pick_reminder, schedule
 from crm.services import visit_rules
-from crm.services.acting import acting_in
+from crm.services.acting import acting_in, check_prospect_in
 from crm.services.context import Context, NotFound
-from crm.store import loan_queries, prospect_reads
+from crm.store import loan_queries
 from crm.store.loan_writer import LoanWriter, NewLoan, outstanding
 from crm.store.models import Loan
 from crm.store.unit_of_work import Session
@@ -211,10 +211,7 @@ class LoanService:
     def of_prospect(self, prospect_id: str) -> list[LoanRecord]:
         """A prospect's loans, oldest first."""
         with self.ctx.db.reading() as s:
-            p = prospect_reads.plain(s, prospect_id)
-            if p is None:
-                raise NotFound("prospect", prospect_id)
-            acting_in(s, self.ctx.actor_id).check_sees(p.assigned_rm_id)
+            check_prospect_in(s, self.ctx.actor_id, prospect_id)
             return self._records(s, loan_queries.of_prospect(s, prospect_id))
 
     def page(
@@ -339,8 +336,7 @@ class LoanService:
         customer)."""
         check_loan(draft)
         with self.ctx.db.transaction() as s:
-            if prospect_reads.plain(s, prospect_id) is None:
-                raise NotFound("prospect", prospect_id)
+            check_prospect_in(s, self.ctx.actor_id, prospect_id)
             loan_id = self._writer(s).record(_new(prospect_id, draft))
             return self._records(s, [self._load(s, loan_id)])[0]
 
@@ -503,9 +499,11 @@ class LoanService:
         return LoanWriter(s, self.ctx.now(), self.ctx.zone)
 
     def _load(self, s: Session, loan_id: str) -> Loan:
+        """The loan, read or changed only within the acting user's scope (its prospect's)."""
         loan = loan_queries.load(s, loan_id)
         if loan is None:
             raise NotFound("loan", loan_id)
+        check_prospect_in(s, self.ctx.actor_id, loan.prospect_id)
         return loan
 
     def _open(self, loan: Loan) -> None:

@@ -25,6 +25,7 @@ from crm.domain.catalogue import Catalogue, InvalidCatalogue, Product, parse_cat
 from crm.domain.errors import DomainError
 from crm.domain.facts import FACTS, Facts, FactType, FactValue, fact_to_json, parse_fact
 from crm.domain.matching import MatchResult, match
+from crm.services.acting import check_prospect_in
 from crm.services.context import Context, NotFound
 from crm.store import fact_queries, meta
 from crm.store.fact_queries import ProspectBasics
@@ -304,6 +305,7 @@ class ProductService:
     def facts_for_matching(self, prospect_id: str) -> Facts:
         """The prospect's own fields and stored facts, as matching reads them."""
         with self.ctx.db.reading() as s:
+            self._require(s, prospect_id)
             basics = fact_queries.basics(s, prospect_id)
             if basics is None:
                 raise NotFound("prospect", prospect_id)
@@ -366,7 +368,5 @@ class ProductService:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    @staticmethod
-    def _require(s: Session, prospect_id: str) -> None:
-        if fact_queries.basics(s, prospect_id) is None:
-            raise NotFound("prospect", prospect_id)
+    def _require(self, s: Session, prospect_id: str) -> None:
+        check_prospect_in(s, self.ctx.actor_id, prospect_id)

@@ -27,7 +27,7 @@ from crm.domain.visits import (
     verify_chain,
 )
 from crm.services import visit_rules
-from crm.services.acting import acting_in
+from crm.services.acting import acting_in, check_prospect_in
 from crm.services.context import Context, NotFound
 from crm.store import attachment_queries, user_queries, visit_queries
 from crm.store.unit_of_work import Session
@@ -346,6 +346,9 @@ class VisitReading:
         if not wanted:
             return []
         with self.ctx.db.reading() as s:
+            if ids:  # a page of a search is scoped already; ids given are checked here
+                for pid in wanted:
+                    check_prospect_in(s, self.ctx.actor_id, pid)
             found = {r[0]: ProspectBrief(*r) for r in visit_queries.prospect_briefs(s, wanted)}
         if not found and ids:
             raise NotFound("prospect", wanted[0])

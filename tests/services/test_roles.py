@@ -328,3 +328,52 @@ def test_an_rms_loans_are_those_of_their_book_and_the_pool(book: Book) -> None:
     with refused(OUT_OF_SCOPE):
         svc.loans.of_prospect(book.ids["colleague"])
     assert len(svc.loans.of_prospect(book.ids["mine"])) == 1
+
+
+def test_an_rm_cannot_reach_another_rms_prospect_through_its_loans_facts_or_files(
+    book: Book,
+) -> None:
+    from tests.attachments.media import png
+
+    svc = book.act_as(None)
+    theirs = book.ids["colleague"]
+    loan_id = record_loan(
+        svc.ctx,
+        theirs,
+        LoanDraft(50_000_000, 385, TODAY - timedelta(days=30), TODAY + timedelta(days=335)),
+    )
+    svc.products.set_fact(theirs, "tax_credit_grade", "A")
+    record = svc.visits.start_record(theirs)
+    photo = svc.attachments.attach_bytes(record.id, png(), filename="door.png", kind="signboard")
+
+    svc = book.act_as(RM1)
+    for reach in (
+        lambda: svc.loans.get(loan_id),
+        lambda: svc.loans.repay(loan_id, 1_000_000),
+        lambda: svc.loans.reclassify(loan_id, "substandard"),
+        lambda: svc.loans.renewal_precheck(loan_id),
+        lambda: svc.loans.record(
+            theirs, LoanDraft(10_000_000, 385, TODAY, TODAY + timedelta(days=365))
+        ),
+        lambda: svc.products.facts(theirs),
+        lambda: svc.products.match(theirs),
+        lambda: svc.products.set_fact(theirs, "tax_credit_grade", "B"),
+        lambda: svc.attachments.for_visit(record.id),
+        lambda: svc.attachments.content(photo.id),
+        lambda: svc.attachments.attach_bytes(record.id, png(), filename="x.png", kind="signboard"),
+        lambda: svc.visits.prospect_brief(theirs),
+    ):
+        with refused(OUT_OF_SCOPE):
+            reach()
+    # Their own prospect's loan is theirs to work on; nothing of the colleague's changed.
+    mine = record_loan(
+        svc.ctx,
+        book.ids["mine"],
+        LoanDraft(20_000_000, 385, TODAY - timedelta(days=30), TODAY + timedelta(days=335)),
+    )
+    assert svc.loans.repay(mine, 1_000_000).balance_fen == 19_000_000
+    assert svc.visits.prospect_brief(book.ids["mine"]).id == book.ids["mine"]
+    svc = book.act_as(None)
+    assert svc.loans.get(loan_id).balance_fen == 50_000_000
+    assert len(svc.loans.of_prospect(theirs)) == 1
+    assert len(svc.attachments.for_visit(record.id)) == 1
