@@ -371,3 +371,43 @@ def test_the_services_load_while_every_reader_waits_for_them(tmp_path, qtbot):
     loader.join(10)
     tasks.wait()
     ui.services.close()
+
+
+def test_a_window_from_the_first_look_asks_for_the_services_only_once_painted(tmp_path, qtbot):
+    # Sync's imports and the services (SQLAlchemy) loaded while the window painted its first
+    # frame held the interpreter the UI thread needed: start to the list painted took longer.
+    from crm.services.first_look import first_look
+    from crm.ui.common.context import StartupData, UiContext
+    from crm.ui.common.tasks import TaskRunner
+    from crm.ui.launch import ServiceLoader
+    from crm.ui.sync import hook  # noqa: F401 - imported already, as sync would be quickly
+
+    path = tmp_path / "book.db"
+    build_demo(path, prospects=30, seed=2)
+    look = first_look(path, 200)
+    assert look is not None
+    ui = UiContext(
+        None,
+        AppSettings(tmp_path / "s.ini"),
+        TaskRunner(),
+        StartupData(look.user, look.users, look.districts),
+        db_path=path,
+        first_look=look,
+    )
+    loader = ServiceLoader(ui, path)  # listening before the window asks anything
+    window = MainWindow(ui)
+    qtbot.addWidget(window)
+    window.firstPainted.connect(loader.go.set)
+    loader.start()
+    qtbot.wait(200)  # built but not shown: nothing has asked for the services
+    assert not loader.go.is_set()
+    assert window.sync_controller is None
+    assert window.pages["prospects"].list.model.rowCount() == 30
+    window.show()
+    qtbot.waitUntil(loader.go.is_set, timeout=5000)
+    qtbot.waitUntil(lambda: window.sync_controller is not None, timeout=10_000)
+    assert ui.services_ready
+    loader.join(10)
+    ui.tasks.wait()
+    window.close()
+    ui.services.close()

@@ -111,6 +111,12 @@ class UiContext:
     def services_ready(self) -> bool:
         return self._services is not None
 
+    def services_when_loaded(self) -> Services:
+        """The services once their loader has them, without hurrying it (for warm-ups that
+        must not start the loading while the first frame paints)."""
+        self._ready.wait()
+        return self.services
+
     def attach(self, services: Services | None, failure: BaseException | None = None) -> None:
         """Hand over the services loaded on a worker (or why they could not be)."""
         self._services = services

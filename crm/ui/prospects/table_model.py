@@ -331,7 +331,9 @@ class ProspectTableModel(QAbstractTableModel):
             ui = self.ui
             self.ui.tasks.read(
                 self,
-                lambda: ui.services.prospects.prepare_search(),
+                # After the services load (behind a window opened from the first look,
+                # once it has painted): asking for them here would start the loading now.
+                lambda: ui.services_when_loaded().prospects.prepare_search(),
                 lambda _r: None,
                 lambda _e: None,
             )
