@@ -292,8 +292,16 @@ class Launcher:
         self.first_run = False
         self.first_run_book = self.db_path
         self._done = False
+        # Who signed in with their passphrase at start (crm.ui.lock.signin), when this
+        # computer holds users' credentials for the book; the dialog while it is open.
+        self.signed_in: str | None = None
+        self.sign_in_dialog: QWidget | None = None
 
     def start(self, create: bool = False) -> None:
+        if not create and self.signed_in is None and self._credentials():
+            # Asked from the event loop: Cancel must be able to end it.
+            QTimer.singleShot(0, lambda: self._ask_sign_in(create))
+            return
         self._done = False
         self.progress = QProgressDialog(
             translate("Launcher", "Opening {name}…").format(name=self.db_path.name), "", 0, 0
@@ -308,6 +316,8 @@ class Launcher:
         path = self.db_path
         first_page = self.settings.last_page
 
+        signed_in = self.signed_in
+
         def look() -> FirstLook | None:
             # The first screen with the bare driver: the window can paint the list before
             # SQLAlchemy has loaded. None (anything unusual) sends the careful open.
@@ -317,6 +327,12 @@ class Launcher:
             from crm.ui.prospects.table_model import PAGE_SIZE
 
             found = first_look(path, PAGE_SIZE)
+            if (
+                found is not None
+                and signed_in is not None
+                and (found.user is None or found.user.username != signed_in)
+            ):
+                return None  # another user signed in: the careful open signs them in
             if found is not None:
                 preload_ui(first_page)
             return found
@@ -327,10 +343,14 @@ class Launcher:
         path = self.db_path
         first_page = self.settings.last_page
 
+        signed_in = self.signed_in
+
         def open_all() -> tuple[Services, StartupData]:
             from crm.services.container import open_services
 
             services = open_services(path, create=create)
+            if signed_in is not None:
+                _sign_in_as(services, signed_in)
             startup = load_startup(services)
             preload_ui(first_page)
             return services, startup
@@ -361,6 +381,41 @@ class Launcher:
         loader.start()
         window.show()
         self._daily_backup(window)
+
+    def _credentials(self) -> tuple[str, ...]:
+        """The users whose credentials this computer holds for the book (none: no sign-in;
+        ``--smoke`` asks no one)."""
+        if self.tell is not None:
+            return ()
+        from crm.services import book_lock
+
+        return book_lock.book_security(self.db_path).users
+
+    def _ask_sign_in(self, create: bool) -> None:
+        from crm.services import book_lock
+        from crm.ui.lock.signin import SignInDialog
+
+        path = self.db_path
+        users = self._credentials()
+
+        def verify(username: str, passphrase: str) -> None:
+            book_lock.unlock(path, username, passphrase)
+
+        dialog = SignInDialog(path.name, users, verify, users[0] if len(users) == 1 else None)
+        self.sign_in_dialog = dialog
+
+        def done(result: int) -> None:
+            self.sign_in_dialog = None
+            dialog.deleteLater()
+            if result != SignInDialog.DialogCode.Accepted:
+                self.exit_code = 0  # the RM chose to quit: nothing went wrong
+                self.quit(0)
+                return
+            self.signed_in = dialog.username
+            self.start(create)
+
+        dialog.finished.connect(done)
+        dialog.open()
 
     def _set_ready(self) -> None:
         self.ready = True
@@ -474,6 +529,19 @@ class Launcher:
             self.tell(f"{type(error).__name__}: {error}")
         self.exit_code = EXIT_DATABASE
         self.quit(EXIT_DATABASE)
+
+
+def _sign_in_as(services: Services, username: str) -> None:
+    """Make the user who gave their passphrase the book's signed-in user (a user the book
+    does not know yet, before its first download, leaves it as it is)."""
+    current = services.users.current()
+    if current is not None and current.username == username:
+        return
+    try:
+        user = services.users.by_username(username)
+    except DomainError:
+        return
+    services.users.sign_in(user.id)
 
 
 SMOKE_TIMEOUT_MS = 120_000

@@ -24,6 +24,7 @@ CATALOGUES = {
     "strategic_zh_CN.ts": ("strategic",),
     "backups_zh_CN.ts": ("backups",),
     "firstrun_zh_CN.ts": ("firstrun",),
+    "lock_zh_CN.ts": ("lock",),
 }
 
 

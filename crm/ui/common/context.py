@@ -97,6 +97,8 @@ class UiContext:
         self._first_look = first_look
         # Set by whoever loads the services, to hear that they are wanted now.
         self.wanted: Callable[[], None] = _nothing
+        # The window is locked (crm.ui.lock): nothing may show the book on its own meanwhile.
+        self.locked = False
 
     @property
     def services(self) -> Services:

@@ -59,6 +59,9 @@ class DueNotifier(QObject):
         return self.tray is not None
 
     def notify(self, title: str, text: str) -> None:
+        if self.ui.locked:
+            # A locked window shows nothing of the book, nor does the tray meanwhile.
+            return
         self.notified.emit(title, text)
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, SHOW_MS)

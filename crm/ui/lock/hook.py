@@ -1,0 +1,78 @@
+"""The lock in the main window: File ▸ Lock (Ctrl+L), the idle lock after the security
+policy's minutes (read from the services, again each minute: a sync may bring a new
+policy), and the passphrase check of the book's key file (crm.services.book_lock)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from crm.domain.security_policy import DEFAULT
+from crm.services import book_lock
+from crm.ui.lock.controller import LockController
+
+if TYPE_CHECKING:
+    from crm.ui.shell.main_window import MainWindow
+
+POLICY_EVERY_MS = 60_000
+
+
+class _Minutes:
+    """The policy's idle minutes, read when the services are there and once a minute."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.value = DEFAULT.idle_lock_minutes
+        self._read = False
+        self.timer = QTimer(window)
+        self.timer.setInterval(POLICY_EVERY_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+
+    def refresh(self) -> None:
+        ui = self.window.ui
+        if ui.services_ready:
+            self.value = ui.services.security_policy().idle_lock_minutes
+            self._read = True
+
+    def __call__(self) -> int:
+        if not self._read:
+            self.refresh()
+        return self.value
+
+
+def install_lock(window: MainWindow) -> LockController:
+    path = window.ui.db_path
+
+    def verify(username: str, passphrase: str) -> None:
+        book_lock.unlock(path, username, passphrase)
+
+    def users() -> tuple[str, ...]:
+        return book_lock.book_security(path).users
+
+    def switch_user() -> None:
+        from crm.ui.backups.hook import restart_app
+
+        window.close()
+        restart_app()
+
+    controller = LockController(window, window.ui, verify, users, _Minutes(window), switch_user)
+    _put_in_file_menu(window, controller.action)
+    return controller
+
+
+def _put_in_file_menu(window: MainWindow, action: QAction) -> None:
+    """File ▸ Lock, just before Quit (the menu's last item)."""
+    menus = [m for a in window.menuBar().actions() if isinstance(m := a.menu(), QMenu)]
+    if not menus:
+        return
+    file_menu = menus[0]
+    items = file_menu.actions()
+    quit_item = next((a for a in items if a.shortcut() == QKeySequence("Ctrl+Q")), None)
+    if quit_item is not None:
+        file_menu.insertAction(quit_item, action)
+    else:
+        file_menu.addAction(action)
