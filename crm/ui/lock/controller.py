@@ -58,6 +58,11 @@ class LockController(QObject):
         window.addAction(self.action)
         self.watch = IdleWatch(self._now, self._limit, self)
         self.watch.idle.connect(self.lock)
+        painted = getattr(window, "firstPainted", None)
+        if painted is not None:
+            painted.connect(self.watch.listen)
+        else:
+            self.watch.listen()
         window.installEventFilter(self)
 
     def _now(self) -> datetime | None:

@@ -48,10 +48,16 @@ class IdleWatch(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.check)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
         self.timer.start()
+        self._filtering = False
+
+    def listen(self) -> None:
+        """Hear the application's input from now on. The owner calls it once its window has
+        painted: a Python filter on every event would slow the start-up's own events."""
+        app = QApplication.instance()
+        if app is not None and not self._filtering:
+            app.installEventFilter(self)
+            self._filtering = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in ACTIVITY:
@@ -83,5 +89,6 @@ class IdleWatch(QObject):
     def stop(self) -> None:
         self.timer.stop()
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and self._filtering:
             app.removeEventFilter(self)
+            self._filtering = False
