@@ -1,4 +1,5 @@
-"""Counts of finalized visits kept for the pipeline figures (revision 0017).
+"""Counts of finalized visits (revision 0017) and each prospect's first-loan and strategic
+moments (revision 0018), kept for the pipeline figures.
 
 The pipeline's visit figures over a 300,000-visit book read every record of the period
 (visits by RM) or ask each of 100,000 prospects whether it has one (visits done vs due).
@@ -18,6 +19,14 @@ it goes. Each trigger touches these tables by their keys only (never a secondary
 another table, which a first download may have taken down). A removal can leave
 ``last_on`` later than the last record still held (``last_on_exact`` 0); the figures then
 ask the visits themselves.
+
+``prospect_milestones`` (revision 0018): per prospect that ever moved to first-loan or
+strategic, the first such moves (``first_loan_at``, ``strategic_at``), the earlier of the
+two (``first_at``: when it became a first-loan customer) and both as microseconds since
+1970, kept by triggers on ``stage_events``. The figures read 25,000 rows instead of
+grouping 137,000 moves and converting each moment on every reading. A move is added
+without reading other moves (a first download adds them with the indexes down); a move
+removed or changed has its prospect's moments made again from its moves.
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from sqlalchemy import Boolean, Date, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.store.models import Base
@@ -132,4 +141,87 @@ REFILL: Final = (
     "FROM (SELECT prospect_id, max(visit_on) AS last_on, count(*) AS finals FROM visits "
     "WHERE status = 'final' AND amends_id IS NULL GROUP BY prospect_id) v "
     "LEFT JOIN prospects p ON p.id = v.prospect_id",
+)
+
+
+class ProspectMilestones(Base):
+    """When a prospect first moved to first-loan and to strategic (stored timestamps)."""
+
+    __tablename__ = "prospect_milestones"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    prospect_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    first_loan_at: Mapped[str | None] = mapped_column(String(32))
+    strategic_at: Mapped[str | None] = mapped_column(String(32))
+    # The earlier of the two: when the prospect became a first-loan customer.
+    first_at: Mapped[str | None] = mapped_column(String(32))
+    first_us: Mapped[int | None] = mapped_column(BigInteger)
+    strategic_us: Mapped[int | None] = mapped_column(BigInteger)
+
+
+# A stored timestamp in microseconds since 1970 (as crm.store.pipeline_queries reads them).
+MICROS: Final = "(unixepoch(substr({0}, 1, 19)) * 1000000 + CAST(substr({0}, 21, 6) AS INTEGER))"
+
+
+def _milestones_derived(prospect: str) -> str:
+    return (
+        "UPDATE prospect_milestones SET first_at = CASE WHEN strategic_at < first_loan_at "
+        "OR first_loan_at IS NULL THEN strategic_at ELSE first_loan_at END"
+        f"{prospect}; "
+        f"UPDATE prospect_milestones SET first_us = {MICROS.format('first_at')}, "
+        f"strategic_us = {MICROS.format('strategic_at')}{prospect}; "
+    )
+
+
+def _milestones_again(prospect: str) -> str:
+    return (
+        f"DELETE FROM prospect_milestones WHERE prospect_id = {prospect}; "
+        "INSERT INTO prospect_milestones (prospect_id, first_loan_at, strategic_at) "
+        f"SELECT {prospect}, min(CASE WHEN to_stage = 'first_loan' THEN changed_at END), "
+        "min(CASE WHEN to_stage = 'strategic' THEN changed_at END) FROM stage_events "
+        f"WHERE prospect_id = {prospect} AND to_stage IN ('first_loan', 'strategic') "
+        "HAVING count(*) > 0; " + _milestones_derived(f" WHERE prospect_id = {prospect}")
+    )
+
+
+_EARLIER = "min(coalesce({0}, excluded.{0}), coalesce(excluded.{0}, {0}))"
+
+# Name → CREATE statement, in the order revision 0018 makes them.
+MILESTONE_TRIGGERS: Final = {
+    "stage_events_milestones_added": (
+        "CREATE TRIGGER stage_events_milestones_added AFTER INSERT ON stage_events "
+        "WHEN NEW.to_stage IN ('first_loan', 'strategic') BEGIN "
+        "INSERT INTO prospect_milestones (prospect_id, first_loan_at, strategic_at) "
+        "VALUES (NEW.prospect_id, "
+        "CASE WHEN NEW.to_stage = 'first_loan' THEN NEW.changed_at END, "
+        "CASE WHEN NEW.to_stage = 'strategic' THEN NEW.changed_at END) "
+        "ON CONFLICT (prospect_id) DO UPDATE SET "
+        f"first_loan_at = {_EARLIER.format('first_loan_at')}, "
+        f"strategic_at = {_EARLIER.format('strategic_at')}; "
+        + _milestones_derived(" WHERE prospect_id = NEW.prospect_id")
+        + "END"
+    ),
+    "stage_events_milestones_removed": (
+        "CREATE TRIGGER stage_events_milestones_removed AFTER DELETE ON stage_events "
+        "WHEN OLD.to_stage IN ('first_loan', 'strategic') BEGIN "
+        + _milestones_again("OLD.prospect_id")
+        + "END"
+    ),
+    "stage_events_milestones_changed": (
+        "CREATE TRIGGER stage_events_milestones_changed "
+        "AFTER UPDATE OF prospect_id, to_stage, changed_at ON stage_events "
+        "WHEN OLD.to_stage IN ('first_loan', 'strategic') "
+        "OR NEW.to_stage IN ('first_loan', 'strategic') BEGIN "
+        + _milestones_again("OLD.prospect_id")
+        + _milestones_again("NEW.prospect_id")
+        + "END"
+    ),
+}
+
+MILESTONES_REFILL: Final = (
+    "DELETE FROM prospect_milestones",
+    "INSERT INTO prospect_milestones (prospect_id, first_loan_at, strategic_at) "
+    "SELECT prospect_id, min(CASE WHEN to_stage = 'first_loan' THEN changed_at END), "
+    "min(CASE WHEN to_stage = 'strategic' THEN changed_at END) FROM stage_events "
+    "WHERE to_stage IN ('first_loan', 'strategic') GROUP BY prospect_id",
+    *(part.strip() for part in _milestones_derived("").split(";") if part.strip()),
 )

@@ -1,12 +1,13 @@
-"""The finalized-visit counts revision 0017 keeps by triggers (crm.store.models_pipeline),
-against the visits themselves: whatever path wrote a visit or a prospect (the visit writer,
-an amendment, a reassignment, a deletion, a removed record, a bulk load, a visit arriving
-before its prospect, the upgrade), the kept tables equal a refill from the records, and the
-pipeline's visit figures equal those counted from the records as before revision 0017."""
+"""The finalized-visit counts (revision 0017) and stage milestones (0018) SQLite keeps by
+triggers (crm.store.models_pipeline), against the records themselves: whatever path wrote a
+visit, a move or a prospect (the visit writer, an amendment, a reassignment, a move back, a
+deletion, a removed record, a bulk load, a visit arriving before its prospect, the
+upgrade), the kept tables equal a refill from the records, and the pipeline's figures equal
+those counted from the records as before those revisions."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,18 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from crm.demo.builder import build_demo
+from crm.domain.clock import SHANGHAI
 from crm.services.container import Services, open_services
 from crm.store import pipeline_queries as q
 from crm.store.engine import Database
 from crm.store.migrate import downgrade, upgrade
-from crm.store.models_pipeline import REFILL, TRIGGERS
+from crm.store.models_pipeline import (
+    MICROS,
+    MILESTONE_TRIGGERS,
+    MILESTONES_REFILL,
+    REFILL,
+    TRIGGERS,
+)
 from crm.store.models_visit import KEPT_TRIGGER, KEPT_TRIGGER_SQL
 from crm.store.sync_state import wipe_book
 from tests.reports.test_pipeline_report import END, START, Book
@@ -38,6 +46,38 @@ _VISITS_FROM_VISITS = (
     "SELECT rm_id, count(*) FROM visits WHERE status = 'final' AND amends_id IS NULL "
     "AND visit_on >= :start AND visit_on <= :end GROUP BY rm_id"
 )
+# Reach, conversion by list and new loan customers as counted from the stage moves before
+# revision 0018: the oracle of the milestones.
+_FIRST = (
+    "CASE WHEN r.strategic_at < r.first_loan_at OR r.first_loan_at IS NULL "
+    "THEN r.strategic_at ELSE r.first_loan_at END"
+)
+_REACH_FROM_MOVES = (
+    f"SELECT {MICROS.format('x.first')} - {MICROS.format('x.created_at')}, "
+    f"CASE WHEN x.strategic_at < :before THEN {MICROS.format('x.strategic_at')} - "
+    f"{MICROS.format('x.first')} END, "
+    "x.first >= :from0 AND x.first < :to0, "
+    "x.first >= :from1 AND x.first < :to1 AND NOT (x.first >= :from0 AND x.first < :to0), "
+    f"x.rm FROM (SELECT {_FIRST} AS first, r.strategic_at, p.created_at, "
+    "p.assigned_rm_id AS rm FROM (SELECT e.prospect_id AS id, "
+    "min(CASE WHEN e.to_stage = 'first_loan' THEN e.changed_at END) AS first_loan_at, "
+    "min(CASE WHEN e.to_stage = 'strategic' THEN e.changed_at END) AS strategic_at "
+    "FROM stage_events e WHERE e.to_stage IN ('first_loan', 'strategic') "
+    "GROUP BY e.prospect_id) r JOIN prospects p ON p.id = r.id) x WHERE x.first < :before"
+)
+_BY_SOURCE_FROM_MOVES = (
+    "WITH won AS (SELECT DISTINCT prospect_id AS id FROM stage_events "
+    "WHERE to_stage IN ('first_loan', 'strategic') AND changed_at < :before) "
+    "SELECT m.source_code, p.assigned_rm_id, count(*), count(w.id) FROM source_memberships m "
+    "JOIN prospects p ON p.id = m.prospect_id LEFT JOIN won w ON w.id = m.prospect_id "
+    "WHERE p.created_at < :before GROUP BY m.source_code, p.assigned_rm_id"
+)
+_NEW_FROM_MOVES = (
+    "SELECT p.assigned_rm_id, EXISTS (SELECT 1 FROM stage_events e WHERE e.prospect_id = n.id "
+    "AND e.to_stage IN ('first_loan', 'strategic')) FROM (SELECT prospect_id AS id "
+    "FROM loans GROUP BY prospect_id HAVING min(start_date) >= :start "
+    "AND min(start_date) <= :end) n JOIN prospects p ON p.id = n.id"
+)
 PERIODS = (
     (START, END),
     (date(2025, 12, 1), END),
@@ -48,23 +88,31 @@ PERIODS = (
 SCOPES: tuple[tuple[str, ...] | None, ...] = (None, (RM1,), (RM1, RM2), (RM3,))
 
 
-def kept(s: Session) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+Rows = list[tuple[Any, ...]]
+
+
+def kept(s: Session) -> tuple[Rows, Rows]:
     days = s.execute(text("SELECT * FROM visit_final_days ORDER BY 1, 2")).all()
     prospects = s.execute(text("SELECT * FROM prospect_final_visits ORDER BY 1")).all()
     return [tuple(r) for r in days], [tuple(r) for r in prospects]
 
 
-def refilled(db: Database) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The two tables as REFILL makes them from the records (rolled back after reading)."""
+def milestones(s: Session) -> Rows:
+    return [tuple(r) for r in s.execute(text("SELECT * FROM prospect_milestones ORDER BY 1"))]
+
+
+def refilled(db: Database) -> tuple[tuple[Rows, Rows], Rows]:
+    """The tables as REFILL and MILESTONES_REFILL make them from the records (rolled back
+    after reading)."""
     with db.reading() as s:
-        for sql in REFILL:
+        for sql in (*REFILL, *MILESTONES_REFILL):
             s.execute(text(sql))
-        return kept(s)
+        return kept(s), milestones(s)
 
 
 def assert_kept_as_refilled(db: Database) -> None:
     with db.reading() as s:
-        now = kept(s)
+        now = kept(s), milestones(s)
     assert now == refilled(db)
 
 
@@ -90,10 +138,59 @@ def from_visits(
     return sorted(contact, key=str), visits
 
 
+def _stamp(day: date) -> str:
+    return q.stamp(datetime.combine(day, time(0), SHANGHAI))
+
+
+def from_moves(
+    s: Session, rms: tuple[str, ...] | None, start: date, end: date
+) -> tuple[q.Reach, dict[str, tuple[int, int]], tuple[int, int]]:
+    since, before = _stamp(start), _stamp(end + timedelta(days=1))
+    earlier = (_stamp(start.replace(year=start.year - 1)), since)
+    rows = [
+        r[:4]
+        for r in s.execute(
+            text(_REACH_FROM_MOVES),
+            {"before": before, "from0": since, "to0": before, "from1": earlier[0], "to1": since},
+        )
+        if rms is None or r[4] in rms
+    ]
+    reach = q.Reach(
+        sorted(r[0] for r in rows),
+        sorted(r[1] for r in rows if r[1] is not None),
+        (sum(r[2] for r in rows), sum(r[3] for r in rows)),
+    )
+    sources: dict[str, tuple[int, int]] = {}
+    for code, rm, n, won in s.execute(text(_BY_SOURCE_FROM_MOVES), {"before": before}):
+        if rms is None or rm in rms:
+            had = sources.get(code, (0, 0))
+            sources[code] = (had[0] + n, had[1] + won)
+    new = [
+        won
+        for rm, won in s.execute(
+            text(_NEW_FROM_MOVES), {"start": start.isoformat(), "end": end.isoformat()}
+        )
+        if rms is None or rm in rms
+    ]
+    return reach, sources, (len(new), sum(new))
+
+
 def assert_figures_as_from_visits(db: Database, today: date) -> None:
+    """The figures over visits and over stage moves, as counted from the records."""
     with db.reading() as s:
         for start, end in PERIODS:
             for rms in SCOPES:
+                since, before = _stamp(start), _stamp(end + timedelta(days=1))
+                spans = ((since, before), (_stamp(start.replace(year=start.year - 1)), since))
+                reach = q.reach(s, rms, before, spans)
+                got_moves = (
+                    q.Reach(
+                        sorted(reach.first_loan_us), sorted(reach.strategic_us), reach.in_spans
+                    ),
+                    q.by_source(s, rms, before),
+                    q.new_loan_customers(s, rms, start, end),
+                )
+                assert got_moves == from_moves(s, rms, start, end), (start, end, rms)
                 expected = from_visits(s, rms, start, end, today)
                 got = (
                     sorted(q.contact_by_rm(s, rms, start, end, today), key=str),
@@ -132,6 +229,8 @@ def test_an_amendment_is_not_counted_and_a_reassigned_prospect_moves(
         amendment.id, complete(date(2026, 6, 1), next_visit_on=None, amend_reason="地址更正")
     )
     services.prospects.assign([book.p["P2"]], RM2)
+    # P1 back to first-loan: a later move there leaves its first one.
+    services.prospects.change_stage(book.p["P1"], "first_loan", None, "战略客户方案到期未续")
     assert_kept_as_refilled(db)
     with db.reading() as s:
         rm = s.execute(
@@ -140,6 +239,11 @@ def test_an_amendment_is_not_counted_and_a_reassigned_prospect_moves(
         ).scalar_one()
         assert rm == RM2
         assert s.execute(text("SELECT sum(finals) FROM visit_final_days")).scalar_one() == 4
+        p1 = s.execute(
+            text("SELECT first_loan_at FROM prospect_milestones WHERE prospect_id = :p"),
+            {"p": book.p["P1"]},
+        ).scalar_one()
+        assert p1.startswith("2025-01-1")
     assert_figures_as_from_visits(db, END)
 
 
@@ -229,19 +333,21 @@ def test_the_upgrade_fills_the_counts_from_the_visits(
     services: Services, book: Book, db: Database
 ) -> None:
     with db.reading() as s:
-        before = kept(s)
+        before = kept(s), milestones(s)
+    assert before[1]
     downgrade(db, "0015")
     with db.reading() as s:
         triggers = set(s.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
-    assert not {(name,) for name in TRIGGERS} & triggers
+    assert not {(name,) for name in (*TRIGGERS, *MILESTONE_TRIGGERS)} & triggers
     upgrade(db)
     with db.reading() as s:
-        assert kept(s) == before
+        assert (kept(s), milestones(s)) == before
         made = dict(
             s.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
         )
     # The revision makes the triggers the model module describes (and the wipe relies on).
-    assert {name: made.get(name) for name in TRIGGERS} == TRIGGERS
+    every = {**TRIGGERS, **MILESTONE_TRIGGERS}
+    assert {name: made.get(name) for name in every} == every
 
 
 def test_a_demo_book_loaded_in_bulk_keeps_its_counts(tmp_path: Path) -> None:
