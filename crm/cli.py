@@ -121,7 +121,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
     summary = build_demo(
-        path, prospects=args.prospects, seed=args.seed, progress=progress, replace=args.force
+        path,
+        prospects=args.prospects,
+        seed=args.seed,
+        progress=progress,
+        replace=args.force,
+        encrypted=not args.plain,
     )
     if show:
         sys.stderr.write("\n")
@@ -421,6 +426,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--prospects", type=int, default=2000, help="how many prospects")
     demo.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
     demo.add_argument("--force", action="store_true", help="replace an existing file")
+    demo.add_argument(
+        "--plain",
+        action="store_true",
+        help="build a plain book (by default it is encrypted, its key in the keyring)",
+    )
     demo.set_defaults(func=cmd_demo)
 
     check = sub.add_parser(
@@ -543,6 +553,9 @@ def build_parser() -> argparse.ArgumentParser:
     from crm.commands import backups as backup_commands
 
     backup_commands.register(sub, common)
+    from crm.commands import book as book_commands
+
+    book_commands.register(sub, common)
     from crm.commands import plans as plan_commands
 
     plan_commands.register(sub, common)
@@ -609,6 +622,11 @@ def _run(arguments: list[str]) -> int:
     from crm.domain.errors import DomainError
 
     try:
+        from crm.commands.book import unlock_for
+
+        # An encrypted book's key before the command opens it; `--user` only as a user
+        # whose credentials this computer holds.
+        unlock_for(args)
         status = func(args)
         # Written out here, where a reader that went away (`crm … | head -1`) is caught.
         sys.stdout.flush()

@@ -39,11 +39,12 @@ from crm.domain.search_text import fields_text
 from crm.domain.stages import add_months
 from crm.domain.text import normalise_name
 from crm.domain.uscc import ALPHABET, check_character
-from crm.services import visit_rules
+from crm.services import book_lock, visit_rules
 from crm.services.context import DEFAULT_ZONE
 from crm.services.outbox import DEVICE_KEY
 from crm.services.users import CURRENT_USER_KEY
-from crm.store import bulk_load
+from crm.store import bulk_load, keys
+from crm.store.keys import BookKey
 from crm.store.migrate import open_database
 from crm.store.models import (
     AppMeta,
@@ -412,8 +413,14 @@ def build_demo(
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
     replace: bool = False,
+    encrypted: bool = False,
 ) -> DemoSummary:
     """Create the demo database at ``path`` (replacing it when ``replace``).
+
+    ``encrypted`` (``crm demo``'s default): the book is encrypted, its key kept in the
+    keyring (or, where none works, the app's private key file: ``crm book status`` says
+    which), so it opens as a plain one does; a chunk's rows spilled to disk while it
+    builds are encrypted too.
 
     The book is built in a file beside ``path`` and renamed into place only when complete:
     a build that fails or is killed leaves ``path`` as it was (what a killed one leaves
@@ -426,6 +433,10 @@ def build_demo(
     if path.exists() and not replace:
         raise FileExistsError(path)
     building = _building(path)
+    book_key: BookKey | None = None
+    if encrypted:
+        book_lock.new_keyring_book(building)
+        book_key = keys.key_for(building)
     db, _ = open_database(building, create=True)
     # The book's today is the RM's, in Shanghai (the app's default zone), not the machine's.
     day = today or utcnow().astimezone(ZoneInfo(DEFAULT_ZONE)).date()
@@ -453,13 +464,14 @@ def build_demo(
             ):
                 bulk_load.insert_rows(conn, model.__tablename__, seeds[key])
             jobs = [
-                _Job(seed, k, min(BATCH, prospects - start), day, rms, folder)
+                _Job(seed, k, min(BATCH, prospects - start), day, rms, folder, book_key)
                 for k, start in enumerate(range(0, prospects, BATCH))
             ]
             taken: set[str] = set()
             done, loans, visits = 0, 0, 0
             for chunk in _chunks(jobs):
-                bulk_load.copy_spill(conn, raw, chunk.spill, _TABLES, _renames(chunk, taken))
+                renames = _renames(chunk, taken)
+                bulk_load.copy_spill(conn, raw, chunk.spill, _TABLES, renames, book_key)
                 done += len(chunk.names)
                 loans += chunk.loans
                 visits += chunk.visits
@@ -502,7 +514,7 @@ def build_demo(
 # each named with the building process's id, so the next build can tell a killed one's.
 _BUILDING = ".building-"
 _DEMO_TEMP = ".demo-"
-_STALE_NAME = re.compile(r"^(?:\..+\.building-|\.demo-)(\d+)(?:-.*)?$")
+_STALE_NAME = re.compile(r"^(?:\..+\.building-|\.demo-)(\d+)(?:-.*|\.keys)?$")
 
 
 def _building(path: Path) -> Path:
@@ -550,6 +562,7 @@ def _known_failure(exc: BaseException, path: Path) -> Exception | None:
 
 
 def _discard(building: Path) -> None:
+    book_lock.forget_key_file(building)
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{building}{suffix}").unlink(missing_ok=True)
 
@@ -564,7 +577,18 @@ def _put_in_place(building: Path, path: Path) -> None:
     for suffix in ("-wal", "-shm"):
         Path(f"{building}{suffix}").unlink(missing_ok=True)
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    # The key file goes with the book (a plain book replacing an encrypted one: the old
+    # key file and the old key go); the key file first, so no instant shows the new book
+    # without it.
+    replaced = keys.read_key_file(path) if keys.has_key_file(path) else None
+    if keys.has_key_file(building):
+        os.replace(keys.keys_path(building), keys.keys_path(path))
+    else:
+        keys.keys_path(path).unlink(missing_ok=True)
     os.replace(building, path)
+    if replaced is not None:
+        keys.forget(replaced.book)
+        keys.delete_stored_key(replaced.book)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -605,6 +629,7 @@ class _Job:
     today: date
     rms: list[tuple[str, str]]
     folder: str
+    key: BookKey | None  # the book's: the spill is encrypted with it
 
 
 def _chunks(jobs: list[_Job]) -> Iterator[_Chunk]:
@@ -763,7 +788,7 @@ def _chunk_job(job: _Job) -> _Chunk:
     b = _Builder(job.seed, job.today, job.chunk)
     tables, bodies, names = _generate(b, job.count, job.rms, job.chunk * BATCH + 1)
     spill = Path(job.folder) / f"chunk-{job.chunk:05d}.db"
-    bulk_load.write_spill(spill, _TABLES, tables, bodies)
+    bulk_load.write_spill(spill, _TABLES, tables, bodies, job.key)
     loans = len(tables[Loan.__tablename__])
     return _Chunk(str(spill), names, loans, len(tables["visits"]))
 

@@ -25,9 +25,11 @@ class BackupService:
         self.folder = Path(folder)
         self.clock = clock
 
-    def back_up(self) -> Backup:
-        """A copy of the book now (while it may be open: the copy is consistent)."""
-        return store.make_backup(self.book, self.folder, self.clock())
+    def back_up(self, tag: str = "") -> Backup:
+        """A copy of the book now (while it may be open: the copy is consistent); an
+        encrypted book's copy is encrypted with its key, its key file beside it. ``tag``
+        names why it was made ("before-encrypt")."""
+        return store.make_backup(self.book, self.folder, self.clock(), tag=tag)
 
     def backups(self) -> list[Backup]:
         """The book's backups, newest first."""

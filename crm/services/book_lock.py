@@ -189,11 +189,12 @@ def encrypt_book(
     *,
     username: str | None,
     passphrase: str | None,
-    keep_backup: Callable[[Path], object],
+    keep_backup: Callable[[Path], Path | None],
 ) -> dict[str, int]:
     """Turn the plain book at ``path`` (closed) into an encrypted one; returns the rows of
     every table, checked equal after. ``keep_backup(book)`` keeps the plain book as a
-    backup first (the backups folder), so nothing is lost until the copy is checked; a
+    backup first (the backups folder), so nothing is lost until the encrypted book is in
+    place and checked; then that plain copy goes (it would hold every row in clear). A
     passphrase book needs a user and their passphrase (its only way in)."""
     book = Path(path)
     if keys.has_key_file(book):
@@ -206,7 +207,7 @@ def encrypt_book(
         check_passphrase(passphrase)
         if not username:
             raise no_user()
-    keep_backup(book)
+    plain_copy = keep_backup(book)
     key = keys.BookKey.new()
     book_id = new_id()
     slots = (
@@ -232,6 +233,8 @@ def encrypt_book(
     for suffix in ("-wal", "-shm"):
         book.with_name(book.name + suffix).unlink(missing_ok=True)
     encryption.check_key(book, key)
+    if plain_copy is not None:
+        plain_copy.unlink(missing_ok=True)
     return counts
 
 
@@ -260,9 +263,15 @@ def forget_key_file(path: Path | str) -> None:
     keys.keys_path(book).unlink(missing_ok=True)
 
 
-def passphrase_from_environment() -> str | None:
-    """CRM_PASSPHRASE, for scripts and tests (a terminal asks instead)."""
-    return os.environ.get("CRM_PASSPHRASE") or None
+def passphrase_from_environment(name: str = "CRM_PASSPHRASE") -> str | None:
+    """CRM_PASSPHRASE (or CRM_NEW_PASSPHRASE, for a new one), for scripts and tests (a
+    terminal asks instead)."""
+    return os.environ.get(name) or None
+
+
+def locked(path: Path | str) -> StoreError:
+    """The refusal of a book whose key only a passphrase gives, when none was given."""
+    return keys.book_locked(Path(path))
 
 
 def _key_file(book: Path) -> keys.KeyFile:

@@ -31,6 +31,7 @@ from crm.domain.text import normalise_name
 from crm.store import prospect_names, search
 from crm.store.engine import Database
 from crm.store.files import raw_connect
+from crm.store.keys import BookKey
 
 # The search index's rows in a spill file, by index rowid (``prospects.search_rowid``).
 SPILLED_SEARCH = "search_bodies"
@@ -96,10 +97,12 @@ def write_spill(
     tables: Sequence[Table],
     rows: dict[str, list[tuple[Any, ...]]],
     bodies: list[tuple[int, str]],
+    key: BookKey | None = None,
 ) -> None:
-    """Bind a chunk's rows (by table) and search bodies into a spill file of their own."""
+    """Bind a chunk's rows (by table) and search bodies into a spill file of their own,
+    encrypted with the book's ``key`` when it has one (no row is ever on disk in clear)."""
     target.unlink(missing_ok=True)
-    conn = raw_connect(target)
+    conn = raw_connect(target, key=key)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
@@ -121,6 +124,7 @@ def copy_spill(
     spill: str,
     tables: Sequence[Table],
     renamed: list[tuple[int, str, str]],
+    key: BookKey | None = None,
 ) -> None:
     """Copy a spill file's rows into the book; ``renamed``: prospects (rowid in the chunk,
     old name, new name) that another chunk's names made take a new name. ATTACH needs the
@@ -129,7 +133,10 @@ def copy_spill(
     The prospects get their short names and sort keys, and their index bodies the names'
     pinyin (`crm.store.prospect_names`, `search_text.pinyin_text`), as the copy runs."""
     conn.commit()
-    raw.execute("ATTACH DATABASE ? AS spill", (spill,))
+    # The spill's own key (the book's, or none: KEY '' opens a plain file beside an
+    # encrypted book, where ATTACH would otherwise apply the book's key).
+    clause = key.attach_clause() if key is not None else "KEY ''"
+    raw.execute(f"ATTACH DATABASE ? AS spill {clause}", (spill,))
     _name_functions(raw)
     try:
         raw.execute("PRAGMA spill.journal_mode = OFF")

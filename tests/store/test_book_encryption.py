@@ -65,15 +65,16 @@ def locked_book(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> 
     folder = tmp_path_factory.mktemp("locked")
     path = _plain_book(folder, template_db)
     assert _matches(path, "天河") == 1
-    kept: list[Path] = []
+    plain_copy = folder / "plain-copy.db"
+
+    def keep(book: Path) -> Path:
+        return Path(shutil.copyfile(book, plain_copy))
+
     counts = book_lock.encrypt_book(
-        path,
-        "passphrase",
-        username="wangwei",
-        passphrase=PASS,
-        keep_backup=lambda book: kept.append(Path(shutil.copy(book, folder / "plain-copy.db"))),
+        path, "passphrase", username="wangwei", passphrase=PASS, keep_backup=keep
     )
-    assert counts["prospects"] == len(NAMES) and kept
+    # The plain copy kept while converting goes once the encrypted book is checked.
+    assert counts["prospects"] == len(NAMES) and not plain_copy.exists()
     yield path
     keys.forget_all()
 
