@@ -18,6 +18,7 @@ from typing import Any
 from crm.domain.audit import Action, is_id
 from crm.domain.errors import DomainError, Message
 from crm.domain.wire import wire
+from crm.services import book_lock
 from crm.services.audit import AuditService
 from crm.services.context import Context, NotFound
 from crm.services.outbox import pending_count, record
@@ -185,9 +186,15 @@ class SyncService:
         url = check_url(server_url)
         device = device_id(self.db)
         credentials.ready()  # somewhere to keep the token before head office issues it
+        # Head office's security policy may refuse a plain book (encryption_required).
+        encrypted = book_lock.is_encrypted(self.db.path)
         with self._client(url, None) as client:
             answer = client.register(
-                username, password, device, device_name or platform.node()[:100]
+                username,
+                password,
+                device,
+                device_name or platform.node()[:100],
+                encrypted=encrypted,
             )
         credentials.save_token(url, device, str(answer["token"]))
         user = answer.get("user") or {}

@@ -23,6 +23,7 @@ from crm.domain.security_policy import (
     parse_security_policy,
 )
 from crm.headoffice.models import Audit, Device, Record
+from crm.services import book_lock
 from crm.services.container import Services
 from crm.sync import protocol as P
 from crm.sync.errors import SyncRefused
@@ -139,3 +140,16 @@ def test_a_plain_book_is_refused_when_head_office_requires_encryption(
     assert caught.value.code == P.E_ENCRYPTION
     assert "crm book encrypt" in str(caught.value)
     assert not laptop.sync.status().configured
+
+
+def test_an_encrypted_book_registers_when_head_office_requires_encryption(
+    device: Callable[..., Laptop], server: Server, people: Team, tmp_path: Path
+) -> None:
+    server.admin.publish("security", {"require_encryption": True, "idle_lock_minutes": 7})
+    # A new book made encrypted (its key in the keyring) before anything opens it.
+    book_lock.new_keyring_book(tmp_path / "wangfang-0.db")
+    laptop = device("wangfang")
+    assert book_lock.is_encrypted(laptop.path)
+    assert laptop.sign_in()["username"] == "wangfang"
+    laptop.run()
+    assert Services(laptop.ctx).security_policy() == SecurityPolicy(7, True, "keyring")
