@@ -485,6 +485,8 @@ class Launcher:
         )
         if dialog.exec() != FirstRunDialog.DialogCode.Accepted or dialog.book is None:
             return None
+        # The RM who just set their passphrase is not asked for it again.
+        self.signed_in = dialog.signed_in
         return dialog.book, dialog.make_empty
 
     def _restored_latest_backup(self) -> bool:

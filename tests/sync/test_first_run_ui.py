@@ -11,9 +11,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from crm.demo.builder import build_demo
+from crm.services import book_lock
 from crm.services.container import open_services
 from crm.ui.common.tasks import TaskRunner
 from crm.ui.firstrun.dialog import FirstRunDialog
+from crm.ui.lock.passphrase import SetPassphraseDialog
 from tests.sync.harness import PASSWORD, Device, Server, Team
 
 
@@ -45,8 +47,22 @@ def test_signing_in_makes_the_book_and_downloads_it(
     if os.environ.get("CRM_SCREENSHOTS"):
         dialog.grab().save(str(Path(os.environ["CRM_SCREENSHOTS"]) / "first_run_sign_in.png"))
     dialog.go.click()
+    # Head office accepted: the RM sets the passphrase this computer keeps for them.
+    qtbot.waitUntil(lambda: dialog.passphrase_dialog is not None, timeout=30_000)
+    setter = dialog.passphrase_dialog
+    assert isinstance(setter, SetPassphraseDialog) and dialog.book is None
+    setter.first.setText("brass-lantern-42")
+    setter.second.setText("brass-lantern-24")
+    setter.try_set()
+    assert setter.isVisible() and dialog.book is None
+    setter.second.setText("brass-lantern-42")
+    setter.try_set()
     qtbot.waitUntil(lambda: dialog.book is not None, timeout=30_000)
     assert dialog.book == tmp_path / "crm.db" and not dialog.make_empty
+    assert dialog.signed_in == "wangfang"
+    security = book_lock.book_security(dialog.book)
+    assert security.encrypted and security.users == ("wangfang",)
+    book_lock.unlock(dialog.book, "wangfang", "brass-lantern-42")
     services = open_services(dialog.book)
     try:
         assert services.prospects.get(pid) is not None
@@ -68,6 +84,7 @@ def test_a_wrong_password_is_told_and_leaves_no_book(
     assert dialog.book is None and dialog.password.text() == ""
     assert "password" in dialog.message.text().lower()
     assert not (tmp_path / "crm.db").exists()
+    assert not book_lock.is_encrypted(tmp_path / "crm.db")  # no key file left either
     QApplication.processEvents()
 
 

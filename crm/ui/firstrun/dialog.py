@@ -46,11 +46,19 @@ def _remove_book(path: Path) -> None:
 def first_download(
     book: Path, server: str, username: str, password: str, progress: Callable[[Any], None]
 ) -> None:
-    """Make the book at ``book``, register this computer and download the book from head
-    office; on any failure the new file is removed again."""
+    """Make the book at ``book`` (encrypted, its key in the keyring: a head office may
+    require it, and the RM's passphrase is set on it next), register this computer and
+    download the book from head office; on any failure the new files are removed again."""
+    from crm.services import book_lock
     from crm.services.container import open_services
 
-    services = open_services(book, create=True)
+    book_lock.new_keyring_book(book)
+    try:
+        services = open_services(book, create=True)
+    except BaseException:
+        book_lock.forget_key_file(book)
+        _remove_book(book)
+        raise
     try:
         sync = services.sync_with()
         sync.sign_in(server, username, password)
@@ -58,6 +66,7 @@ def first_download(
     except BaseException:
         services.close()
         _remove_book(book)
+        book_lock.forget_key_file(book)
         raise
     services.close()
 
@@ -103,6 +112,9 @@ class FirstRunDialog(QDialog):
         self.make_demo = make_demo
         self.book: Path | None = None
         self.make_empty = False
+        # Who set their passphrase on the book just downloaded (the app does not ask again).
+        self.signed_in: str | None = None
+        self.passphrase_dialog: QDialog | None = None
         self.stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
@@ -256,7 +268,27 @@ class FirstRunDialog(QDialog):
                 book, server, user, password, lambda p: relay.moved.emit(p.phase, p.done, p.total)
             )
 
-        self.tasks.waiting(self, work, lambda _r: self._done(book, False), self._failed)
+        self.tasks.waiting(self, work, lambda _r: self._set_passphrase(book, user), self._failed)
+
+    def _set_passphrase(self, book: Path, username: str) -> None:
+        """Head office accepted the RM: from now on this computer holds their credentials
+        (a passphrase they set here, twice), asked at start and to unlock."""
+        from crm.services import book_lock
+        from crm.ui.lock.passphrase import SetPassphraseDialog
+
+        def store(passphrase: str) -> None:
+            book_lock.set_passphrase(book, username, passphrase)
+
+        dialog = SetPassphraseDialog(username, book_lock.MIN_PASSPHRASE, store, self)
+        self.passphrase_dialog = dialog
+
+        def done(_result: int) -> None:
+            self.passphrase_dialog = None
+            self.signed_in = username
+            self._done(book, False)
+
+        dialog.accepted.connect(lambda: done(1))
+        dialog.open()
 
     def _moved(self, phase: str, done: int, total: int) -> None:
         if total:
