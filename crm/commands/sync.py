@@ -57,9 +57,34 @@ def _password(args: argparse.Namespace) -> str:
     )
 
 
+def _new_passphrase(username: str) -> str | None:
+    """The passphrase this computer is to hold for ``username`` on a new book: from
+    CRM_PASSPHRASE (scripts), or typed twice on a terminal; None when neither is there."""
+    from crm.services import book_lock
+
+    given = book_lock.passphrase_from_environment()
+    if given is None and sys.stdin.isatty():
+        given = getpass.getpass(
+            msg(
+                "A passphrase for {user} on this computer (at least {count} characters): ",
+                user=username,
+                count=book_lock.MIN_PASSPHRASE,
+            )
+        )
+        if getpass.getpass(msg("The same passphrase again: ")) != given:
+            raise DomainError(
+                "sync.passphrases_differ",
+                "The two passphrases differ; nothing has been made or sent.",
+            )
+    if given is not None:
+        book_lock.check_passphrase(given)
+    return given
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     path = Path(args.db)
     new_book = not path.exists()
+    passphrase: str | None = None
     if new_book:
         # A new computer: the book is made here and filled by the first download, so all
         # that is needed to sign in is asked for before any file is made.
@@ -71,6 +96,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 path=str(path),
             )
         password = _password(args)
+        passphrase = _new_passphrase(args.username)
+        from crm.services import book_lock
+
+        # Encrypted from the start, its key in the keyring: a head office may require it.
+        book_lock.new_keyring_book(path)
     services = _open(args, create=new_book)
     sync = services.sync_with(verify=args.cafile or True)
     status = sync.status()
@@ -97,6 +127,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 services.close()
                 _remove_book(path)
             raise
+        if new_book:
+            _hold_credentials(path, username, passphrase)
     if args.claim:
         for key in args.claim:
             sync.claim(key)
@@ -144,8 +176,30 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _remove_book(path: Path) -> None:
+    from crm.services import book_lock
+
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         file.unlink(missing_ok=True)
+    book_lock.forget_key_file(path)
+
+
+def _hold_credentials(path: Path, username: str, passphrase: str | None) -> None:
+    """Head office accepted ``username``: this computer holds their credentials (the
+    passphrase given) from now on, or says how to give them later."""
+    from crm.services import book_lock
+
+    if passphrase is not None:
+        book_lock.set_passphrase(path, username, passphrase)
+        return
+    sys.stderr.write(
+        msg(
+            "No passphrase was given for {user} (CRM_PASSPHRASE, or a terminal): set one with "
+            "crm passphrase set --db {path} --user {user}",
+            user=username,
+            path=str(path),
+        )
+        + "\n"
+    )
 
 
 def _phase(code: str) -> str:
