@@ -123,15 +123,16 @@ class PipelineFiguresService:
                 self._bound(a_year_before.end + timedelta(days=1)),
             ),
         )
-        # The counts over stage moves, lists and loans are made on a second connection on a
-        # worker while this one makes those over prospects and visits: SQLite lets the GIL
-        # go while it works, so a whole book's figures take about half as long on two
+        # The reach and the counts over loans are made on a second connection on a worker
+        # while this one makes the rest (about as long on a whole book): SQLite lets the
+        # GIL go while it works, so a whole book's figures take about half as long on two
         # cores. The two read transactions begin together; a write landing between them
         # (a sync, another window) shows in one half only until the next reload.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline") as pool:
             other = pool.submit(
-                self._loan_and_move_counts, rms, before, spans, start, end, today, cap, excluded
+                self._reach_and_loan_counts, rms, before, spans, start, end, today, cap, excluded
             )
+            stalled_after = reference.stalled_days()
             with self.ctx.db.reading() as s:
                 stages = q.stage_counts(s, rms)
                 in_pool, entered = q.entered(s, rms, before, since)
@@ -139,15 +140,23 @@ class PipelineFiguresService:
                 contact = q.contact_by_rm(s, rms, start, end, today)
                 visits = q.visits_by_rm(s, rms, start, end)
                 overdue_total, overdue_rows = q.overdue(s, rms, today, LIST_LIMIT)
-                maturing = q.maturing(s, rms, today, today + timedelta(days=MATURITY_WINDOWS[-1]))
+                maturing = q.maturing(
+                    s, rms, today, today + timedelta(days=MATURITY_WINDOWS[-1]), LIST_LIMIT
+                )
                 rm_ids = sorted(
                     {r.rm_id for r in contact if r.rm_id}
                     | {k for k in visits if k}
                     | set(rms or ())
                 )
                 names = q.user_names(s, rm_ids)
-            reach, loans, sources, new_borrowers, stalled = other.result()
-        stalled_after = reference.stalled_days()
+                sources = q.by_source(s, rms, before)
+                stalled = q.stalled(
+                    s,
+                    rms,
+                    self._bound(today - timedelta(days=stalled_after - 1)),
+                    today - timedelta(days=stalled_after),
+                )
+            reach, loans, new_borrowers = other.result()
         moved["no_loan"] = entered
         return PipelineFigures(
             period=period,
@@ -192,7 +201,7 @@ class PipelineFiguresService:
 
     # -- parts --------------------------------------------------------------------------------
 
-    def _loan_and_move_counts(
+    def _reach_and_loan_counts(
         self,
         rms: tuple[str, ...] | None,
         before: str,
@@ -202,21 +211,13 @@ class PipelineFiguresService:
         today: date,
         cap: int,
         excluded: tuple[str, ...],
-    ) -> tuple[q.Reach, q.LoanTotals, dict[str, tuple[int, int]], tuple[int, int], dict[str, int]]:
-        """The worker's half of ``figures`` (about as long as the other on a whole book)."""
-        stalled_after = reference.stalled_days()
+    ) -> tuple[q.Reach, q.LoanTotals, tuple[int, int]]:
+        """The worker's half of ``figures``."""
         with self.ctx.db.reading() as s:
             return (
                 q.reach(s, rms, before, spans),
                 q.loan_totals(s, rms, date(today.year, 1, 1), excluded, cap),
-                q.by_source(s, rms, before),
                 q.new_loan_customers(s, rms, start, end),
-                q.stalled(
-                    s,
-                    rms,
-                    self._bound(today - timedelta(days=stalled_after - 1)),
-                    today - timedelta(days=stalled_after),
-                ),
             )
 
     def _bound(self, day: date) -> str:
@@ -254,9 +255,9 @@ class PipelineFiguresService:
         lines.sort(key=lambda line: line.rm)
         return tuple(lines)
 
-    def _maturities(self, rows: Sequence[q.MaturityRow], today: date) -> Maturities:
+    def _maturities(self, maturing: q.Maturing, today: date) -> Maturities:
         loans = []
-        for r in rows:
+        for r in maturing.first:
             day = date.fromisoformat(r.maturity_date)
             loans.append(
                 MaturingLoan(
@@ -270,7 +271,9 @@ class PipelineFiguresService:
                 )
             )
         return Maturities(
-            maturity_windows((m.days_left, m.balance_fen) for m in loans),
-            tuple(loans[:LIST_LIMIT]),
-            len(loans),
+            maturity_windows(
+                ((date.fromisoformat(day) - today).days, balance) for day, balance in maturing.due
+            ),
+            tuple(loans),
+            len(maturing.due),
         )

@@ -56,16 +56,22 @@ def _run(s: Session, sql: str, rm_ids: Sequence[str] | None, **params: Any) -> S
 def _tuples(
     s: Session, sql: str, rm_ids: Sequence[str] | None, **params: Any
 ) -> list[tuple[Any, ...]]:
-    """``sql``'s rows as the driver's plain tuples: for a query of tens of thousands of
-    rows, making a result row of each cost as much again as SQLite's own work (the reach
-    of a 100,000-prospect book: 25,000 rows, 0.14 s → 0.08 s). ``:rms`` is spelled out as
-    one named parameter per RM."""
+    """``sql``'s rows as the driver's plain tuples, fetched by the driver's cursor in one
+    call: for a query of tens of thousands of rows, making a result row of each cost as
+    much again as SQLite's own work, and fetching them one by one through SQLAlchemy's
+    result most of what was left (the reach of a 100,000-prospect book: 25,000 rows,
+    0.14 s → 0.08 s → 0.03 s). ``:rms`` is spelled out as one named parameter per RM."""
     if rm_ids is not None:
         wanted = list(rm_ids) or [""]
         names = [f"rms{n}" for n in range(len(wanted))]
         sql = sql.replace(":rms", "(" + ", ".join(f":{n}" for n in names) + ")")
         params.update(zip(names, wanted, strict=True))
-    return list(s.connection().exec_driver_sql(sql, params))
+    cursor = s.connection().connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def stage_counts(s: Session, rm_ids: Sequence[str] | None) -> dict[str, int]:
@@ -393,24 +399,50 @@ class MaturityRow(NamedTuple):
     maturity_date: str
 
 
+class Maturing(NamedTuple):
+    """Outstanding loans maturing in a span: every one's (maturity day, balance) soonest
+    first, and the first ones as lines for a list."""
+
+    due: list[tuple[str, int]]
+    first: list[MaturityRow]
+
+
 def maturing(
-    s: Session, rm_ids: Sequence[str] | None, first: date, last: date
-) -> list[MaturityRow]:
-    """Outstanding loans maturing from ``first`` to ``last``, soonest first."""
+    s: Session, rm_ids: Sequence[str] | None, first: date, last: date, limit: int
+) -> Maturing:
+    """Outstanding loans maturing from ``first`` to ``last``, soonest first: every loan's
+    day and balance from the loans alone, and the first ``limit`` with their customer and
+    RM (by day, then customer name). Only those lines look up their prospect: fetching the
+    6,000 customers' rows of a 100,000-prospect book's next 90 days for their names took
+    40 ms, for a list that shows 200."""
+    where = (
+        "l.status IN ('active', 'overdue') AND l.maturity_date >= :first "
+        "AND l.maturity_date <= :last" + _of_scope("l.prospect_id", rm_ids)
+    )
+    days = {"first": first.isoformat(), "last": last.isoformat()}
+    due = _tuples(
+        s,
+        "SELECT l.maturity_date, coalesce(l.balance_fen, l.amount_fen) FROM loans l "
+        f"WHERE {where} ORDER BY l.maturity_date",
+        rm_ids,
+        **days,
+    )
+    if not due or limit <= 0:
+        return Maturing([(str(d), int(b)) for d, b in due], [])
+    # The lines are the first by day and name: those of days up to the limit's day.
     rows = _run(
         s,
         "SELECT l.prospect_id, p.name, u.display_name, l.product_code, "
         "coalesce(l.balance_fen, l.amount_fen), l.maturity_date FROM loans l "
         "JOIN prospects p ON p.id = l.prospect_id LEFT JOIN users u ON u.id = p.assigned_rm_id "
-        "WHERE l.status IN ('active', 'overdue') AND l.maturity_date >= :first "
-        "AND l.maturity_date <= :last"
-        + _scope("p.assigned_rm_id", rm_ids)
-        + " ORDER BY l.maturity_date, p.name",
+        f"WHERE {where} AND l.maturity_date <= :upto "
+        "ORDER BY l.maturity_date, p.name LIMIT :limit",
         rm_ids,
-        first=first.isoformat(),
-        last=last.isoformat(),
+        upto=due[min(limit, len(due)) - 1][0],
+        limit=limit,
+        **days,
     )
-    return [MaturityRow(*r) for r in rows]
+    return Maturing([(str(d), int(b)) for d, b in due], [MaturityRow(*r) for r in rows])
 
 
 class LoanTotals(NamedTuple):
