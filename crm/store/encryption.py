@@ -86,8 +86,9 @@ def export_encrypted(plain: Path, target: Path, key: keys.BookKey) -> dict[str, 
     try:
         source.execute("PRAGMA busy_timeout = 1500")
         before = table_counts(source)
+        for statement in keys.CIPHER_DEFAULTS:
+            source.execute(statement)
         source.execute("ATTACH DATABASE ? AS encrypted " + key.attach_clause(), (str(target),))
-        source.execute(f"PRAGMA encrypted.cipher_page_size = {keys.CIPHER_PAGE_SIZE}")
         source.execute("SELECT sqlcipher_export('encrypted')").fetchall()
         version = source.execute("PRAGMA main.user_version").fetchone()[0]
         source.execute(f"PRAGMA encrypted.user_version = {int(version)}")

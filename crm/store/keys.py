@@ -65,6 +65,15 @@ _SCRYPT_MAXMEM: Final = 64 * 1024 * 1024
 # Pages of an encrypted book: as a plain book's (crm.store.engine.PAGE_SIZE). SQLCipher
 # keeps no readable header, so the size is said again at every open.
 CIPHER_PAGE_SIZE: Final = 16384
+# Each page's HMAC: SHA-256, which current CPUs compute in hardware (SHA-NI): a cold read of
+# the book costs 1.6x a plain one's here, against 2.3x with SQLCipher's default SHA-512.
+CIPHER_HMAC: Final = "HMAC_SHA256"
+# For files ATTACHed with a key (a spill, an export): the settings are the process's, and
+# every encrypted file of ours has them.
+CIPHER_DEFAULTS: Final = (
+    f"PRAGMA cipher_default_page_size = {CIPHER_PAGE_SIZE}",
+    f"PRAGMA cipher_default_hmac_algorithm = {CIPHER_HMAC}",
+)
 
 
 @dataclass(frozen=True)
@@ -89,8 +98,10 @@ class BookKey:
         return (
             # A wrong key is reported by the query that fails, to the user; not on stderr.
             "PRAGMA cipher_log_level = NONE",
+            *CIPHER_DEFAULTS,
             f"PRAGMA key = \"x'{self.raw.hex()}'\"",
             f"PRAGMA cipher_page_size = {CIPHER_PAGE_SIZE}",
+            f"PRAGMA cipher_hmac_algorithm = {CIPHER_HMAC}",
         )
 
     def attach_clause(self) -> str:
@@ -159,7 +170,7 @@ class KeyFile:
             "version": VERSION,
             "book": self.book,
             "source": self.source,
-            "page_size": CIPHER_PAGE_SIZE,
+            "cipher": {"page_size": CIPHER_PAGE_SIZE, "hmac": CIPHER_HMAC},
             "slots": {user: slot.to_json() for user, slot in sorted(self.slots.items())},
         }
 
