@@ -380,6 +380,7 @@ class Launcher:
         loader.loaded.connect(self._set_ready)
         loader.start()
         window.show()
+        self._release_app()
         self._daily_backup(window)
 
     def _credentials(self) -> tuple[str, ...]:
@@ -403,6 +404,7 @@ class Launcher:
 
         dialog = SignInDialog(path.name, users, verify, users[0] if len(users) == 1 else None)
         self.sign_in_dialog = dialog
+        self._hold_app()
 
         def done(result: int) -> None:
             self.sign_in_dialog = None
@@ -416,6 +418,15 @@ class Launcher:
 
         dialog.finished.connect(done)
         dialog.open()
+
+    def _hold_app(self) -> None:
+        """A dialog before the window (sign-in, first run) is the app's only window: its
+        closing must not end the app, which goes on to open the book."""
+        self.app.setQuitOnLastWindowClosed(False)
+
+    def _release_app(self) -> None:
+        # The main window is up: closing it ends the app again.
+        self.app.setQuitOnLastWindowClosed(True)
 
     def _set_ready(self) -> None:
         self.ready = True
@@ -455,6 +466,7 @@ class Launcher:
         window = MainWindow(ui, crash=self.crash, language=self.language)
         self.window = window
         window.show()
+        self._release_app()
         freeze_startup_objects()
         self._collect_when_idle(window)
         self.ready = True
@@ -483,6 +495,7 @@ class Launcher:
         dialog = FirstRunDialog(
             self.tasks, self.db_path, given.data / "demo.db", make_demo=given.make_demo
         )
+        self._hold_app()
         if dialog.exec() != FirstRunDialog.DialogCode.Accepted or dialog.book is None:
             return None
         # The RM who just set their passphrase is not asked for it again.

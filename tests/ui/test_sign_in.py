@@ -91,6 +91,8 @@ def test_the_book_opens_only_after_the_right_passphrase(qtbot, tmp_path, passphr
     dialog = launcher.sign_in_dialog
     assert isinstance(dialog, SignInDialog)
     assert launcher.window is None
+    # The dialog is the app's only window: closing it must not end the app (Qt would).
+    assert not QApplication.quitOnLastWindowClosed()
     # Two users hold credentials here: both offered, neither chosen for them.
     assert [dialog.user.itemData(i) for i in range(dialog.user.count())] == [first, second]
     _shot(dialog, "sign_in_en.png")
@@ -108,6 +110,7 @@ def test_the_book_opens_only_after_the_right_passphrase(qtbot, tmp_path, passphr
     assert isinstance(window, MainWindow)
     qtbot.waitUntil(lambda: window.ui.services_ready, timeout=10_000)
     assert launcher.signed_in == first and window.ui.user is not None
+    assert QApplication.quitOnLastWindowClosed()
     assert window.ui.user.username == first
     assert quits == []
 
