@@ -237,3 +237,23 @@ def test_the_lock_screen_in_chinese(qtbot, lock_ui, chinese):
     assert screen.problem.text() and screen.problem.text().isascii() is False
     if os.environ.get("CRM_SCREENSHOTS"):
         window.grab().save(str(Path(os.environ["CRM_SCREENSHOTS"]) / "lock_screen_zh_CN.png"))
+
+
+def test_file_lock_sits_before_quit(qtbot, lock_ui):
+    window = open_window(qtbot, lock_ui)
+    file_menu = window.menuBar().actions()[0].menu()
+    names = [a.text() for a in file_menu.actions() if not a.isSeparator()]
+    assert names[-2:] == ["&Lock", "&Quit"]
+    assert window.lock.action.shortcut().toString() == "Ctrl+L"
+
+
+def test_a_book_without_credentials_locks_too_and_says_anyone_can_unlock(qtbot, ui, book):
+    window = open_window(qtbot, ui)
+    assert not book_lock.book_security(book.services.db_path).users
+    window.lock.lock()
+    screen = window.lock.screen
+    assert screen is not None and screen.open_lock
+    assert NAME not in shown_text(window)
+    assert not screen.passphrase.isVisible() and "anyone" in screen.hint.text()
+    screen.unlock_button.click()
+    assert not window.lock.is_locked and NAME in shown_text(window)
