@@ -430,6 +430,17 @@ class Launcher:
 
     def _set_ready(self) -> None:
         self.ready = True
+        self._audit_sign_in()
+
+    def _audit_sign_in(self) -> None:
+        """The passphrase given at start, in the audit log (once the book is open)."""
+        window = self.window
+        if self.signed_in is not None and isinstance(window, QWidget):
+            from crm.domain.audit import Action
+
+            ui = getattr(window, "ui", None)
+            if isinstance(ui, UiContext) and ui.services_ready:
+                ui.services.audit.record(Action.UNLOCK, detail={"via": "start"})
 
     def _collect_when_idle(self, window: QWidget) -> None:
         self.collector = IdleCollector(window)
@@ -469,7 +480,7 @@ class Launcher:
         self._release_app()
         freeze_startup_objects()
         self._collect_when_idle(window)
-        self.ready = True
+        self._set_ready()
         self._daily_backup(window)
         report = services.report
         if report is not None and report.backup is not None:

@@ -195,6 +195,13 @@ def test_the_locked_window_shows_nothing_of_the_book_and_unlocks_where_it_was(
     assert QApplication.focusWidget() is page.list.filters.search
     assert new_prospect.isEnabled() and window.statusBar().isVisible()
     assert sorted(shown_text(window).splitlines()) == sorted(before.splitlines())
+    # Both attempts are in the audit log that syncs to head office, by the signed-in user.
+    lines = lock_ui.services.audit.lines(action="unlock")
+    assert [line.detail for line in lines] == [
+        {"via": "lock_screen", "passphrase": True},
+        {"via": "lock_screen", "refused": True},
+    ]
+    assert {line.username for line in lines} == {lock_ui.user.username}
 
 
 def test_a_locked_window_sends_no_notifications(qtbot, lock_ui):

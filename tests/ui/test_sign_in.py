@@ -111,6 +111,9 @@ def test_the_book_opens_only_after_the_right_passphrase(qtbot, tmp_path, passphr
     qtbot.waitUntil(lambda: window.ui.services_ready, timeout=10_000)
     assert launcher.signed_in == first and window.ui.user is not None
     assert QApplication.quitOnLastWindowClosed()
+    qtbot.waitUntil(lambda: launcher.ready, timeout=10_000)
+    signed = window.ui.services.audit.lines(action="unlock")
+    assert [(line.username, line.detail) for line in signed] == [(first, {"via": "start"})]
     assert window.ui.user.username == first
     assert quits == []
 

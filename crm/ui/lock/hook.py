@@ -10,6 +10,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from crm.domain.audit import Action
+from crm.domain.errors import DomainError
 from crm.domain.security_policy import DEFAULT
 from crm.services import book_lock
 from crm.ui.lock.controller import LockController
@@ -48,7 +50,11 @@ def install_lock(window: MainWindow) -> LockController:
     path = window.ui.db_path
 
     def verify(username: str, passphrase: str) -> None:
-        book_lock.unlock(path, username, passphrase)
+        try:
+            book_lock.unlock(path, username, passphrase)
+        except DomainError:
+            _audit(window, {"via": "lock_screen", "refused": True})
+            raise
 
     def users() -> tuple[str, ...]:
         return book_lock.book_security(path).users
@@ -60,8 +66,16 @@ def install_lock(window: MainWindow) -> LockController:
         restart_app()
 
     controller = LockController(window, window.ui, verify, users, _Minutes(window), switch_user)
+    controller.unlocked.connect(
+        lambda: _audit(window, {"via": "lock_screen", "passphrase": bool(users())})
+    )
     _put_in_file_menu(window, controller.action)
     return controller
+
+
+def _audit(window: MainWindow, detail: dict[str, object]) -> None:
+    """An unlock (or a refused passphrase) in the audit log that syncs to head office."""
+    window.ui.services.audit.record(Action.UNLOCK, detail=detail)
 
 
 def _put_in_file_menu(window: MainWindow, action: QAction) -> None:
