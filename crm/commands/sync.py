@@ -137,6 +137,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         summary = sync.sync(report)
     finally:
         report.close()
+    from crm.services.key_policy import follow_key_source
+
+    # The book's key is kept where head office's security policy says (once it can be).
+    follow_key_source(path, services.security_policy())
     conflicts = sync.conflicts()
     if args.json:
         data = summary.as_dict()

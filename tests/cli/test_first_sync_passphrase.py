@@ -101,3 +101,32 @@ def test_without_a_passphrase_the_command_says_how_to_set_one(
     assert result.returncode == 0, result.stderr
     assert "crm passphrase set" in result.stderr
     assert book_lock.is_encrypted(book) and book_lock.book_security(book).users == ()
+
+
+def test_a_passphrase_only_policy_takes_the_key_out_of_the_keyring(
+    head_office: Server,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    head_office.admin.publish("security", {"key_source": "passphrase"})
+    try:
+        book = tmp_path / "strict.db"
+        result = _first_sync(head_office, book, tmp_path, CRM_PASSPHRASE="brass-lantern-42")
+        assert result.returncode == 0, result.stderr
+        assert book_lock.book_security(book).source == "passphrase"
+        # Nothing opens it now without her passphrase.
+        locked = crm("prospects", "list", "--db", str(book), "--json", folder=tmp_path)
+        assert locked.returncode != 0 and "Traceback" not in locked.stderr
+        opened = crm(
+            "prospects",
+            "list",
+            "--db",
+            str(book),
+            "--json",
+            "--all",
+            folder=tmp_path,
+            CRM_PASSPHRASE="brass-lantern-42",
+        )
+        assert opened.returncode == 0, opened.stderr
+        assert len(json.loads(opened.stdout)["rows"]) == len(NAMES)
+    finally:
+        head_office.admin.publish("security", {})

@@ -264,3 +264,15 @@ def test_a_book_without_credentials_locks_too_and_says_anyone_can_unlock(qtbot, 
     assert not screen.passphrase.isVisible() and "anyone" in screen.hint.text()
     screen.unlock_button.click()
     assert not window.lock.is_locked and NAME in shown_text(window)
+
+
+def test_the_book_s_key_follows_the_policy_s_key_source(qtbot, lock_ui, locked_book):
+    path = locked_book.services.db_path
+    before = book_lock.book_security(path).source
+    wanted = "keyring" if before == "passphrase" else "passphrase"
+    with locked_book.services.ctx.db.transaction() as s:
+        meta.put(s, SECURITY_KEY, json.dumps({"idle_lock_minutes": 3, "key_source": wanted}))
+    window = open_window(qtbot, lock_ui)
+    window.lock.idle_minutes.refresh()  # what the minute's timer does
+    assert book_lock.book_security(path).source == wanted
+    assert book_lock.book_security(path).users == (lock_ui.user.username,)

@@ -1,9 +1,11 @@
 """The lock in the main window: File ▸ Lock (Ctrl+L), the idle lock after the security
 policy's minutes (read from the services, again each minute: a sync may bring a new
-policy), and the passphrase check of the book's key file (crm.services.book_lock)."""
+policy, whose key source the book's key then follows: crm.services.key_policy), and the
+passphrase check of the book's key file (crm.services.book_lock)."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -14,12 +16,14 @@ from crm.domain.audit import Action
 from crm.domain.errors import DomainError
 from crm.domain.security_policy import DEFAULT
 from crm.services import book_lock
+from crm.services.key_policy import follow_key_source
 from crm.ui.lock.controller import LockController
 
 if TYPE_CHECKING:
     from crm.ui.shell.main_window import MainWindow
 
 POLICY_EVERY_MS = 60_000
+log = logging.getLogger(__name__)
 
 
 class _Minutes:
@@ -37,8 +41,14 @@ class _Minutes:
     def refresh(self) -> None:
         ui = self.window.ui
         if ui.services_ready:
-            self.value = ui.services.security_policy().idle_lock_minutes
+            policy = ui.services.security_policy()
+            self.value = policy.idle_lock_minutes
             self._read = True
+            # Where the book's key is kept follows the policy too (a sync may change it).
+            try:
+                follow_key_source(ui.db_path, policy)
+            except DomainError as error:
+                log.warning("the book's key stays where it is: %s", error)
 
     def __call__(self) -> int:
         if not self._read:
