@@ -104,7 +104,9 @@ class Prospect(Base):
         ),
         # Lists sorted by name are sorted by the pinyin sort key (revision 0014): the
         # whole book, one RM's, one stage's, each read in index order a page at a time.
-        Index("ix_prospects_sort_key", "sort_key", "id"),
+        # The whole book's carries the search row and the RM (revision 0019): a walk that
+        # keeps a search's matches or a lead's scope tests each row from the index alone.
+        Index("ix_prospects_sort_key", "sort_key", "id", "search_rowid", "assigned_rm_id"),
         Index("ix_prospects_rm_sort_key", "assigned_rm_id", "sort_key", "id"),
         # One RM's book by last contact stops after a page instead of sorting every match.
         Index("ix_prospects_rm_last_contact", "assigned_rm_id", "last_contact_on"),

@@ -171,3 +171,41 @@ def test_only_a_list_sorted_by_name_pages_after_a_row(book: Database) -> None:
     svc = ProspectService(Context(book, actor_id=RM1, clock=Clock()))
     with pytest.raises(ValueError):
         svc.page(ProspectFilter(), Sort(SortColumn.RM), 0, 5, after=("高明家具厂", "x"))
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [ProspectFilter(text="五金"), ProspectFilter(rm_ids=(RM1, RM2, UNASSIGNED))],
+    ids=["search", "lead"],
+)
+def test_a_walk_by_name_tests_each_row_from_the_name_index(book: Database, flt) -> None:
+    """A search or a lead's scope walked in name order keeps or skips each row by columns
+    the walked index holds (revision 0019), so SQLite reads a prospect's row only for those
+    it keeps: before, a common search read thousands of rows from the table for a page."""
+    sort = Sort(SortColumn.NAME)
+    in_order = "fts_query" in queries._fts_params(flt)
+    sent: list[tuple[str, Any]] = []
+
+    def listen(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(book.engine, "before_cursor_execute", listen)
+    try:
+        with book.reading() as s:
+            stmt = queries.list_statement(flt, sort, TODAY, (), in_order=in_order).limit(5)
+            rows = s.execute(stmt, queries._fts_params(flt)).all()
+    finally:
+        event.remove(book.engine, "before_cursor_execute", listen)
+    with book.reading() as s:
+        conn = s.connection()
+        statement, parameters = sent[-1]
+        plan = [
+            str(step[3])
+            for step in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        ]
+        index = conn.exec_driver_sql("PRAGMA index_info(ix_prospects_sort_key)")
+        held = {str(r[2]) for r in index}
+    assert plan[0] == "SCAN prospects USING INDEX ix_prospects_sort_key", plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
+    assert {"sort_key", "id", "search_rowid", "assigned_rm_id"} <= held
+    assert [r.id for r in rows] == [r.id for r in _sorted_whole(book, flt, sort)][:5]
