@@ -18,6 +18,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+from crm.domain.pinyin_syllables import SYLLABLES
 from crm.domain.text import to_halfwidth
 
 _PHRASE_MAX = 4
@@ -55,9 +56,15 @@ def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, str], frozenset[str
     return phrases, chars, frozenset(p[:2] for p in phrases)
 
 
-@lru_cache(maxsize=1)
 def syllable_set() -> frozenset[str]:
-    """Every toneless syllable some character reads as (for reading typed pinyin)."""
+    """Every toneless syllable some character reads as (for reading typed pinyin), kept in
+    `crm.domain.pinyin_syllables` so that typed pinyin never loads pypinyin."""
+    return SYLLABLES
+
+
+def syllables_of_pypinyin() -> frozenset[str]:
+    """The same syllables as pypinyin's character readings give them (what the kept list
+    is made from and checked against)."""
     from pypinyin.constants import PINYIN_DICT
 
     return frozenset(plain(r) for value in PINYIN_DICT.values() for r in value.split(","))
