@@ -74,7 +74,7 @@ def unlock(path: Path | str, username: str, passphrase: str) -> UnlockResult:
     slot = found.slots.get(username)
     if slot is None:
         raise keys.no_credentials(book, username)
-    key = keys.unwrap(slot, passphrase, found.book, username)
+    key = found.bind(keys.unwrap(slot, passphrase, found.book, username))
     if book.exists():
         encryption.check_key(book, key)
     keys.remember(found.book, key)
@@ -131,7 +131,7 @@ def set_passphrase(path: Path | str, username: str, new: str, old: str | None = 
     if slot is not None:
         if old is None:
             raise old_passphrase_needed(username)
-        key = keys.unwrap(slot, old, found.book, username)
+        key = found.bind(keys.unwrap(slot, old, found.book, username))
     else:
         held = keys.key_for(book)
         assert held is not None  # the key file exists: key_for gives a key or raises

@@ -86,7 +86,7 @@ def export_encrypted(plain: Path, target: Path, key: keys.BookKey) -> dict[str, 
     try:
         source.execute("PRAGMA busy_timeout = 1500")
         before = table_counts(source)
-        for statement in keys.CIPHER_DEFAULTS:
+        for statement in key.defaults():
             source.execute(statement)
         source.execute("ATTACH DATABASE ? AS encrypted " + key.attach_clause(), (str(target),))
         source.execute("SELECT sqlcipher_export('encrypted')").fetchall()

@@ -60,8 +60,11 @@ def _on_connect(dbapi_connection: Any, _record: Any, key: keys.BookKey | None = 
     try:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        # Before WAL mode: the size is fixed when the first table is made.
-        cursor.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        # Before WAL mode: the size is fixed when the first table is made. An encrypted
+        # book's is its cipher's page size, set with its key (here it would reset the
+        # cipher's).
+        if key is None:
+            cursor.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA temp_store = MEMORY")

@@ -9,6 +9,7 @@ scrypt runs at its real cost (about 0.1 s a slot): one passphrase book serves th
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from store_helpers import digest, make_prospect
 from crm.services import book_lock
 from crm.store import keys, search
 from crm.store.errors import StoreError
+from crm.store.files import raw_connect
 from crm.store.first_look import read_first_rows
 from crm.store.migrate import current_revision, head_revision, open_database
 
@@ -188,3 +190,25 @@ def test_a_missing_or_foreign_key_file_is_named_and_the_book_untouched(
     assert missing.value.code == "db.not_ours"
     assert "key file" in str(missing.value) and "damaged" not in str(missing.value)
     assert digest(first) == before
+
+
+def test_the_key_file_says_the_cipher_and_a_forged_one_is_refused(locked_book: Path) -> None:
+    book_lock.unlock(locked_book, "wangwei", PASS)
+    path = keys.keys_path(locked_book)
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written["cipher"] == {"page_size": keys.CIPHER_PAGE_SIZE, "hmac": keys.CIPHER_HMAC}
+    conn = raw_connect(locked_book)
+    try:
+        assert int(conn.execute("PRAGMA page_size").fetchone()[0]) == keys.CIPHER_PAGE_SIZE
+    finally:
+        conn.close()
+    # The settings go into PRAGMAs: anything but a known value is refused, never run.
+    original = path.read_text(encoding="utf-8")
+    try:
+        written["cipher"]["hmac"] = "HMAC_SHA256; PRAGMA key = ''"
+        path.write_text(json.dumps(written), encoding="utf-8")
+        with pytest.raises(StoreError) as forged:
+            raw_connect(locked_book)
+        assert forged.value.code == "book.keys_unreadable"
+    finally:
+        path.write_text(original, encoding="utf-8")
