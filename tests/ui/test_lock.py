@@ -242,6 +242,8 @@ def test_the_lock_screen_in_chinese(qtbot, lock_ui, chinese):
     screen.passphrase.setText("wrong-wrong")
     screen.try_unlock()
     assert screen.problem.text() and screen.problem.text().isascii() is False
+    # A user name at the start of a Chinese sentence is not capitalised.
+    assert screen.problem.text().startswith(lock_ui.user.username + " ")
     if os.environ.get("CRM_SCREENSHOTS"):
         window.grab().save(str(Path(os.environ["CRM_SCREENSHOTS"]) / "lock_screen_zh_CN.png"))
 

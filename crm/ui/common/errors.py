@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from crm.domain.clock import utcnow
 from crm.domain.errors import DomainError, Message
-from crm.i18n import describe
+from crm.i18n import describe, language
 
 log = logging.getLogger("crm.ui")
 qt_log = logging.getLogger("qt")
@@ -45,8 +45,12 @@ def app_title() -> str:
 
 
 def said(error: DomainError | Message) -> str:
-    """A core message as a sentence for the UI: in the user's language, capitalised."""
+    """A core message as a sentence for the UI: in the user's language, capitalised in
+    English (a Chinese sentence that starts with a user name keeps the name as it is:
+    'wangfang 的口令不正确', not 'Wangfang')."""
     text = describe(error)
+    if language() != "en":
+        return text
     return text[:1].upper() + text[1:] if text[:1].isascii() else text
 
 
