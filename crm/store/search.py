@@ -125,9 +125,20 @@ def matching_rowids_sql() -> str:
     return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :fts_query"
 
 
+# The expression of one Latin letter or digit typed alone: a prefix query that matches
+# most of a book (every pinyin initial and syllable, every number starting so).
+_ONE_ASCII_PREFIX = re.compile(r'"[a-z0-9]"\*')
+
+
 def probe(conn: Connection, expression: str, cap: int) -> int:
     """How many prospects match, counting no further than ``cap`` (cheap enough to ask
-    before choosing how to read a page)."""
+    before choosing how to read a page).
+
+    One Latin letter or digit is taken to reach ``cap`` without asking: FTS5 merges every
+    term a prefix query names before it gives a first row, so the capped count cost as much
+    as the page (``x``, 86,000 of 100,000 prospects: some 40 ms each)."""
+    if _ONE_ASCII_PREFIX.fullmatch(expression):
+        return cap
     sql = f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH :q LIMIT :cap)"
     return int(conn.execute(text(sql), {"q": expression, "cap": cap}).scalar_one())
 

@@ -18,7 +18,7 @@ from sqlalchemy import event
 from crm.domain.query import UNASSIGNED, ProspectFilter, Sort, SortColumn
 from crm.services.context import Context
 from crm.services.prospects import ProspectService
-from crm.store import queries
+from crm.store import queries, search
 from crm.store.engine import Database
 from crm.store.models import User
 
@@ -209,3 +209,24 @@ def test_a_walk_by_name_tests_each_row_from_the_name_index(book: Database, flt) 
     assert not any("TEMP B-TREE" in step for step in plan), plan
     assert {"sort_key", "id", "search_rowid", "assigned_rm_id"} <= held
     assert [r.id for r in rows] == [r.id for r in _sorted_whole(book, flt, sort)][:5]
+
+
+@pytest.mark.parametrize("typed", ["f", "s", "w"])
+def test_one_letter_or_digit_is_walked_in_name_order_without_a_count(
+    book: Database, typed: str
+) -> None:
+    """One Latin letter or digit matches most of a book: the page walks the name index
+    without the capped count first (FTS5 merges the prefix's every term for it, as long as
+    the page itself takes), and gives the rows the whole sorted list starts with."""
+    flt = ProspectFilter(text=typed)
+    expression = queries._fts_params(flt)["fts_query"]
+    with book.reading() as s:
+        counted = s.connection().exec_driver_sql(
+            "SELECT count(*) FROM prospect_search WHERE prospect_search MATCH ?", (expression,)
+        )
+        matches = int(counted.scalar_one())
+        assert search.probe(s.connection(), expression, 2000) == 2000 > matches > 0
+        rows = queries.page(s, flt, Sort(SortColumn.NAME), 0, 10, TODAY)
+    whole = _sorted_whole(book, flt, Sort(SortColumn.NAME))
+    assert [r.id for r in rows] == [r.id for r in whole][:10]
+    assert len(whole) == matches
