@@ -28,7 +28,7 @@ from crm.domain.search_text import (
     with_pinyin,
 )
 from crm.domain.text import normalise_name
-from crm.store import prospect_names, search
+from crm.store import pipeline_counts, prospect_names, search
 from crm.store.engine import Database
 from crm.store.files import raw_connect
 from crm.store.keys import BookKey
@@ -79,9 +79,12 @@ def loading(db: Database) -> Iterator[tuple[Connection, Any]]:
         ).all()
         for name, _ in indexes:
             conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        # The pipeline's counts too: made from every record at the end (crm.store.pipeline_counts).
+        pipeline_counts.suspend(conn)
         yield conn, raw
         for _, sql in indexes:
             conn.exec_driver_sql(sql)
+        pipeline_counts.resume(conn)
         conn.commit()
         raw.execute("PRAGMA journal_mode = WAL")
         raw.execute("PRAGMA foreign_keys = ON")
