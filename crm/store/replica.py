@@ -35,6 +35,7 @@ from crm.domain.catalogue import InvalidCatalogue, parse_catalogue
 from crm.domain.clock import utcnow
 from crm.domain.ids import new_id
 from crm.domain.text import normalise_name
+from crm.store import pipeline_counts
 from crm.store.engine import Database, checkpoints_held
 from crm.store.fact_writer import encode_value, service_id
 from crm.store.indexes_down import indexes_down, record_indexes_down
@@ -1049,6 +1050,8 @@ def take_down_indexes(conn: Connection) -> int:
         conn.exec_driver_sql(f"DROP INDEX {_qi(str(name))}")
     if down:
         record_indexes_down(conn, down)
+        # The pipeline's counts, made again from the records with the indexes.
+        pipeline_counts.suspend(conn)
     return len(down)
 
 
