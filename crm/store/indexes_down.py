@@ -15,6 +15,7 @@ from typing import Final
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from crm.store import pipeline_counts
 from crm.store.models import AppMeta
 
 INDEXES_DOWN_KEY: Final = "sync.indexes_down"
@@ -48,5 +49,7 @@ def put_back_indexes(conn: Connection) -> int:
         if name not in present:
             conn.exec_driver_sql(sql)
             built += 1
+    # A load that took the indexes down set the pipeline's counts aside too.
+    pipeline_counts.resume(conn)
     conn.execute(delete(AppMeta).where(AppMeta.key == INDEXES_DOWN_KEY))
     return built
