@@ -24,6 +24,7 @@ from crm.domain.holidays import DayInfo, DayKind, holiday_name
 from crm.domain.visits import VisitKind, VisitStatus
 from crm.i18n import language, msg
 from crm.services import visit_rules
+from crm.services.audit import Action, AuditService
 from crm.services.context import Context
 from crm.services.loans import LoanService, RenewalEvent
 from crm.services.visits import VisitLine, VisitService
@@ -191,6 +192,10 @@ def export_ics(
     ]
     cal = build_calendar(lines, ctx, name or msg("FirstLoan CRM visits"), renewals, days_off)
     target.write_bytes(cal.to_ical())
+    AuditService(ctx).record(
+        Action.EXPORT,
+        detail={"format": "ics", "visits": len(lines), "renewals": len(renewals)},
+    )
     return len(lines)
 
 

@@ -48,6 +48,7 @@ from crm.reports.model import (
 from crm.reports.text import ReportText
 from crm.services import visit_rules
 from crm.services.acting import acting_in
+from crm.services.audit import Action, AuditService
 from crm.services.context import Context
 from crm.services.records import ProspectDetail
 from crm.services.users import UserService
@@ -139,7 +140,9 @@ class ReportService:
 
         lang = lang or language()
         data = self.visit_report_data(visit_id, show_identifiers=show_identifiers, lang=lang)
-        return render_visit_report(data, lang)
+        pdf = render_visit_report(data, lang)
+        self._made(visit_id, report="visit", visits=1, identifiers=show_identifiers)
+        return pdf
 
     def recorded_visits(
         self, start: date, end: date, rm_ids: Sequence[str] | None = None
@@ -218,6 +221,9 @@ class ReportService:
             if progress is not None:
                 progress(n + 1, total)
         if per_visit:
+            self._made(
+                report="visits", visits=total, files=len(files), identifiers=show_identifiers
+            )
             return files
         if cancelled is not None and cancelled():
             raise ReportCancelled()
@@ -225,6 +231,7 @@ class ReportService:
             pdf = render_visit_reports(gathered, lang, stop=cancelled)
         except LayoutStopped:
             raise ReportCancelled() from None
+        self._made(report="visits", visits=total, files=1, identifiers=show_identifiers)
         return [ReportFile(name, pdf)]
 
     # -- pipeline reports -----------------------------------------------------------------------
@@ -252,9 +259,15 @@ class ReportService:
         from crm.reports.pipeline_report import render_pipeline_report
 
         lang = lang or language()
-        return render_pipeline_report(
+        pdf = render_pipeline_report(
             self.pipeline_report_data(start, end, team=team, rm=rm, lang=lang), lang
         )
+        self._made(report="pipeline", days=(end - start).days + 1)
+        return pdf
+
+    def _made(self, target_id: str = "", **detail: object) -> None:
+        """The audit line of a PDF made of the book's data (ids and counts only)."""
+        AuditService(self.ctx).record(Action.PDF, target_id, detail)
 
     def pipeline_report_data(
         self,
@@ -465,6 +478,9 @@ class ReportService:
                     "user": user,
                     "at": now.isoformat(timespec="seconds"),
                 },
+            )
+            AuditService(self.ctx).record_in(
+                s, Action.UNMASK, subject_id, {"report": kind, "disclosure": record_id}
             )
         return Disclosure(user, now, record_id)
 

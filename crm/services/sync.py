@@ -173,7 +173,9 @@ class SyncService:
         return status.configured and check_url(server_url) == status.server_url
 
     def export_book(self, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
-        """This book as head-office records (to seed a head office, fill the shared pool)."""
+        """This book as head-office records (to seed a head office, fill the shared pool);
+        the audit log says the book was read out whole."""
+        AuditService(self.ctx).record(Action.EXPORT, detail={"format": "records", "what": "book"})
         return export_book(self.db, batch=batch)
 
     # -- signing in --------------------------------------------------------------------------

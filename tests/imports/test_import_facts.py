@@ -64,7 +64,8 @@ def values_of(services: Services, code: str) -> dict[str, Any]:
 
 
 def state(db: Path) -> tuple[Any, ...]:
-    """What the book holds of prospects, facts and queued ops (not the import log)."""
+    """What the book holds of prospects, facts and queued ops (not the import log, nor the
+    audit lines an import writes)."""
     conn = raw_connect(db)
     try:
         return tuple(
@@ -72,7 +73,8 @@ def state(db: Path) -> tuple[Any, ...]:
             for sql in (
                 "SELECT id, version, updated_at FROM prospects ORDER BY id",
                 "SELECT * FROM prospect_facts ORDER BY 1, 2",
-                "SELECT op_id, entity, entity_id, kind FROM outbox ORDER BY op_id",
+                "SELECT op_id, entity, entity_id, kind FROM outbox WHERE entity != 'audit' "
+                "ORDER BY op_id",
             )
         )
     finally:

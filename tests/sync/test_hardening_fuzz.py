@@ -22,8 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from crm.domain.audit import check_line
 from crm.domain.clock import utcnow
 from crm.domain.ids import new_id
+from crm.headoffice.device_audit import DeviceAudit
 from crm.headoffice.models import Device as HoDevice
 from crm.headoffice.models import HoUser, Record
 from crm.headoffice.openapi import build_openapi
@@ -124,7 +126,11 @@ class Target:
             records = {(r.entity, r.id): (r.version, r.data) for r in s.scalars(select(Record))}
             devices = {(d.id, d.user_id, d.token_hash) for d in s.scalars(select(HoDevice))}
             users = {(u.id, u.password_hash, u.active) for u in s.scalars(select(HoUser))}
-        return {"records": records, "devices": devices, "users": users}
+            audit = {
+                (a.id, a.user_id, a.action, a.target_id, a.detail)
+                for a in s.scalars(select(DeviceAudit))
+            }
+        return {"records": records, "devices": devices, "users": users, "audit": audit}
 
     def check(self, kind: str, answer: httpx.Response) -> None:
         self.sent[kind] += 1
@@ -164,10 +170,12 @@ def _from_document() -> tuple[list[str], list[str], list[str]]:
 # What the document names, and (drawn as often) the part of it that reaches stored records.
 ENTITIES, KINDS, PAYLOAD_KEYS = _from_document()
 CORE_ENTITIES = ["prospect", "contact", "loan", "visit", "checklist_tick", "prospect_fact"]
+CORE_ENTITIES += ["audit"]
 CORE_KINDS = ["create", "update", "stage", "assign", "claim", "delete", "plan", "finalize", "set"]
 CORE_KEYS = ["name", "stage", "rm_id", "uscc", "registered_capital_fen", "established_on"]
 CORE_KEYS += ["fields", "from", "to", "reason_code", "prospect_id", "amount_fen", "rate_bp"]
 CORE_KEYS += ["start_date", "maturity_date", "owner_id", "team_id", "status", "visit_on"]
+CORE_KEYS += ["action", "detail", "at", "user_id", "target_id"]
 
 
 def _either(core: list[str], every: list[str]) -> st.SearchStrategy[str]:
@@ -191,6 +199,9 @@ def mutated_op(draw: st.DrawFn, target: Target) -> dict[str, Any]:
     entity = draw(_either(CORE_ENTITIES, ENTITIES))
     key = draw(st.sampled_from([target.pid, target.vid, new_id(), "x" * 200]))
     payload: dict[str, Any] = {"prospect_id": target.pid, "name": "佛山市某厂"}
+    if entity == "audit":
+        # A line that would be kept, for the hostile values below to spoil.
+        payload = {"at": utcnow().isoformat(), "action": "export", "detail": {"rows": 1}}
     for name in draw(st.lists(_either(CORE_KEYS, PAYLOAD_KEYS), max_size=4)):
         payload[name] = draw(hostile_json)
     op = target.op(entity, key, draw(_either(CORE_KINDS, KINDS)), payload)
@@ -233,6 +244,7 @@ def _fuzz(target: Target, data: st.DataObject) -> None:
         )
         if all(r["status"] != P.APPLIED for r in results):
             assert after["records"] == before["records"], results
+            assert after["audit"] == before["audit"], results
     elif kind == "register":
         body = data.draw(
             st.fixed_dictionaries(
@@ -286,6 +298,11 @@ def test_hostile_requests_never_get_a_5xx_or_change_what_they_must_not(
     # applied, never lost), and head office still answers a plain pull.
     answer = target.client.get("/pull?since=0", headers=target.auth)
     assert answer.status_code == 200
+    # Every audit line head office kept is of the log's shape (no customer data), and none
+    # is ever sent down.
+    for _id, _user, action, target_id, detail in target.stored()["audit"]:
+        check_line(action, target_id, json.loads(detail))
+    assert all(c["entity"] != "audit" for c in answer.json().get("changes", []))
     assert httpx.get(f"{target.server.url}/healthz").status_code == 200
     # What head office accepted, its client can apply: a laptop of the RM downloads it all
     # with nothing quarantined.

@@ -56,7 +56,7 @@ def test_without_a_keyring_the_token_goes_to_a_private_file_not_the_current_dire
     # The same book from another directory is still registered, and syncs.
     os.chdir(data_home)
     d.create("佛山市禅城区石湾陶瓷贸易行")
-    assert d.run().pushed == 1
+    assert d.run().pushed == 2  # the prospect, and the audit line of the sign-in
 
     d.sync.sign_out()
     assert json.loads(path.read_text(encoding="utf-8")) == {}
@@ -81,4 +81,4 @@ def test_a_keyring_that_refuses_at_the_last_moment_does_not_lose_the_token(
     d.sign_in()
     assert d.sync.status().token_store == credentials.FILE
     d.create("佛山市南海区鸿运五金厂")
-    assert d.run().pushed == 1
+    assert d.run().pushed == 2  # the prospect, and the audit line of the sign-in

@@ -301,6 +301,8 @@ def test_documents_lists_the_files_of_the_visits_and_saves_a_copy(
     tab.save_button.click()
     wait_idle(qtbot, detail.ui)
     assert target.read_bytes() == licence  # the file as attached, read back
+    line = services.audit.lines(action="export")[0]
+    assert line.detail == {"format": "attachment", "kind": "licence", "bytes": len(licence)}
 
 
 def test_documents_say_where_they_come_from_when_there_are_none(page, ui, qtbot):

@@ -243,6 +243,13 @@ def test_save_writes_a_whole_pdf_and_nothing_else(
     assert len(PdfReader(str(target)).pages) == viewer.page_count_shown()
     assert "佛山市顺德区美嘉家具有限公司" in text_of(target)
     assert leftovers(folder) == ["美嘉拜访报告.pdf"]  # no temporary file left beside it
+    # The audit log says a PDF was made and then written out (ids and counts only).
+    saved_line, made_line = rm_ui.services.audit.lines(limit=2)
+    assert (made_line.action, made_line.target_id) == ("pdf", visits[1])
+    assert (saved_line.action, saved_line.detail) == (
+        "export",
+        {"format": "pdf", "bytes": len(viewer.data)},
+    )
 
 
 def test_save_into_a_missing_folder_says_so_and_writes_nothing(
@@ -269,6 +276,8 @@ def test_printing_to_a_pdf_printer_prints_every_page(
         viewer.print_to(printer)
     pages = viewer.page_count_shown()
     assert printed.args == [pages]
+    [line] = rm_ui.services.audit.lines(action="print")
+    assert (line.user_id, line.detail) == (rm_ui.services.actor_id, {"pages": pages, "copies": 1})
     printed_file = out / "printed.pdf"
     assert len(PdfReader(str(printed_file)).pages) == pages
     # Each printed page looks like the report's page (no band lost or shifted, not blank).

@@ -356,6 +356,8 @@ def test_excel_export_reads_back(
     target = tmp_path / "team.xlsx"
     with qtbot.waitSignal(page.exported, timeout=10_000):
         page.export_excel(target)
+    line = services.audit.lines(action="export")[0]
+    assert line.detail["format"] == "xlsx" and line.detail["sheets"] >= 2
     f = page.figures
     assert f is not None
     book = load_workbook(target)

@@ -23,6 +23,7 @@ from crm import resources
 from crm.domain.errors import DomainError, Message
 from crm.domain.importing import FIELDS, PlainInitials, RowCleaner, plain_initials
 from crm.services import reference
+from crm.services.audit import Action, AuditService
 from crm.services.context import Context, NotFound
 from crm.services.imports.files import (
     ImportFileError,
@@ -342,13 +343,24 @@ class ImportService:
         share: NewShare | None = None,
     ) -> ImportResult:
         cache = STREAM_IMPORT_CACHE_KIB if info.format == "csv" else IMPORT_CACHE_KIB
+        audit = AuditService(self.ctx)
         with self._session(dry_run) as s, page_cache(s, cache):
             previous = self._same_file(s, digest)
             batch_id = None if dry_run else self._begin(s, request, info, digest, source)
+            if batch_id is not None:
+                # In the import's transaction: an import cancelled or failed changed nothing
+                # and leaves no line; one that commits says when it started and what it did.
+                audit.record_in(s, Action.IMPORT_START, batch_id, _audited(info))
             run = ImportRun(self.ctx, s, cleaner, source, batch_id, dry_run, info.headers, share)
             counts = run.run(chunks, progress, cancelled)
             if batch_id is not None:
                 self._finish(s, batch_id, counts)
+                audit.record_in(
+                    s,
+                    Action.IMPORT_FINISH,
+                    batch_id,
+                    {**_audited(info), **asdict(counts)},
+                )
         return ImportResult(
             batch_id=batch_id,
             dry_run=dry_run,
@@ -532,6 +544,11 @@ def _sha256(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _audited(info: FileInfo) -> dict[str, object]:
+    """What an audit line says of an imported file: its format and size, never its name."""
+    return {"format": info.format, "columns": len(info.headers)}
 
 
 def _batch_info(b: ImportBatch) -> BatchInfo:

@@ -18,6 +18,7 @@ from typing import Final
 
 from crm.domain.errors import DomainError
 from crm.domain.importing import FACT_FIELDS
+from crm.services.audit import Action, AuditService
 from crm.services.context import Context, NotFound
 from crm.store import import_log, import_rows, import_undo
 from crm.store.fact_writer import FactWriter
@@ -114,6 +115,12 @@ def undo_batch(ctx: Context, batch_id: str) -> UndoResult:
             emptied += len(names)
         writer.finish()
         import_log.mark_undone(batch, ctx.now())
+        AuditService(ctx).record_in(
+            s,
+            Action.IMPORT_UNDO,
+            batch_id,
+            {"deleted": len(live_created), "memberships": removed, "fields": emptied},
+        )
         return UndoResult(batch_id, len(live_created), removed, emptied)
 
 

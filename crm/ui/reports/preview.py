@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm.domain.errors import DomainError
+from crm.services.audit import Action
 from crm.services.reports import save_report
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import app_title, said
@@ -324,17 +325,20 @@ class ReportViewer(QWidget):
         self._printing = progress
         self._printer = printer  # kept until the worker is done with it
         data, current = self.data, self.current_page()
+        audit = self.ui.services.audit
         self.print_button.setEnabled(False)
         self.status.setText(self.tr("Printing…"))
         self.poll.start()
+
+        def work() -> int:
+            pages = print_pdf(data, printer, current=current, progress=progress.report)
+            if pages:
+                audit.record(Action.PRINT, detail={"pages": pages, "copies": printer.copyCount()})
+            return pages
+
         self.ui.tasks.waiting(
             self,
-            lambda: print_pdf(
-                data,
-                printer,
-                current=current,
-                progress=progress.report,
-            ),
+            work,
             self._printed,
             lambda _error: self._printed(0),
         )
@@ -393,12 +397,14 @@ class ReportViewer(QWidget):
             QMessageBox.warning(self, app_title(), problem)
             return
         data = self.data
+        audit = self.ui.services.audit
 
         def write() -> OSError | None:
             try:
                 save_report(data, target)
             except OSError as exc:  # the user's to fix (a folder gone, no permission, full)
                 return exc
+            audit.record(Action.EXPORT, detail={"format": "pdf", "bytes": len(data)})
             return None
 
         self.save_button.setEnabled(False)

@@ -231,7 +231,7 @@ class DrillDialog(QDialog):
         self.excel_button.setEnabled(False)
         self.ui.tasks.read(
             self,
-            lambda: write_workbook(target, [sheet]),
+            lambda: write_workbook(target, [sheet], self.ui.services.audit),
             lambda _none: self._exported(target),
             self._failed,
         )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from crm.services.audit import Action, AuditService
 from crm.services.imports.files import neutralised
 
 # Cell formats by a column's kind.
@@ -28,9 +29,12 @@ class Sheet:
     rows: Sequence[Sequence[object]]
 
 
-def write_workbook(target: Path, sheets: Sequence[Sheet]) -> None:
+def write_workbook(
+    target: Path, sheets: Sequence[Sheet], audit: AuditService | None = None
+) -> None:
     """Write ``sheets`` to ``target`` (.xlsx); written beside it first, then moved in place,
-    so a failed export leaves no half-written file."""
+    so a failed export leaves no half-written file. ``audit``: the log the export is
+    written in once the file is there."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -67,6 +71,9 @@ def write_workbook(target: Path, sheets: Sequence[Sheet]) -> None:
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
+    if audit is not None:
+        rows = sum(len(sheet.rows) for sheet in sheets)
+        audit.record(Action.EXPORT, detail={"format": "xlsx", "sheets": len(sheets), "rows": rows})
 
 
 def _title(name: str) -> str:

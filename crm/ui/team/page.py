@@ -879,7 +879,7 @@ class TeamPage(Page):
         self.excel_button.setEnabled(False)
         self.ui.tasks.read(
             self,
-            lambda: write_workbook(target, sheets),
+            lambda: write_workbook(target, sheets, self.ui.services.audit),
             lambda _none: self._exported(target),
             self._export_failed,
         )

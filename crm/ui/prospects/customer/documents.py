@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm.domain.errors import DomainError
+from crm.services.audit import Action
 from crm.services.customer import DocumentInfo
 from crm.ui.attachments.panel import kind_label
 from crm.ui.common import fmt
@@ -175,8 +176,13 @@ class DocumentsTab(QWidget):
         if not target:
             return
 
-        def write(_doc: DocumentInfo, data: bytes) -> None:
+        def write(doc: DocumentInfo, data: bytes) -> None:
             Path(target).write_bytes(data)
+            self.ui.services.audit.record(
+                Action.EXPORT,
+                doc.id,
+                {"format": "attachment", "kind": doc.kind, "bytes": len(data)},
+            )
 
         self._with_content(write)
 
