@@ -4,8 +4,10 @@ measured in the same run.
 Run with ``QT_QPA_PLATFORM=offscreen``:
 
 - a page of 200 sorted by name (pinyin sort key) through the service, the first page and
-  one deep in the book (sought after a row, as the list pages), target ≤ 20 ms, beside the
-  bare driver reading 200 rows in no order;
+  one deep in the book (sought after a row, as the list pages), and a team lead's first
+  page (the team's RMs' books and the pool), target ≤ 20 ms, beside the bare driver reading
+  200 rows in no order; timed once the app has settled (the list's count and the search
+  warm-up that follow the first page run on other threads and would be timed with it);
 - each keystroke of full pinyin typed in the list's search box (xinfeng, tianyou, mixed
   三水xinfeng) to the list updated, target ≤ 60 ms median and ≤ 100 ms worst, beside the
   same app's keystrokes of pinyin initials (what it had before) and the service's page()
@@ -33,7 +35,15 @@ PINYIN = ("xinfeng", "tianyou", "三水xinfeng")
 INITIALS = ("xftc", "tyxx", "fsnh")
 
 
-def bench_pages(service, db: Path) -> None:
+def lead_scope(users) -> tuple[str, ...]:
+    """A team lead's list as the service scopes it: the team's RMs and the pool."""
+    from crm.domain.query import UNASSIGNED
+
+    lead = next(u for u in users if u.role == "lead")
+    return (*sorted(u.id for u in users if u.team_id == lead.team_id), UNASSIGNED)
+
+
+def bench_pages(service, db: Path, users) -> None:
     from crm.domain.query import ProspectFilter, Sort, SortColumn
     from crm.store.files import raw_connect
 
@@ -56,7 +66,10 @@ def bench_pages(service, db: Path) -> None:
         lambda: service.page(everyone, by_name, 0, 200, after=(middle.sort_key, middle.id))
     )
     backwards = median_ms(lambda: service.page(everyone, Sort(SortColumn.NAME, True), 0, 200))
+    team = ProspectFilter(rm_ids=lead_scope(users))
+    lead = median_ms(lambda: service.page(team, by_name, 0, 200))
     report("pinyin-sorted page of 200, first", top, floor, "ms", "≤ 20 ms")
+    report("pinyin-sorted page of 200, a team lead's first", lead, floor, "ms", "≤ 20 ms")
     report("pinyin-sorted page of 200, mid-book (after a row)", deep, floor, "ms", "≤ 20 ms")
     report("pinyin-sorted page of 200, descending", backwards, floor, "ms", "≤ 20 ms")
 
@@ -148,7 +161,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         _app, _launcher, window, list_view = open_app(db, Path(folder))
         window.grab()
-        bench_pages(list_view.ui.services.prospects, db)
+        wait_for(lambda: list_view.ui.services_ready and list_view.ui.tasks.pending() == 0)
+        bench_pages(list_view.ui.services.prospects, db, list_view.ui.users)
         bench_search(list_view)
         window.ui.tasks.wait(5000)
     os._exit(0)
