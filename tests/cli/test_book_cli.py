@@ -151,6 +151,8 @@ def test_every_mistake_is_a_message(tmp_path: Path, plain_book: Path, lang: str)
         done = crm(*args, lang=lang)
         assert done.returncode == 1 and done.stderr.startswith("crm: "), (args, done.stderr)
         assert not book_is_encrypted(path), args
+        if lang == "zh_CN":  # said in Chinese
+            assert re.search("[\u4e00-\u9fff]", done.stderr), done.stderr
     short = crm("book", "encrypt", "--db", str(path), "--source", "passphrase", "--user", LEAD,
                 lang=lang, CRM_PASSPHRASE="short")  # fmt: skip
     assert short.returncode == 1 and ("8" in short.stderr)

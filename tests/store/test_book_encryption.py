@@ -24,7 +24,13 @@ from crm.store import keys, search
 from crm.store.errors import StoreError
 from crm.store.files import raw_connect
 from crm.store.first_look import read_first_rows
-from crm.store.migrate import current_revision, head_revision, open_database
+from crm.store.migrate import (
+    current_revision,
+    downgrade,
+    head_revision,
+    known_revisions,
+    open_database,
+)
 
 PHONE = "13912345678"
 NAMES = ("佛山市南海区甲五金厂", "佛山市顺德区乙电器厂", "广州市天河区丙软件公司")
@@ -212,3 +218,23 @@ def test_the_key_file_says_the_cipher_and_a_forged_one_is_refused(locked_book: P
         assert forged.value.code == "book.keys_unreadable"
     finally:
         path.write_text(original, encoding="utf-8")
+
+
+def test_the_copy_kept_before_an_upgrade_is_encrypted_too(
+    tmp_path: Path, template_db: Path
+) -> None:
+    path = _plain_book(tmp_path, template_db)
+    book_lock.encrypt_book(
+        path, "keyring", username=None, passphrase=None, keep_backup=lambda book: None
+    )
+    earlier = known_revisions()[-2]
+    db, _ = open_database(path)
+    downgrade(db, earlier)
+    db.close()
+    db, report = open_database(path)
+    db.close()
+    assert report.upgraded_from == earlier and report.backup is not None
+    copy = report.backup.read_bytes()
+    assert not copy.startswith(b"SQLite format 3") and PHONE.encode() not in copy
+    assert keys.has_key_file(report.backup)
+    assert current_revision(report.backup, thorough=True) == earlier
