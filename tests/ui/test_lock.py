@@ -12,12 +12,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QApplication,
+    QDialog,
     QLabel,
     QLineEdit,
     QWidget,
@@ -278,3 +279,27 @@ def test_the_book_s_key_follows_the_policy_s_key_source(qtbot, lock_ui, locked_b
     window.lock.idle_minutes.refresh()  # what the minute's timer does
     assert book_lock.book_security(path).source == wanted
     assert book_lock.book_security(path).users == (lock_ui.user.username,)
+
+
+def test_dialogs_are_hidden_by_the_lock_and_an_open_one_comes_back(qtbot, lock_ui):
+    window = open_window(qtbot, lock_ui)
+    # A dialog opened with open() (awaited through its signals), holding typed text.
+    kept = QDialog(window)
+    field = QLineEdit(kept)
+    field.setText("华兴五金 30万")
+    answers: list[int] = []
+    kept.finished.connect(answers.append)
+    kept.open()
+    # A dialog run with exec(): the lock ends it as cancelled.
+    running = QDialog(window)
+    QTimer.singleShot(0, window.lock.lock)
+    assert running.exec() == QDialog.DialogCode.Rejected
+    assert window.lock.is_locked
+    assert not kept.isVisible() and not running.isVisible()
+    assert not field.isVisible() and "华兴五金" not in shown_text(window)
+    window.lock.screen.passphrase.setText(PASSPHRASE)
+    window.lock.screen.try_unlock()
+    assert kept.isVisible() and field.text() == "华兴五金 30万" and answers == []
+    assert not running.isVisible()
+    kept.accept()
+    assert answers == [QDialog.DialogCode.Accepted]

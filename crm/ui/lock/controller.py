@@ -15,9 +15,16 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import SIGNAL, QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QMainWindow,
+    QToolBar,
+    QWidget,
+)
 
 from crm.ui.common.context import UiContext
 from crm.ui.lock.idle import IdleWatch
@@ -134,7 +141,7 @@ class LockController(QObject):
             self._central.show()
             self._central = None
         for widget in self._hidden:
-            if shiboken6.isValid(widget):
+            if shiboken6.isValid(widget) and _comes_back(widget):
                 widget.show()
         self._hidden = []
         for action in self._disabled:
@@ -186,3 +193,16 @@ class LockController(QObject):
 
     def stop(self) -> None:
         self.watch.stop()
+
+
+def _comes_back(widget: QWidget) -> bool:
+    """Whether a window the lock hid is shown again. A dialog run with ``exec()`` ended
+    when it was hidden (as cancelled: its caller has moved on), so showing it again would
+    leave a dialog nobody waits for; one opened with ``open()`` is awaited through its
+    signals and comes back as it was, as does any other window."""
+    if not isinstance(widget, QDialog):
+        return True
+    return any(
+        widget.receivers(SIGNAL(signal)) > 0
+        for signal in ("finished(int)", "accepted()", "rejected()")
+    )
