@@ -54,6 +54,14 @@
     <context>
         <name>ContactsTab</name>
         <message>
+            <source>Show number</source>
+            <translation>显示号码</translation>
+        </message>
+        <message>
+            <source>Show the full number (written to the audit log)</source>
+            <translation>显示完整号码（记入审计日志）</translation>
+        </message>
+        <message>
             <source>Add contact…</source>
             <translation>添加联系人…</translation>
         </message>
@@ -439,6 +447,14 @@
     </context>
     <context>
         <name>ProfileSheet</name>
+        <message>
+            <source>Show</source>
+            <translation>显示</translation>
+        </message>
+        <message>
+            <source>Show the full number (written to the audit log)</source>
+            <translation>显示完整号码（记入审计日志）</translation>
+        </message>
         <message>
             <source>Legal representative</source>
             <translation>法定代表人</translation>

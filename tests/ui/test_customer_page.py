@@ -15,6 +15,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from crm.demo.builder import build_demo
+from crm.domain.contact import mask_phone
 from crm.domain.query import ProspectFilter, Sort
 from crm.services.container import Services, open_services
 from crm.ui.common.context import UiContext, load_startup
@@ -442,3 +443,43 @@ def test_the_short_name_is_shown_and_rewritten_from_the_header(page, services, q
     wait_idle(qtbot, detail.ui)
     assert services.prospects.get(pid).short_name == derived
     qtbot.waitUntil(lambda: derived in detail.short_name.text())
+
+
+def test_phone_numbers_are_masked_until_shown_and_showing_is_audited(page, services, qtbot):
+    pid = rich_prospect(services)
+    full = services.prospects.get(pid)
+    detail = open_detail(page, qtbot, pid)
+    sheet = detail.profile
+    assert full.phone and sheet.text("phone") == mask_phone(full.phone) != full.phone
+    assert full.phone not in detail.glance.contact.text()
+    assert services.audit.lines(action="unmask") == []
+
+    qtbot.mouseClick(sheet.show_phone, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, detail.ui)
+    assert sheet.text("phone") == full.phone and not sheet.show_phone.isVisible()
+    [line] = services.audit.lines(action="unmask")
+    assert (line.target_id, line.detail) == (pid, {"field": "phone", "via": "show"})
+
+    tab = detail.contacts
+    show_tab(detail, tab, qtbot)
+    person = tab.selected()
+    assert person is not None and person.phone
+    row = tab.table.currentItem()
+    assert row.text(2) == mask_phone(person.phone)
+    tab.show_button.click()
+    wait_idle(qtbot, detail.ui)
+    assert row.text(2) == person.phone and not tab.show_button.isEnabled()
+    tab.copy_button.click()
+    wait_idle(qtbot, detail.ui)
+    assert QApplication.clipboard().text() == person.phone
+    shown, copied = services.audit.lines(action="unmask", limit=2)[::-1]
+    assert (shown.target_id, shown.detail["via"]) == (person.id, "show")
+    assert (copied.target_id, copied.detail["via"]) == (person.id, "copy")
+    # Another prospect opens masked again.
+    other = next(
+        r.id
+        for r in services.prospects.page(ProspectFilter(), Sort(), 0, 50)
+        if r.id != pid and services.prospects.get(r.id).phone
+    )
+    open_detail(page, qtbot, other)
+    assert sheet.show_phone.isVisible() and "*" in sheet.text("phone")

@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm.domain.contact import mask_phone
 from crm.domain.errors import DomainError
 from crm.domain.prospect import FieldError
+from crm.services.audit import Action
 from crm.services.customer import ContactDraft
 from crm.services.records import ContactInfo
 from crm.ui.common.context import UiContext
@@ -127,9 +129,16 @@ class ContactsTab(QWidget):
         self.call_button = QPushButton(self.tr("Call"), self)
         self.call_button.setToolTip(self.tr("Dial the number with this computer's phone app"))
         self.copy_button = QPushButton(self.tr("Copy number"), self)
+        # Numbers are masked (138****8000) until shown; showing, calling and copying one are
+        # written to the audit log.
+        self.show_button = QPushButton(self.tr("Show number"), self)
+        self.show_button.setObjectName("showNumber")
+        self.show_button.setToolTip(self.tr("Show the full number (written to the audit log)"))
+        self.shown: set[str] = set()
         for button in (self.add_button, self.edit_button, self.primary_button):
             bar.addWidget(button)
         bar.addStretch(1)
+        bar.addWidget(self.show_button)
         bar.addWidget(self.call_button)
         bar.addWidget(self.copy_button)
         layout.addLayout(bar)
@@ -169,6 +178,7 @@ class ContactsTab(QWidget):
         self.edit_button.clicked.connect(self.edit)
         self.primary_button.clicked.connect(self.make_primary)
         self.call_button.clicked.connect(self.call)
+        self.show_button.clicked.connect(self.show_number)
         self.copy_button.clicked.connect(self.copy_phone)
         self.table.itemDoubleClicked.connect(lambda _item, _column: self.edit())
         self.table.currentItemChanged.connect(lambda *_args: self._update_buttons())
@@ -179,6 +189,7 @@ class ContactsTab(QWidget):
     def load(self, prospect_id: str) -> None:
         if prospect_id != self.prospect_id:
             self.contacts = []
+            self.shown = set()
             self.table.clear()
         self.prospect_id = prospect_id
         self._generation += 1
@@ -203,7 +214,7 @@ class ContactsTab(QWidget):
                 [
                     person.name,
                     person.title,
-                    person.phone,
+                    self._phone_text(person),
                     self.tr("Primary contact") if person.is_primary else "",
                 ]
             )
@@ -231,6 +242,9 @@ class ContactsTab(QWidget):
         self.edit_button.setEnabled(person is not None)
         self.primary_button.setEnabled(person is not None and not person.is_primary)
         has_phone = person is not None and bool(person.phone)
+        self.show_button.setEnabled(
+            has_phone and person is not None and person.id not in self.shown
+        )
         self.call_button.setEnabled(has_phone)
         self.copy_button.setEnabled(has_phone)
         self.copy_action.setEnabled(has_phone)
@@ -305,12 +319,47 @@ class ContactsTab(QWidget):
             self.load(prospect_id)
         self.changed.emit(prospect_id)
 
+    def _phone_text(self, person: ContactInfo) -> str:
+        return person.phone if person.id in self.shown else mask_phone(person.phone)
+
+    def _audit(self, person: ContactInfo, via: str) -> int:
+        audit = self.ui.services.audit
+        return self.ui.tasks.write(
+            self,
+            lambda: audit.record(Action.UNMASK, person.id, {"field": "phone", "via": via}),
+        )
+
+    def show_number(self) -> None:
+        """The selected person's full number, once the audit log has the line."""
+        person = self.selected()
+        if person is None or not person.phone or person.id in self.shown:
+            return
+        audit = self.ui.services.audit
+        self.show_button.setEnabled(False)
+        self.ui.tasks.write(
+            self,
+            lambda: audit.record(Action.UNMASK, person.id, {"field": "phone", "via": "show"}),
+            lambda _line: self._shown(person),
+            lambda _error: self._update_buttons(),
+        )
+
+    def _shown(self, person: ContactInfo) -> None:
+        self.shown.add(person.id)
+        for n in range(self.table.topLevelItemCount()):
+            item = self.table.topLevelItem(n)
+            held = item.data(0, CONTACT_ROLE) if item is not None else None
+            if item is not None and isinstance(held, ContactInfo) and held.id == person.id:
+                item.setText(2, person.phone)
+        self._update_buttons()
+
     def call(self) -> None:
         person = self.selected()
         if person is not None and person.phone:
+            self._audit(person, "call")
             QDesktopServices.openUrl(QUrl("tel:" + "".join(person.phone.split())))
 
     def copy_phone(self) -> None:
         person = self.selected()
         if person is not None and person.phone:
+            self._audit(person, "copy")
             QGuiApplication.clipboard().setText(person.phone)

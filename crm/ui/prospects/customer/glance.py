@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from crm.domain.contact import mask_phone
 from crm.services.customer import CustomerGlance
 from crm.services.records import ContactInfo
 from crm.ui.common import fmt
@@ -132,7 +133,8 @@ class GlanceStrip(QFrame):
         if contact.title:
             parts.append(contact.title)
         if contact.phone:
-            parts.append(contact.phone)
+            # Masked as everywhere on the page (the Contacts tab shows it in full, audited).
+            parts.append(mask_phone(contact.phone))
         text = " · ".join(parts)
         tip = text
         if count > 1:

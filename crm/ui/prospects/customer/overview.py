@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QGridLayout, QInputDialog, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QWidget,
+)
 
+from crm.domain.contact import mask_phone
+from crm.services.audit import Action
 from crm.services.records import ProspectDetail
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
@@ -80,7 +90,8 @@ class ModeActions(QObject):
 
 
 class ProfileSheet(QWidget):
-    """Who the business is and how to reach it, as text to read and select."""
+    """Who the business is and how to reach it, as text to read and select. The phone number
+    is shown masked (138****8000) until the RM chooses Show, which the audit log records."""
 
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,16 +122,59 @@ class ProfileSheet(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             self.grid.addWidget(name, row, 0)
-            self.grid.addWidget(value, row, 1)
+            if key == "phone":
+                self.grid.addWidget(self._phone_row(value), row, 1)
+            else:
+                self.grid.addWidget(value, row, 1)
             self.values[key] = value
+
+    def _phone_row(self, value: QLabel) -> QWidget:
+        box = QWidget(self)
+        line = QHBoxLayout(box)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.setSpacing(8)
+        line.addWidget(value)
+        self.show_phone = QToolButton(box)
+        self.show_phone.setObjectName("showPhone")
+        self.show_phone.setText(self.tr("Show"))
+        self.show_phone.setToolTip(self.tr("Show the full number (written to the audit log)"))
+        self.show_phone.setVisible(False)
+        self.show_phone.clicked.connect(self.reveal_phone)
+        line.addWidget(self.show_phone)
+        line.addStretch(1)
+        self._prospect_id = ""
+        self._phone = ""
+        return box
+
+    def reveal_phone(self) -> None:
+        """The full number, once the audit log has the line that says who saw it."""
+        prospect_id, phone = self._prospect_id, self._phone
+        if not phone:
+            return
+        audit = self.ui.services.audit
+        self.show_phone.setEnabled(False)
+        self.ui.tasks.write(
+            self,
+            lambda: audit.record(Action.UNMASK, prospect_id, {"field": "phone", "via": "show"}),
+            lambda _line: self._revealed(prospect_id, phone),
+            lambda _error: self.show_phone.setEnabled(True),
+        )
+
+    def _revealed(self, prospect_id: str, phone: str) -> None:
+        self.show_phone.setEnabled(True)
+        if prospect_id == self._prospect_id:
+            self.values["phone"].setText(phone)
+            self.show_phone.setVisible(False)
 
     def set_detail(self, detail: ProspectDetail) -> None:
         district = labels.district(self.ui.district(detail.district_code), detail.district_code)
         sep = "、" if labels.lang() == "zh_CN" else ", "
         address = " ".join(p for p in (district, detail.street, detail.address) if p)
+        self._prospect_id, self._phone = detail.id, detail.phone
+        self.show_phone.setVisible(bool(detail.phone) and mask_phone(detail.phone) != detail.phone)
         texts = {
             "owner_name": detail.owner_name,
-            "phone": detail.phone,
+            "phone": mask_phone(detail.phone) if detail.phone else "",
             "uscc": detail.uscc or "",
             "address": address,
             "established_on": fmt.day(detail.established_on) if detail.established_on else "",
