@@ -6,10 +6,13 @@ nothing; hostile audit ops are refused one by one and store nothing."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
+import keyring
+import pytest
 from sqlalchemy import select
 
 from crm.cli import main
@@ -21,8 +24,10 @@ from crm.services.audit import AuditService
 from crm.sync import credentials
 from crm.sync import protocol as P
 from crm.sync.client import HeadOfficeClient
+from crm.sync.credentials import DemoFileKeyring
 from crm.sync.engine import device_id
-from tests.sync.harness import Device, Server, Team
+from tests.sync.harness import PASSWORD, Device, Server, Team
+from tests.sync.test_cli import crm
 
 PROTO = {P.PROTOCOL_HEADER: str(P.PROTOCOL_VERSION)}
 
@@ -174,3 +179,33 @@ def test_hostile_audit_ops_are_refused_and_store_nothing(
     assert held(server) == before
     for row in held(server):
         check_line(row[3], "", json.loads(row[4]))
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "keyring.json"
+    monkeypatch.setenv("CRM_DEMO_KEYRING", str(path))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(DemoFileKeyring())
+    yield path
+    keyring.set_keyring(previous)
+
+
+def test_a_first_sync_from_the_command_line_is_a_sign_in_head_office_lists(
+    server: Server, people: Team, tmp_path: Path, file_keyring: Path
+) -> None:
+    book = str(tmp_path / "new.db")
+    first = crm(
+        "sync", "--db", book, "--server", server.url, "--username", "wangfang",
+        "--password-stdin", keyring_file=file_keyring, stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    local = crm("audit", "--db", book, "--json", keyring_file=file_keyring)
+    assert local.returncode == 0, local.stderr
+    [line] = json.loads(local.stdout)
+    assert (line["action"], line["user_id"], line["sent"]) == ("sign_in", people.rm1, True)
+    listed = crm("headoffice", "audit", "--db", server.ho.store.url, "--action", "sign_in",
+                 "--lang", "zh_CN", keyring_file=file_keyring)  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    assert "登录总行" in listed.stdout and "wangfang" in listed.stdout
+    assert line["device_id"][:13] in listed.stdout
