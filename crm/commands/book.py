@@ -115,6 +115,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     from crm.services import book_lock
 
     path = Path(args.db)
+    if not path.is_file():
+        raise book_lock.missing_book(path)
     security = book_lock.book_security(path)
     place = book_lock.key_place(path)
     data: dict[str, Any] = {
@@ -244,6 +246,8 @@ def cmd_set(args: argparse.Namespace) -> int:
     from crm.services import book_lock
 
     path = Path(args.db)
+    if not path.is_file():
+        raise book_lock.missing_book(path)
     security = book_lock.book_security(path)
     if not security.encrypted:
         raise book_lock.not_encrypted(path)
@@ -284,6 +288,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from crm.services import book_lock
 
     path = Path(args.db)
+    if not path.is_file():
+        raise book_lock.missing_book(path)
     if not args.user:
         raise DomainError("book.remove_whom", "Say whose credentials to remove: --user NAME.")
     security = book_lock.book_security(path)

@@ -20,7 +20,7 @@ from crm.domain.errors import DomainError
 from crm.domain.ids import new_id
 from crm.domain.roles import Role, role_of
 from crm.store import encryption, keys
-from crm.store.errors import StoreError
+from crm.store.errors import StoreError, database_missing
 from crm.store.keys import Source
 
 KEYRING: Final = keys.KEYRING
@@ -287,6 +287,10 @@ def check_passphrase(passphrase: str) -> None:
 
 
 # ---- messages --------------------------------------------------------------------------
+
+
+def missing_book(path: Path) -> StoreError:
+    return database_missing(str(path))
 
 
 def not_encrypted(path: Path) -> StoreError:

@@ -144,6 +144,7 @@ def test_every_mistake_is_a_message(tmp_path: Path, plain_book: Path, lang: str)
     cases = [
         ("passphrase", "set", "--db", str(path), "--user", LEAD),  # a plain book
         ("book", "encrypt", "--db", str(tmp_path / "none.db")),  # no book
+        ("book", "status", "--db", str(tmp_path / "none.db")),
         ("book", "encrypt", "--db", str(path), "--user", "nobody"),  # no such user
         ("book", "encrypt", "--db", str(path), "--source", "passphrase", "--user", LEAD),
     ]
