@@ -54,11 +54,14 @@ def action_name(action: str) -> str:
     return describe(label) if label is not None else action
 
 
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(_value(v) for v in value)
+    return json.dumps(value) if isinstance(value, bool) else str(value)
+
+
 def _detail(detail: Mapping[str, Any]) -> str:
-    return " ".join(
-        f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}"
-        for k, v in sorted(detail.items())
-    )
+    return " ".join(f"{k}={_value(v)}" for k, v in sorted(detail.items()))
 
 
 def lines_text(lines: Iterable[Mapping[str, Any]]) -> str:
