@@ -26,8 +26,9 @@ from typing import Any
 from crm.domain.errors import DomainError
 from crm.i18n import msg
 
-# Commands that open no book of the user's or handle the key themselves.
-NO_UNLOCK = frozenset({"demo", "book", "passphrase", "headoffice"})
+# Commands that open no book of the user's or handle the key themselves (the desktop app
+# asks for the passphrase in its own sign-in: None is `crm` alone, which opens it).
+NO_UNLOCK = frozenset({None, "gui", "demo", "book", "passphrase", "headoffice"})
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

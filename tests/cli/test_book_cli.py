@@ -10,6 +10,7 @@ in the app's private file (no keyring service here) is made and read in the same
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -179,3 +180,25 @@ def book_is_encrypted(path: Path) -> bool:
     return path.with_name(path.name + ".keys").exists() or not path.read_bytes().startswith(
         b"SQLite format 3"
     )
+
+
+def test_the_desktop_app_is_left_to_ask_for_the_passphrase_itself(
+    tmp_path: Path, plain_book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crm.commands.book import unlock_for
+    from crm.domain.errors import DomainError
+    from crm.services import book_lock
+    from crm.store import keys
+
+    path = tmp_path / "book.db"
+    shutil.copyfile(plain_book, path)
+    book_lock.encrypt_book(
+        path, "passphrase", username=LEAD, passphrase=PASS, keep_backup=lambda b: None
+    )
+    keys.forget_all()
+    monkeypatch.delenv("CRM_PASSPHRASE", raising=False)
+    for command in ("gui", None):  # `crm gui` and `crm` alone: the app's sign-in asks
+        unlock_for(argparse.Namespace(command=command, db=str(path), user=None))
+    with pytest.raises(DomainError):  # a command without a terminal or CRM_PASSPHRASE
+        unlock_for(argparse.Namespace(command="prospects", db=str(path), user=None))
+    keys.forget_all()
