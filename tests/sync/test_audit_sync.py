@@ -209,3 +209,24 @@ def test_a_first_sync_from_the_command_line_is_a_sign_in_head_office_lists(
     assert listed.returncode == 0, listed.stderr
     assert "登录总行" in listed.stdout and "wangfang" in listed.stdout
     assert line["device_id"][:13] in listed.stdout
+
+
+def test_a_lead_s_device_may_send_lines_of_the_team_only(
+    server: Server, people: Team, device: Callable[..., Device]
+) -> None:
+    laptop = device("chenjing")
+    laptop.sign_in()
+    laptop.run()
+    at = utcnow().isoformat()
+    ops = [
+        audit_op(new_id(), {"at": at, "user_id": people.rm1, "action": "export"}),
+        audit_op(new_id(), {"at": at, "user_id": people.rm3, "action": "export"}),
+    ]
+    token = credentials.load_token(server.url, device_id(laptop.db))
+    with HeadOfficeClient(server.url, token) as client:
+        results = client.push(ops)["results"]
+    assert [(r["status"], r.get("code")) for r in results] == [
+        (P.APPLIED, None),
+        (P.REJECTED, P.R_SCOPE),
+    ]
+    assert [row[2] for row in held(server) if row[3] == "export"] == [people.rm1]
