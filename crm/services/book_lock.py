@@ -20,6 +20,7 @@ from crm.domain.errors import DomainError
 from crm.domain.ids import new_id
 from crm.domain.roles import Role, role_of
 from crm.store import encryption, keys
+from crm.store.backups import refuse_if_open
 from crm.store.errors import StoreError, database_missing
 from crm.store.keys import Source
 
@@ -207,6 +208,7 @@ def encrypt_book(
         check_passphrase(passphrase)
         if not username:
             raise no_user()
+    refuse_if_open(book)
     plain_copy = keep_backup(book)
     key = keys.BookKey.new()
     book_id = new_id()
@@ -223,15 +225,17 @@ def encrypt_book(
     keys.remember(book_id, key)
     try:
         # The key file first: a book in place without it would be unreadable; a key file
-        # beside the plain book is caught by the check that follows the rename.
+        # beside the plain book is caught by the check that follows the rename. The plain
+        # book's log goes before: its rows are in the copy, and SQLite would apply it to
+        # the new file.
         keys.write_key_file(book, found)
+        for suffix in ("-wal", "-shm"):
+            book.with_name(book.name + suffix).unlink(missing_ok=True)
         os.replace(part, book)
     except BaseException:
         keys.keys_path(book).unlink(missing_ok=True)
         part.unlink(missing_ok=True)
         raise
-    for suffix in ("-wal", "-shm"):
-        book.with_name(book.name + suffix).unlink(missing_ok=True)
     encryption.check_key(book, key)
     if plain_copy is not None:
         plain_copy.unlink(missing_ok=True)

@@ -164,7 +164,7 @@ def restore_backup(backup: Path, book: Path, folder: Path, now: datetime) -> Bac
     check_backup(backup)
     kept: Backup | None = None
     if book.exists() and book.stat().st_size > 0:
-        _refuse_if_open(book)
+        refuse_if_open(book)
         try:
             kept = make_backup(book, folder, now, tag="before-restore", keep=KEEP + 1)
         except errors.StoreError:
@@ -197,8 +197,9 @@ def restore_backup(backup: Path, book: Path, folder: Path, now: datetime) -> Bac
     return kept
 
 
-def _refuse_if_open(book: Path) -> None:
-    """A book another process has open is not replaced under it."""
+def refuse_if_open(book: Path) -> None:
+    """A book another process has open is not replaced under it (a restore, a conversion
+    to an encrypted book): its lock says so."""
     if not looks_like_sqlite(book) and not keys.has_key_file(book):
         return
     try:

@@ -83,15 +83,20 @@ def export_encrypted(plain: Path, target: Path, key: keys.BookKey) -> dict[str, 
     for leftover in (target, *(sidecar(target, s) for s in SIDECARS)):
         leftover.unlink(missing_ok=True)
     source = raw_connect(plain, key=None)
+    source.isolation_level = None
     try:
         source.execute("PRAGMA busy_timeout = 1500")
-        before = table_counts(source)
         for statement in key.defaults():
             source.execute(statement)
         source.execute("ATTACH DATABASE ? AS encrypted " + key.attach_clause(), (str(target),))
+        # The book's write lock while it is counted and copied: a program that writes
+        # meanwhile waits, or is told the book is in use; no row written then is lost.
+        source.execute("BEGIN IMMEDIATE")
+        before = table_counts(source)
         source.execute("SELECT sqlcipher_export('encrypted')").fetchall()
         version = source.execute("PRAGMA main.user_version").fetchone()[0]
         source.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+        source.execute("COMMIT")
         source.execute("DETACH DATABASE encrypted")
     except Exception as exc:
         _remove(target)

@@ -238,3 +238,20 @@ def test_the_copy_kept_before_an_upgrade_is_encrypted_too(
     assert not copy.startswith(b"SQLite format 3") and PHONE.encode() not in copy
     assert keys.has_key_file(report.backup)
     assert current_revision(report.backup, thorough=True) == earlier
+
+
+def test_a_book_in_use_is_not_converted_under_its_user(tmp_path: Path, template_db: Path) -> None:
+    path = _plain_book(tmp_path, template_db)
+    holder = raw_connect(path)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another program writing to it
+        before = digest(path)
+        with pytest.raises(StoreError) as refused:
+            book_lock.encrypt_book(
+                path, "keyring", username=None, passphrase=None, keep_backup=lambda b: None
+            )
+        assert refused.value.code == "db.locked"
+        assert digest(path) == before and not keys.has_key_file(path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
