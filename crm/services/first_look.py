@@ -15,6 +15,7 @@ from typing import Any
 from crm.domain.roles import NOBODY, Acting
 from crm.services.records import DistrictInfo, ProspectRow, UserInfo
 from crm.store.first_look import read_first_rows
+from crm.store.keys import read_key_file
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,16 @@ class FirstLook:
     users: list[UserInfo]  # active users, by display name
     districts: list[DistrictInfo]
     acting: Acting = NOBODY  # the user's role and scope (crm.domain.roles)
+
+
+def credential_holders(path: Path) -> tuple[str, ...]:
+    """The users whose credentials this computer holds for the book at ``path``, as
+    ``crm.services.book_lock.book_security`` gives them: what the app asks before it shows
+    anything (a sign-in, or the first look). Read here so that the question loads nothing of
+    the data stack (book_lock's module loads SQLAlchemy: a quarter of a second before the
+    window, on the UI thread)."""
+    found = read_key_file(path)
+    return () if found is None else found.users()
 
 
 def first_look(path: Path, page_size: int) -> FirstLook | None:

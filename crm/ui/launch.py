@@ -388,9 +388,9 @@ class Launcher:
         ``--smoke`` asks no one)."""
         if self.tell is not None:
             return ()
-        from crm.services import book_lock
+        from crm.services.first_look import credential_holders
 
-        return book_lock.book_security(self.db_path).users
+        return credential_holders(self.db_path)
 
     def _ask_sign_in(self, create: bool) -> None:
         from crm.services import book_lock

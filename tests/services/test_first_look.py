@@ -97,3 +97,42 @@ def test_anything_unusual_is_left_to_the_careful_open(book: Path, tmp_path: Path
     assert first_look(book, 200) is None
     _set_revision(book, "9999")  # newer: to be refused
     assert first_look(book, 200) is None
+
+
+def test_the_credentials_asked_at_start_are_book_locks_and_load_no_sqlalchemy(
+    tmp_path: Path,
+) -> None:
+    from crm.services import book_lock
+    from crm.services.first_look import credential_holders
+
+    path = tmp_path / "locked.db"
+    build_demo(path, prospects=5, seed=3)
+    assert credential_holders(path) == book_lock.book_security(path).users
+    if not book_lock.is_encrypted(path):
+        services = open_services(path)
+        users = [u.username for u in services.users.all()][:2]
+        services.close()
+        book_lock.encrypt_book(
+            path,
+            book_lock.PASSPHRASE,
+            username=users[0],
+            passphrase="brass-lantern-42",
+            keep_backup=lambda _book: None,
+        )
+        book_lock.set_passphrase(path, users[1], "other-passphrase-9")
+        book_lock.lock(path)
+    held = credential_holders(path)
+    assert held and held == book_lock.book_security(path).users
+    # What the launcher runs on the UI thread before anything shows.
+    code = (
+        "import sys; from pathlib import Path\n"
+        "import crm.ui.launch\n"
+        "from crm.services.first_look import credential_holders\n"
+        f"print(credential_holders(Path({str(path)!r})))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy'))\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.splitlines() == [repr(held), "[]"]
