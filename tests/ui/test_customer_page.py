@@ -483,3 +483,9 @@ def test_phone_numbers_are_masked_until_shown_and_showing_is_audited(page, servi
     )
     open_detail(page, qtbot, other)
     assert sheet.show_phone.isVisible() and "*" in sheet.text("phone")
+    # The form shows the number in full too: editing is written to the log as well.
+    detail.start_editing()
+    wait_idle(qtbot, detail.ui)
+    edited = services.audit.lines(action="unmask")[0]
+    assert (edited.target_id, edited.detail["via"]) == (other, "edit")
+    detail.cancel_editing()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from crm.domain.errors import DomainError
 from crm.domain.prospect import InvalidProspect
+from crm.services.audit import Action
 from crm.services.records import ContactInfo, DuplicateUSCC, ProspectDetail, StaleEdit
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
@@ -493,6 +494,13 @@ class ProspectDetailView(QWidget):
         """Edit: the form takes the overview's place, the cursor in the name."""
         if self.detail is None:
             return
+        if self.detail.phone and not self.editing:
+            # The form shows the number in full, as Show does: the audit log says so.
+            audit, pid = self.ui.services.audit, self.detail.id
+            self.ui.tasks.write(
+                self,
+                lambda: audit.record(Action.UNMASK, pid, {"field": "phone", "via": "edit"}),
+            )
         self._set_editing(True)
         self.tabs.setCurrentIndex(0)
         self.form.widgets["name"].setFocus(Qt.FocusReason.OtherFocusReason)

@@ -259,6 +259,8 @@ class ContactsTab(QWidget):
     def edit(self) -> None:
         person = self.selected()
         if person is not None:
+            if person.phone and self.dialog is None:
+                self._audit(person, "edit")  # the dialog shows the number in full
             self._open(person)
 
     def _open(self, person: ContactInfo | None) -> None:
