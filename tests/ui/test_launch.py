@@ -411,3 +411,52 @@ def test_a_window_from_the_first_look_asks_for_the_services_only_once_painted(tm
     ui.tasks.wait()
     window.close()
     ui.services.close()
+
+
+START_CHILD = """
+import os, sys
+from pathlib import Path
+import crm.ui.launch as launch
+from PySide6.QtCore import QTimer
+
+settings = launch.AppSettings(Path({settings!r}))
+app, chosen = launch.prepare_application(None, settings)
+launcher = launch.Launcher(app, Path({db!r}), settings, chosen, None)
+launcher.start()
+
+def poll():
+    window = launcher.window
+    page = window.pages.get("prospects") if window is not None else None
+    if page is not None and page.list.model.rowCount() > 0:
+        window.grab()
+        print(sorted(m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "httpx")))
+        os._exit(0)
+    if launcher.exit_code is not None:
+        os._exit(3)
+
+timer = QTimer()
+timer.timeout.connect(poll)
+timer.start(2)
+app.exec()
+"""
+
+
+def test_the_list_paints_before_sqlalchemy_or_sync_loads(tmp_path):
+    # Start to the list painted is mostly imports: what loads the data stack or sync on the
+    # way (a check on the UI thread, a worker asking for the services) holds the window back.
+    import subprocess
+    import sys
+
+    path = tmp_path / "book.db"
+    build_demo(path, prospects=30, seed=2)
+    script = START_CHILD.format(settings=str(tmp_path / "s.ini"), db=str(path))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QMenu
 from crm.domain.audit import Action
 from crm.domain.errors import DomainError
 from crm.domain.security_policy import DEFAULT
-from crm.services import book_lock
 from crm.services.key_policy import follow_key_source
 from crm.ui.lock.controller import LockController
 
@@ -59,7 +58,11 @@ class _Minutes:
 def install_lock(window: MainWindow) -> LockController:
     path = window.ui.db_path
 
+    # book_lock is imported when first needed: it loads SQLAlchemy, which held the window's
+    # first frame back when this hook is installed (start to the list painted).
     def verify(username: str, passphrase: str) -> None:
+        from crm.services import book_lock
+
         try:
             book_lock.unlock(path, username, passphrase)
         except DomainError:
@@ -67,6 +70,8 @@ def install_lock(window: MainWindow) -> LockController:
             raise
 
     def users() -> tuple[str, ...]:
+        from crm.services import book_lock
+
         return book_lock.book_security(path).users
 
     def switch_user() -> None:
