@@ -39,6 +39,7 @@ from crm.services.acting import acting_in
 from crm.services.context import Context
 from crm.store import pipeline_queries as q
 from crm.store import user_queries
+from crm.store.unit_of_work import Session
 
 # Lists in a report stop here; their totals are always given.
 LIST_LIMIT = 200
@@ -124,10 +125,11 @@ class PipelineFiguresService:
             ),
         )
         # The reach and the counts over loans are made on a second connection on a worker
-        # while this one makes the rest (about as long on a whole book): SQLite lets the
-        # GIL go while it works, so a whole book's figures take about half as long on two
-        # cores. The two read transactions begin together; a write landing between them
-        # (a sync, another window) shows in one half only until the next reload.
+        # while this one makes the rest (about as long on a whole book; for a scope the
+        # stalled prospects go to the worker too, its lists and moves costing more here):
+        # SQLite lets the GIL go while it works, so the figures take about half as long on
+        # two cores. The two read transactions begin together; a write landing between
+        # them (a sync, another window) shows in one half only until the next reload.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline") as pool:
             other = pool.submit(
                 self._reach_and_loan_counts, rms, before, spans, start, end, today, cap, excluded
@@ -150,13 +152,9 @@ class PipelineFiguresService:
                 )
                 names = q.user_names(s, rm_ids)
                 sources = q.by_source(s, rms, before)
-                stalled = q.stalled(
-                    s,
-                    rms,
-                    self._bound(today - timedelta(days=stalled_after - 1)),
-                    today - timedelta(days=stalled_after),
-                )
-            reach, loans, new_borrowers = other.result()
+                stalled = self._stalled(s, rms, today) if rms is None else None
+            reach, loans, new_borrowers, stalled_there = other.result()
+        stalled = stalled if stalled is not None else stalled_there or {}
         moved["no_loan"] = entered
         return PipelineFigures(
             period=period,
@@ -211,14 +209,21 @@ class PipelineFiguresService:
         today: date,
         cap: int,
         excluded: tuple[str, ...],
-    ) -> tuple[q.Reach, q.LoanTotals, tuple[int, int]]:
-        """The worker's half of ``figures``."""
+    ) -> tuple[q.Reach, q.LoanTotals, tuple[int, int], dict[str, int] | None]:
+        """The worker's half of ``figures`` (the stalled prospects for a scope only)."""
         with self.ctx.db.reading() as s:
             return (
                 q.reach(s, rms, before, spans),
                 q.loan_totals(s, rms, date(today.year, 1, 1), excluded, cap),
                 q.new_loan_customers(s, rms, start, end),
+                self._stalled(s, rms, today) if rms is not None else None,
             )
+
+    def _stalled(self, s: Session, rms: tuple[str, ...] | None, today: date) -> dict[str, int]:
+        after = reference.stalled_days()
+        return q.stalled(
+            s, rms, self._bound(today - timedelta(days=after - 1)), today - timedelta(days=after)
+        )
 
     def _bound(self, day: date) -> str:
         """The stored form of the first moment of ``day`` in the user's zone."""
