@@ -10,6 +10,7 @@ well under 30 s.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -44,6 +45,7 @@ from crm.services.context import DEFAULT_ZONE
 from crm.services.outbox import DEVICE_KEY
 from crm.services.users import CURRENT_USER_KEY
 from crm.store import bulk_load, keys
+from crm.store.errors import StoreError
 from crm.store.keys import BookKey
 from crm.store.migrate import open_database
 from crm.store.models import (
@@ -547,6 +549,11 @@ def _remove_stale_builds(folder: Path) -> None:
             continue
         if entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name.endswith(keys.KEYS_SUFFIX):
+            # A killed encrypted build's key file: its key, kept aside, goes with it.
+            with contextlib.suppress(StoreError, OSError):
+                book_lock.forget_key_file(entry.with_name(entry.name[: -len(keys.KEYS_SUFFIX)]))
+            entry.unlink(missing_ok=True)
         else:
             entry.unlink(missing_ok=True)
 

@@ -153,7 +153,26 @@ def test_a_second_user_gets_a_slot_and_changes_it_with_the_old_one(locked_book: 
     assert book_lock.book_security(locked_book).users == ("wangwei",)
 
 
-def test_a_keyring_book_opens_without_a_passphrase(tmp_path: Path, template_db: Path) -> None:
+@pytest.fixture(params=["no keyring", "a keyring"])
+def keyring_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """No keyring service (keyring's own fail backend: a headless Linux), or a working one
+    (the sync tests' in-memory keyring); the process's own is put back after."""
+    import keyring
+    from keyring.backends import fail
+
+    from tests.sync.harness import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring() if request.param == "no keyring" else MemoryKeyring())
+    yield request.param
+    keyring.set_keyring(previous)
+
+
+def test_a_keyring_book_opens_without_a_passphrase(
+    tmp_path: Path, template_db: Path, keyring_backend: str
+) -> None:
+    import keyring
+
     path = _plain_book(tmp_path, template_db)
     book_lock.encrypt_book(
         path, "keyring", username=None, passphrase=None, keep_backup=lambda book: None
@@ -161,10 +180,15 @@ def test_a_keyring_book_opens_without_a_passphrase(tmp_path: Path, template_db: 
     keys.forget_all()  # as a new process: the key comes from where it is kept
     assert _count(path) == len(NAMES)
     place = book_lock.key_place(path)
-    # No keyring service here: the app's private file holds it, and status says so.
-    assert place is not None and place.kept == "file"
-    assert place.fallback_file == keys.stored_keys_path()
-    assert oct(keys.stored_keys_path().stat().st_mode & 0o777) == "0o600"
+    assert place is not None
+    if keyring_backend == "no keyring":
+        # The app's private file holds it, readable by this account only; status says so.
+        assert place.kept == "file" and place.fallback_file == keys.stored_keys_path()
+        assert oct(keys.stored_keys_path().stat().st_mode & 0o777) == "0o600"
+    else:
+        assert place.kept == "keyring" and place.fallback_file is None
+        assert keyring.get_password(keys.SERVICE, place.book_id)
+        assert not keys.stored_keys_path().exists()
     assert PHONE.encode() not in path.read_bytes()
     with pytest.raises(StoreError, match="already encrypted"):
         book_lock.encrypt_book(path, "keyring", username=None, passphrase=None, keep_backup=print)
