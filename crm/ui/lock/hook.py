@@ -39,15 +39,21 @@ class _Minutes:
 
     def refresh(self) -> None:
         ui = self.window.ui
-        if ui.services_ready:
+        if not ui.services_ready:
+            return
+        try:
             policy = ui.services.security_policy()
-            self.value = policy.idle_lock_minutes
-            self._read = True
-            # Where the book's key is kept follows the policy too (a sync may change it).
-            try:
-                follow_key_source(ui.db_path, policy)
-            except DomainError as error:
-                log.warning("the book's key stays where it is: %s", error)
+        except DomainError as error:
+            # The book busy or gone for a moment: the minutes in force stay, read again later.
+            log.warning("the security policy could not be read: %s", error)
+            return
+        self.value = policy.idle_lock_minutes
+        self._read = True
+        # Where the book's key is kept follows the policy too (a sync may change it).
+        try:
+            follow_key_source(ui.db_path, policy)
+        except DomainError as error:
+            log.warning("the book's key stays where it is: %s", error)
 
     def __call__(self) -> int:
         if not self._read:
