@@ -303,6 +303,7 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
                 "last_sync": status.last_sync.isoformat() if status.last_sync else None,
                 "cursor": status.cursor,
                 "pending": status.pending,
+                "audit_waiting": status.audit_waiting,
                 "conflicts": status.conflicts,
                 "downloading": status.downloading,
                 "token_store": status.token_store,
@@ -331,6 +332,8 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
     if status.downloading:
         print(msg("A first download stopped part-way; it resumes at the next sync."))
     print(msg("Changes waiting to be sent: {count}", count=status.pending))
+    if status.audit_waiting:
+        print(msg("Audit log lines waiting to be sent: {count}", count=status.audit_waiting))
     print(msg("Open conflicts: {count}", count=status.conflicts))
     if status.quarantined:
         print(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from crm.domain.audit import ENTITY as AUDIT_ENTITY
 from crm.domain.audit import Action, is_id
 from crm.domain.errors import DomainError, Message
 from crm.domain.wire import wire
@@ -86,6 +87,8 @@ class SyncStatus:
     token_file: str = ""
     # Records from head office this computer could not apply, kept aside (open conflicts).
     quarantined: int = 0
+    # Lines of the audit log not yet at head office (sent with the changes).
+    audit_waiting: int = 0
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,9 @@ class SyncService:
         with self.db.reading() as s:
             server = meta_get(s, SERVER_KEY)
             last = meta_get(s, LAST_OK_KEY)
-            pending = pending_count(s)
+            # The RM's changes; the audit log's lines travel too, but are not theirs to wait on.
+            pending = pending_count(s, but=AUDIT_ENTITY)
+            audit_waiting = pending_count(s, entity=AUDIT_ENTITY)
             open_conflicts = sync_state.open_conflict_count(s)
             quarantined = (
                 sum(
@@ -159,6 +164,7 @@ class SyncService:
             downloading=downloading,
             token_store=store,
             quarantined=quarantined,
+            audit_waiting=audit_waiting,
             token_file=str(credentials.tokens_path()) if store == credentials.FILE else "",
         )
 

@@ -55,5 +55,11 @@ def insert_many(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
         conn.exec_driver_sql(INSERT_SQL, list(rows))
 
 
-def pending_count(session: Session) -> int:
-    return int(session.execute(select(func.count()).select_from(OutboxOp)).scalar_one())
+def pending_count(session: Session, *, entity: str | None = None, but: str | None = None) -> int:
+    """Operations waiting to be sent: all, those of one ``entity``, or all ``but`` one."""
+    stmt = select(func.count()).select_from(OutboxOp)
+    if entity is not None:
+        stmt = stmt.where(OutboxOp.entity == entity)
+    if but is not None:
+        stmt = stmt.where(OutboxOp.entity != but)
+    return int(session.execute(stmt).scalar_one())
