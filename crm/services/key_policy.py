@@ -11,6 +11,7 @@ only while it is at hand (the book unlocked in this process). A plain book is le
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from crm.domain.security_policy import SecurityPolicy
@@ -29,7 +30,7 @@ def follow_key_source(book: Path | str, policy: SecurityPolicy) -> bool:
     if policy.key_source == keys.PASSPHRASE:
         if not found.slots:
             return False  # no passphrase holds the key yet: it stays where it is
-        keys.write_key_file(path, keys.KeyFile(found.book, keys.PASSPHRASE, found.slots))
+        keys.write_key_file(path, replace(found, source=keys.PASSPHRASE))
         keys.delete_stored_key(found.book)
         log.info("the book's key is now kept only under its users' passphrases")
         return True
@@ -40,7 +41,7 @@ def follow_key_source(book: Path | str, policy: SecurityPolicy) -> bool:
     if key is None:
         return False
     keys.store_key(found.book, key)
-    keys.write_key_file(path, keys.KeyFile(found.book, keys.KEYRING, found.slots))
+    keys.write_key_file(path, replace(found, source=keys.KEYRING))
     log.info("the book's key is now kept in this computer's keyring")
     return True
 
