@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import json
 import math
 import os
@@ -35,9 +34,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final, Literal
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from crm.domain.errors import Message
 from crm.store.errors import StoreError
@@ -361,6 +357,8 @@ def _write_private(path: Path, data: object) -> None:
 
 
 def _kek(passphrase: str, slot_salt: bytes, n: int, r: int, p: int) -> bytes:
+    import hashlib  # here, as cryptography is: only a passphrase needs it
+
     return hashlib.scrypt(
         passphrase.encode("utf-8"), salt=slot_salt, n=n, r=r, p=p, maxmem=_SCRYPT_MAXMEM, dklen=32
     )
@@ -371,6 +369,9 @@ def _associated(book_id: str, username: str) -> bytes:
 
 
 def wrap(key: BookKey, passphrase: str, book_id: str, username: str) -> Slot:
+    # Imported here: opening a book (the app's start, every command) needs no slot.
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
     kek = _kek(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
     wrapped = AESGCM(kek).encrypt(nonce, key.raw, _associated(book_id, username))
@@ -380,6 +381,9 @@ def wrap(key: BookKey, passphrase: str, book_id: str, username: str) -> Slot:
 def unwrap(slot: Slot, passphrase: str, book_id: str, username: str) -> BookKey:
     """The data key in ``slot``; a wrong passphrase (or a slot of another book or user)
     fails authentication: :func:`wrong_passphrase`."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         kek = _kek(passphrase, slot.salt, slot.n, slot.r, slot.p)
         raw = AESGCM(kek).decrypt(slot.nonce, slot.wrapped, _associated(book_id, username))
