@@ -11,7 +11,7 @@ from typing import Any
 from crm.domain.prospect import FieldError, check_phone
 from crm.services import visit_rules
 from crm.services.context import Context, NotFound
-from crm.services.records import ContactInfo
+from crm.services.detail_records import ContactInfo
 from crm.store import contact_writer, customer_queries, prospect_reads
 from crm.store.contact_writer import ContactValues, NewContact
 from crm.store.models import Contact

@@ -22,16 +22,14 @@ from crm.domain.text import squeeze_spaces
 from crm.services import reference
 from crm.services.acting import acting_in
 from crm.services.context import Context, NotFound
-from crm.services.records import (
+from crm.services.detail_records import (
     ContactInfo,
-    DuplicateUSCC,
     LoanInfo,
     ProspectDetail,
-    ProspectRow,
     SourceInfo,
     StageChange,
-    StaleEdit,
 )
+from crm.services.records import DuplicateUSCC, ProspectRow, StaleEdit
 from crm.store import (
     contact_writer,
     prospect_reads,

@@ -1,6 +1,9 @@
 """What the use cases hand out about prospects and people: plain records and the errors the
 UI tells apart, with no SQLAlchemy behind them, so the window can be built before the data
 stack has loaded (crm.services.prospects, users and reference re-export them).
+
+The list's records are here; a prospect's whole record is in ``crm.services.detail_records``,
+which the first frame does not need (each frozen dataclass costs about 0.5 ms to make).
 """
 
 from __future__ import annotations
@@ -9,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from crm.domain.errors import DomainError
-from crm.domain.prospect import ProspectDraft
 
 
 class DuplicateUSCC(DomainError):
@@ -54,94 +56,6 @@ class ProspectRow:
     # The short name (简称) for tight places, and the pinyin sort key the list pages by.
     short_name: str = ""
     sort_key: str = ""
-
-
-@dataclass(frozen=True)
-class ContactInfo:
-    id: str
-    name: str
-    title: str
-    phone: str
-    is_primary: bool
-
-
-@dataclass(frozen=True)
-class StageChange:
-    from_stage: str | None
-    to_stage: str
-    reason_code: str
-    reason_text: str
-    changed_by: str | None
-    changed_at: datetime
-    id: str = ""
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    code: str
-    added_at: datetime
-
-
-@dataclass(frozen=True)
-class LoanInfo:
-    id: str
-    product_code: str
-    amount_fen: int
-    rate_bp: int
-    start_date: date
-    maturity_date: date
-    status: str
-
-
-@dataclass(frozen=True)
-class ProspectDetail:
-    id: str
-    version: int
-    name: str
-    kind: str
-    uscc: str | None
-    owner_name: str
-    phone: str
-    address: str
-    district_code: str | None
-    street: str
-    industry_code: str | None
-    registered_capital_fen: int | None
-    established_on: date | None
-    notes: str
-    stage: str
-    stage_changed_at: datetime
-    rm_id: str | None
-    rm_name: str | None
-    last_contact_on: date | None
-    created_at: datetime
-    updated_at: datetime
-    tags: tuple[str, ...]
-    sources: tuple[SourceInfo, ...]
-    contacts: tuple[ContactInfo, ...]
-    history: tuple[StageChange, ...]
-    loans: tuple[LoanInfo, ...]
-    # The short name (简称) shown where space is tight; an RM may write their own.
-    short_name: str = ""
-
-    def draft(self) -> ProspectDraft:
-        """The editable part, as a form starts it."""
-        return ProspectDraft(
-            name=self.name,
-            kind=self.kind,
-            uscc=self.uscc or "",
-            owner_name=self.owner_name,
-            phone=self.phone,
-            address=self.address,
-            district_code=self.district_code or "",
-            street=self.street,
-            industry_code=self.industry_code or "",
-            registered_capital_fen=self.registered_capital_fen,
-            established_on=self.established_on,
-            notes=self.notes,
-            tags=list(self.tags),
-            sources=[s.code for s in self.sources],
-        )
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ from crm.services import visit_rules
 from crm.services.acting import acting_in
 from crm.services.audit import Action, AuditService
 from crm.services.context import Context
-from crm.services.records import ProspectDetail
+from crm.services.detail_records import ProspectDetail
 from crm.services.users import UserService
 from crm.services.visit_reading import VisitDetail
 from crm.store import report_queries, user_queries

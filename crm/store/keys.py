@@ -26,7 +26,6 @@ import contextlib
 import json
 import math
 import os
-import secrets
 import tempfile
 import threading
 from collections import Counter
@@ -92,6 +91,8 @@ class BookKey:
 
     @classmethod
     def new(cls) -> BookKey:
+        import secrets  # only for a new key: it loads hashlib, 2 ms of every start
+
         return cls(secrets.token_bytes(KEY_BYTES))
 
     def hex(self) -> str:
@@ -370,6 +371,8 @@ def _associated(book_id: str, username: str) -> bytes:
 
 def wrap(key: BookKey, passphrase: str, book_id: str, username: str) -> Slot:
     # Imported here: opening a book (the app's start, every command) needs no slot.
+    import secrets
+
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)

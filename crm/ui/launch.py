@@ -8,10 +8,8 @@ in a message box in the user's language, never as a traceback.
 
 from __future__ import annotations
 
-import ctypes.util
 import gc
 import logging
-import logging.handlers
 import os
 import sys
 import threading
@@ -27,7 +25,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from crm.domain.errors import DomainError
 from crm.ui.common.collector import IdleCollector
@@ -78,7 +76,7 @@ DAMAGED_CODES = ("db.corrupt", "db.not_ours")
 def missing_xcb_packages(
     environ: Mapping[str, str] | None = None,
     platform: str = sys.platform,
-    find: Callable[[str], str | None] = ctypes.util.find_library,
+    find: Callable[[str], str | None] | None = None,
 ) -> list[str]:
     """Debian packages the xcb plugin needs that are not installed (Linux, xcb only)."""
     env = os.environ if environ is None else environ
@@ -89,6 +87,11 @@ def missing_xcb_packages(
         return []
     if not qpa and env.get("XDG_SESSION_TYPE") == "wayland" and env.get("WAYLAND_DISPLAY"):
         return []  # Qt picks its Wayland plugin here; xcb is not loaded
+    if find is None:
+        # Only here: ctypes.util brings subprocess, about 6 ms of imports on every start.
+        import ctypes.util
+
+        find = ctypes.util.find_library
     return [package for library, package in XCB_LIBRARIES.items() if find(library) is None]
 
 
@@ -99,7 +102,7 @@ def apt_command(packages: list[str]) -> str:
 def platform_problem(
     environ: Mapping[str, str] | None = None,
     platform: str = sys.platform,
-    find: Callable[[str], str | None] = ctypes.util.find_library,
+    find: Callable[[str], str | None] | None = None,
 ) -> str | None:
     """What to tell the user instead of letting Qt abort, or None when all is well."""
     env = os.environ if environ is None else environ
@@ -134,11 +137,12 @@ def _setup_logging() -> Path | None:
     if not folder:
         return None
     path = Path(folder) / "logs" / "crm.log"
+    # Only here: logging.handlers brings socket and pickle (5 ms at every start).
+    from logging.handlers import RotatingFileHandler
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-        )
+        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -281,7 +285,7 @@ class Launcher:
             self.tasks.crashed.connect(crash.show)
         self.window: object | None = None
         self.exit_code: int | None = None
-        self.progress: QProgressDialog | None = None
+        self.progress: QWidget | None = None
         self._loader: ServiceLoader | None = None
         self.collector: IdleCollector | None = None
         # The window is shown and its services are loaded (what ``--smoke`` waits for).
@@ -303,15 +307,8 @@ class Launcher:
             QTimer.singleShot(0, lambda: self._ask_sign_in(create))
             return
         self._done = False
-        self.progress = QProgressDialog(
-            translate("Launcher", "Opening {name}…").format(name=self.db_path.name), "", 0, 0
-        )
-        self.progress.setCancelButton(None)
-        self.progress.setWindowTitle(app_title())
-        self.progress.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.progress.setMinimumDuration(0)
-        self.progress.reset()
-        self.progress.hide()
+        # Made only when the open takes longer than the delay: building it on every start
+        # cost about 5 ms before the first frame, for a dialog a quick open never shows.
         QTimer.singleShot(PROGRESS_DELAY_MS, self._show_progress)
         path = self.db_path
         first_page = self.settings.last_page
@@ -458,8 +455,19 @@ class Launcher:
         self.quit(EXIT_DATABASE)
 
     def _show_progress(self) -> None:
-        if not self._done and self.progress is not None:
-            self.progress.show()
+        if self._done or self.progress is not None:
+            return
+        from PySide6.QtWidgets import QProgressDialog
+
+        progress = QProgressDialog(
+            translate("Launcher", "Opening {name}…").format(name=self.db_path.name), "", 0, 0
+        )
+        progress.setCancelButton(None)
+        progress.setWindowTitle(app_title())
+        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+        progress.setMinimumDuration(0)
+        self.progress = progress
+        progress.show()
 
     def _finish_progress(self) -> None:
         self._done = True

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from crm.services.records import ProspectDetail
+from crm.services.detail_records import ProspectDetail
 from crm.ui.prospects.page import ProspectsPage
 from crm.ui.shell.main_window import MainWindow
 from tests.ui.helpers import record_phone_call, wait_idle

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QProcess, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -57,6 +57,8 @@ def restart_app() -> None:
     """Start the app again with the same arguments, then end this one."""
     frozen = getattr(sys, "frozen", False)
     arguments = sys.argv[1:] if frozen else sys.argv
+    from PySide6.QtCore import QProcess  # not loaded before the first frame
+
     QProcess.startDetached(sys.executable, arguments)
     QApplication.quit()
 

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     Signal,
     qInstallMessageHandler,
 )
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from crm.domain.clock import utcnow
 from crm.domain.errors import DomainError, Message
@@ -184,6 +184,8 @@ class CrashHandler:
 
         stamp = utcnow().strftime("%Y%m%d-%H%M%S")
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        from PySide6.QtWidgets import QFileDialog  # not loaded before the first frame
+
         name, _ = QFileDialog.getSaveFileName(
             parent,
             translate("Errors", "Save crash report"),

@@ -230,9 +230,9 @@ class ProspectCellDelegate(QStyledItemDelegate):
         active = view.isActiveWindow()
         palette = view.palette()
         group = QPalette.ColorGroup.Normal if active else QPalette.ColorGroup.Inactive
-        highlight = palette.brush(group, QPalette.ColorRole.Highlight)
+        highlight = palette.color(group, QPalette.ColorRole.Highlight)
         alternate = (
-            palette.brush(group, QPalette.ColorRole.AlternateBase)
+            palette.color(group, QPalette.ColorRole.AlternateBase)
             if view.alternatingRowColors()
             else None
         )

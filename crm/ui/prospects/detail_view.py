@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 from crm.domain.errors import DomainError
 from crm.domain.prospect import InvalidProspect
 from crm.services.audit import Action
-from crm.services.records import ContactInfo, DuplicateUSCC, ProspectDetail, StaleEdit
+from crm.services.detail_records import ContactInfo, ProspectDetail
+from crm.services.records import DuplicateUSCC, StaleEdit
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import said, show_error

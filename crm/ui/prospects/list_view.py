@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
@@ -27,12 +29,14 @@ from crm.ui.common.context import UiContext
 from crm.ui.common.filter_bar import FilterBar
 from crm.ui.common.icons import icon
 from crm.ui.common.widgets import EmptyState
-from crm.ui.prospects.bulk import UNASSIGN, AssignDialog, TagDialog
 from crm.ui.prospects.cell_delegate import ProspectCellDelegate
-from crm.ui.prospects.list_short_name import ShortNameDialog
 from crm.ui.prospects.table_model import COLUMNS, ID_ROLE, ProspectTableModel
-from crm.ui.stages.dialog import MoveItem
 from crm.ui.stages.mover import StageMover
+
+if TYPE_CHECKING:
+    # The dialogs load when first opened: importing them made the first frame 3 ms later.
+    from crm.ui.prospects.bulk import AssignDialog, TagDialog
+    from crm.ui.prospects.list_short_name import ShortNameDialog
 
 COLUMN_WIDTHS = (235, 165, 150, 75, 120, 185, 105, 100)
 # Beyond this many loaded rows, a change reloads from the top instead of re-reading them all.
@@ -200,9 +204,18 @@ class ProspectListView(QWidget):
         selection = self.table.selectionModel()
         selection.selectionChanged.connect(lambda *_args: self._update_selection())
         layout.addWidget(self.table, 1)
-        self.empty = _EmptyNotice(self.table)
-        self.empty.actionClicked.connect(self._empty_action)
+        self._empty: _EmptyNotice | None = None
         self._update_selection()
+
+    @property
+    def empty(self) -> _EmptyNotice:
+        # Made the first time a list is empty: asking the table for its viewport makes
+        # PySide6 load every widget class to find the viewport's type, about 3 ms before
+        # the first frame of a list that has rows.
+        if self._empty is None:
+            self._empty = _EmptyNotice(self.table)
+            self._empty.actionClicked.connect(self._empty_action)
+        return self._empty
 
     # -- querying --------------------------------------------------------------------------
 
@@ -247,7 +260,9 @@ class ProspectListView(QWidget):
         nothing = not self.model.loading and self.model.rowCount() == 0
         if nothing:
             self._say_empty()
-        self.empty.setVisible(nothing)
+            self.empty.setVisible(True)
+        elif self._empty is not None:
+            self._empty.setVisible(False)
 
     def _say_empty(self) -> None:
         current = self.filters.current()
@@ -297,6 +312,8 @@ class ProspectListView(QWidget):
         rows = self.selected_rows()
         if not rows:
             return
+        from crm.ui.prospects.bulk import AssignDialog
+
         dialog = AssignDialog(
             len(rows),
             self.ui.users_in_scope(),
@@ -309,6 +326,8 @@ class ProspectListView(QWidget):
         self._open_dialog(dialog)
 
     def _assign(self, ids: list[str], code: str) -> None:
+        from crm.ui.prospects.bulk import UNASSIGN
+
         rm_id = None if code == UNASSIGN else code
         rm = self.ui.user_by_id(rm_id)
         service = self.ui.services.prospects
@@ -331,6 +350,8 @@ class ProspectListView(QWidget):
         rows = self.selected_rows()
         if not rows:
             return
+        from crm.ui.prospects.bulk import TagDialog
+
         dialog = TagDialog(len(rows), self)
         dialog.chosen.connect(lambda code: self._tag([r.id for r in rows], code))
         self._open_dialog(dialog)
@@ -350,6 +371,8 @@ class ProspectListView(QWidget):
     def change_stage_selected(self) -> None:
         rows = self.selected_rows()
         if rows:
+            from crm.ui.stages.dialog import MoveItem
+
             self.mover.request([MoveItem(r.id, r.name, r.stage) for r in rows])
 
     def _after_bulk(self, moved: list[str]) -> None:
@@ -367,6 +390,8 @@ class ProspectListView(QWidget):
         menu.popup(self.table.viewport().mapToGlobal(where))
 
     def edit_short_name(self, row: ProspectRow) -> None:
+        from crm.ui.prospects.list_short_name import ShortNameDialog
+
         dialog = ShortNameDialog(self.ui, row, self)
         dialog.saved.connect(lambda pid: self.ui.events.prospectsChanged.emit([pid]))
         self._open_dialog(dialog)

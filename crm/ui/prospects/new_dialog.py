@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QVBoxLayou
 
 from crm.domain.errors import DomainError
 from crm.domain.prospect import InvalidProspect
-from crm.services.records import DuplicateUSCC, ProspectDetail
+from crm.services.detail_records import ProspectDetail
+from crm.services.records import DuplicateUSCC
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import show_error
 from crm.ui.prospects.detail_view import ask_open_existing

@@ -35,7 +35,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtGui import QColor, QIcon
 
 from crm.domain.query import ProspectFilter, Sort, SortColumn
 from crm.services.records import ProspectRow
@@ -230,7 +230,9 @@ class ProspectTableModel(QAbstractTableModel):
         self._search_prepared = False
         self._started = False  # no query before the owner sets the first filter
         self.muted_colour = QColor("#8a93a0")
-        self._muted = QBrush(self.muted_colour)
+        # A colour, not a QBrush: Qt's delegates take either, and making the first QBrush
+        # loads QGradient's 180 presets as a Python enum (2 ms before the first frame).
+        self._muted = self.muted_colour
 
     # -- the query -------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from crm.domain.stages import Stage
-from crm.services.records import StageChange
+from crm.services.detail_records import StageChange
 from crm.ui.common import fmt, labels
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -29,10 +30,12 @@ from crm.ui.common.context import UiContext
 from crm.ui.common.errors import CrashHandler, show_error
 from crm.ui.common.i18n import LANGUAGES
 from crm.ui.common.icons import icon
-from crm.ui.settings.dialog import SettingsDialog
 from crm.ui.shell.page import Page, PageSpec, default_pages
 from crm.ui.shell.status import AppStatusBar
 from crm.ui.team.spec import team_page
+
+if TYPE_CHECKING:
+    from crm.ui.settings.dialog import SettingsDialog
 
 NAV_WIDTH = 168
 DEFAULT_SIZE = QSize(1366, 768)
@@ -264,6 +267,8 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         # The sync status the controller last read says where the device token is kept.
         status = getattr(getattr(self.sync_controller, "last", None), "status", None)
+        from crm.ui.settings.dialog import SettingsDialog  # not loaded before the first frame
+
         dialog = SettingsDialog(
             self.ui.settings, str(self.ui.db_path), self.language, self, sync_status=status
         )

@@ -8,6 +8,7 @@ Moves run on the writer thread; ``moved`` announces what changed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -17,8 +18,11 @@ from crm.domain.stages import Stage, StageMoveRefused, needs_reason
 from crm.ui.common import labels
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import said
-from crm.ui.stages.dialog import MoveItem, StageMoveDialog
-from crm.ui.stages.results import BulkResultDialog
+
+if TYPE_CHECKING:
+    # Loaded when first asked for: the prospect list makes a mover before its first frame.
+    from crm.ui.stages.dialog import MoveItem, StageMoveDialog
+    from crm.ui.stages.results import BulkResultDialog
 
 translate = QCoreApplication.translate
 
@@ -46,6 +50,8 @@ class StageMover(QObject):
         ):
             self._run(items, target, "", "", dialog=None)
             return
+        from crm.ui.stages.dialog import StageMoveDialog
+
         self.dialog = StageMoveDialog(items, target, self.widget)
         dialog = self.dialog
         dialog.moveRequested.connect(
@@ -113,6 +119,8 @@ class StageMover(QObject):
         self.moved.emit(list(moved))
         if refused:
             names = {i.id: i.name for i in items}
+            from crm.ui.stages.results import BulkResultDialog
+
             self.results = BulkResultDialog(
                 translate("StageMover", "Change stage"),
                 translate("StageMover", "{moved} moved to {stage}; {refused} refused.").format(

@@ -31,7 +31,7 @@ from crm.domain.errors import DomainError
 from crm.domain.prospect import FieldError
 from crm.services.audit import Action
 from crm.services.customer import ContactDraft
-from crm.services.records import ContactInfo
+from crm.services.detail_records import ContactInfo
 from crm.ui.common.context import UiContext
 from crm.ui.common.errors import said, show_error
 from crm.ui.common.icons import icon

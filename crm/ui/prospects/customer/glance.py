@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLay
 
 from crm.domain.contact import mask_phone
 from crm.services.customer import CustomerGlance
-from crm.services.records import ContactInfo
+from crm.services.detail_records import ContactInfo
 from crm.ui.common import fmt
 
 OVERDUE = "#c0392b"

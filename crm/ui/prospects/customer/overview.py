@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from crm.domain.contact import mask_phone
 from crm.services.audit import Action
-from crm.services.records import ProspectDetail
+from crm.services.detail_records import ProspectDetail
 from crm.ui.common import fmt, labels
 from crm.ui.common.context import UiContext
 from crm.ui.common.icons import icon
