@@ -378,7 +378,8 @@ class Launcher:
         loader.start()
         window.show()
         self._release_app()
-        self._daily_backup(window)
+        # After the first frame: the backups module is not needed to paint the list.
+        window.firstPainted.connect(lambda: self._daily_backup(window))
 
     def _credentials(self) -> tuple[str, ...]:
         """The users whose credentials this computer holds for the book (none: no sign-in;

@@ -35,6 +35,7 @@ from crm.ui.shell.status import AppStatusBar
 from crm.ui.team.spec import team_page
 
 if TYPE_CHECKING:
+    from crm.ui.lock.controller import LockController
     from crm.ui.settings.dialog import SettingsDialog
 
 NAV_WIDTH = 168
@@ -118,11 +119,25 @@ class MainWindow(QMainWindow):
         from crm.ui.reports.hook import install_reports  # reports: the Reports menu
 
         self.reports_menu = install_reports(self)
-        from crm.ui.backups.hook import install_backups  # File ▸ Back up now, Restore…
+        # File ▸ Back up now, Restore… and File ▸ Lock with the idle lock: in a window made
+        # from the book's first look (the launcher's), after the first frame, as sync is
+        # (they took 7 ms of the window's making; their items sit in the closed File menu).
+        self.lock: LockController | None = None
+        self._late_installed = False
+        if ui.services_ready:
+            self._install_late()
+        else:
+            self.firstPainted.connect(self._install_late)
+            QTimer.singleShot(SYNC_AT_THE_LATEST_MS, self._install_late)
+
+    def _install_late(self) -> None:
+        if self._late_installed:
+            return
+        self._late_installed = True
+        from crm.ui.backups.hook import install_backups
+        from crm.ui.lock.hook import install_lock
 
         install_backups(self)
-        from crm.ui.lock.hook import install_lock  # File ▸ Lock, and the idle lock
-
         self.lock = install_lock(self)
 
     def event(self, event: QEvent) -> bool:
