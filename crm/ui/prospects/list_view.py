@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -50,6 +50,16 @@ class ProspectTable(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # A viewport made here, set up as QAbstractScrollArea sets up its own: asked for
+        # the one Qt made, PySide6 would load every widget class to find its type (about
+        # 6 ms of the first frame, as each brings its enums).
+        viewport = QWidget()
+        viewport.setObjectName("qt_scrollarea_viewport")
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
+        viewport.lower()  # below the headers and scroll bars, as Qt's own is
+        self._viewport = viewport
         self.setObjectName("prospectTable")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -79,7 +89,7 @@ class ProspectTable(QTableView):
         delegate = self.itemDelegate()
         if isinstance(delegate, ProspectCellDelegate) and delegate.can_paint_view():
             # The rows in one Python call, instead of a delegate call for every cell.
-            painter = QPainter(self.viewport())
+            painter = QPainter(self._viewport)
             try:
                 delegate.paint_view(painter, event.rect())
             finally:
