@@ -46,9 +46,14 @@ def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str
 
 
 @pytest.fixture(autouse=True)
-def _speak(language: str) -> None:
-    """The window lives for the module, but each test starts in English (conftest):
-    the core's language and Qt's default locale are put back to the window's."""
+def _speak(language: str, qapp: QApplication) -> Iterator[None]:
+    """The window lives for the module, but each test starts in English (conftest): the
+    window's language goes back on top for the test, catalogues included, or what the test
+    makes the window say (a status message, "174 days" in a table) would be in the English
+    catalogue's words, which Qt asks first as the last installed."""
+    installed = install_translators(qapp, language)
+    yield
+    remove_translators(qapp, installed)
     install_language(language)
 
 
