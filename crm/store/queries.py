@@ -248,10 +248,57 @@ def page(
         session, flt, today, industry_codes, SCAN_IN_ORDER_FROM
     ):
         return page_by_rm_walk(session, flt, sort, offset, limit, today, industry_codes)
+    if sort.column in _SORTED_NARROW:
+        return session.execute(
+            _narrow_page(flt, sort, today, industry_codes, offset, limit), params
+        ).all()
     stmt = list_statement(flt, sort, today, industry_codes, in_order)
     if after is not None:
         stmt = stmt.where(_after(after, sort.descending))
     return session.execute(stmt.offset(offset).limit(limit), params).all()
+
+
+# Sorts no index serves: SQLite sorts every match. Sorting the ids alone and then reading
+# the page's rows keeps the sorter's rows narrow: the first page of 100,000 by stage 445 →
+# 34 ms, the page at 50,000 1.19 → 0.32 s (2026-12-05).
+_SORTED_NARROW = {
+    SortColumn.USCC,
+    SortColumn.STAGE,
+    SortColumn.DISTRICT,
+    SortColumn.INDUSTRY,
+    SortColumn.LAST_CONTACT,
+    SortColumn.STAGE_SINCE,
+    SortColumn.UPDATED,
+    SortColumn.STALLED,
+}
+
+
+def _narrow_page(
+    flt: ProspectFilter,
+    sort: Sort,
+    today: date,
+    industry_codes: Sequence[str],
+    offset: int,
+    limit: int,
+) -> Select[*tuple[Any, ...]]:
+    """The page of :func:`list_statement` at ``offset``: its ids sorted and cut first (with
+    the district's name when that is the order), then their rows, in the same order."""
+    ids = select(Prospect.id)
+    if sort.column is SortColumn.DISTRICT:
+        ids = ids.outerjoin(District, District.code == Prospect.district_code)
+    ids = (
+        ids.where(*_conditions(flt, today, industry_codes))
+        .order_by(*_order(sort))
+        .offset(offset)
+        .limit(limit)
+    )
+    return (
+        select(*_COLUMNS)
+        .outerjoin(RM, RM.id == Prospect.assigned_rm_id)
+        .outerjoin(District, District.code == Prospect.district_code)
+        .where(Prospect.id.in_(ids.scalar_subquery()))
+        .order_by(*_order(sort))
+    )
 
 
 def _after(row: tuple[str, str], descending: bool) -> Any:
