@@ -19,7 +19,15 @@ from crm.ui.common.errors import CrashHandler
 from crm.ui.common.fonts import register_cjk_font
 from crm.ui.common.i18n import choose_language, system_language
 from crm.ui.common.settings import AppSettings
-from crm.ui.launch import Launcher, apt_command, missing_xcb_packages, platform_problem
+from crm.ui.launch import (
+    XCB_LIBRARIES,
+    XCB_SONAMES,
+    Launcher,
+    apt_command,
+    loadable,
+    missing_xcb_packages,
+    platform_problem,
+)
 from crm.ui.shell.main_window import MainWindow
 
 
@@ -51,6 +59,12 @@ def test_only_the_missing_packages_are_named():
     )
     assert missing == ["libxcb-cursor0"]
     assert apt_command(missing) == "sudo apt-get install libxcb-cursor0"
+
+
+def test_a_library_counts_as_there_when_the_dynamic_linker_loads_it():
+    assert loadable("libc.so.6") == "libc.so.6"
+    assert loadable("libfirstloan-no-such-library.so.7") is None
+    assert set(XCB_SONAMES) == set(XCB_LIBRARIES)  # a soname for each package named
 
 
 @pytest.mark.parametrize(
