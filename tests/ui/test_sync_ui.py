@@ -251,3 +251,36 @@ def test_a_failed_resolution_gives_the_buttons_back_and_says_why(
     assert changed == [True] and len(told) == 1
     a.close()
     b.close()
+
+
+def test_a_first_sync_names_the_user_it_signed_in_in_the_status_bar(
+    qtbot, ho: Server, tmp_path: Path
+) -> None:
+    """An empty book signed in to head office from the open app: once the first sync has
+    brought the user, the status bar names them and the window knows them (before, it said
+    'Not signed in' until the app was restarted)."""
+    from crm.services.container import open_services
+    from crm.ui.common.context import UiContext, load_startup
+    from crm.ui.common.settings import AppSettings
+    from crm.ui.shell.main_window import MainWindow
+
+    services = open_services(tmp_path / "new.db", create=True)
+    ui = UiContext(services, AppSettings(tmp_path / "s.ini"), TaskRunner(), load_startup(services))
+    window = MainWindow(ui)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert ui.user is None and window.status.user.text() == "Not signed in"
+        services.sync.sign_in(ho.url, "wangfang", PASSWORD)
+        qtbot.waitUntil(lambda: window.sync_controller is not None, timeout=10_000)
+        window.sync_controller.sync_now()
+        qtbot.waitUntil(lambda: ui.user is not None, timeout=30_000)
+        assert ui.user.username == "wangfang"
+        assert window.status.user.text() == "王芳 (Relationship manager)"
+        assert "liqiang" in {u.username for u in ui.users}  # the team, for the RM lists
+    finally:
+        window.sync_controller.stop()
+        ui.tasks.wait()
+        window.close()
+        QApplication.processEvents()
+        services.close()

@@ -57,5 +57,8 @@ class AppStatusBar(QStatusBar):
         self.last_sync = QLabel(self.tr("Last sync: never"), self)
         self.addPermanentWidget(self.last_sync)
 
+    def set_user(self, user: UserInfo | None) -> None:
+        self.user.setText(labels.user(user))
+
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)

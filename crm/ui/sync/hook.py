@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QWidget
 
+from crm.ui.common.context import StartupData, load_startup
 from crm.ui.sync.controller import SyncController, SyncView
 from crm.ui.sync.indicator import SyncIndicator
 from crm.ui.sync.sign_in import SignInDialog
@@ -49,8 +50,24 @@ def install_sync(window: Any, *, start: bool = True) -> SyncController:
             summary = view.state.summary
             if summary is not None and (summary.pulled or summary.removed or summary.rejected):
                 window.ui.events.prospectsChanged.emit([])
+                refresh_people()
             if page is not None:
                 page.view.reload()
+
+    def refresh_people() -> None:
+        # Head office may have sent users, districts or, after a first sync, the user this
+        # computer signed in as (crm.services.sync adopts them): the status bar said "Not
+        # signed in" and the RM lists lacked them until the app was restarted.
+        ui = window.ui
+        services = ui.services
+
+        def apply(startup: StartupData) -> None:
+            ui.startup = startup
+            set_user = getattr(window.status, "set_user", None)
+            if set_user is not None:
+                set_user(startup.user)
+
+        ui.tasks.read(window, lambda: load_startup(services), apply)
 
     def sign_in() -> None:
         user = window.ui.user
