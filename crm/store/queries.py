@@ -21,6 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 from sqlalchemy.sql.selectable import Join
 
 from crm.domain.query import UNASSIGNED, ProspectFilter, Sort, SortColumn
@@ -133,9 +135,74 @@ _NULLABLE = {
 }
 
 
-def _order(sort: Sort) -> list[Any]:
+# One term of an order: the expression, descending or not, and where its NULLs fall
+# ("first", "last", or "" for a column that is never NULL), as SQLite orders them.
+_Term = tuple[Any, bool, str]
+
+
+def _order_terms(sort: Sort) -> list[_Term]:
+    """The order of a list sorted by a column no index serves (``_SORTED_NARROW``), term
+    by term: what :func:`_order` sorts by and :func:`_seek_after` seeks in."""
     if sort.column is SortColumn.STALLED:
-        return _stalled_first(sort)
+        by_time: list[_Term] = [
+            (Prospect.stage_changed_at, False, ""),
+            (Prospect.sort_key, False, "first"),
+            (Prospect.id, False, ""),
+        ]
+        if sort.stalled_before is None or sort.quiet_on is None:
+            return by_time
+        return [(_stalled(sort.stalled_before, sort.quiet_on), False, ""), *by_time]
+    column: Any = {
+        SortColumn.USCC: Prospect.uscc,
+        SortColumn.STAGE: _STAGE_ORDER,
+        SortColumn.DISTRICT: District.name,
+        SortColumn.INDUSTRY: Prospect.industry_code,
+        SortColumn.LAST_CONTACT: Prospect.last_contact_on,
+        SortColumn.STAGE_SINCE: Prospect.stage_changed_at,
+        SortColumn.UPDATED: Prospect.updated_at,
+    }[sort.column]
+    down = sort.descending
+    # A NULL sorts last either way (ascending says so; descending does it by itself); the
+    # tie's sort key keeps SQLite's own place for NULL: first ascending, last descending.
+    return [
+        (column, down, "last" if sort.column in _NULLABLE else ""),
+        (Prospect.sort_key, down, "last" if down else "first"),
+        (Prospect.id, False, ""),
+    ]
+
+
+def _ordered(terms: list[_Term]) -> list[Any]:
+    out = []
+    for expr, down, nulls in terms:
+        term = expr.desc() if down else expr.asc()
+        out.append(term.nulls_last() if nulls == "last" and not down else term)
+    return out
+
+
+def _seek_after(terms: list[_Term], anchor: Sequence[Any]) -> Any:
+    """The rows that come after the row whose order values are ``anchor`` (the last
+    term, the id, is unique, so no row is both)."""
+    clause: Any = false()
+    for (column, down, nulls), value in reversed(list(zip(terms, anchor, strict=True))):
+        # Compared as "+column": an index on it would have SQLite fetch half the book's
+        # rows one by one (last contact, changed: 163 ms against 40 ms by a plain scan).
+        expr = UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+        after: Any
+        if value is None:
+            after = expr.is_not(None) if nulls == "first" else false()
+            same = expr.is_(None)
+        else:
+            after = expr < value if down else expr > value
+            if nulls == "last":
+                after = or_(after, expr.is_(None))
+            same = expr == value
+        clause = or_(after, and_(same, clause))
+    return clause
+
+
+def _order(sort: Sort) -> list[Any]:
+    if sort.column in _SORTED_NARROW:
+        return _ordered(_order_terms(sort))
     column: Any = {
         # Chinese names by pinyin (crm.domain.pinyin.sort_key), read from its index.
         SortColumn.NAME: Prospect.sort_key,
@@ -163,22 +230,21 @@ def _order(sort: Sort) -> list[Any]:
     return [primary, tie, Prospect.id]
 
 
-def _stalled_first(sort: Sort) -> list[Any]:
-    """Stalled prospects first, then the longest in their stage (then by name)."""
-    if sort.stalled_before is None or sort.quiet_on is None:
-        return [Prospect.stage_changed_at, Prospect.sort_key, Prospect.id]
-    stalled = case(
+def _stalled(stalled_before: Any, quiet_on: Any) -> Any:
+    """0 for a stalled prospect (in its stage since before ``stalled_before``, no contact
+    since ``quiet_on``, not dropped), else 1: stalled ones first, then the longest in their
+    stage (then by name)."""
+    return case(
         (
             and_(
                 Prospect.stage != "dropped",
-                Prospect.stage_changed_at < sort.stalled_before,
-                or_(Prospect.last_contact_on.is_(None), Prospect.last_contact_on <= sort.quiet_on),
+                Prospect.stage_changed_at < stalled_before,
+                or_(Prospect.last_contact_on.is_(None), Prospect.last_contact_on <= quiet_on),
             ),
             0,
         ),
         else_=1,
     )
-    return [stalled, Prospect.stage_changed_at, Prospect.sort_key, Prospect.id]
 
 
 _COLUMNS = (
@@ -230,13 +296,15 @@ def page(
     industry_codes: Sequence[str] = (),
     after: tuple[str, str] | None = None,
 ) -> Sequence[Any]:
-    """``limit`` rows from ``offset``; with ``after`` (a list sorted by name only: the sort
-    key and id of a row already shown), the rows that follow that row, from ``offset`` on.
+    """``limit`` rows from ``offset``; with ``after`` (the sort key and id of a row already
+    shown; any order but by RM), the rows that follow that row, from ``offset`` on.
 
-    Paging by ``after`` seeks the name index wherever the row is; an offset walks it from
-    the top, so each page deeper into a large book takes longer."""
-    if after is not None and sort.column is not SortColumn.NAME:
-        raise ValueError("paging after a row needs the list sorted by name")
+    Sorted by name, paging by ``after`` seeks the name index wherever the row is; an
+    offset walks it from the top, so each page deeper into a large book takes longer.
+    Sorted by another column, the row's place in the order is read by its id (LookupError
+    when it no longer exists), and SQLite keeps only a page of ids while it sorts."""
+    if after is not None and sort.column is SortColumn.RM:
+        raise ValueError("paging after a row needs the list sorted by another column than RM")
     params = _fts_params(flt)
     in_order = (
         sort.column is SortColumn.NAME
@@ -249,8 +317,13 @@ def page(
     ):
         return page_by_rm_walk(session, flt, sort, offset, limit, today, industry_codes)
     if sort.column in _SORTED_NARROW:
+        anchor = None
+        if after is not None:
+            anchor = _anchor(session, sort, after[1])
+            if anchor is None:
+                raise LookupError("the row to page after is gone")
         return session.execute(
-            _narrow_page(flt, sort, today, industry_codes, offset, limit), params
+            _narrow_page(flt, sort, today, industry_codes, offset, limit, anchor), params
         ).all()
     stmt = list_statement(flt, sort, today, industry_codes, in_order)
     if after is not None:
@@ -273,6 +346,15 @@ _SORTED_NARROW = {
 }
 
 
+def _anchor(session: Session, sort: Sort, prospect_id: str) -> Sequence[Any] | None:
+    """The order values of one row (None when it no longer exists)."""
+    stmt = select(*(expr for expr, _down, _nulls in _order_terms(sort)))
+    if sort.column is SortColumn.DISTRICT:
+        stmt = stmt.outerjoin(District, District.code == Prospect.district_code)
+    row = session.execute(stmt.where(Prospect.id == prospect_id)).one_or_none()
+    return tuple(row) if row is not None else None
+
+
 def _narrow_page(
     flt: ProspectFilter,
     sort: Sort,
@@ -280,18 +362,19 @@ def _narrow_page(
     industry_codes: Sequence[str],
     offset: int,
     limit: int,
+    anchor: Sequence[Any] | None = None,
 ) -> Select[*tuple[Any, ...]]:
-    """The page of :func:`list_statement` at ``offset``: its ids sorted and cut first (with
-    the district's name when that is the order), then their rows, in the same order."""
+    """The page of :func:`list_statement` at ``offset``, or at ``offset`` after the row
+    whose order values are ``anchor``: its ids sorted and cut first (with the district's
+    name when that is the order), then their rows, in the same order. After a row, SQLite
+    keeps only a page's worth of ids while it sorts, however deep the row lies."""
     ids = select(Prospect.id)
     if sort.column is SortColumn.DISTRICT:
         ids = ids.outerjoin(District, District.code == Prospect.district_code)
-    ids = (
-        ids.where(*_conditions(flt, today, industry_codes))
-        .order_by(*_order(sort))
-        .offset(offset)
-        .limit(limit)
-    )
+    ids = ids.where(*_conditions(flt, today, industry_codes))
+    if anchor is not None:
+        ids = ids.where(_seek_after(_order_terms(sort), anchor))
+    ids = ids.order_by(*_order(sort)).offset(offset).limit(limit)
     return (
         select(*_COLUMNS)
         .outerjoin(RM, RM.id == Prospect.assigned_rm_id)

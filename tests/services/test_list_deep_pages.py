@@ -7,20 +7,21 @@ same rows in the same order as the plain query, page by page."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from itertools import cycle
 from pathlib import Path
 from typing import Any
 
 import pytest
-from service_helpers import RM1, RM2, T0, TEAM_ID, Clock, draft, open_copy
-from sqlalchemy import event
+from service_helpers import CHANCHENG, NANHAI, RM1, RM2, T0, TEAM_ID, Clock, draft, open_copy
+from sqlalchemy import event, update
 
 from crm.domain.query import UNASSIGNED, ProspectFilter, Sort, SortColumn
 from crm.services.context import Context
 from crm.services.prospects import ProspectService
 from crm.store import queries, search
 from crm.store.engine import Database
-from crm.store.models import User
+from crm.store.models import Prospect, User
 
 # A second 李强: two RMs who share a name must keep their prospects apart.
 RM3 = "0190f000-0000-7000-8000-000000000004"
@@ -48,8 +49,21 @@ def book(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Ite
     svc = ProspectService(Context(db, actor_id=RM1, clock=Clock()))
     owners = cycle(OWNERS)
     # Names repeat, so the order within an RM also rests on the id.
-    for n in range(35):
-        svc.create(draft(NAMES[n % len(NAMES)]), rm_id=next(owners))
+    made = [svc.create(draft(NAMES[n % len(NAMES)]), rm_id=next(owners)).id for n in range(35)]
+    # Districts, industries, stages and last contacts repeat, some NULL (a test's fixture
+    # setting what the orders other than by name or RM sort by).
+    with db.transaction() as s:
+        for n, pid in enumerate(made):
+            s.execute(
+                update(Prospect)
+                .where(Prospect.id == pid)
+                .values(
+                    district_code=(CHANCHENG, NANHAI, None)[n % 3],
+                    industry_code="33" if n % 4 == 0 else None,
+                    stage=("no_loan", "first_loan", "strategic", "dropped")[n % 4],
+                    last_contact_on=date(2026, 11, 1 + n % 5) if n % 2 == 0 else None,
+                )
+            )
     yield db
     db.close()
 
@@ -195,10 +209,39 @@ def test_the_page_after_a_row_follows_it_as_offsets_do(
         assert [r.id for r in seen] == whole, limit
 
 
-def test_only_a_list_sorted_by_name_pages_after_a_row(book: Database) -> None:
+def test_a_list_sorted_by_rm_pages_by_offset_only(book: Database) -> None:
     svc = ProspectService(Context(book, actor_id=RM1, clock=Clock()))
     with pytest.raises(ValueError):
         svc.page(ProspectFilter(), Sort(SortColumn.RM), 0, 5, after=("高明家具厂", "x"))
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["asc", "desc"])
+@pytest.mark.parametrize("flt", FILTERS, ids=lambda f: repr(f.rm_ids or f.text or "all"))
+@pytest.mark.parametrize("column", NARROW, ids=lambda c: c.name)
+def test_the_page_after_a_row_follows_it_in_every_other_order(
+    book: Database, flt: ProspectFilter, column: SortColumn, descending: bool
+) -> None:
+    """Sorted by a column no index serves, the next page is sought after the last row
+    shown (its place read by its id): the same rows as the whole sort, NULLs and ties
+    (districts, stages, times and names repeat here) included."""
+    sort = Sort(column, descending)
+    whole = [r.id for r in _sorted_whole(book, flt, sort)]
+    for limit in (1, 3, 7):
+        with book.reading() as s:
+            seen = list(queries.page(s, flt, sort, 0, limit, TODAY))
+            while seen:
+                more = queries.page(
+                    s, flt, sort, 0, limit, TODAY, after=(seen[-1].sort_key, seen[-1].id)
+                )
+                if not more:
+                    break
+                seen += more
+        assert [r.id for r in seen] == whole, limit
+
+
+def test_the_page_after_a_row_that_is_gone_is_refused(book: Database) -> None:
+    with book.reading() as s, pytest.raises(LookupError):
+        queries.page(s, ProspectFilter(), Sort(SortColumn.STAGE), 0, 5, TODAY, after=("", "x"))
 
 
 @pytest.mark.parametrize(

@@ -402,16 +402,26 @@ class ProspectTableModel(QAbstractTableModel):
         offset = len(self._rows)
         flt, sort, limit = self._filter, self._sort, self.page_size
         ui, shape = self.ui, self._shaper.rows
-        # Sorted by name, the next page is sought right after the last row (an index seek);
-        # an offset would walk the index from the top, slower the deeper the user scrolls.
+        # The next page is sought right after the last row (by name, an index seek; by
+        # another column, SQLite keeps a page of ids while it sorts): an offset walks or
+        # sorts everything before it, slower the deeper the user scrolls. By RM, the walk
+        # RM by RM pages by offset.
         after: tuple[str, str] | None = None
         skip = offset
-        if sort.column is SortColumn.NAME and self._rows:
+        if sort.column is not SortColumn.RM and self._rows:
             last = self._rows[-1]
             after, skip = (last[_AT_SORT_KEY], last[_AT_ID]), 0
+
+        def fetch() -> list[Stored]:
+            page = ui.services.prospects.page
+            try:
+                return shape(page(flt, sort, skip, limit, after))
+            except LookupError:  # the last row shown is gone (deleted meanwhile)
+                return shape(page(flt, sort, offset, limit))
+
         self.ui.tasks.read(
             self,
-            lambda: shape(ui.services.prospects.page(flt, sort, skip, limit, after)),
+            fetch,
             lambda rows: self._apply_more(generation, offset, rows),
             lambda _err: self._failed(generation),
         )
