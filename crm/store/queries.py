@@ -301,7 +301,7 @@ def page(
 
     Sorted by name, paging by ``after`` seeks the name index wherever the row is; an
     offset walks it from the top, so each page deeper into a large book takes longer.
-    Sorted by another column, the row's place in the order is read by its id (LookupError
+    Sorted by another column, the row's place in the order is read by its id (KeyError
     when it no longer exists), and SQLite keeps only a page of ids while it sorts."""
     if after is not None and sort.column is SortColumn.RM:
         raise ValueError("paging after a row needs the list sorted by another column than RM")
@@ -321,7 +321,7 @@ def page(
         if after is not None:
             anchor = _anchor(session, sort, after[1])
             if anchor is None:
-                raise LookupError("the row to page after is gone")
+                raise KeyError(after[1])  # the row to page after is gone
         return session.execute(
             _narrow_page(flt, sort, today, industry_codes, offset, limit, anchor), params
         ).all()

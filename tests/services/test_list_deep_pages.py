@@ -240,7 +240,7 @@ def test_the_page_after_a_row_follows_it_in_every_other_order(
 
 
 def test_the_page_after_a_row_that_is_gone_is_refused(book: Database) -> None:
-    with book.reading() as s, pytest.raises(LookupError):
+    with book.reading() as s, pytest.raises(KeyError):
         queries.page(s, ProspectFilter(), Sort(SortColumn.STAGE), 0, 5, TODAY, after=("", "x"))
 
 

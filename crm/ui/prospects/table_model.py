@@ -416,7 +416,7 @@ class ProspectTableModel(QAbstractTableModel):
             page = ui.services.prospects.page
             try:
                 return shape(page(flt, sort, skip, limit, after))
-            except LookupError:  # the last row shown is gone (deleted meanwhile)
+            except KeyError:  # the last row shown is gone (deleted meanwhile)
                 return shape(page(flt, sort, offset, limit))
 
         self.ui.tasks.read(
