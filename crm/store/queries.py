@@ -124,11 +124,10 @@ def _fts_params(flt: ProspectFilter) -> dict[str, Any]:
     return {"fts_query": expression} if expression else {}
 
 
-# Columns that may be NULL: they sort last whichever the direction. The others must not
-# carry a NULLS clause, which would stop SQLite from reading an index in order.
+# The sorts no index serves whose column may be NULL: they sort last whichever the
+# direction (the RM sort does so in _order).
 _NULLABLE = {
     SortColumn.USCC,
-    SortColumn.RM,
     SortColumn.DISTRICT,
     SortColumn.INDUSTRY,
     SortColumn.LAST_CONTACT,
@@ -203,31 +202,16 @@ def _seek_after(terms: list[_Term], anchor: Sequence[Any]) -> Any:
 def _order(sort: Sort) -> list[Any]:
     if sort.column in _SORTED_NARROW:
         return _ordered(_order_terms(sort))
-    column: Any = {
-        # Chinese names by pinyin (crm.domain.pinyin.sort_key), read from its index.
-        SortColumn.NAME: Prospect.sort_key,
-        SortColumn.USCC: Prospect.uscc,
-        SortColumn.STAGE: _STAGE_ORDER,
-        SortColumn.RM: RM.display_name,
-        SortColumn.DISTRICT: District.name,
-        SortColumn.INDUSTRY: Prospect.industry_code,
-        SortColumn.LAST_CONTACT: Prospect.last_contact_on,
-        SortColumn.STAGE_SINCE: Prospect.stage_changed_at,
-        SortColumn.UPDATED: Prospect.updated_at,
-    }[sort.column]
-    primary = column.desc() if sort.descending else column.asc()
-    if sort.column in _NULLABLE and not sort.descending:
-        # SQLite puts NULLs first when ascending (and last when descending already).
-        primary = primary.nulls_last()
+    down = sort.descending
     if sort.column is SortColumn.NAME:
-        return [primary, Prospect.id.desc() if sort.descending else Prospect.id]
-    if sort.column is SortColumn.RM:
-        # The order of ix_users_display_name, then of ix_prospects_rm_sort_key: two RMs
-        # who share a name keep their prospects apart.
-        rest = (RM.id, Prospect.sort_key, Prospect.id)
-        return [primary, *(c.desc() if sort.descending else c for c in rest)]
-    tie = Prospect.sort_key.desc() if sort.descending else Prospect.sort_key.asc()
-    return [primary, tie, Prospect.id]
+        # Chinese names by pinyin (crm.domain.pinyin.sort_key), read from its index.
+        key = Prospect.sort_key.desc() if down else Prospect.sort_key.asc()
+        return [key, Prospect.id.desc() if down else Prospect.id]
+    # By RM, the unassigned (NULL) last either way, in the order of ix_users_display_name,
+    # then of ix_prospects_rm_sort_key: two RMs who share a name keep their prospects apart.
+    primary = RM.display_name.desc() if down else RM.display_name.asc().nulls_last()
+    rest = (RM.id, Prospect.sort_key, Prospect.id)
+    return [primary, *(c.desc() if down else c for c in rest)]
 
 
 def _stalled(stalled_before: Any, quiet_on: Any) -> Any:

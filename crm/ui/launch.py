@@ -46,29 +46,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
-# Libraries Qt's xcb platform plugin loads, by the Debian/Ubuntu package that has them.
+# Libraries Qt's xcb platform plugin loads: the soname it links against (readelf -d
+# libQt6XcbQpa.so.6) and the Debian/Ubuntu package that has it.
 XCB_LIBRARIES = {
-    "xcb-cursor": "libxcb-cursor0",
-    "xcb-icccm": "libxcb-icccm4",
-    "xcb-keysyms": "libxcb-keysyms1",
-    "xcb-image": "libxcb-image0",
-    "xcb-render-util": "libxcb-render-util0",
-    "xcb-randr": "libxcb-randr0",
-    "xcb-shape": "libxcb-shape0",
-    "xcb-xkb": "libxcb-xkb1",
-    "xkbcommon-x11": "libxkbcommon-x11-0",
-}
-# The sonames Qt 6's xcb platform plugin links against (readelf -d libQt6XcbQpa.so.6).
-XCB_SONAMES = {
-    "xcb-cursor": "libxcb-cursor.so.0",
-    "xcb-icccm": "libxcb-icccm.so.4",
-    "xcb-keysyms": "libxcb-keysyms.so.1",
-    "xcb-image": "libxcb-image.so.0",
-    "xcb-render-util": "libxcb-render-util.so.0",
-    "xcb-randr": "libxcb-randr.so.0",
-    "xcb-shape": "libxcb-shape.so.0",
-    "xcb-xkb": "libxcb-xkb.so.1",
-    "xkbcommon-x11": "libxkbcommon-x11.so.0",
+    "xcb-cursor": ("libxcb-cursor.so.0", "libxcb-cursor0"),
+    "xcb-icccm": ("libxcb-icccm.so.4", "libxcb-icccm4"),
+    "xcb-keysyms": ("libxcb-keysyms.so.1", "libxcb-keysyms1"),
+    "xcb-image": ("libxcb-image.so.0", "libxcb-image0"),
+    "xcb-render-util": ("libxcb-render-util.so.0", "libxcb-render-util0"),
+    "xcb-randr": ("libxcb-randr.so.0", "libxcb-randr0"),
+    "xcb-shape": ("libxcb-shape.so.0", "libxcb-shape0"),
+    "xcb-xkb": ("libxcb-xkb.so.1", "libxcb-xkb1"),
+    "xkbcommon-x11": ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
 }
 EXIT_NO_DISPLAY = 3
 EXIT_DATABASE = 1
@@ -101,11 +90,11 @@ def missing_xcb_packages(
         return []  # Qt picks its Wayland plugin here; xcb is not loaded
     if find is None:
         find = _xcb_library_loadable
-    return [package for library, package in XCB_LIBRARIES.items() if find(library) is None]
+    return [package for library, (_so, package) in XCB_LIBRARIES.items() if find(library) is None]
 
 
 def _xcb_library_loadable(library: str) -> str | None:
-    return loadable(XCB_SONAMES[library])
+    return loadable(XCB_LIBRARIES[library][0])
 
 
 def loadable(soname: str) -> str | None:
